@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "accredit",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "accredit", targets: ["accredit"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CCmark",
+      pkgConfig: "libcmark",
+      providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
+    ),
+    // The standards engine: value types in, value types out; no file system, no clock.
+    .target(name: "AccreditEngine"),
+    // Reading and validating the content tree.
+    .target(name: "AccreditContent", dependencies: ["AccreditEngine", "Yams"]),
+    // The only target that touches C: libcmark behind a Swift API.
+    .target(name: "AccreditMarkdown", dependencies: ["CCmark"]),
+    // Writing the output folder.
+    .target(name: "AccreditSite", dependencies: ["AccreditEngine", "AccreditContent", "AccreditMarkdown"]),
+    // The commands, as a library so that tests can drive them.
+    .target(
+      name: "AccreditCLI",
+      dependencies: [
+        "AccreditEngine", "AccreditContent", "AccreditSite",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(name: "accredit", dependencies: ["AccreditCLI"]),
+    .testTarget(
+      name: "AccreditTests",
+      dependencies: ["AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditSite", "AccreditCLI"],
+      resources: [.copy("Fixtures")]
+    ),
+  ]
+)

@@ -1,0 +1,22 @@
+public import ArgumentParser
+
+/// `accredit`: the root command.
+public struct Accredit: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "accredit",
+    abstract: "Evaluate a partner program's accreditation standards and publish them as a static site.",
+    discussion: """
+      Exit codes: 0 success, 1 content errors (or warnings with check --strict), 64 bad usage.
+      """,
+    version: AccreditVersion.current,
+    subcommands: [Build.self, Check.self]
+  )
+
+  public init() {}
+}
+
+/// The tool's version, part of every build's inputs.
+public enum AccreditVersion {
+  /// The version string.
+  public static let current = "0.1.0"
+}

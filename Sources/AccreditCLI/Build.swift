@@ -1,0 +1,41 @@
+import AccreditContent
+public import AccreditEngine
+public import ArgumentParser
+import AccreditSite
+import Foundation
+
+/// `accredit build`: validate, evaluate and write the site.
+public struct Build: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    abstract: "Check the content, evaluate it and write the site.",
+    discussion: """
+      On any content error nothing is written and the output folder stays exactly as it was.
+      The evaluation date is --as-of, else 'as_of' in site.yaml, else today (UTC).
+      """)
+
+  @OptionGroup public var contentOptions: ContentOptions
+
+  /// The templates folder.
+  @Option(help: ArgumentHelp("The templates folder.", valueName: "folder"))
+  public var templates: String = "site-templates"
+
+  /// The output folder.
+  @Option(help: ArgumentHelp("The output folder, replaced as a whole.", valueName: "folder"))
+  public var output: String = "public"
+
+  /// The evaluation date.
+  @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date.", valueName: "YYYY-MM-DD"),
+          transform: Day.argument)
+  public var asOf: Day?
+
+  /// Print nothing on success.
+  @Flag(help: "Print nothing on success.")
+  public var quiet = false
+
+  public init() {}
+
+  public func run() throws {
+    let code = Commands.build(self, console: .standard)
+    if code != 0 { throw ExitCode(code) }
+  }
+}

@@ -1,0 +1,81 @@
+import AccreditContent
+import AccreditEngine
+import AccreditSite
+import Foundation
+
+/// What the commands do, apart from argument parsing, so tests can run them with a captured console.
+public enum Commands {
+  /// Runs `build`; returns the exit status.
+  public static func build(_ command: Build, console: Console, today: Day = .todayUTC()) -> Int32 {
+    let started = ContinuousClock.now
+    let request = SiteBuilder.Request(
+      content: command.contentOptions.contentURL, output: URL(fileURLWithPath: command.output, isDirectory: true),
+      asOf: command.asOf, today: today)
+    do {
+      let result = try SiteBuilder.build(request)
+      let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
+      if !result.diagnostics.isEmpty && !command.quiet {
+        console.err(result.diagnostics.map(formatter.text).joined())
+      }
+      if !command.quiet {
+        let elapsed = started.duration(to: .now)
+        console.out(summary(result, output: command.output, elapsed: elapsed) + "\n")
+      }
+      return 0
+    } catch {
+      return report(error, root: command.contentOptions.content, console: console, action: "build")
+    }
+  }
+
+  /// Runs `check`; returns the exit status.
+  public static func check(_ command: Check, console: Console) -> Int32 {
+    let root = command.contentOptions.content
+    let loaded: ContentLoader.Result
+    do {
+      loaded = try SiteBuilder.load(command.contentOptions.contentURL)
+    } catch {
+      return report(error, root: root, console: console, action: "check")
+    }
+    let diagnostics = loaded.diagnostics
+    let formatter = DiagnosticFormatter(root: root, sources: loaded.content.sources)
+    switch command.format {
+    case .json:
+      console.out(formatter.json(diagnostics))
+    case .text:
+      if diagnostics.isEmpty {
+        let content = loaded.content
+        console.out(
+          "\(root): no problems in \(content.partners.count) partners, \(content.cases.count) cases, "
+            + "\(content.faq.count) FAQ entries and \(content.pages.count) pages\n")
+      } else {
+        console.err(formatter.report(diagnostics))
+      }
+    }
+    let failed = diagnostics.hasErrors || (command.strict && !diagnostics.isEmpty)
+    return failed ? 1 : 0
+  }
+
+  private static func report(_ error: SiteBuilder.Failure, root: String, console: Console, action: String) -> Int32 {
+    switch error {
+    case .content(let diagnostics, let sources):
+      let formatter = DiagnosticFormatter(root: root, sources: sources)
+      console.err(formatter.report(diagnostics))
+      if action == "build" { console.err("accredit: build failed; the output folder was left as it was\n") }
+      return 1
+    case .io(let message):
+      console.err("accredit: error: \(message)\n")
+      return 1
+    }
+  }
+
+  private static func summary(_ result: SiteBuilder.Result, output: String, elapsed: Duration) -> String {
+    let statuses = result.evaluations.flatMap(\.accreditations).map(\.status)
+    let counts = AccreditationStatus.allCases.compactMap { status -> String? in
+      let count = statuses.count { $0 == status }
+      return count == 0 ? nil : "\(count) \(status.rawValue)"
+    }
+    let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    return "Built \(output)/ as of \(result.asOf.iso): \(result.files.count) files, \(result.evaluations.count) "
+      + "partners (\(counts.joined(separator: ", "))) in \(milliseconds) ms"
+  }
+}

@@ -1,0 +1,61 @@
+public import AccreditEngine
+public import ArgumentParser
+public import Foundation
+
+/// Options shared by the commands that read content.
+public struct ContentOptions: ParsableArguments {
+  /// The content folder.
+  @Option(name: .long, help: ArgumentHelp("The content folder.", valueName: "folder"))
+  public var content: String = "content"
+
+  public init() {}
+
+  /// Rejects a content folder that does not exist, as a usage error.
+  public func validate() throws {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: content, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ValidationError("content folder '\(content)' does not exist or is not a folder")
+    }
+  }
+
+  /// The content folder as a URL.
+  public var contentURL: URL { URL(fileURLWithPath: content, isDirectory: true) }
+}
+
+extension Day {
+  /// Parses a command-line date, or throws a usage error that says what is wrong.
+  static func argument(_ text: String) throws -> Day {
+    guard let day = Day(iso: text) else {
+      throw ValidationError("'\(text)' is not a calendar date; write YYYY-MM-DD, e.g. 2026-11-15")
+    }
+    return day
+  }
+
+  /// Today in UTC.
+  public static func todayUTC(now: Date = Date()) -> Day {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+    let parts = calendar.dateComponents([.year, .month, .day], from: now)
+    return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
+      ?? Day(year: 1970, month: 1, day: 1)!
+  }
+}
+
+/// Where a command's output goes; tests capture it.
+public struct Console: Sendable {
+  /// Normal output.
+  public var out: @Sendable (String) -> Void
+  /// Diagnostics and errors.
+  public var err: @Sendable (String) -> Void
+
+  /// Creates a console.
+  public init(out: @escaping @Sendable (String) -> Void, err: @escaping @Sendable (String) -> Void) {
+    self.out = out
+    self.err = err
+  }
+
+  /// Standard output and standard error.
+  public static let standard = Console(
+    out: { FileHandle.standardOutput.write(Data($0.utf8)) },
+    err: { FileHandle.standardError.write(Data($0.utf8)) })
+}

@@ -1,0 +1,88 @@
+import AccreditEngine
+import Yams
+
+/// Reads one case file: its front matter and its notes.
+struct CaseLoader {
+  static let keys = ["customer", "accreditation", "serious", "steps", "outcome"]
+
+  let document: YAMLDocument
+  let standards: Standards?
+
+  /// The case, and whether every step was readable (the path rules are checked only then).
+  static func load(
+    _ source: SourceText, id: String, partnerSlug: String, standards: Standards?, sink: DiagnosticSink
+  ) -> (escalation: EscalationCase, isComplete: Bool)? {
+    guard let frontMatter = FrontMatter.split(source, sink: sink) else { return nil }
+    let loader = CaseLoader(
+      document: YAMLDocument(path: source.path, lineOffset: 1, sink: sink), standards: standards)
+    return loader.load(frontMatter, id: id, partnerSlug: partnerSlug)
+  }
+
+  private func load(_ frontMatter: FrontMatter, id: String, partnerSlug: String)
+    -> (escalation: EscalationCase, isComplete: Bool)?
+  {
+    guard let root = document.compose(frontMatter.yaml, emptyMessage: "front matter is empty"),
+      let fields = Fields(root, in: document, what: "case front matter", allowed: CaseLoader.keys)
+    else { return nil }
+    let customer = fields.text("customer", required: true)
+    let accreditation = fields.located("accreditation")
+    if let accreditation, let standards, standards.accreditationType(accreditation.value) == nil {
+      let slugs = standards.accreditations.map(\.slug)
+      document.sink.error(
+        "unknown accreditation type '\(accreditation.value)'\(Suggestion.hint(for: accreditation.value, in: slugs))",
+        at: accreditation.location)
+    }
+    let isSerious = fields.bool("serious") ?? false
+    let stepNodes = fields.list("steps", required: true)
+    if stepNodes.isEmpty, fields.value("steps")?.sequence != nil {
+      document.sink.error("'steps' needs at least the complaint step", at: fields.keyLocation("steps"))
+    }
+    let steps = stepNodes.compactMap(step)
+    let outcomeFields = fields.value("outcome").flatMap {
+      Fields($0, in: document, what: "outcome", allowed: ["decision", "date"])
+    }
+    let outcome = outcomeFields.flatMap(outcome)
+    guard let customer else { return nil }
+    let escalation = EscalationCase(
+      id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
+      seriousLocation: fields.value("serious").map { document.location(of: $0) }, steps: steps,
+      outcome: outcome, notes: frontMatter.body, location: document.start)
+    let isComplete = steps.count == stepNodes.count && (fields.value("outcome") == nil) == (outcome == nil)
+    return (escalation, isComplete)
+  }
+
+  private func step(_ node: Node) -> EscalationCase.Step? {
+    guard let entry = Fields(node, in: document, what: "step", allowed: ["stage", "date"]) else { return nil }
+    let stageText = entry.text("stage", required: true)
+    let date = entry.day("date", required: true)
+    guard let stageText else { return nil }
+    guard let stage = EscalationCase.Stage(rawValue: stageText) else {
+      let names = EscalationCase.Stage.allCases.map(\.rawValue)
+      if let value = entry.value("stage") {
+        document.error(
+          "unknown stage '\(stageText)'\(Suggestion.hint(for: stageText, in: names)); stages are "
+            + names.joined(separator: ", "), at: value)
+      }
+      return nil
+    }
+    guard let date else { return nil }
+    return EscalationCase.Step(stage: stage, date: date, location: entry.location)
+  }
+
+  private func outcome(_ entry: Fields) -> EscalationCase.Outcome? {
+    let decisionText = entry.text("decision", required: true)
+    let date = entry.day("date", required: true)
+    guard let decisionText else { return nil }
+    guard let decision = EscalationCase.Decision(rawValue: decisionText) else {
+      let names = EscalationCase.Decision.allCases.map(\.rawValue)
+      if let value = entry.value("decision") {
+        document.error(
+          "unknown case outcome '\(decisionText)'\(Suggestion.hint(for: decisionText, in: names)); outcomes are "
+            + names.joined(separator: ", "), at: value)
+      }
+      return nil
+    }
+    guard let date else { return nil }
+    return EscalationCase.Outcome(decision: decision, date: date, location: entry.location)
+  }
+}

@@ -1,0 +1,101 @@
+public import AccreditEngine
+
+/// Everything `content/` holds, loaded and checked.
+public struct Content: Sendable {
+  /// `site.yaml`.
+  public var site: SiteSettings
+  /// `standards.yaml`.
+  public var standards: Standards
+  /// Partner records, by slug.
+  public var partners: [Partner]
+  /// Escalation cases, by partner slug then case id.
+  public var cases: [EscalationCase]
+  /// FAQ entries, by `order` then slug.
+  public var faq: [FAQEntry]
+  /// Free pages, by `order` then slug.
+  public var pages: [Page]
+  /// The decoded text of every file read, by path, for diagnostics' source lines.
+  public var sources: [String: SourceText]
+
+  /// Creates a content tree.
+  public init(
+    site: SiteSettings, standards: Standards, partners: [Partner], cases: [EscalationCase], faq: [FAQEntry],
+    pages: [Page], sources: [String: SourceText] = [:]
+  ) {
+    self.site = site
+    self.standards = standards
+    self.partners = partners
+    self.cases = cases
+    self.faq = faq
+    self.pages = pages
+    self.sources = sources
+  }
+}
+
+/// Site settings (`site.yaml`).
+public struct SiteSettings: Sendable {
+  /// Shown in every page's header and title.
+  public var title: String
+  /// The site's absolute address, for the sitemap and the feed.
+  public var baseURL: String
+  /// A fixed evaluation date, when the site pins one.
+  public var asOf: Day?
+
+  /// The settings used when `site.yaml` is absent.
+  public static let defaults = SiteSettings(
+    title: "Partner Accreditation Status", baseURL: "http://localhost/", asOf: nil)
+
+  /// Creates site settings.
+  public init(title: String, baseURL: String, asOf: Day?) {
+    self.title = title
+    self.baseURL = baseURL
+    self.asOf = asOf
+  }
+}
+
+/// One FAQ entry (`faq/<slug>.md`).
+public struct FAQEntry: Sendable {
+  /// The file name without `.md`: the entry's anchor.
+  public var slug: String
+  /// The question.
+  public var question: String
+  /// Sort position; entries without one come last.
+  public var order: Int?
+  /// The answer, in Markdown.
+  public var body: String
+  /// The file.
+  public var location: SourceLocation
+}
+
+/// One free page (`pages/<slug>.md`).
+public struct Page: Sendable {
+  /// The file name without `.md`.
+  public var slug: String
+  /// The page title.
+  public var title: String
+  /// Sort position; pages without one come last.
+  public var order: Int?
+  /// The body, in Markdown.
+  public var body: String
+  /// The file.
+  public var location: SourceLocation
+}
+
+/// A file of the content folder, as bytes, with its path relative to the folder (`/` separated).
+public struct ContentFile: Sendable {
+  /// The path relative to the content folder.
+  public var path: String
+  /// The file's bytes.
+  public var bytes: [UInt8]
+
+  /// Creates a content file.
+  public init(path: String, bytes: [UInt8]) {
+    self.path = path
+    self.bytes = bytes
+  }
+
+  /// Creates a content file from text (for tests and generators).
+  public init(path: String, text: String) {
+    self.init(path: path, bytes: Array(text.utf8))
+  }
+}

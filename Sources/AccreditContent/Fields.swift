@@ -1,0 +1,168 @@
+import AccreditEngine
+import Foundation
+import Yams
+
+/// The fields of one YAML mapping, read by name with typed accessors that report every problem
+/// (unknown key, missing key, wrong type, bad date) at the value's position.
+struct Fields {
+  let document: YAMLDocument
+  /// The mapping node itself.
+  let node: Node
+  /// What the mapping is, for messages: "partner record", "tier entry".
+  let what: String
+  private let values: [String: (key: Node, value: Node)]
+
+  /// Reads `node` as a mapping with the `allowed` keys; reports and returns nil when it is not a mapping.
+  init?(_ node: Node, in document: YAMLDocument, what: String, allowed: [String]) {
+    guard case .mapping(let mapping) = node else {
+      document.error("\(what) must be a mapping (key: value pairs), found \(node.kindDescription)", at: node)
+      return nil
+    }
+    self.document = document
+    self.node = node
+    self.what = what
+    var values: [String: (key: Node, value: Node)] = [:]
+    for (key, value) in mapping {
+      guard let name = key.string, case .scalar = key else {
+        document.error("keys of a \(what) must be plain words", at: key)
+        continue
+      }
+      guard allowed.contains(name) else {
+        let hint = Suggestion.hint(for: name, in: allowed)
+        document.error("unknown key '\(name)' in \(what)\(hint)", at: key)
+        continue
+      }
+      values[name] = (key, value)
+    }
+    self.values = values
+  }
+
+  /// The position of the mapping.
+  var location: SourceLocation { document.location(of: node) }
+
+  /// The value of `key`; nil when absent or null.
+  func value(_ key: String) -> Node? {
+    guard let value = values[key]?.value, !value.isNull else { return nil }
+    return value
+  }
+
+  /// The position of `key`'s name, or of the mapping when the key is absent.
+  func keyLocation(_ key: String) -> SourceLocation {
+    values[key].map { document.location(of: $0.key) } ?? location
+  }
+
+  private func missing(_ key: String) {
+    document.sink.error("\(what) is missing '\(key)'", at: location)
+  }
+
+  /// A text value.
+  func text(_ key: String, required: Bool = false) -> String? {
+    guard let node = value(key) else {
+      if required { missing(key) }
+      return nil
+    }
+    guard case .scalar(let scalar) = node else {
+      document.error("'\(key)' must be text, found \(node.kindDescription)", at: node)
+      return nil
+    }
+    let text = scalar.string
+    if required && text.trimmingCharacters(in: .whitespaces).isEmpty {
+      document.error("'\(key)' must not be empty", at: node)
+      return nil
+    }
+    return text
+  }
+
+  /// A text value with its position.
+  func located(_ key: String, required: Bool = false) -> Located<String>? {
+    guard let text = text(key, required: required), let node = value(key) else { return nil }
+    return Located(text, at: document.location(of: node))
+  }
+
+  /// A `YYYY-MM-DD` date.
+  func day(_ key: String, required: Bool = false) -> Day? {
+    guard let node = value(key) else {
+      if required { missing(key) }
+      return nil
+    }
+    guard case .scalar(let scalar) = node else {
+      document.error("'\(key)' must be a date (YYYY-MM-DD), found \(node.kindDescription)", at: node)
+      return nil
+    }
+    return Fields.day(scalar.string, key: key, at: node, in: document)
+  }
+
+  /// Parses a date, reporting a bad one at `node`.
+  static func day(_ text: String, key: String, at node: Node, in document: YAMLDocument) -> Day? {
+    if let day = Day(iso: text) { return day }
+    let shaped = text.count == 10 && text.enumerated().allSatisfy { index, character in
+      index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+    }
+    let message =
+      shaped
+      ? "'\(key)' is '\(text)', which is not a calendar date"
+      : "'\(key)' is '\(text)', which is not a date: write YYYY-MM-DD"
+    document.error(message, at: node)
+    return nil
+  }
+
+  /// A boolean (`true` or `false`).
+  func bool(_ key: String) -> Bool? {
+    guard let node = value(key) else { return nil }
+    guard case .scalar(let scalar) = node, let value = Bool.construct(from: scalar) else {
+      document.error("'\(key)' must be true or false", at: node)
+      return nil
+    }
+    return value
+  }
+
+  /// A whole number.
+  func int(_ key: String, required: Bool = false) -> Int? {
+    guard let node = value(key) else {
+      if required { missing(key) }
+      return nil
+    }
+    guard case .scalar(let scalar) = node, let value = Int.construct(from: scalar) else {
+      document.error("'\(key)' must be a whole number", at: node)
+      return nil
+    }
+    return value
+  }
+
+  /// The items of a list; an absent key is an empty list.
+  func list(_ key: String, required: Bool = false) -> [Node] {
+    guard let node = value(key) else {
+      if required { missing(key) }
+      return []
+    }
+    guard case .sequence(let sequence) = node else {
+      document.error("'\(key)' must be a list, found \(node.kindDescription)", at: node)
+      return []
+    }
+    return Array(sequence)
+  }
+
+  /// A list of text values with their positions.
+  func textList(_ key: String, required: Bool = false) -> [Located<String>] {
+    list(key, required: required).compactMap { item in
+      guard case .scalar(let scalar) = item, !item.isNull else {
+        document.error("items of '\(key)' must be single values, found \(item.kindDescription)", at: item)
+        return nil
+      }
+      return Located(scalar.string, at: document.location(of: item))
+    }
+  }
+
+  /// The entries of a mapping value, in file order; an absent key is empty.
+  func entries(_ key: String, required: Bool = false) -> [(key: Node, value: Node)] {
+    guard let node = value(key) else {
+      if required { missing(key) }
+      return []
+    }
+    guard case .mapping(let mapping) = node else {
+      document.error("'\(key)' must be a mapping (key: value pairs), found \(node.kindDescription)", at: node)
+      return []
+    }
+    return mapping.map { ($0.key, $0.value) }
+  }
+}

@@ -1,0 +1,86 @@
+import AccreditEngine
+import Yams
+
+/// Reads `standards.yaml` and checks that it is consistent with itself.
+enum StandardsLoader {
+  static let keys = [
+    "tiers", "eligible_tiers", "tier_review_months", "evaluation_interval_months", "marks_review_threshold",
+    "universal_certifications", "certifications", "accreditations",
+  ]
+
+  static func load(_ source: SourceText, sink: DiagnosticSink) -> Standards? {
+    let document = YAMLDocument(path: source.path, lineOffset: 0, sink: sink)
+    guard let root = document.compose(source.text, emptyMessage: "standards file is empty"),
+      let fields = Fields(root, in: document, what: "standards file", allowed: keys)
+    else { return nil }
+
+    let tiers = fields.textList("tiers", required: true)
+    let tierNames = tiers.map(\.value)
+    let eligible = fields.textList("eligible_tiers", required: true)
+    for tier in eligible where !tierNames.contains(tier.value) {
+      sink.error("eligible tier '\(tier.value)' is not one of 'tiers'\(Suggestion.hint(for: tier.value, in: tierNames))",
+                 at: tier.location)
+    }
+    let months = reviewMonths(fields)
+    let interval = fields.int("evaluation_interval_months", required: true)
+    if let interval, interval < 1, let node = fields.value("evaluation_interval_months") {
+      document.error("'evaluation_interval_months' must be at least 1", at: node)
+    }
+    let threshold = fields.int("marks_review_threshold", required: true)
+    if let threshold, threshold < 0, let node = fields.value("marks_review_threshold") {
+      document.error("'marks_review_threshold' must not be negative", at: node)
+    }
+
+    let certifications = fields.entries("certifications", required: true).compactMap { key, value in
+      guard let slug = key.string, let name = value.string, case .scalar = value else {
+        document.error("each certification is 'slug: Display Name'", at: value)
+        return CertificationType?.none
+      }
+      return CertificationType(slug: slug, name: name)
+    }
+    let certificationSlugs = certifications.map(\.slug)
+    func checkCertification(_ slug: Located<String>) {
+      guard !certificationSlugs.contains(slug.value) else { return }
+      sink.error(
+        "certification '\(slug.value)' is not in the 'certifications' catalog"
+          + Suggestion.hint(for: slug.value, in: certificationSlugs), at: slug.location)
+    }
+    let universal = fields.textList("universal_certifications")
+    universal.forEach(checkCertification)
+
+    let accreditations = fields.entries("accreditations", required: true).compactMap { key, value in
+      guard let slug = key.string,
+        let entry = Fields(value, in: document, what: "accreditation type", allowed: ["name", "certifications"]),
+        let name = entry.text("name", required: true)
+      else { return AccreditationType?.none }
+      let required = entry.textList("certifications")
+      required.forEach(checkCertification)
+      return AccreditationType(slug: slug, name: name, certifications: required.map(\.value))
+    }
+    for reserved in accreditations where reserved.slug == Decision.allAccreditations {
+      sink.error("'all' cannot be an accreditation type: decisions use it to mean every accreditation",
+                 at: fields.keyLocation("accreditations"))
+    }
+
+    guard let interval, let threshold else { return nil }
+    return Standards(
+      tiers: tierNames, eligibleTiers: eligible.map(\.value), tierReviewMonths: months,
+      evaluationIntervalMonths: interval, marksReviewThreshold: threshold,
+      universalCertifications: universal.map(\.value), certifications: certifications,
+      accreditations: accreditations)
+  }
+
+  private static func reviewMonths(_ fields: Fields) -> [Int] {
+    let nodes = fields.list("tier_review_months", required: true)
+    if nodes.isEmpty, let node = fields.value("tier_review_months") {
+      fields.document.error("'tier_review_months' needs at least one month", at: node)
+    }
+    return nodes.compactMap { node in
+      guard case .scalar(let scalar) = node, let month = Int.construct(from: scalar), (1...12).contains(month) else {
+        fields.document.error("tier review months are numbers from 1 to 12", at: node)
+        return nil
+      }
+      return month
+    }
+  }
+}

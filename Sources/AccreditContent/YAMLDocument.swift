@@ -1,0 +1,81 @@
+import AccreditEngine
+import Yams
+
+/// One YAML text being read: composes it with Yams and turns node marks into content positions.
+///
+/// Values are read from composed nodes rather than through `Codable`, because Yams' decoding errors
+/// carry no line or column for type and key errors, and every diagnostic must point at its spot.
+struct YAMLDocument {
+  /// The path relative to the content folder.
+  let path: String
+  /// Lines before the YAML in its file (1 for front matter, which starts after a `---` line).
+  let lineOffset: Int
+  /// Where problems go.
+  let sink: DiagnosticSink
+
+  /// The content position of `node`.
+  func location(of node: Node) -> SourceLocation {
+    location(line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+  }
+
+  func location(line: Int, column: Int) -> SourceLocation {
+    SourceLocation(file: path, line: line + lineOffset, column: column)
+  }
+
+  /// The file's start, for problems with the file as a whole.
+  var start: SourceLocation { SourceLocation(file: path, line: 1, column: 1) }
+
+  func error(_ message: String, at node: Node) { sink.error(message, at: location(of: node)) }
+  func warning(_ message: String, at node: Node) { sink.warning(message, at: location(of: node)) }
+
+  /// Composes `text` into a node tree; reports a syntax error or an empty document and returns nil.
+  func compose(_ text: String, emptyMessage: String) -> Node? {
+    do {
+      guard let root = try Yams.compose(yaml: text), !root.isNull else {
+        sink.error(emptyMessage, at: start)
+        return nil
+      }
+      return root
+    } catch let error as YamlError {
+      report(error)
+      return nil
+    } catch {
+      sink.error("YAML could not be read: \(error)", at: start)
+      return nil
+    }
+  }
+
+  private func report(_ error: YamlError) {
+    switch error {
+    case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+      let .composer(context, problem, mark, _):
+      let context = context.map { " (\($0.text) at line \($0.mark.line + lineOffset))" } ?? ""
+      sink.error("YAML syntax: \(problem)\(context)", at: location(line: mark.line, column: mark.column))
+    case let .duplicatedKeysInMapping(duplicates, context):
+      let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+      sink.error(
+        "duplicate key \(keys) in the same mapping; each key may appear once",
+        at: location(line: context.mark.line, column: context.mark.column))
+    default:
+      sink.error("YAML could not be read: \(error)", at: start)
+    }
+  }
+}
+
+extension Node {
+  /// Whether the node is an empty value or an explicit null (`~`, `null`).
+  var isNull: Bool {
+    guard case .scalar = self else { return false }
+    return tag.rawValue == Tag.Name.null.rawValue
+  }
+
+  /// What the node is, for "expected a …, found …" messages.
+  var kindDescription: String {
+    switch self {
+    case .scalar: "a single value"
+    case .mapping: "a mapping (key: value pairs)"
+    case .sequence: "a list"
+    case .alias: "an alias"
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/// An escalation case (`content/cases/<partner-slug>/<case-id>.md`).
+public struct EscalationCase: Sendable {
+  /// The stages of the escalation path, in order.
+  public enum Stage: String, Sendable, CaseIterable, Comparable {
+    /// A customer raised a complaint.
+    case complaint
+    /// The service team mediates between customer and partner.
+    case mediation
+    /// Partner operations investigates.
+    case partnerOps = "partner-ops"
+    /// The mark on record review board decides.
+    case reviewBoard = "review-board"
+
+    /// The position on the path, 0 for `complaint`.
+    public var rank: Int { Stage.allCases.firstIndex(of: self) ?? 0 }
+
+    public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rank < rhs.rank }
+  }
+
+  /// How a case ended.
+  public enum Decision: String, Sendable, CaseIterable {
+    /// Settled before partner operations took it up.
+    case resolved
+    /// Partner operations or the board found the partner not at fault.
+    case noFault = "no-fault"
+    /// The review board placed a mark on the partner's record.
+    case mark
+  }
+
+  /// One step of the escalation path.
+  public struct Step: Sendable {
+    /// The stage reached.
+    public var stage: Stage
+    /// When it was reached.
+    public var date: Day
+    /// The entry's position.
+    public var location: SourceLocation
+
+    /// Creates a step.
+    public init(stage: Stage, date: Day, location: SourceLocation) {
+      self.stage = stage
+      self.date = date
+      self.location = location
+    }
+  }
+
+  /// The case's outcome.
+  public struct Outcome: Sendable {
+    /// What was decided.
+    public var decision: Decision
+    /// When.
+    public var date: Day
+    /// The entry's position.
+    public var location: SourceLocation
+
+    /// Creates an outcome.
+    public init(decision: Decision, date: Day, location: SourceLocation) {
+      self.decision = decision
+      self.date = date
+      self.location = location
+    }
+  }
+
+  /// The file name without `.md`.
+  public var id: String
+  /// The folder name: the partner's slug.
+  public var partnerSlug: String
+  /// The customer who complained.
+  public var customer: String
+  /// The accreditation whose work the complaint concerns.
+  public var accreditation: Located<String>?
+  /// A very serious infringement, which may go straight to the review board.
+  public var isSerious: Bool
+  /// Where `serious:` was written, if it was.
+  public var seriousLocation: SourceLocation?
+  /// The escalation path so far.
+  public var steps: [Step]
+  /// The outcome, absent while the case is open.
+  public var outcome: Outcome?
+  /// The Markdown notes.
+  public var notes: String
+  /// The case file.
+  public var location: SourceLocation
+
+  /// Creates a case.
+  public init(
+    id: String, partnerSlug: String, customer: String, accreditation: Located<String>? = nil,
+    isSerious: Bool = false, seriousLocation: SourceLocation? = nil, steps: [Step],
+    outcome: Outcome? = nil, notes: String = "", location: SourceLocation
+  ) {
+    self.id = id
+    self.partnerSlug = partnerSlug
+    self.customer = customer
+    self.accreditation = accreditation
+    self.isSerious = isSerious
+    self.seriousLocation = seriousLocation
+    self.steps = steps
+    self.outcome = outcome
+    self.notes = notes
+    self.location = location
+  }
+}

@@ -1,0 +1,87 @@
+public import AccreditContent
+public import AccreditEngine
+public import Foundation
+
+/// Runs a whole build: read and check the content, evaluate it, render the site, replace the output.
+public enum SiteBuilder {
+  /// What to build.
+  public struct Request: Sendable {
+    /// The content folder.
+    public var content: URL
+    /// The output folder.
+    public var output: URL
+    /// The evaluation date given on the command line, if any.
+    public var asOf: Day?
+    /// Today's date (UTC), used when neither the command line nor `site.yaml` gives one.
+    public var today: Day
+
+    /// Creates a request.
+    public init(content: URL, output: URL, asOf: Day?, today: Day) {
+      self.content = content
+      self.output = output
+      self.asOf = asOf
+      self.today = today
+    }
+  }
+
+  /// What a build did.
+  public struct Result: Sendable {
+    /// The evaluation date used.
+    public var asOf: Day
+    /// Every partner's evaluation.
+    public var evaluations: [PartnerEvaluation]
+    /// The files written.
+    public var files: [OutputFile]
+    /// Warnings found in the content.
+    public var diagnostics: [Diagnostic]
+  }
+
+  /// Why a build stopped without touching the output.
+  public enum Failure: Error {
+    /// The content has errors; the output folder was left as it was.
+    case content(diagnostics: [Diagnostic], sources: [String: SourceText])
+    /// The content folder could not be read, or the site could not be written.
+    case io(String)
+  }
+
+  /// Loads and checks the content folder.
+  public static func load(_ folder: URL) throws(Failure) -> ContentLoader.Result {
+    do {
+      return ContentLoader.load(try ContentFolder.read(folder))
+    } catch {
+      throw .io(String(describing: error))
+    }
+  }
+
+  /// Builds the site. On any error the output folder is left exactly as it was.
+  public static func build(_ request: Request) throws(Failure) -> Result {
+    let loaded = try load(request.content)
+    guard !loaded.diagnostics.hasErrors else {
+      throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
+    }
+    try checkOutputIsSafe(request)
+    let content = loaded.content
+    let asOf = request.asOf ?? content.site.asOf ?? request.today
+    let evaluations = Evaluator(standards: content.standards)
+      .evaluate(content.partners, cases: content.cases, asOf: asOf)
+    let files = SiteRenderer(
+      content: content, evaluations: evaluations, asOf: asOf,
+      contentName: request.content.standardizedFileURL.lastPathComponent
+    ).render()
+    do {
+      try OutputFolder.replace(request.output, with: files)
+    } catch {
+      throw .io(String(describing: error))
+    }
+    return Result(asOf: asOf, evaluations: evaluations, files: files, diagnostics: loaded.diagnostics)
+  }
+
+  // The output folder is replaced as a whole: never let that be the content or a folder holding it.
+  private static func checkOutputIsSafe(_ request: Request) throws(Failure) {
+    let output = request.output.standardizedFileURL.resolvingSymlinksInPath().path
+    let content = request.content.standardizedFileURL.resolvingSymlinksInPath().path
+    if output == "/" || content == output || content.hasPrefix(output + "/") || output.hasPrefix(content + "/") {
+      throw .io("refusing to build into '\(request.output.path)': it overlaps the content folder")
+    }
+  }
+}

@@ -1,0 +1,3 @@
+import AccreditCLI
+
+Accredit.main()
