@@ -19,7 +19,7 @@ enum Suggestion {
 
   /// ` (did you mean 'x'?)` or an empty string.
   static func hint(for word: String, in candidates: some Sequence<String>) -> String {
-    closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+    closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
   }
 
   // A short word that differs from a longer key by a swap plus a missing tail (`teir` → `tiers`).

@@ -37,7 +37,9 @@ struct YAMLDocument {
       }
       return root
     } catch let error as YamlError {
-      report(error)
+      let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false)
+        .lastIndex { !$0.allSatisfy(\.isWhitespace) }.map { $0 + 1 } ?? 1
+      report(error, lastLine: lastLine)
       return nil
     } catch {
       sink.error("YAML could not be read: \(error)", at: start)
@@ -45,12 +47,15 @@ struct YAMLDocument {
     }
   }
 
-  private func report(_ error: YamlError) {
+  private func report(_ error: YamlError, lastLine: Int) {
     switch error {
     case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
       let .composer(context, problem, mark, _):
-      let context = context.map { " (\($0.text) at line \($0.mark.line + lineOffset))" } ?? ""
-      sink.error("YAML syntax: \(problem)\(context)", at: location(line: mark.line, column: mark.column))
+      let contextText = context.map { " (\($0.text) at line \($0.mark.line + lineOffset))" } ?? ""
+      // libyaml often notices an unclosed bracket or quote only at the end of the text; point at where
+      // the unclosed construct started instead, which is where the fix goes.
+      let spot = context.map { mark.line > lastLine && $0.mark.line <= lastLine ? $0.mark : mark } ?? mark
+      sink.error("YAML syntax: \(problem)\(contextText)", at: location(line: spot.line, column: spot.column))
     case let .duplicatedKeysInMapping(duplicates, context):
       let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
       sink.error(

@@ -36,7 +36,7 @@ public enum OutputFolder {
     let output = output.standardizedFileURL
     let parent = output.deletingLastPathComponent()
     let name = output.lastPathComponent
-    let id = ProcessInfo.processInfo.processIdentifier
+    let id = UUID().uuidString.prefix(8).lowercased()
     let staging = parent.appendingPathComponent(".\(name).accredit-staging-\(id)")
     let previous = parent.appendingPathComponent(".\(name).accredit-old-\(id)")
 

@@ -1,0 +1,102 @@
+import AccreditContent
+import AccreditEngine
+import Foundation
+import Testing
+
+/// A small content tree made in memory: default standards and site settings, plus the files a test adds.
+struct Tree {
+  static let standards = """
+    tiers: [partner, gold, platinum, diamond, elite]
+    eligible_tiers: [platinum, diamond, elite]
+    tier_review_months: [1, 6]
+    evaluation_interval_months: 6
+    marks_review_threshold: 3
+    universal_certifications: [program]
+    certifications:
+      program: Partner Program
+      sales: Sales Software
+      service: Service Software
+    accreditations:
+      crm:
+        name: CRM Implementation
+        certifications: [sales]
+      migration:
+        name: Platform Migration
+        certifications: []
+    """
+
+  var files: [String: String] = ["standards.yaml": Tree.standards, "site.yaml": "title: Test\n"]
+
+  init(_ files: [String: String] = [:]) {
+    self.files.merge(files) { _, new in new }
+  }
+
+  func load() -> ContentLoader.Result {
+    ContentLoader.load(files.map { ContentFile(path: $0.key, text: $0.value) })
+  }
+}
+
+/// A partner record holding a platinum tier, every certification and a CRM accreditation, which a test
+/// changes with `replacing`.
+let healthyPartner = """
+  name: Test Partner
+  tiers:
+    - { reviewed: 2026-01-15, tier: platinum }
+  certifications:
+    - { name: program, earned: 2025-01-01 }
+    - { name: sales, earned: 2025-01-01, expires: 2027-06-01 }
+  accreditations:
+    - { type: crm, issued: 2025-03-15 }
+  """
+
+/// A case file whose path ran to the review board and ended in a mark on `date`.
+func markCase(on date: String) -> String {
+  """
+  ---
+  customer: A Customer
+  steps:
+    - { stage: complaint, date: 2025-01-01 }
+    - { stage: mediation, date: 2025-01-02 }
+    - { stage: partner-ops, date: 2025-01-03 }
+    - { stage: review-board, date: 2025-01-04 }
+  outcome: { decision: mark, date: \(date) }
+  ---
+  Notes.
+  """
+}
+
+extension Day {
+  /// A day from a literal known to be valid.
+  init(_ text: String) {
+    guard let day = Day(iso: text) else { fatalError("bad test date \(text)") }
+    self = day
+  }
+}
+
+/// Loads `partner` (as `partners/p.yaml`) and `cases` (as `cases/p/<id>.md`), expects no errors, and
+/// evaluates it as of `asOf`.
+func evaluate(
+  partner: String, cases: [String: String] = [:], asOf: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) -> PartnerEvaluation? {
+  var files = ["partners/p.yaml": partner]
+  for (id, text) in cases { files["cases/p/\(id).md"] = text }
+  let loaded = Tree(files).load()
+  let errors = loaded.diagnostics.filter { $0.severity == .error }
+  #expect(errors.isEmpty, "fixture has errors: \(errors)", sourceLocation: sourceLocation)
+  guard let partner = loaded.content.partners.first else { return nil }
+  return Evaluator(standards: loaded.content.standards)
+    .evaluate(partner, cases: loaded.content.cases, asOf: Day(asOf))
+}
+
+/// The repository's root folder, for tests that read the sample content or golden files.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A fresh temporary folder, removed when `body` returns.
+func withTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
+  let folder = FileManager.default.temporaryDirectory
+    .appendingPathComponent("accredit-tests-\(UUID().uuidString)", isDirectory: true)
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: folder) }
+  return try body(folder)
+}
