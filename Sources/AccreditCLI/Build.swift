@@ -24,8 +24,9 @@ public struct Build: ParsableCommand {
   public var output: String = "public"
 
   /// The evaluation date.
-  @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date.", valueName: "YYYY-MM-DD"),
-          transform: Day.argument)
+  @Option(
+    name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date.", valueName: "YYYY-MM-DD"),
+    transform: Day.argument)
   public var asOf: Day?
 
   /// Print nothing on success.

@@ -33,11 +33,7 @@ extension Day {
 
   /// Today in UTC.
   public static func todayUTC(now: Date = Date()) -> Day {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-    let parts = calendar.dateComponents([.year, .month, .day], from: now)
-    return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)
-      ?? Day(year: 1970, month: 1, day: 1)!
+    Day(daysSinceUnixEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
   }
 }
 

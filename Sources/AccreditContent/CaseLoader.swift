@@ -25,12 +25,13 @@ struct CaseLoader {
       let fields = Fields(root, in: document, what: "case front matter", allowed: CaseLoader.keys)
     else { return nil }
     let customer = fields.text("customer", required: true)
-    let accreditation = fields.located("accreditation")
-    if let accreditation, let standards, standards.accreditationType(accreditation.value) == nil {
+    var accreditation = fields.located("accreditation")
+    if let known = accreditation, let standards, standards.accreditationType(known.value) == nil {
+      accreditation = nil
       let slugs = standards.accreditations.map(\.slug)
       document.sink.error(
-        "unknown accreditation type '\(accreditation.value)'\(Suggestion.hint(for: accreditation.value, in: slugs))",
-        at: accreditation.location)
+        "unknown accreditation type '\(known.value)'\(Suggestion.hint(for: known.value, in: slugs))",
+        at: known.location)
     }
     let isSerious = fields.bool("serious") ?? false
     let stepNodes = fields.list("steps", required: true)

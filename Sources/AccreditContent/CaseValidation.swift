@@ -20,13 +20,14 @@ enum CaseValidation {
           "steps out of order: '\(step.stage.rawValue)' cannot come after '\(previous.stage.rawValue)'",
           at: step.location)
       } else if step.stage.rank > previous.stage.rank + 1 && !isSeriousShortcut(escalation, from: previous, to: step) {
-        let skipped = EscalationCase.Stage.allCases[(previous.stage.rank + 1)..<step.stage.rank]
-          .map { "'\($0.rawValue)'" }.joined(separator: " and ")
+        let skippedStages = EscalationCase.Stage.allCases[(previous.stage.rank + 1)..<step.stage.rank]
+        let skipped = skippedStages.map { "'\($0.rawValue)'" }.joined(separator: " and ")
+        let verb = skippedStages.count == 1 ? "was" : "were"
         let exception =
           step.stage == .reviewBoard && previous.stage == .complaint
           ? " (only a case marked 'serious: true' may go from complaint straight to the review board)" : ""
         sink.error(
-          "stage \(skipped) was skipped between '\(previous.stage.rawValue)' and '\(step.stage.rawValue)'"
+          "stage\(skippedStages.count == 1 ? "" : "s") \(skipped) \(verb) skipped between '\(previous.stage.rawValue)' and '\(step.stage.rawValue)'"
             + exception, at: step.location)
       }
       if step.date < previous.date {

@@ -34,7 +34,8 @@ public enum ContentLoader {
     if let path = layout.standards, let source = sources[path] {
       standards = StandardsLoader.load(source, sink: sink)
     } else if layout.standards == nil {
-      sink.error("no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
+      sink.error(
+        "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
     }
 
     var partners: [Partner] = []

@@ -95,9 +95,11 @@ struct Fields {
   /// Parses a date, reporting a bad one at `node`.
   static func day(_ text: String, key: String, at node: Node, in document: YAMLDocument) -> Day? {
     if let day = Day(iso: text) { return day }
-    let shaped = text.count == 10 && text.enumerated().allSatisfy { index, character in
-      index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
-    }
+    let shaped =
+      text.count == 10
+      && text.enumerated().allSatisfy { index, character in
+        index == 4 || index == 7 ? character == "-" : character.isASCII && character.isNumber
+      }
     let message =
       shaped
       ? "'\(key)' is '\(text)', which is not a calendar date"

@@ -78,7 +78,8 @@ struct Layout {
   // Slugs become URL path segments, so they keep to characters that need no escaping.
   private func checkSlug(_ slug: String, at location: SourceLocation, what: String, sink: DiagnosticSink) -> Bool {
     let allowed = slug.unicodeScalars.allSatisfy {
-      ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)
+      ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+        || "-_.".unicodeScalars.contains($0)
     }
     guard allowed, let first = slug.unicodeScalars.first, first != "-", first != "." else {
       sink.error(
@@ -122,8 +123,9 @@ enum CrossReferences {
         if let owner = caseOwners[caseID], owner != partner.slug {
           sink.warning("decision refers to case \(caseID), which belongs to partner '\(owner)'", at: decision.location)
         } else if caseOwners[caseID] == nil {
-          sink.warning("decision refers to case \(caseID), which has no file under cases/\(partner.slug)/",
-                       at: decision.location)
+          sink.warning(
+            "decision refers to case \(caseID), which has no file under cases/\(partner.slug)/",
+            at: decision.location)
         }
       }
     }

@@ -18,8 +18,9 @@ enum StandardsLoader {
     let tierNames = tiers.map(\.value)
     let eligible = fields.textList("eligible_tiers", required: true)
     for tier in eligible where !tierNames.contains(tier.value) {
-      sink.error("eligible tier '\(tier.value)' is not one of 'tiers'\(Suggestion.hint(for: tier.value, in: tierNames))",
-                 at: tier.location)
+      sink.error(
+        "eligible tier '\(tier.value)' is not one of 'tiers'\(Suggestion.hint(for: tier.value, in: tierNames))",
+        at: tier.location)
     }
     let months = reviewMonths(fields)
     let interval = fields.int("evaluation_interval_months", required: true)
@@ -58,8 +59,9 @@ enum StandardsLoader {
       return AccreditationType(slug: slug, name: name, certifications: required.map(\.value))
     }
     for reserved in accreditations where reserved.slug == Decision.allAccreditations {
-      sink.error("'all' cannot be an accreditation type: decisions use it to mean every accreditation",
-                 at: fields.keyLocation("accreditations"))
+      sink.error(
+        "'all' cannot be an accreditation type: decisions use it to mean every accreditation",
+        at: fields.keyLocation("accreditations"))
     }
 
     guard let interval, let threshold else { return nil }

@@ -30,6 +30,9 @@ struct YAMLDocument {
 
   /// Composes `text` into a node tree; reports a syntax error or an empty document and returns nil.
   func compose(_ text: String, emptyMessage: String) -> Node? {
+    // Without a final line break libyaml reports an unclosed quote or bracket on the last line rather than
+    // past it, and the error could not be moved back to where the construct opened.
+    let text = text.hasSuffix("\n") ? text : text + "\n"
     do {
       guard let root = try Yams.compose(yaml: text), !root.isNull else {
         sink.error(emptyMessage, at: start)
@@ -37,7 +40,8 @@ struct YAMLDocument {
       }
       return root
     } catch let error as YamlError {
-      let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false)
+      let lastLine =
+        text.split(separator: "\n", omittingEmptySubsequences: false)
         .lastIndex { !$0.allSatisfy(\.isWhitespace) }.map { $0 + 1 } ?? 1
       report(error, lastLine: lastLine)
       return nil

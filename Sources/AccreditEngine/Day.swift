@@ -20,6 +20,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.day = day
   }
 
+  /// The day `days` days after 1970-01-01 (negative for earlier days).
+  public init(daysSinceUnixEpoch days: Int) {
+    self.init(dayNumber: days)
+  }
+
   /// Parses exactly `YYYY-MM-DD`; nil for any other shape or for a date that does not exist.
   public init?(iso text: some StringProtocol) {
     let bytes = Array(text.utf8)

@@ -13,18 +13,28 @@ extension Evaluator {
       let expired = entries.compactMap { entry in entry.expires.map { (entry, $0) } }
         .filter { $0.1 <= day }.max { $0.1 < $1.1 }
       if let (expired, expires) = expired {
-        return (slug, Reason(rule: .certification, message: "Certification \(name) expired \(expires.display)",
-                             location: expired.location))
+        return (
+          slug,
+          Reason(
+            rule: .certification, message: "Certification \(name) expired \(expires.display)",
+            location: expired.location)
+        )
       }
       if let upcoming = entries.min(by: { $0.earned < $1.earned }) {
-        return (slug, Reason(
-          rule: .certification,
-          message: "Certification \(name) is not held until \(upcoming.earned.display)",
-          location: upcoming.location))
+        return (
+          slug,
+          Reason(
+            rule: .certification,
+            message: "Certification \(name) is not held until \(upcoming.earned.display)",
+            location: upcoming.location)
+        )
       }
-      return (slug, Reason(
-        rule: .certification, message: "Required certification \(name) is not on record",
-        location: accreditation.location))
+      return (
+        slug,
+        Reason(
+          rule: .certification, message: "Required certification \(name) is not on record",
+          location: accreditation.location)
+      )
     }
   }
 }

@@ -65,11 +65,11 @@ public struct Evaluator: Sendable {
       for: accreditation.type, of: partner, accreditation: accreditation, on: day)
 
     let status: AccreditationStatus =
-      if revocation != nil { .revoked }
-      else if !isTierEligible && !isInGrace { .ineligible }
-      else if marksReason != nil || !seriousReasons.isEmpty { .underReview }
-      else if (!isTierEligible && isInGrace) || !missing.isEmpty { .atRisk }
-      else { .accredited }
+      if revocation != nil { .revoked } else if !isTierEligible && !isInGrace {
+        .ineligible
+      } else if marksReason != nil || !seriousReasons.isEmpty {
+        .underReview
+      } else if (!isTierEligible && isInGrace) || !missing.isEmpty { .atRisk } else { .accredited }
 
     var reasons: [Reason] = []
     if let revocation { reasons.append(revocationReason(revocation)) }

@@ -53,16 +53,28 @@ struct BuildTests {
       #expect(root["as_of"] as? String == "2026-11-15")
       let partners = try #require(root["partners"] as? [[String: Any]])
       #expect(partners.map { $0["slug"] as? String ?? "" } == partners.map { $0["slug"] as? String ?? "" }.sorted())
-      let statuses = Set(partners.flatMap { ($0["accreditations"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String } })
+      let statuses = Set(
+        partners.flatMap { ($0["accreditations"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String } })
       #expect(statuses == Set(AccreditationStatus.allCases.map(\.rawValue)), "the sample shows every status")
-      let rules = Set(partners.flatMap { ($0["accreditations"] as? [[String: Any]] ?? []).flatMap { ($0["reasons"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String } } })
+      let rules = Set(
+        partners.flatMap {
+          ($0["accreditations"] as? [[String: Any]] ?? []).flatMap {
+            ($0["reasons"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+          }
+        })
       #expect(rules == Set(Rule.allCases.map(\.rawValue)), "the sample shows every reason")
       let text = try #require(String(data: data, encoding: .utf8))
-      let keyOrder = ["\"slug\"", "\"name\"", "\"tier\"", "\"tier_eligible\"", "\"in_grace\"", "\"eligible_to_apply\"",
-                      "\"marks\"", "\"next_tier_review\"", "\"accreditations\"", "\"open_cases\""]
+      let keyOrder = [
+        "\"slug\"", "\"name\"", "\"tier\"", "\"tier_eligible\"", "\"in_grace\"", "\"eligible_to_apply\"",
+        "\"marks\"", "\"next_tier_review\"", "\"accreditations\"", "\"open_cases\"",
+      ]
       let positions = keyOrder.compactMap { text.range(of: $0)?.lowerBound }
       #expect(positions.count == keyOrder.count && positions == positions.sorted())
-      let sources = partners.flatMap { ($0["accreditations"] as? [[String: Any]] ?? []).flatMap { ($0["reasons"] as? [[String: Any]] ?? []).compactMap { $0["source"] as? String } } }
+      let sources = partners.flatMap {
+        ($0["accreditations"] as? [[String: Any]] ?? []).flatMap {
+          ($0["reasons"] as? [[String: Any]] ?? []).compactMap { $0["source"] as? String }
+        }
+      }
       #expect(sources.allSatisfy { $0.wholeMatch(of: /content\/(partners|cases)\/[^:]+:\d+/) != nil })
     }
   }
@@ -132,10 +144,10 @@ struct BuildTests {
   @Test func hostileNamesAreEscapedInStatusJSON() throws {
     let loaded = Tree([
       "partners/x.yaml": """
-        name: "<script>alert('x')</script> & <img src=x onerror=alert(1)>"
-        tiers:
-          - { reviewed: 2026-01-15, tier: gold }
-        """
+      name: "<script>alert('x')</script> & <img src=x onerror=alert(1)>"
+      tiers:
+        - { reviewed: 2026-01-15, tier: gold }
+      """
     ]).load()
     #expect(!loaded.diagnostics.hasErrors)
     let evaluations = Evaluator(standards: loaded.content.standards)

@@ -24,8 +24,10 @@ struct DayTests {
     #expect(Day(row.start).adding(months: row.months) == Day(row.expected))
   }
 
-  @Test(arguments: ["2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "2026-1-5", "26-01-01", "2026/01/01",
-                    "2026-01-01T00:00", "", "abcd-ef-gh", "2026-04-31"])
+  @Test(arguments: [
+    "2026-02-30", "2025-02-29", "2026-13-01", "2026-00-10", "2026-1-5", "26-01-01", "2026/01/01",
+    "2026-01-01T00:00", "", "abcd-ef-gh", "2026-04-31",
+  ])
   func rejectsWhatIsNotACalendarDate(_ text: String) {
     #expect(Day(iso: text) == nil)
   }
@@ -49,5 +51,14 @@ struct DayTests {
   @Test func ordersChronologically() {
     #expect(Day("2025-12-31") < Day("2026-01-01"))
     #expect(Day("2026-02-01") > Day("2026-01-31"))
+  }
+}
+
+@Suite("Days since the Unix epoch")
+struct EpochTests {
+  @Test func countsFromTheFirstOfJanuary1970() {
+    #expect(Day(daysSinceUnixEpoch: 0) == Day("1970-01-01"))
+    #expect(Day(daysSinceUnixEpoch: 20_407) == Day("2025-11-15"))
+    #expect(Day(daysSinceUnixEpoch: -1) == Day("1969-12-31"))
   }
 }

@@ -11,62 +11,67 @@ struct DiagnosticFormatTests {
 
   @Test func unknownKeyWithSuggestionAndCaret() {
     let text = report(["partners/a.yaml": "name: A\nteir:\n  - { reviewed: 2026-01-15, tier: gold }\n"])
-    #expect(text == """
-      content/partners/a.yaml:1:1: error: partner has no tier entry: add one under 'tiers', e.g. { reviewed: 2026-06-30, tier: platinum }
-      name: A
-      ^
-      content/partners/a.yaml:2:1: error: unknown key 'teir' in partner record (did you mean 'tiers'?)
-      teir:
-      ^
-      2 errors, 0 warnings
+    #expect(
+      text == """
+        content/partners/a.yaml:1:1: error: partner has no tier entry: add one under 'tiers', e.g. { reviewed: 2026-06-30, tier: platinum }
+        name: A
+        ^
+        content/partners/a.yaml:2:1: error: unknown key 'teir' in partner record (did you mean 'tiers'?)
+        teir:
+        ^
+        2 errors, 0 warnings
 
-      """)
+        """)
   }
 
   @Test func caretUnderTheValueInAFlowMapping() {
     let text = report([
       "partners/a.yaml": "name: A\ntiers:\n  - { reviewed: 2026-03-31, tier: platnum }\n"
     ])
-    #expect(text == """
-      content/partners/a.yaml:3:17: warning: tier review dated 2026-03-31 falls outside the tier review months (January and June)
-        - { reviewed: 2026-03-31, tier: platnum }
-                      ^
-      content/partners/a.yaml:3:35: error: unknown tier 'platnum' (did you mean 'platinum'?); tiers are partner, gold, platinum, diamond, elite
-        - { reviewed: 2026-03-31, tier: platnum }
-                                        ^
-      1 error, 1 warning
+    #expect(
+      text == """
+        content/partners/a.yaml:3:17: warning: tier review dated 2026-03-31 falls outside the tier review months (January and June)
+          - { reviewed: 2026-03-31, tier: platnum }
+                        ^
+        content/partners/a.yaml:3:35: error: unknown tier 'platnum' (did you mean 'platinum'?); tiers are partner, gold, platinum, diamond, elite
+          - { reviewed: 2026-03-31, tier: platnum }
+                                          ^
+        1 error, 1 warning
 
-      """)
+        """)
   }
 
   @Test func caseFrontMatterLinesCountFromTheFileStart() {
     let text = report([
       "partners/a.yaml": "name: A\ntiers:\n  - { reviewed: 2026-01-15, tier: gold }\n",
-      "cases/a/C-1.md": "---\ncustomer: X\nsteps:\n  - { stage: complaint, date: 2026-01-01 }\noutcome: { decision: mark, date: 2026-02-01 }\n---\nBody\n",
+      "cases/a/C-1.md":
+        "---\ncustomer: X\nsteps:\n  - { stage: complaint, date: 2026-01-01 }\noutcome: { decision: mark, date: 2026-02-01 }\n---\nBody\n",
     ])
-    #expect(text == """
-      content/cases/a/C-1.md:5:10: error: a mark is only placed by the review board, but this case only reached 'complaint'
-      outcome: { decision: mark, date: 2026-02-01 }
-               ^
-      1 error, 0 warnings
+    #expect(
+      text == """
+        content/cases/a/C-1.md:5:10: error: a mark is only placed by the review board, but this case only reached 'complaint'
+        outcome: { decision: mark, date: 2026-02-01 }
+                 ^
+        1 error, 0 warnings
 
-      """)
+        """)
   }
 
   @Test func jsonListsEveryField() {
     let loaded = Tree(["partners/a.yaml": "name: A\nteir: x\ntiers: [{ reviewed: 2026-01-15, tier: gold }]\n"]).load()
     let json = DiagnosticFormatter(root: "content", sources: [:]).json(loaded.diagnostics)
-    #expect(json == """
-      [
-        {
-          "path": "content/partners/a.yaml",
-          "line": 2,
-          "column": 1,
-          "severity": "error",
-          "message": "unknown key 'teir' in partner record (did you mean 'tiers'?)"
-        }
-      ]
+    #expect(
+      json == """
+        [
+          {
+            "path": "content/partners/a.yaml",
+            "line": 2,
+            "column": 1,
+            "severity": "error",
+            "message": "unknown key 'teir' in partner record (did you mean 'tiers'?)"
+          }
+        ]
 
-      """)
+        """)
   }
 }

@@ -39,13 +39,15 @@ struct TierRuleTests {
       partner: partner(replacing: "tier: platinum", with: "tier: gold"), status: .ineligible, rules: [.tier]),
     StatusScenario(
       name: "the latest review on or before the date counts",
-      partner: partner(replacing: "  - { reviewed: 2026-01-15, tier: platinum }",
-                       with: "  - { reviewed: 2026-01-15, tier: platinum }\n  - { reviewed: 2026-06-30, tier: gold }"),
+      partner: partner(
+        replacing: "  - { reviewed: 2026-01-15, tier: platinum }",
+        with: "  - { reviewed: 2026-01-15, tier: platinum }\n  - { reviewed: 2026-06-30, tier: gold }"),
       status: .ineligible, rules: [.tier]),
     StatusScenario(
       name: "a tier review dated after the date is not yet in force",
-      partner: partner(replacing: "  - { reviewed: 2026-01-15, tier: platinum }",
-                       with: "  - { reviewed: 2026-01-15, tier: platinum }\n  - { reviewed: 2027-01-10, tier: gold }"),
+      partner: partner(
+        replacing: "  - { reviewed: 2026-01-15, tier: platinum }",
+        with: "  - { reviewed: 2026-01-15, tier: platinum }\n  - { reviewed: 2027-01-10, tier: gold }"),
       status: .accredited),
     StatusScenario(
       name: "no tier review yet on the date is ineligible",
@@ -86,7 +88,8 @@ struct TierRuleTests {
   }
 
   @Test func eligibleToApplyFollowsTierNotGrace() throws {
-    let inGrace = partner(replacing: "tier: platinum", with: "tier: gold")
+    let inGrace =
+      partner(replacing: "tier: platinum", with: "tier: gold")
       + "\ngrace:\n  - { from: 2026-07-01, until: 2026-12-31 }"
     let evaluation = try #require(evaluate(partner: inGrace, asOf: "2026-11-15"))
     #expect(evaluation.isInGrace)
@@ -138,7 +141,8 @@ struct CertificationRuleTests {
       status: .atRisk, rules: [.certification]),
     StatusScenario(
       name: "a renewed certification replaces an expired one",
-      partner: partner(replacing: "expires: 2027-06-01 }", with: "expires: 2026-01-01 }\n  - { name: sales, earned: 2026-01-01 }"),
+      partner: partner(
+        replacing: "expires: 2027-06-01 }", with: "expires: 2026-01-01 }\n  - { name: sales, earned: 2026-01-01 }"),
       status: .accredited),
     StatusScenario(
       name: "a type without extra certifications needs only the universal ones",
@@ -149,15 +153,18 @@ struct CertificationRuleTests {
   func certifications(_ row: StatusScenario) throws { try check(row) }
 
   @Test func missingCertificationsAreSortedSlugsWithMessages() throws {
-    let yaml = partner(replacing: "certifications:\n  - { name: program, earned: 2025-01-01 }\n  - { name: sales, earned: 2025-01-01, expires: 2027-06-01 }",
-                       with: "certifications:\n  - { name: sales, earned: 2025-01-01, expires: 2026-10-15 }")
+    let yaml = partner(
+      replacing:
+        "certifications:\n  - { name: program, earned: 2025-01-01 }\n  - { name: sales, earned: 2025-01-01, expires: 2027-06-01 }",
+      with: "certifications:\n  - { name: sales, earned: 2025-01-01, expires: 2026-10-15 }")
     let evaluation = try #require(evaluate(partner: yaml, asOf: "2026-11-15"))
     let accreditation = try #require(evaluation.accreditations.first)
     #expect(accreditation.missingCertifications == ["program", "sales"])
-    #expect(accreditation.reasons.map(\.message) == [
-      "Required certification Partner Program is not on record",
-      "Certification Sales Software expired 15 Oct 2026",
-    ])
+    #expect(
+      accreditation.reasons.map(\.message) == [
+        "Required certification Partner Program is not on record",
+        "Certification Sales Software expired 15 Oct 2026",
+      ])
     #expect(accreditation.reasons.map(\.location.line) == [7, 5])
   }
 }
@@ -199,7 +206,10 @@ struct MarkRuleTests {
       cases: fourMarks, status: .underReview, rules: [.marks]),
     StatusScenario(
       name: "a retain decision for another accreditation does not",
-      partner: partner(adding: "  - { type: migration, issued: 2025-03-15 }\ndecisions:\n  - { date: 2026-05-01, accreditation: migration, outcome: retain }"),
+      partner: partner(
+        adding:
+          "  - { type: migration, issued: 2025-03-15 }\ndecisions:\n  - { date: 2026-05-01, accreditation: migration, outcome: retain }"
+      ),
       cases: fourMarks, status: .underReview, rules: [.marks]),
   ])
   func marks(_ row: StatusScenario) throws { try check(row) }
@@ -234,26 +244,30 @@ struct CaseRuleTests {
 
   static func seriousClosed(on date: String) -> String {
     """
-      ---
-      customer: C
-      serious: true
-      steps:
-        - { stage: complaint, date: 2026-10-01 }
-        - { stage: review-board, date: 2026-10-03 }
-      outcome: { decision: no-fault, date: \(date) }
-      ---
-      """
+    ---
+    customer: C
+    serious: true
+    steps:
+      - { stage: complaint, date: 2026-10-01 }
+      - { stage: review-board, date: 2026-10-03 }
+    outcome: { decision: no-fault, date: \(date) }
+    ---
+    """
   }
 
   @Test(arguments: [
-    StatusScenario(name: "an open serious escalation puts it under review", cases: ["S-1": seriousOpen],
-                   status: .underReview, rules: [.seriousCase]),
-    StatusScenario(name: "a closed serious escalation does not", cases: ["S-1": seriousClosed(on: "2026-11-01")],
-                   status: .accredited),
-    StatusScenario(name: "a serious case closed after the date is still open on it",
-                   cases: ["S-1": seriousClosed(on: "2026-11-20")], status: .underReview, rules: [.seriousCase]),
-    StatusScenario(name: "a serious case that starts after the date does not exist yet",
-                   cases: ["S-1": seriousOpen], asOf: "2026-09-30", status: .accredited),
+    StatusScenario(
+      name: "an open serious escalation puts it under review", cases: ["S-1": seriousOpen],
+      status: .underReview, rules: [.seriousCase]),
+    StatusScenario(
+      name: "a closed serious escalation does not", cases: ["S-1": seriousClosed(on: "2026-11-01")],
+      status: .accredited),
+    StatusScenario(
+      name: "a serious case closed after the date is still open on it",
+      cases: ["S-1": seriousClosed(on: "2026-11-20")], status: .underReview, rules: [.seriousCase]),
+    StatusScenario(
+      name: "a serious case that starts after the date does not exist yet",
+      cases: ["S-1": seriousOpen], asOf: "2026-09-30", status: .accredited),
   ])
   func seriousEscalations(_ row: StatusScenario) throws { try check(row) }
 
@@ -275,8 +289,9 @@ struct CaseRuleTests {
       ---
       """
     let evaluation = try #require(
-      evaluate(partner: healthyPartner, cases: ["B-2": open, "A-1": CaseRuleTests.seriousOpen, "C-3": future],
-               asOf: "2026-11-15"))
+      evaluate(
+        partner: healthyPartner, cases: ["B-2": open, "A-1": CaseRuleTests.seriousOpen, "C-3": future],
+        asOf: "2026-11-15"))
     #expect(evaluation.openCases.map(\.id) == ["A-1", "B-2"])
     #expect(evaluation.openCases.map(\.stage) == [.reviewBoard, .mediation])
     #expect(evaluation.openCases.map(\.isSerious) == [true, false])
@@ -288,33 +303,39 @@ struct RevocationRuleTests {
   @Test(arguments: [
     StatusScenario(
       name: "a director-approved revocation revokes",
-      partner: partner(adding: "decisions:\n  - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }"),
+      partner: partner(
+        adding: "decisions:\n  - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }"),
       status: .revoked, rules: [.decision]),
     StatusScenario(
       name: "a revocation for all revokes",
-      partner: partner(adding: "decisions:\n  - { date: 2026-09-01, accreditation: all, outcome: revoke, director_approval: true }"),
+      partner: partner(
+        adding: "decisions:\n  - { date: 2026-09-01, accreditation: all, outcome: revoke, director_approval: true }"),
       status: .revoked, rules: [.decision]),
     StatusScenario(
       name: "a revocation dated before the issue date does not revoke",
-      partner: partner(adding: "decisions:\n  - { date: 2025-03-14, accreditation: all, outcome: revoke, director_approval: true }"),
+      partner: partner(
+        adding: "decisions:\n  - { date: 2025-03-14, accreditation: all, outcome: revoke, director_approval: true }"),
       status: .accredited),
     StatusScenario(
       name: "a revocation on the issue date revokes",
-      partner: partner(adding: "decisions:\n  - { date: 2025-03-15, accreditation: all, outcome: revoke, director_approval: true }"),
+      partner: partner(
+        adding: "decisions:\n  - { date: 2025-03-15, accreditation: all, outcome: revoke, director_approval: true }"),
       status: .revoked, rules: [.decision]),
     StatusScenario(
       name: "a revocation dated after the date is not yet in force",
-      partner: partner(adding: "decisions:\n  - { date: 2026-11-16, accreditation: crm, outcome: revoke, director_approval: true }"),
+      partner: partner(
+        adding: "decisions:\n  - { date: 2026-11-16, accreditation: crm, outcome: revoke, director_approval: true }"),
       status: .accredited),
   ])
   func revocation(_ row: StatusScenario) throws { try check(row) }
 
   @Test func reIssuedAfterARevocationStartsClean() throws {
-    let yaml = partner(adding: """
-        - { type: crm, issued: 2026-10-01 }
-      decisions:
-        - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }
-      """)
+    let yaml = partner(
+      adding: """
+          - { type: crm, issued: 2026-10-01 }
+        decisions:
+          - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }
+        """)
     let evaluation = try #require(evaluate(partner: yaml, asOf: "2026-11-15"))
     #expect(evaluation.accreditations.map(\.issued) == [Day("2025-03-15"), Day("2026-10-01")])
     #expect(evaluation.accreditations.map(\.status) == [.revoked, .accredited])
@@ -342,7 +363,9 @@ struct StatusPrecedenceTests {
       status: .revoked, rules: [.decision, .tier, .marks, .seriousCase, .certification]),
     StatusScenario(
       name: "ineligible beats under review",
-      partner: everythingWrong.replacingOccurrences(of: "  - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }", with: "  - { date: 2020-01-01, accreditation: crm, outcome: retain }"),
+      partner: everythingWrong.replacingOccurrences(
+        of: "  - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }",
+        with: "  - { date: 2020-01-01, accreditation: crm, outcome: retain }"),
       cases: MarkRuleTests.fourMarks, status: .ineligible, rules: [.tier, .marks, .certification]),
     StatusScenario(
       name: "under review beats at risk",
@@ -384,10 +407,15 @@ struct NextEvaluationTests {
   }
 
   @Test(arguments: [
-    Row(name: "first evaluation six months after issue", issued: "2026-06-10", asOf: "2026-07-01", expected: "2026-12-10"),
-    Row(name: "an evaluation on the date is past: the next one", issued: "2026-05-15", asOf: "2026-11-15", expected: "2027-05-15"),
+    Row(
+      name: "first evaluation six months after issue", issued: "2026-06-10", asOf: "2026-07-01", expected: "2026-12-10"),
+    Row(
+      name: "an evaluation on the date is past: the next one", issued: "2026-05-15", asOf: "2026-11-15",
+      expected: "2027-05-15"),
     Row(name: "month end clamps to February", issued: "2025-08-31", asOf: "2025-12-01", expected: "2026-02-28"),
-    Row(name: "clamping does not drift to later evaluations", issued: "2025-08-31", asOf: "2026-03-01", expected: "2026-08-31"),
+    Row(
+      name: "clamping does not drift to later evaluations", issued: "2025-08-31", asOf: "2026-03-01",
+      expected: "2026-08-31"),
     Row(name: "leap year February", issued: "2023-08-31", asOf: "2023-10-01", expected: "2024-02-29"),
     Row(name: "issued on the date: six months on", issued: "2026-11-15", asOf: "2026-11-15", expected: "2027-05-15"),
     Row(name: "years after issue", issued: "2020-01-31", asOf: "2026-11-15", expected: "2027-01-31"),

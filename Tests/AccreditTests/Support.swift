@@ -76,7 +76,8 @@ extension Day {
 /// Loads `partner` (as `partners/p.yaml`) and `cases` (as `cases/p/<id>.md`), expects no errors, and
 /// evaluates it as of `asOf`.
 func evaluate(
-  partner: String, cases: [String: String] = [:], asOf: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+  partner: String, cases: [String: String] = [:], asOf: String,
+  sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) -> PartnerEvaluation? {
   var files = ["partners/p.yaml": partner]
   for (id, text) in cases { files["cases/p/\(id).md"] = text }

@@ -1,0 +1,899 @@
+import AccreditContent
+import AccreditEngine
+import AccreditSite
+import Foundation
+import Testing
+
+/// The validation rules of SPEC section 3, one table per rule family.
+///
+/// Each row is a tiny content tree: the default standards of `Tree`, plus the one file that is wrong
+/// (and, for case rows, a healthy partner record at `partners/p.yaml`). A row names the diagnostics it
+/// expects with their exact position; unless it says otherwise they must be the only diagnostics.
+@Suite("Validation")
+struct ValidationTests {
+  @Test("Partner records", arguments: ValidationScenario.partnerRecords)
+  func partnerRecords(_ scenario: ValidationScenario) {
+    scenario.check()
+  }
+
+  @Test("Duplicate slugs and case ids", arguments: ValidationScenario.duplicates)
+  func duplicates(_ scenario: ValidationScenario) {
+    scenario.check()
+  }
+
+  @Test("Escalation paths", arguments: ValidationScenario.escalationPaths)
+  func escalationPaths(_ scenario: ValidationScenario) {
+    scenario.check()
+  }
+
+  @Test("Case outcomes", arguments: ValidationScenario.caseOutcomes)
+  func caseOutcomes(_ scenario: ValidationScenario) {
+    scenario.check()
+  }
+
+  @Test("Files: front matter, encoding, empty files", arguments: ValidationScenario.files)
+  func files(_ scenario: ValidationScenario) {
+    scenario.check()
+  }
+
+  @Test("Every problem in every file is reported in one run, sorted by path and line")
+  func everyProblemInOneRun() {
+    let scenario = ValidationScenario.tree(
+      "three broken files",
+      [
+        "partners/b.yaml": """
+        name: Partner B
+        tiers:
+          - { reviewed: 2026-03-31, tier: platinum }
+        certifications:
+          - { name: salse, earned: 2025-01-01 }
+        """,
+        "partners/a.yaml": """
+        name: Partner A
+        teir: platinum
+        tiers:
+          - { reviewed: 2026-01-15, tier: platinum }
+        """,
+        "cases/a/A-1.md": """
+        ---
+        customer: Contoso Ltd
+        steps:
+          - { stage: complaint, date: 2026-02-03 }
+          - { stage: partner-ops, date: 2026-02-20 }
+        ---
+        Notes.
+        """,
+      ],
+      .error(5, 5, "stage 'mediation' was skipped", in: "cases/a/A-1.md"),
+      .error(2, 1, "unknown key 'teir' in partner record (did you mean 'tiers'?)", in: "partners/a.yaml"),
+      .warning(3, 17, "falls outside the tier review months", in: "partners/b.yaml"),
+      .warning(5, 13, "certification 'salse' is not in the standards' catalog", in: "partners/b.yaml"))
+    let diagnostics = scenario.check()
+
+    // Not only present: in exactly this order (path, then line), whatever order the files came in.
+    let positions = diagnostics.map { "\($0.location.file):\($0.location.line):\($0.location.column)" }
+    #expect(
+      positions == ["cases/a/A-1.md:5:5", "partners/a.yaml:2:1", "partners/b.yaml:3:17", "partners/b.yaml:5:13"])
+
+    // Printed as `path:line:column: error|warning: message`.
+    let formatter = DiagnosticFormatter(root: "content", sources: [:])
+    let firstLines = diagnostics.map { formatter.text($0).prefix { $0 != "\n" } }
+    #expect(firstLines.first?.hasPrefix("content/cases/a/A-1.md:5:5: error: stage 'mediation' was skipped") == true)
+    #expect(firstLines.last?.hasPrefix("content/partners/b.yaml:5:13: warning: certification 'salse'") == true)
+  }
+}
+
+// MARK: - Partner records
+
+extension ValidationScenario {
+  static let partnerRecords: [ValidationScenario] = [
+    .partner(
+      "unknown key 'teir' suggests 'tiers'",
+      """
+      name: Test Partner
+      teir:
+        - { reviewed: 2026-01-15, tier: platinum }
+      """,
+      .error(1, 1, "partner has no tier entry"),
+      .error(2, 1, "unknown key 'teir' in partner record (did you mean 'tiers'?)")),
+    .partner(
+      "unknown key inside a tier entry",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewd: 2026-01-15, tier: platinum }
+      """,
+      .error(3, 5, "tier entry is missing 'reviewed'"),
+      .error(3, 7, "unknown key 'reviewd' in tier entry (did you mean 'reviewed'?)")),
+    .partner(
+      "date not written YYYY-MM-DD",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      grace:
+        - { from: 2026/07/01, until: 2026-12-31 }
+      """,
+      .error(5, 13, "'from' is '2026/07/01', which is not a date: write YYYY-MM-DD")),
+    .partner(
+      "date without leading zeros",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-1-15, tier: platinum }
+      """,
+      .error(3, 17, "'reviewed' is '2026-1-15', which is not a date: write YYYY-MM-DD")),
+    .partner(
+      "date that does not exist (30 February)",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      certifications:
+        - { name: program, earned: 2026-02-30 }
+      """,
+      .error(5, 30, "'earned' is '2026-02-30', which is not a calendar date")),
+    .partner(
+      "unknown tier 'platnum' suggests 'platinum'",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platnum }
+      """,
+      .error(3, 35, "unknown tier 'platnum' (did you mean 'platinum'?)")),
+    .partner(
+      "unknown certification slug is a warning",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      certifications:
+        - { name: salse, earned: 2025-01-01 }
+      """,
+      .warning(5, 13, "certification 'salse' is not in the standards' catalog (did you mean 'sales'?)")),
+    .partner(
+      "unknown accreditation type",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      accreditations:
+        - { type: crn, issued: 2025-03-15 }
+      """,
+      .error(5, 13, "unknown accreditation type 'crn' (did you mean 'crm'?)")),
+    .partner(
+      "unknown decision outcome",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      accreditations:
+        - { type: crm, issued: 2025-03-15 }
+      decisions:
+        - { date: 2026-04-10, accreditation: crm, outcome: suspend }
+      """,
+      .error(7, 54, "unknown decision outcome 'suspend'")),
+    .partner(
+      "partner with no 'tiers' key",
+      """
+      name: Test Partner
+      region: EMEA
+      """,
+      .error(1, 1, "partner has no tier entry")),
+    .partner(
+      "partner with an empty 'tiers' list",
+      """
+      name: Test Partner
+      tiers: []
+      """,
+      .error(2, 1, "partner has no tier entry")),
+    .partner(
+      "tier entry dated outside the review months is a warning",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-03-31, tier: platinum }
+      """,
+      .warning(3, 17, "tier review dated 2026-03-31 falls outside the tier review months (January and June)")),
+    .partner(
+      "tier entry dated in a review month is fine",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2025-06-30, tier: platinum }
+        - { reviewed: 2026-01-02, tier: gold }
+      """),
+    .partner(
+      "grace 'until' before 'from'",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: gold }
+      grace:
+        - { from: 2026-07-01, until: 2026-06-30 }
+      """,
+      .error(5, 32, "grace period ends (2026-06-30) before it starts (2026-07-01)")),
+    .partner(
+      "grace of a single day is fine",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: gold }
+      grace:
+        - { from: 2026-07-01, until: 2026-07-01 }
+      """),
+    .partner(
+      "revoke without director_approval",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      accreditations:
+        - { type: crm, issued: 2025-03-15 }
+      decisions:
+        - { date: 2026-09-01, accreditation: crm, outcome: revoke }
+      """,
+      .error(7, 45, "revocation needs director-level approval")),
+    .partner(
+      "revoke with director_approval: false",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      accreditations:
+        - { type: crm, issued: 2025-03-15 }
+      decisions:
+        - date: 2026-09-01
+          accreditation: all
+          outcome: revoke
+          director_approval: false
+      """,
+      .error(9, 5, "revocation needs director-level approval")),
+    .partner(
+      "revoke with director_approval: true is fine",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      accreditations:
+        - { type: crm, issued: 2025-03-15 }
+      decisions:
+        - { date: 2026-09-01, accreditation: all, outcome: revoke, director_approval: true }
+      """),
+    .partner(
+      "decision names an accreditation the partner never held",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      accreditations:
+        - { type: crm, issued: 2025-03-15 }
+      decisions:
+        - { date: 2026-04-10, accreditation: migration, outcome: retain }
+      """,
+      .error(7, 40, "decision names accreditation 'migration', which this partner never held")),
+  ]
+
+  static let duplicates: [ValidationScenario] = [
+    .tree(
+      "duplicate partner slug: a.yaml and a.yml",
+      [
+        "partners/a.yaml": healthyPartner,
+        "partners/a.yml": """
+        name: Another Partner
+        tiers:
+          - { reviewed: 2026-01-15, tier: gold }
+        """,
+      ],
+      .error(1, 1, "duplicate partner slug 'a'", in: "partners/a.yml")),
+    .tree(
+      "duplicate case id in two partner folders",
+      [
+        "partners/a.yaml": healthyPartner,
+        "partners/b.yaml": healthyPartner,
+        "cases/a/NW-1.md": openCase,
+        "cases/b/NW-1.md": openCase,
+      ],
+      .error(1, 1, "duplicate case id 'NW-1'", in: "cases/b/NW-1.md")),
+  ]
+
+  /// A valid open case, for rows about where a case file is rather than what is in it.
+  static let openCase = """
+    ---
+    customer: Contoso Ltd
+    steps:
+      - { stage: complaint, date: 2026-02-03 }
+    ---
+    Notes.
+    """
+}
+
+// MARK: - Cases
+
+extension ValidationScenario {
+  static let escalationPaths: [ValidationScenario] = [
+    .tree(
+      "case folder with no partner record",
+      ["cases/nobody/C-1.md": openCase],
+      .error(1, 1, "case folder 'cases/nobody/' has no partner record", in: "cases/nobody/C-1.md")),
+    .escalation(
+      "unknown key in case front matter",
+      """
+      ---
+      customer: Contoso Ltd
+      serios: true
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      ---
+      """,
+      .error(3, 1, "unknown key 'serios' in case front matter (did you mean 'serious'?)")),
+    .escalation(
+      "unknown accreditation type in a case",
+      """
+      ---
+      customer: Contoso Ltd
+      accreditation: crm-implementation
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      ---
+      """,
+      .error(3, 16, "unknown accreditation type 'crm-implementation'")),
+    .escalation(
+      "a case about an accreditation the partner does not hold (warning)",
+      """
+      ---
+      customer: Contoso Ltd
+      accreditation: migration
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      ---
+      """,
+      .warning(3, 16, "the case concerns accreditation 'migration', which Test Partner does not hold")),
+    .escalation(
+      "a step date that does not exist",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-31 }
+      ---
+      """,
+      .error(5, 31, "'date' is '2026-02-31', which is not a calendar date")),
+    .escalation(
+      "stage not one of the four",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: partner_ops, date: 2026-02-20 }
+      ---
+      """,
+      .error(5, 14, "unknown stage 'partner_ops' (did you mean 'partner-ops'?)")),
+    .escalation(
+      "first step not 'complaint'",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: mediation, date: 2026-02-03 }
+      ---
+      """,
+      .error(4, 5, "the first step must be 'complaint', not 'mediation'")),
+    .escalation(
+      "steps out of order",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: partner-ops, date: 2026-02-20 }
+        - { stage: mediation, date: 2026-03-01 }
+      ---
+      """,
+      .error(7, 5, "steps out of order: 'mediation' cannot come after 'partner-ops'")),
+    .escalation(
+      "a repeated stage",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: mediation, date: 2026-02-20 }
+      ---
+      """,
+      .error(6, 5, "stage 'mediation' is repeated")),
+    .escalation(
+      "a skipped stage: complaint to partner-ops",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: partner-ops, date: 2026-02-20 }
+      ---
+      """,
+      .error(5, 5, "stage 'mediation' was skipped between 'complaint' and 'partner-ops'")),
+    .escalation(
+      "a skipped stage: mediation to review-board",
+      """
+      ---
+      customer: Contoso Ltd
+      serious: true
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: review-board, date: 2026-02-20 }
+      ---
+      """,
+      .error(7, 5, "stage 'partner-ops' was skipped between 'mediation' and 'review-board'")),
+    .escalation(
+      "not serious: complaint straight to review-board",
+      """
+      ---
+      customer: Contoso Ltd
+      serious: false
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: review-board, date: 2026-02-20 }
+      ---
+      """,
+      .error(6, 5, "only a case marked 'serious: true' may go from complaint straight to the review board")),
+    .escalation(
+      "serious: complaint straight to review-board is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      serious: true
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: review-board, date: 2026-02-20 }
+      ---
+      """),
+    .escalation(
+      "serious: complaint to partner-ops still skips mediation",
+      """
+      ---
+      customer: Contoso Ltd
+      serious: true
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: partner-ops, date: 2026-02-20 }
+      ---
+      """,
+      .error(6, 5, "stage 'mediation' was skipped between 'complaint' and 'partner-ops'")),
+    .escalation(
+      "a step dated before the previous one",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-20 }
+        - { stage: mediation, date: 2026-02-03 }
+      ---
+      """,
+      .error(5, 5, "step 'mediation' is dated 2026-02-03, before the previous step (2026-02-20)")),
+    .escalation(
+      "the whole path, two steps on one day, is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-03 }
+        - { stage: partner-ops, date: 2026-03-15 }
+        - { stage: review-board, date: 2026-04-02 }
+      ---
+      """),
+  ]
+
+  static let caseOutcomes: [ValidationScenario] = [
+    .escalation(
+      "'resolved' after reaching partner-ops",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: partner-ops, date: 2026-02-20 }
+      outcome: { decision: resolved, date: 2026-03-01 }
+      ---
+      """,
+      .error(7, 10, "a case that reached 'partner-ops' cannot close as 'resolved'")),
+    .escalation(
+      "'no-fault' before partner-ops",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+      outcome: { decision: no-fault, date: 2026-03-01 }
+      ---
+      """,
+      .error(
+        6, 10, "'no-fault' is a finding of partner-ops or the review board, but this case only reached 'mediation'")
+    ),
+    .escalation(
+      "'mark' without reaching review-board",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: partner-ops, date: 2026-02-20 }
+      outcome: { decision: mark, date: 2026-03-01 }
+      ---
+      """,
+      .error(7, 10, "a mark is only placed by the review board, but this case only reached 'partner-ops'")),
+    .escalation(
+      "outcome dated before the last step",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-20 }
+      outcome: { decision: resolved, date: 2026-02-10 }
+      ---
+      """,
+      .error(6, 10, "the outcome is dated 2026-02-10, before the last step (2026-02-20)")),
+    .escalation(
+      "unknown outcome",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      outcome: { decision: settled, date: 2026-02-10 }
+      ---
+      """,
+      .error(5, 22, "unknown case outcome 'settled'")),
+    .escalation(
+      "'resolved' at complaint is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      outcome: { decision: resolved, date: 2026-02-03 }
+      ---
+      """),
+    .escalation(
+      "'resolved' at mediation is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+      outcome: { decision: resolved, date: 2026-02-20 }
+      ---
+      """),
+    .escalation(
+      "'no-fault' at partner-ops is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: partner-ops, date: 2026-02-20 }
+      outcome: { decision: no-fault, date: 2026-03-01 }
+      ---
+      """),
+    .escalation(
+      "'no-fault' at review-board is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      serious: true
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: review-board, date: 2026-02-20 }
+      outcome: { decision: no-fault, date: 2026-03-01 }
+      ---
+      """),
+    .escalation(
+      "'mark' at review-board is fine",
+      """
+      ---
+      customer: Contoso Ltd
+      accreditation: crm
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+        - { stage: mediation, date: 2026-02-10 }
+        - { stage: partner-ops, date: 2026-02-20 }
+        - { stage: review-board, date: 2026-03-01 }
+      outcome: { decision: mark, date: 2026-03-20 }
+      ---
+      The board placed a mark.
+      """),
+  ]
+}
+
+// MARK: - Files
+
+extension ValidationScenario {
+  static let files: [ValidationScenario] = [
+    .escalation(
+      "front matter YAML syntax error",
+      """
+      ---
+      customer: Contoso: Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      ---
+      """,
+      .error(2, 18, "YAML syntax: mapping values are not allowed")),
+    .escalation(
+      "front matter with an unclosed flow mapping",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03
+      ---
+      """,
+      .error(4, 5, "YAML syntax")),
+    .tree(
+      "FAQ front matter with an unclosed quote: reported where the quote opens",
+      [
+        "faq/refunds.md": """
+        ---
+        question: "How are refunds handled?
+        order: 1
+        ---
+        Answer.
+        """
+      ],
+      .error(2, 11, "YAML syntax", in: "faq/refunds.md")),
+    .partner(
+      "partner record YAML syntax error",
+      """
+      name: Test Partner
+      tiers: [ { reviewed: 2026-01-15, tier: platinum }
+      """,
+      .error(2, 8, "YAML syntax")),
+    .partner(
+      "a key written twice, reported at its first occurrence",
+      """
+      name: Test Partner
+      pdm: Jane Roe
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      pdm: John Doe
+      """,
+      .error(2, 1, "duplicate key 'pdm'")),
+    .escalation(
+      "missing front matter",
+      """
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      """,
+      .error(1, 1, "file must start with front matter")),
+    .escalation(
+      "unclosed front matter",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+
+      Notes, but the front matter was never closed.
+      """,
+      .error(1, 1, "front matter is not closed")),
+    .escalation(
+      "empty case file",
+      "",
+      .error(1, 1, "file is empty")),
+    .escalation(
+      "case file with only blank lines",
+      "\n\n  \n",
+      .error(1, 1, "file is empty")),
+    .escalation(
+      "case file with empty front matter",
+      "---\n---\nNotes.\n",
+      .error(1, 1, "front matter is empty")),
+    .partner(
+      "empty partner record",
+      "",
+      .error(1, 1, "partner record is empty")),
+    .bytes(
+      "partner record saved as Latin-1: first bad byte on line 3",
+      path: partnerPath,
+      latin1(
+        """
+        name: Test Partner
+        tiers: [{ reviewed: 2026-01-15, tier: platinum }]
+        pdm: René Roe
+        """),
+      .error(3, 9, "file is not valid UTF-8")),
+    .bytes(
+      "case notes with a bad byte after valid multi-byte text",
+      path: casePath,
+      Array("---\ncustomer: Contoso Ltd\nsteps:\n  - { stage: complaint, date: 2026-02-03 }\n---\n".utf8)
+        + Array("Notes — caf".utf8) + [0xE9] + Array("\n".utf8),
+      .error(6, 12, "file is not valid UTF-8")),
+    .bytes(
+      "CRLF line endings and a byte-order mark load cleanly",
+      path: casePath,
+      byteOrderMark
+        + crlf(
+          """
+          ---
+          customer: Contoso Ltd
+          steps:
+            - { stage: complaint, date: 2026-02-03 }
+            - { stage: mediation, date: 2026-02-10 }
+          outcome: { decision: resolved, date: 2026-02-20 }
+          ---
+          Notes.
+          """)),
+    .bytes(
+      "CRLF and a byte-order mark keep lines and columns",
+      path: partnerPath,
+      byteOrderMark
+        + crlf(
+          """
+          nmae: Test Partner
+          tiers:
+            - { reviewed: 2026-03-31, tier: platinum }
+          """),
+      .error(1, 1, "partner record is missing 'name'"),
+      .error(1, 1, "unknown key 'nmae' in partner record (did you mean 'name'?)"),
+      .warning(3, 17, "falls outside the tier review months")),
+    .bytes(
+      "CRLF front matter keeps case positions",
+      path: casePath,
+      crlf(
+        """
+        ---
+        customer: Contoso Ltd
+        steps:
+          - { stage: complaint, date: 2026-02-03 }
+          - { stage: partner-ops, date: 2026-02-10 }
+        ---
+        Notes.
+        """),
+      .error(5, 5, "stage 'mediation' was skipped")),
+    .bytes(
+      "lone CR line endings keep case positions",
+      path: casePath,
+      Array(
+        """
+        ---
+        customer: Contoso Ltd
+        steps:
+          - { stage: complaint, date: 2026-02-03 }
+          - { stage: partner-ops, date: 2026-02-10 }
+        ---
+        Notes.
+        """.replacingOccurrences(of: "\n", with: "\r").utf8),
+      .error(5, 5, "stage 'mediation' was skipped")),
+  ]
+
+  static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+  /// `text` with Windows line endings.
+  static func crlf(_ text: String) -> [UInt8] {
+    Array(text.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+  }
+
+  /// `text` encoded as ISO Latin-1, as an editor set to a Western encoding would save it.
+  static func latin1(_ text: String) -> [UInt8] {
+    text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+  }
+}
+
+// MARK: - Table machinery
+
+/// A diagnostic a scenario expects: severity, exact position and a distinctive part of the message.
+struct ExpectedDiagnostic: Sendable, CustomStringConvertible {
+  var severity: Diagnostic.Severity
+  /// Nil: the scenario's main file.
+  var file: String?
+  var line: Int
+  var column: Int
+  var message: String
+
+  static func error(_ line: Int, _ column: Int, _ message: String, in file: String? = nil) -> Self {
+    ExpectedDiagnostic(severity: .error, file: file, line: line, column: column, message: message)
+  }
+
+  static func warning(_ line: Int, _ column: Int, _ message: String, in file: String? = nil) -> Self {
+    ExpectedDiagnostic(severity: .warning, file: file, line: line, column: column, message: message)
+  }
+
+  func matches(_ diagnostic: Diagnostic) -> Bool {
+    diagnostic.severity == severity && diagnostic.location.file == file && diagnostic.location.line == line
+      && diagnostic.location.column == column && diagnostic.message.contains(message)
+  }
+
+  var description: String {
+    "\(file ?? "?"):\(line):\(column): \(severity.rawValue): …\(message)…"
+  }
+}
+
+/// One row: the files that make a content tree wrong (or right), and what loading it must report.
+struct ValidationScenario: Sendable, CustomTestStringConvertible {
+  static let partnerPath = "partners/p.yaml"
+  static let casePath = "cases/p/C-1.md"
+
+  var name: String
+  /// Files added to `Tree`'s standards and site settings, as bytes.
+  var files: [String: [UInt8]]
+  /// Every one must be reported; with no other diagnostic unless `othersAllowed`.
+  var expected: [ExpectedDiagnostic]
+  var othersAllowed = false
+
+  var testDescription: String { name }
+
+  init(_ name: String, files: [String: [UInt8]], mainFile: String, expected: [ExpectedDiagnostic]) {
+    self.name = name
+    self.files = files
+    self.expected = expected.map { expectation in
+      var expectation = expectation
+      expectation.file = expectation.file ?? mainFile
+      return expectation
+    }
+  }
+
+  /// A partner record at `partners/p.yaml`, on its own.
+  static func partner(_ name: String, _ text: String, _ expected: ExpectedDiagnostic...) -> Self {
+    Self(name, files: [partnerPath: Array(text.utf8)], mainFile: partnerPath, expected: expected)
+  }
+
+  /// A case file at `cases/p/C-1.md`, next to a healthy partner record for `p`.
+  static func escalation(_ name: String, _ text: String, _ expected: ExpectedDiagnostic...) -> Self {
+    Self(
+      name, files: [casePath: Array(text.utf8), partnerPath: Array(healthyPartner.utf8)], mainFile: casePath,
+      expected: expected)
+  }
+
+  /// Several files; expectations name their file.
+  static func tree(_ name: String, _ files: [String: String], _ expected: ExpectedDiagnostic...) -> Self {
+    Self(name, files: files.mapValues { Array($0.utf8) }, mainFile: "?", expected: expected)
+  }
+
+  /// One file given as bytes; a case file gets a healthy partner record beside it.
+  static func bytes(_ name: String, path: String, _ bytes: [UInt8], _ expected: ExpectedDiagnostic...) -> Self {
+    var files = [path: bytes]
+    if path.hasPrefix("cases/p/") { files[partnerPath] = Array(healthyPartner.utf8) }
+    return Self(name, files: files, mainFile: path, expected: expected)
+  }
+
+  /// Loads the tree and checks the expectations; returns the diagnostics for further checks.
+  @discardableResult
+  func check(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
+    var contentFiles = Tree().files.map { ContentFile(path: $0.key, text: $0.value) }
+    contentFiles += files.map { ContentFile(path: $0.key, bytes: $0.value) }
+    let diagnostics = ContentLoader.load(contentFiles).diagnostics
+    let report = diagnostics.isEmpty ? "  (none)" : diagnostics.map { "  \(Self.describe($0))" }.joined(separator: "\n")
+    for expectation in expected {
+      #expect(
+        diagnostics.contains(where: expectation.matches),
+        "expected \(expectation)\nfound:\n\(report)", sourceLocation: sourceLocation)
+    }
+    if !othersAllowed {
+      let unexpected = diagnostics.filter { diagnostic in !expected.contains { $0.matches(diagnostic) } }
+      #expect(
+        unexpected.isEmpty,
+        "unexpected diagnostics:\n\(unexpected.map { "  \(Self.describe($0))" }.joined(separator: "\n"))",
+        sourceLocation: sourceLocation)
+    }
+    return diagnostics
+  }
+
+  static func describe(_ diagnostic: Diagnostic) -> String {
+    let location = diagnostic.location
+    return "\(location.file):\(location.line):\(location.column): \(diagnostic.severity.rawValue): "
+      + diagnostic.message
+  }
+}
