@@ -76,6 +76,6 @@ public enum Commands {
     }
     let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     return "Built \(output)/ as of \(result.asOf.iso): \(result.files.count) files, \(result.evaluations.count) "
-      + "partners (\(counts.joined(separator: ", "))) in \(milliseconds) ms"
+      + "partners, accreditations \(counts.joined(separator: ", ")) in \(milliseconds) ms"
   }
 }
