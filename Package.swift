@@ -10,6 +10,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     .systemLibrary(
@@ -24,7 +25,13 @@ let package = Package(
     // The only target that touches C: libcmark behind a Swift API.
     .target(name: "AccreditMarkdown", dependencies: ["CCmark"]),
     // Writing the output folder.
-    .target(name: "AccreditSite", dependencies: ["AccreditEngine", "AccreditContent", "AccreditMarkdown"]),
+    .target(
+      name: "AccreditSite",
+      dependencies: [
+        "AccreditEngine", "AccreditContent", "AccreditMarkdown",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
     // The commands, as a library so that tests can drive them.
     .target(
       name: "AccreditCLI",

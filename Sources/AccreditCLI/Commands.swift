@@ -10,7 +10,7 @@ public enum Commands {
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, output: URL(fileURLWithPath: command.output, isDirectory: true),
-      asOf: command.asOf, today: today)
+      templates: command.templatesURL, asOf: command.asOf, today: today)
     do {
       let result = try SiteBuilder.build(request)
       let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
@@ -23,7 +23,10 @@ public enum Commands {
       }
       return 0
     } catch {
-      return report(error, root: command.contentOptions.content, console: console, action: "build")
+      let root =
+        if case .templates = error { command.templatesURL.map { command.templates ?? $0.relativePath } ?? "(built-in templates)" }
+        else { command.contentOptions.content }
+      return report(error, root: root, console: console, action: "build")
     }
   }
 
@@ -57,7 +60,7 @@ public enum Commands {
 
   private static func report(_ error: SiteBuilder.Failure, root: String, console: Console, action: String) -> Int32 {
     switch error {
-    case .content(let diagnostics, let sources):
+    case .content(let diagnostics, let sources), .templates(let diagnostics, let sources):
       let formatter = DiagnosticFormatter(root: root, sources: sources)
       console.err(formatter.report(diagnostics))
       if action == "build" { console.err("accredit: build failed; the output folder was left as it was\n") }

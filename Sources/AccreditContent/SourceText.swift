@@ -9,8 +9,14 @@ public struct SourceText: Sendable {
   /// The normalised text.
   public let text: String
 
+  /// Wraps text that is already decoded and normalised.
+  public init(path: String, text: String) {
+    self.path = path
+    self.text = text
+  }
+
   /// Decodes `bytes`; on failure returns the diagnostic that says where the first bad byte is.
-  static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, Diagnostic> {
+  public static func decode(_ bytes: [UInt8], path: String) -> Result<SourceText, Diagnostic> {
     var body = bytes[...]
     if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
     guard let decoded = String(validating: body, as: UTF8.self) else {

@@ -10,15 +10,18 @@ public enum SiteBuilder {
     public var content: URL
     /// The output folder.
     public var output: URL
+    /// A templates folder laid over the built-in templates; nil for the built-in ones alone.
+    public var templates: URL?
     /// The evaluation date given on the command line, if any.
     public var asOf: Day?
     /// Today's date (UTC), used when neither the command line nor `site.yaml` gives one.
     public var today: Day
 
     /// Creates a request.
-    public init(content: URL, output: URL, asOf: Day?, today: Day) {
+    public init(content: URL, output: URL, templates: URL? = nil, asOf: Day?, today: Day) {
       self.content = content
       self.output = output
+      self.templates = templates
       self.asOf = asOf
       self.today = today
     }
@@ -40,6 +43,8 @@ public enum SiteBuilder {
   public enum Failure: Error {
     /// The content has errors; the output folder was left as it was.
     case content(diagnostics: [Diagnostic], sources: [String: SourceText])
+    /// The templates have errors; `location.file` is relative to the templates folder.
+    case templates(diagnostics: [Diagnostic], sources: [String: SourceText])
     /// The content folder could not be read, or the site could not be written.
     case io(String)
   }
@@ -60,13 +65,19 @@ public enum SiteBuilder {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
     }
     try checkOutputIsSafe(request)
+    let templates: TemplateSet
+    do {
+      templates = try TemplateSet.load(overlay: request.templates)
+    } catch {
+      throw .templates(diagnostics: error.diagnostics, sources: error.sources)
+    }
     let content = loaded.content
     let asOf = request.asOf ?? content.site.asOf ?? request.today
     let evaluations = Evaluator(standards: content.standards)
       .evaluate(content.partners, cases: content.cases, asOf: asOf)
     let files = SiteRenderer(
       content: content, evaluations: evaluations, asOf: asOf,
-      contentName: request.content.standardizedFileURL.lastPathComponent
+      contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates
     ).render()
     do {
       try OutputFolder.replace(request.output, with: files)

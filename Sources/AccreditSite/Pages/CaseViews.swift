@@ -1,0 +1,93 @@
+import AccreditEngine
+
+/// One stage of the escalation path as a stepper shows it.
+struct StepperStage: Sendable {
+  let label: String
+  /// `done`, `current`, `upcoming` or `skipped`.
+  let state: String
+  /// Words for the state, for screen readers and print.
+  let stateLabel: String
+  let date: DateView?
+  let isCurrent: Bool
+}
+
+/// A case in a list: id, customer, where it stands.
+struct CaseSummary: Sendable {
+  let id: String
+  let href: String
+  let customer: String
+  let accreditation: String?
+  let isSerious: Bool
+  let opened: DateView
+  /// "Open at mediation", "Closed: mark placed".
+  let state: String
+  let isOpen: Bool
+  let stepper: [StepperStage]
+}
+
+extension EscalationCase.Stage {
+  /// The stage as people say it.
+  var label: String {
+    switch self {
+    case .complaint: "Complaint"
+    case .mediation: "Mediation"
+    case .partnerOps: "Partner ops"
+    case .reviewBoard: "Review board"
+    }
+  }
+}
+
+extension EscalationCase.Decision {
+  /// The outcome in words.
+  var label: String {
+    switch self {
+    case .resolved: "resolved"
+    case .noFault: "no fault found"
+    case .mark: "mark placed"
+    }
+  }
+}
+
+extension SiteContext {
+  /// The stepper for a case as of the evaluation date.
+  func stepper(for escalation: EscalationCase) -> [StepperStage] {
+    let steps = stepsSoFar(escalation)
+    let reached = steps.last?.stage
+    let isClosed = outcomeSoFar(escalation) != nil
+    return EscalationCase.Stage.allCases.map { stage in
+      let step = steps.first { $0.stage == stage }
+      let state: String
+      if let step {
+        state = step.stage == reached && !isClosed ? "current" : "done"
+      } else if let reached, stage < reached {
+        state = "skipped"
+      } else {
+        state = isClosed ? "not-reached" : "upcoming"
+      }
+      let stateLabel = [
+        "current": "current stage", "done": "done", "skipped": "skipped (serious case)", "upcoming": "not yet",
+        "not-reached": "not reached",
+      ][state] ?? state
+      return StepperStage(
+        label: stage.label, state: state, stateLabel: stateLabel, date: step.map { DateView($0.date) },
+        isCurrent: state == "current")
+    }
+  }
+
+  /// A case summary, with links relative to the partner's page.
+  func summary(of escalation: EscalationCase, hrefPrefix: String) -> CaseSummary {
+    let steps = stepsSoFar(escalation)
+    let outcome = outcomeSoFar(escalation)
+    let state =
+      if let outcome {
+        "Closed \(outcome.date.display): \(outcome.decision.label)"
+      } else {
+        "Open at \(steps.last?.stage.label.lowercased() ?? "complaint")"
+      }
+    return CaseSummary(
+      id: escalation.id, href: "\(hrefPrefix)cases/\(escalation.id)/", customer: escalation.customer,
+      accreditation: escalation.accreditation.map { accreditationName($0.value) }, isSerious: escalation.isSerious,
+      opened: DateView(steps.first?.date ?? asOf), state: state, isOpen: outcome == nil,
+      stepper: stepper(for: escalation))
+  }
+}

@@ -1,0 +1,175 @@
+import AccreditContent
+import AccreditEngine
+
+/// `index.html`: every partner at a glance.
+struct HomePage: Sendable {
+  struct StatusCount: Sendable {
+    let status: StatusView
+    let count: Int
+  }
+
+  struct AccreditationCell: Sendable {
+    let name: String
+    let status: StatusView
+  }
+
+  struct Row: Sendable {
+    let name: String
+    let href: String
+    let tier: String
+    let tierSort: Int
+    let isTierEligible: Bool
+    let inGrace: Bool
+    let overall: StatusView
+    let statusKeys: String
+    let accreditations: [AccreditationCell]
+    let hasAccreditations: Bool
+    let marks: Int
+    let nextEvaluation: DateView?
+    let nextEvaluationSort: String
+  }
+
+  struct DueItem: Sendable {
+    let date: DateView
+    let inDays: String
+    let kind: String
+    let partner: String
+    let href: String
+    let detail: String
+  }
+
+  struct FunnelBar: Sendable {
+    let label: String
+    let count: Int
+    let width: Int
+    let y: Int
+    let textY: Int
+    let countX: Int
+    let endedHere: String
+    let kind: String
+  }
+
+  let partnerCount: String
+  let accreditationCount: String
+  let counts: [StatusCount]
+  let rows: [Row]
+  let statusOptions: [StatusView]
+  let tierOptions: [String]
+  let dueSoon: [DueItem]
+  let hasDueSoon: Bool
+  let dueDays: Int
+  let funnel: [FunnelBar]
+  let funnelHeight: Int
+  let funnelSummary: String
+  let caseCount: Int
+}
+
+extension SiteContext {
+  func homePage() -> HomePage {
+    let standards = content.standards
+    let statuses = evaluations.flatMap(\.accreditations).map(\.status)
+    let rows = evaluations.map { evaluation in
+      let next = evaluation.accreditations.map(\.nextEvaluation).min()
+      let overall = overallStatus(of: evaluation)
+      return HomePage.Row(
+        name: evaluation.name, href: "partners/\(evaluation.slug)/", tier: evaluation.tier?.capitalized ?? "None",
+        tierSort: evaluation.tier.flatMap { standards.tiers.firstIndex(of: $0) } ?? -1,
+        isTierEligible: evaluation.isTierEligible, inGrace: evaluation.isInGrace,
+        overall: overall.map(StatusView.init) ?? .none,
+        statusKeys: Set(evaluation.accreditations.map(\.status.rawValue)).sorted().joined(separator: " "),
+        accreditations: evaluation.accreditations.map {
+          HomePage.AccreditationCell(name: accreditationName($0.type), status: StatusView($0.status))
+        },
+        hasAccreditations: !evaluation.accreditations.isEmpty, marks: evaluation.marks.count,
+        nextEvaluation: next.map(DateView.init), nextEvaluationSort: next?.iso ?? "9999-12-31")
+    }
+    let tiersInUse = Set(evaluations.compactMap(\.tier))
+    return HomePage(
+      partnerCount: plural(evaluations.count, "partner"),
+      accreditationCount: plural(statuses.count, "accreditation"),
+      counts: AccreditationStatus.allCases.map { status in
+        HomePage.StatusCount(status: StatusView(status), count: statuses.count { $0 == status })
+      },
+      rows: rows,
+      statusOptions: AccreditationStatus.allCases.map(StatusView.init),
+      tierOptions: standards.tiers.filter(tiersInUse.contains).map(\.capitalized),
+      dueSoon: dueSoon(), hasDueSoon: !dueSoon().isEmpty, dueDays: soonDays,
+      funnel: funnelBars(), funnelHeight: 5 * 34 + 4, funnelSummary: funnelSummary(),
+      caseCount: content.cases.count(where: exists))
+  }
+
+  /// Evaluations, tier reviews, grace ends and certification expiries after the date and within `soonDays`.
+  func dueSoon() -> [HomePage.DueItem] {
+    let horizon = asOf.adding(days: soonDays)
+    var items: [(Day, Int, HomePage.DueItem)] = []
+    func add(_ day: Day, _ order: Int, kind: String, _ evaluation: PartnerEvaluation, _ detail: String) {
+      guard day > asOf, day <= horizon else { return }
+      items.append(
+        (
+          day, order,
+          HomePage.DueItem(
+            date: DateView(day), inDays: relativeDays(asOf.days(until: day)), kind: kind, partner: evaluation.name,
+            href: "partners/\(evaluation.slug)/", detail: detail)
+        ))
+    }
+    for evaluation in evaluations {
+      for accreditation in evaluation.accreditations where accreditation.status != .revoked {
+        add(accreditation.nextEvaluation, 0, kind: "Evaluation", evaluation, accreditationName(accreditation.type))
+      }
+      if let review = Day(iso: evaluation.nextTierReview + "-01"), !evaluation.accreditations.isEmpty {
+        add(review, 1, kind: "Tier review", evaluation, "Tier \(evaluation.tier ?? "none") is reviewed")
+      }
+      if let grace = evaluation.grace {
+        add(grace.until, 2, kind: "Grace ends", evaluation, "Tier must be eligible again")
+      }
+      guard let partner = partners[evaluation.slug] else { continue }
+      for certification in partner.certifications where certification.isHeld(on: asOf) {
+        if let expires = certification.expires {
+          add(expires, 3, kind: "Certification expires", evaluation, content.standards.certificationName(certification.name))
+        }
+      }
+    }
+    return items.sorted { ($0.0, $0.1, $0.2.partner, $0.2.detail) < ($1.0, $1.1, $1.2.partner, $1.2.detail) }
+      .map(\.2)
+  }
+
+  /// How far every existing case got, and how many ended in a mark.
+  private func funnelCounts() -> (reached: [Int], ended: [Int], marks: Int) {
+    var reached = Array(repeating: 0, count: 4)
+    var ended = Array(repeating: 0, count: 4)
+    var marks = 0
+    for escalation in content.cases where exists(escalation) {
+      guard let furthest = stepsSoFar(escalation).map(\.stage).max() else { continue }
+      for stage in EscalationCase.Stage.allCases where stage <= furthest && stepsSoFar(escalation).contains(where: { $0.stage == stage }) {
+        reached[stage.rank] += 1
+      }
+      if let outcome = outcomeSoFar(escalation) {
+        ended[furthest.rank] += 1
+        if outcome.decision == .mark { marks += 1 }
+      }
+    }
+    return (reached, ended, marks)
+  }
+
+  private func funnelBars() -> [HomePage.FunnelBar] {
+    let (reached, ended, marks) = funnelCounts()
+    let total = max(1, reached.max() ?? 1)
+    let maxWidth = 420
+    let labels = EscalationCase.Stage.allCases.map(\.label) + ["Marks placed"]
+    let counts = reached + [marks]
+    return labels.enumerated().map { index, label in
+      let count = counts[index]
+      let width = max(count > 0 ? 3 : 0, count * maxWidth / total)
+      let endedHere = index < 4 ? "\(ended[index]) closed here" : "by the review board"
+      return HomePage.FunnelBar(
+        label: label, count: count, width: width, y: 4 + index * 34, textY: 4 + index * 34 + 19,
+        countX: 130 + width + 8, endedHere: endedHere, kind: index < 4 ? "stage" : "mark")
+    }
+  }
+
+  private func funnelSummary() -> String {
+    let (reached, ended, marks) = funnelCounts()
+    let stages = EscalationCase.Stage.allCases.map { "\($0.label.lowercased()) \(reached[$0.rank]) (\(ended[$0.rank]) closed there)" }
+    return "Cases reaching each stage: " + stages.joined(separator: ", ") + "; \(plural(marks, "mark")) placed."
+  }
+}

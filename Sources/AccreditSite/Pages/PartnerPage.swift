@@ -1,0 +1,226 @@
+import AccreditContent
+import AccreditEngine
+
+/// `partners/<slug>/index.html`.
+struct PartnerPage: Sendable {
+  struct Reason: Sendable {
+    let rule: String
+    let ruleLabel: String
+    let message: String
+    let evidenceHref: String
+    let evidenceLabel: String
+  }
+
+  struct AccreditationCard: Sendable {
+    let anchor: String
+    let name: String
+    let status: StatusView
+    let issued: DateView
+    let nextEvaluation: DateView
+    let nextEvaluationIn: String
+    let required: String
+    let reasons: [Reason]
+    let hasReasons: Bool
+  }
+
+  struct TierRow: Sendable {
+    let anchor: String
+    let reviewed: DateView
+    let tier: String
+    let isEligible: Bool
+    let isCurrent: Bool
+  }
+
+  struct GraceRow: Sendable {
+    let anchor: String
+    let from: DateView
+    let until: DateView
+    let note: String?
+    let state: String
+    let isActive: Bool
+  }
+
+  struct CertificationRow: Sendable {
+    let anchor: String
+    let name: String
+    let earned: DateView
+    let expires: DateView?
+    let state: String
+    /// `held`, `expiring` (within 60 days) or `expired`.
+    let kind: String
+    let isWarning: Bool
+  }
+
+  struct DecisionRow: Sendable {
+    let anchor: String
+    let date: DateView
+    let accreditation: String
+    let outcome: String
+    let approval: String
+    let caseID: String?
+    let caseHref: String?
+    let note: String?
+  }
+
+  let name: String
+  let slug: String
+  let region: String?
+  let website: String?
+  let pdm: String?
+  let overall: StatusView
+  let headline: String
+  let tier: String
+  let tierEligible: Bool
+  let tierText: String
+  let nextTierReview: String
+  let applyText: String
+  let accreditations: [AccreditationCard]
+  let hasAccreditations: Bool
+  let tiers: [TierRow]
+  let grace: [GraceRow]
+  let hasGrace: Bool
+  let certifications: [CertificationRow]
+  let hasCertifications: Bool
+  let openCases: [CaseSummary]
+  let hasOpenCases: Bool
+  let closedCases: [CaseSummary]
+  let hasClosedCases: Bool
+  let marksText: String
+  let decisions: [DecisionRow]
+  let hasDecisions: Bool
+  let timeline: TimelineView
+  let badgeHref: String
+}
+
+/// The days ahead within which an expiry or a date counts as soon.
+let soonDays = 60
+
+extension SiteContext {
+  func partnerPage(_ evaluation: PartnerEvaluation) -> PartnerPage? {
+    guard let partner = partners[evaluation.slug] else { return nil }
+    let standards = content.standards
+    let anchorOf = { (location: SourceLocation) in "src-\(location.line)-\(location.column)" }
+    let eligibleList = standards.eligibleTiers.joined(separator: ", ")
+
+    let cards = evaluation.accreditations.map { accreditation in
+      let required = standards.requiredCertifications(for: accreditation.type).map(standards.certificationName)
+      return PartnerPage.AccreditationCard(
+        anchor: anchorOf(accreditation.location), name: accreditationName(accreditation.type),
+        status: StatusView(accreditation.status), issued: DateView(accreditation.issued),
+        nextEvaluation: DateView(accreditation.nextEvaluation),
+        nextEvaluationIn: relativeDays(asOf.days(until: accreditation.nextEvaluation)),
+        required: required.joined(separator: ", "),
+        reasons: accreditation.reasons.map { reason(for: $0, anchorOf: anchorOf) },
+        hasReasons: !accreditation.reasons.isEmpty)
+    }
+
+    let tiers = partner.tiers.filter { $0.reviewed <= asOf }.sorted { $0.reviewed > $1.reviewed }.map { review in
+      PartnerPage.TierRow(
+        anchor: anchorOf(review.location), reviewed: DateView(review.reviewed), tier: review.tier,
+        isEligible: standards.eligibleTiers.contains(review.tier),
+        isCurrent: review.location == evaluation.tierReview?.location)
+    }
+    let grace = partner.grace.filter { $0.from <= asOf }.sorted { $0.from > $1.from }.map { period in
+      let state =
+        period.covers(asOf)
+        ? "Running: ends \(relativeDays(asOf.days(until: period.until)))" : "Ended \(period.until.display)"
+      return PartnerPage.GraceRow(
+        anchor: anchorOf(period.location), from: DateView(period.from), until: DateView(period.until),
+        note: period.note, state: state, isActive: period.covers(asOf))
+    }
+    let certifications = partner.certifications.filter { $0.earned <= asOf }
+      .sorted { (standards.certificationName($0.name), $0.earned) < (standards.certificationName($1.name), $1.earned) }
+      .map { certificationRow($0, anchor: anchorOf($0.location)) }
+    let decisions = partner.decisions.filter { $0.date <= asOf }.sorted { $0.date > $1.date }.map { decision in
+      let caseExists = decision.caseID.map { id in cases[partner.slug]?.contains { $0.id == id && exists($0) } ?? false }
+      return PartnerPage.DecisionRow(
+        anchor: anchorOf(decision.location), date: DateView(decision.date),
+        accreditation: decision.accreditation == Decision.allAccreditations
+          ? "All accreditations" : accreditationName(decision.accreditation),
+        outcome: decision.outcome == .revoke ? "Revoke" : "Retain",
+        approval: decision.hasDirectorApproval ? "Director approved" : "—", caseID: decision.caseID,
+        caseHref: caseExists == true ? decision.caseID.map { "cases/\($0)/" } : nil, note: decision.note)
+    }
+
+    let partnerCases = (cases[partner.slug] ?? []).filter(exists)
+    let summaries = partnerCases.map { summary(of: $0, hrefPrefix: "") }
+    let overall = overallStatus(of: evaluation)
+    let attention = evaluation.accreditations.count { $0.status != .accredited }
+    let headline =
+      if evaluation.accreditations.isEmpty {
+        "No accreditation issued as of \(asOf.display)."
+      } else if attention == 0 {
+        "All \(plural(evaluation.accreditations.count, "accreditation")) meet every standard."
+      } else {
+        "\(attention) of \(plural(evaluation.accreditations.count, "accreditation")) need attention."
+      }
+    let tierText =
+      if let tier = evaluation.tier {
+        evaluation.isTierEligible
+          ? "\(tier.capitalized) is an eligible tier (\(eligibleList))."
+          : "\(tier.capitalized) is below the eligible tiers (\(eligibleList))."
+          + (evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? "")
+      } else {
+        "No tier review on record yet."
+      }
+
+    return PartnerPage(
+      name: partner.name, slug: partner.slug, region: partner.region, website: partner.website, pdm: partner.pdm,
+      overall: overall.map(StatusView.init) ?? .none, headline: headline,
+      tier: evaluation.tier?.capitalized ?? "None", tierEligible: evaluation.isTierEligible, tierText: tierText,
+      nextTierReview: monthYear(evaluation.nextTierReview),
+      applyText: evaluation.isEligibleToApply
+        ? "May apply for new accreditations." : "May not apply for new accreditations until its tier is eligible.",
+      accreditations: cards, hasAccreditations: !cards.isEmpty, tiers: tiers, grace: grace, hasGrace: !grace.isEmpty,
+      certifications: certifications, hasCertifications: !certifications.isEmpty,
+      openCases: summaries.filter(\.isOpen), hasOpenCases: summaries.contains(where: \.isOpen),
+      closedCases: summaries.filter { !$0.isOpen }, hasClosedCases: summaries.contains { !$0.isOpen },
+      marksText: plural(evaluation.marks.count, "mark") + " on record",
+      decisions: decisions, hasDecisions: !decisions.isEmpty,
+      timeline: timeline(for: evaluation, partner: partner), badgeHref: "badge.svg")
+  }
+
+  private func reason(for reason: AccreditEngine.Reason, anchorOf: (SourceLocation) -> String) -> PartnerPage.Reason {
+    let labels: [Rule: String] = [
+      .decision: "Review board decision", .tier: "Tier", .grace: "Grace period", .marks: "Marks on record",
+      .seriousCase: "Serious escalation", .certification: "Certification",
+    ]
+    let source = "\(reason.location.file) line \(reason.location.line)"
+    let (href, label): (String, String) =
+      if let caseID = reason.caseID {
+        ("cases/\(caseID)/", "Case \(caseID)")
+      } else if reason.location.line == 1 && reason.location.column == 1 {
+        ("#tiers", "Tier history (\(source))")
+      } else {
+        ("#\(anchorOf(reason.location))", "Record entry (\(source))")
+      }
+    return PartnerPage.Reason(
+      rule: reason.rule.rawValue, ruleLabel: labels[reason.rule] ?? reason.rule.rawValue, message: reason.message,
+      evidenceHref: href, evidenceLabel: label)
+  }
+
+  private func certificationRow(_ certification: EarnedCertification, anchor: String) -> PartnerPage.CertificationRow {
+    let (state, kind): (String, String)
+    if let expires = certification.expires, expires <= asOf {
+      (state, kind) = ("Expired \(expires.display)", "expired")
+    } else if let expires = certification.expires, asOf.days(until: expires) <= soonDays {
+      (state, kind) = ("Held; expires \(relativeDays(asOf.days(until: expires)))", "expiring")
+    } else {
+      (state, kind) = ("Held", "held")
+    }
+    return PartnerPage.CertificationRow(
+      anchor: anchor, name: content.standards.certificationName(certification.name),
+      earned: DateView(certification.earned), expires: certification.expires.map(DateView.init), state: state,
+      kind: kind, isWarning: kind != "held")
+  }
+
+  /// `2027-01` → `January 2027`.
+  func monthYear(_ yearMonth: String) -> String {
+    guard let day = Day(iso: yearMonth + "-01") else { return yearMonth }
+    let names = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+      "November", "December",
+    ]
+    return "\(names[day.month - 1]) \(day.year)"
+  }
+}

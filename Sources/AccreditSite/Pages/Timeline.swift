@@ -1,0 +1,169 @@
+import AccreditEngine
+
+/// A partner's history drawn as an inline SVG: one lane each for tier, grace, marks, decisions and
+/// evaluations, on a shared date axis. Coordinates are computed here; the template only prints them.
+struct TimelineView: Sendable {
+  struct Lane: Sendable {
+    let label: String
+    let y: Int
+    let textY: Int
+  }
+
+  struct Bar: Sendable {
+    let x: Int
+    let y: Int
+    let width: Int
+    let height: Int
+    let kind: String
+    let title: String
+    let label: String?
+    let labelX: Int
+    let labelY: Int
+  }
+
+  struct Marker: Sendable {
+    let x: Int
+    let y: Int
+    let kind: String
+    let title: String
+  }
+
+  struct Tick: Sendable {
+    let x: Int
+    let label: String
+  }
+
+  struct Event: Sendable {
+    let date: DateView
+    let text: String
+  }
+
+  let width: Int
+  let height: Int
+  let axisY: Int
+  let labelY: Int
+  let lanes: [Lane]
+  let bars: [Bar]
+  let markers: [Marker]
+  let ticks: [Tick]
+  let todayX: Int
+  let todayLabel: String
+  let summary: String
+  let events: [Event]
+}
+
+extension SiteContext {
+  func timeline(for evaluation: PartnerEvaluation, partner: Partner) -> TimelineView {
+    let width = 760
+    let left = 110
+    let right = 16
+    let laneHeight = 30
+    let top = 8
+    let laneNames = ["Tier", "Grace", "Marks", "Decisions", "Evaluations"]
+    let laneY = Dictionary(uniqueKeysWithValues: laneNames.enumerated().map { ($1, top + $0 * laneHeight) })
+
+    let tierReviews = partner.tiers.filter { $0.reviewed <= asOf }.sorted { $0.reviewed < $1.reviewed }
+    let grace = partner.grace.filter { $0.from <= asOf }
+    let decisions = partner.decisions.filter { $0.date <= asOf }
+    let interval = max(1, content.standards.evaluationIntervalMonths)
+
+    // The window: from the earliest event (at most two years back) to after the next evaluation.
+    var starts = tierReviews.map(\.reviewed) + grace.map(\.from) + decisions.map(\.date)
+    starts += evaluation.marks.map(\.date) + evaluation.accreditations.map(\.issued)
+    let earliest = max(starts.min() ?? asOf.adding(months: -12), asOf.adding(months: -24))
+    let latest = ([asOf.adding(months: 3)] + evaluation.accreditations.map(\.nextEvaluation)).max() ?? asOf
+    let start = Day(year: earliest.year, month: earliest.month, day: 1) ?? earliest
+    let endMonth = latest.adding(months: 1)
+    let end = Day(year: endMonth.year, month: endMonth.month, day: 1) ?? latest
+    let span = max(1, start.days(until: end))
+    let plot = width - left - right
+    func x(_ day: Day) -> Int {
+      let clamped = min(max(day, start), end)
+      return left + (start.days(until: clamped) * plot + span / 2) / span
+    }
+
+    var bars: [TimelineView.Bar] = []
+    var markers: [TimelineView.Marker] = []
+    var events: [(Day, String)] = []
+
+    for (index, review) in tierReviews.enumerated() {
+      let until = index + 1 < tierReviews.count ? tierReviews[index + 1].reviewed : end
+      let eligible = content.standards.eligibleTiers.contains(review.tier)
+      let y = laneY["Tier", default: 0] + 6
+      let barWidth = max(2, x(until) - x(review.reviewed))
+      bars.append(
+        .init(
+          x: x(review.reviewed), y: y, width: barWidth, height: 18, kind: eligible ? "tier-eligible" : "tier-below",
+          title: "\(review.tier.capitalized) from \(review.reviewed.display)",
+          label: barWidth >= 56 ? review.tier.capitalized : nil, labelX: x(review.reviewed) + 4, labelY: y + 13))
+      events.append((review.reviewed, "Tier review: \(review.tier)"))
+    }
+    for period in grace {
+      let y = laneY["Grace", default: 0] + 6
+      bars.append(
+        .init(
+          x: x(period.from), y: y, width: max(2, x(period.until) - x(period.from)), height: 18, kind: "grace",
+          title: "Grace \(period.from.display) – \(period.until.display)", label: nil, labelX: 0, labelY: 0))
+      events.append((period.from, "Grace period starts (until \(period.until.display))"))
+      if period.until <= asOf { events.append((period.until, "Grace period ends")) }
+    }
+    for mark in evaluation.marks {
+      markers.append(
+        .init(
+          x: x(mark.date), y: laneY["Marks", default: 0] + 15, kind: "mark",
+          title: "Mark \(mark.date.display) (case \(mark.caseID))"))
+      events.append((mark.date, "Mark placed (case \(mark.caseID))"))
+    }
+    for decision in decisions {
+      let what = decision.accreditation == Decision.allAccreditations ? "all" : accreditationName(decision.accreditation)
+      markers.append(
+        .init(
+          x: x(decision.date), y: laneY["Decisions", default: 0] + 15, kind: "decision-\(decision.outcome.rawValue)",
+          title: "\(decision.outcome.rawValue.capitalized) (\(what)) \(decision.date.display)"))
+      events.append((decision.date, "Review board: \(decision.outcome.rawValue) \(what)"))
+    }
+    for accreditation in evaluation.accreditations {
+      let name = accreditationName(accreditation.type)
+      markers.append(
+        .init(
+          x: x(accreditation.issued), y: laneY["Evaluations", default: 0] + 15, kind: "issued",
+          title: "\(name) issued \(accreditation.issued.display)"))
+      events.append((accreditation.issued, "\(name) issued"))
+      var k = 1
+      while true {
+        let due = accreditation.issued.adding(months: k * interval)
+        guard due < accreditation.nextEvaluation else { break }
+        if due >= start {
+          markers.append(
+            .init(
+              x: x(due), y: laneY["Evaluations", default: 0] + 15, kind: "evaluation",
+              title: "\(name) evaluated \(due.display)"))
+        }
+        k += 1
+      }
+      markers.append(
+        .init(
+          x: x(accreditation.nextEvaluation), y: laneY["Evaluations", default: 0] + 15, kind: "evaluation-next",
+          title: "\(name) next evaluation \(accreditation.nextEvaluation.display)"))
+      events.append((accreditation.nextEvaluation, "\(name): next evaluation"))
+    }
+
+    var ticks: [TimelineView.Tick] = []
+    var month = start
+    while month <= end {
+      if month.month == 1 || month.month == 7 {
+        ticks.append(.init(x: x(month), label: "\(month.display.split(separator: " ").dropFirst().joined(separator: " "))"))
+      }
+      month = month.adding(months: 1)
+    }
+
+    let lanesBottom = top + laneNames.count * laneHeight
+    let sortedEvents = events.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    return TimelineView(
+      width: width, height: lanesBottom + 34, axisY: lanesBottom + 4, labelY: lanesBottom + 22,
+      lanes: laneNames.map { .init(label: $0, y: laneY[$0, default: 0], textY: laneY[$0, default: 0] + 19) },
+      bars: bars, markers: markers, ticks: ticks, todayX: x(asOf), todayLabel: asOf.display,
+      summary: "Timeline of \(partner.name) from \(start.display) to \(end.display): \(sortedEvents.count) events.",
+      events: sortedEvents.map { TimelineView.Event(date: DateView($0.0), text: $0.1) })
+  }
+}

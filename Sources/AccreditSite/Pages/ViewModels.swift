@@ -1,0 +1,173 @@
+import AccreditContent
+import AccreditEngine
+
+// The values templates show. Everything is computed and formatted here so that the Mustache templates
+// stay free of logic: they only print fields and loop over lists.
+
+/// A date, for `<time datetime="{{iso}}">{{display}}</time>`.
+struct DateView: Sendable {
+  let iso: String
+  let display: String
+
+  init(_ day: Day) {
+    iso = day.iso
+    display = day.display
+  }
+}
+
+/// A status shown by word and icon, never by colour alone.
+struct StatusView: Sendable {
+  /// `accredited`, `at-risk`, …: the CSS class suffix and the filter value.
+  let key: String
+  /// `Accredited`, `At risk`, …
+  let label: String
+  /// An SVG path for the 16×16 icon.
+  let icon: String
+  /// Its place in the precedence, for sorting tables (0 = revoked).
+  let rank: Int
+  /// One sentence a newcomer can read.
+  let meaning: String
+
+  init(_ status: AccreditationStatus) {
+    key = status.rawValue
+    label = status.label
+    rank = AccreditationStatus.allCases.firstIndex(of: status) ?? 0
+    icon = StatusView.icons[status] ?? ""
+    meaning = StatusView.meanings[status] ?? ""
+  }
+
+  /// The status of a partner with no accreditation shown.
+  static let none = StatusView(key: "none", label: "No accreditation", icon: "M3 7h10v2H3z", rank: 5, meaning: "")
+
+  private init(key: String, label: String, icon: String, rank: Int, meaning: String) {
+    self.key = key
+    self.label = label
+    self.icon = icon
+    self.rank = rank
+    self.meaning = meaning
+  }
+
+  private static let icons: [AccreditationStatus: String] = [
+    .accredited: "M6.2 11.8 2.6 8.2l1.4-1.4 2.2 2.2 5.8-5.8 1.4 1.4z",
+    .atRisk: "M8 1.2 15.2 14H.8zM7.1 5.6v4.2h1.8V5.6zm0 5.4v1.8h1.8V11z",
+    .underReview: "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1.8a5.2 5.2 0 1 0 0 10.4A5.2 5.2 0 0 0 8 2.8zM7.1 4h1.8v3.6l2.4 2.4-1.3 1.3-2.9-2.9z",
+    .ineligible: "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zM4.2 5.5a5.2 5.2 0 0 0 6.3 6.3zm1.3-1.3 6.3 6.3a5.2 5.2 0 0 0-6.3-6.3z",
+    .revoked: "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm2.6 3.1L8 6.7 5.4 4.1 4.1 5.4 6.7 8l-2.6 2.6 1.3 1.3L8 9.3l2.6 2.6 1.3-1.3L9.3 8l2.6-2.6z",
+  ]
+
+  private static let meanings: [AccreditationStatus: String] = [
+    .accredited: "Meets every standard.",
+    .atRisk: "Still accredited, but a grace period is running or a required certification is missing.",
+    .underReview: "The review board must look at it: more marks than allowed, or a serious escalation is open.",
+    .ineligible: "The partner's tier is below the eligible tiers and no grace period covers the date.",
+    .revoked: "Taken away by a review board decision with director approval.",
+  ]
+}
+
+/// A link in the site's main navigation.
+struct NavLink: Sendable {
+  let label: String
+  let href: String
+  let isCurrent: Bool
+}
+
+/// What every page shows around its own content.
+struct PageFrame<Body: Sendable>: Sendable {
+  /// The site's title.
+  let siteTitle: String
+  /// This page's title.
+  let title: String
+  /// A one-line description for `<meta name="description">`.
+  let description: String
+  /// The way from this page to the site root: `""`, `"../"`, `"../../"`.
+  let root: String
+  /// The evaluation date.
+  let asOf: DateView
+  /// The main navigation.
+  let nav: [NavLink]
+  /// The page's own model.
+  let page: Body
+}
+
+/// Site-wide facts the page builders share.
+struct SiteContext: Sendable {
+  let content: Content
+  let evaluations: [PartnerEvaluation]
+  let asOf: Day
+
+  /// Partner records by slug.
+  let partners: [String: Partner]
+  /// Cases by partner slug, by id.
+  let cases: [String: [EscalationCase]]
+
+  init(content: Content, evaluations: [PartnerEvaluation], asOf: Day) {
+    self.content = content
+    self.evaluations = evaluations
+    self.asOf = asOf
+    partners = Dictionary(content.partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    cases = Dictionary(grouping: content.cases, by: \.partnerSlug).mapValues { $0.sorted { $0.id < $1.id } }
+  }
+
+  /// The name of an accreditation type.
+  func accreditationName(_ type: String) -> String {
+    content.standards.accreditationType(type)?.name ?? type
+  }
+
+  /// Whether a case exists on the evaluation date (its first step is on or before it).
+  func exists(_ escalation: EscalationCase) -> Bool {
+    escalation.steps.first.map { $0.date <= asOf } ?? false
+  }
+
+  /// The steps of a case that have happened by the evaluation date.
+  func stepsSoFar(_ escalation: EscalationCase) -> [EscalationCase.Step] {
+    escalation.steps.filter { $0.date <= asOf }
+  }
+
+  /// The outcome of a case if it has happened by the evaluation date.
+  func outcomeSoFar(_ escalation: EscalationCase) -> EscalationCase.Outcome? {
+    escalation.outcome.flatMap { $0.date <= asOf ? $0 : nil }
+  }
+
+  /// The main navigation, with `current` marked.
+  func nav(root: String, current: String) -> [NavLink] {
+    var links = [
+      NavLink(label: "Overview", href: root, isCurrent: current == "home"),
+      NavLink(label: "Standards", href: root + "standards/", isCurrent: current == "standards"),
+    ]
+    links += content.pages.map {
+      NavLink(label: $0.title, href: root + "pages/\($0.slug)/", isCurrent: current == "page-\($0.slug)")
+    }
+    links.append(NavLink(label: "FAQ", href: root + "faq/", isCurrent: current == "faq"))
+    return links
+  }
+
+  /// Wraps a page model with the frame every page shares.
+  func frame<Body>(_ page: Body, title: String, description: String, root: String, current: String)
+    -> PageFrame<Body>
+  {
+    PageFrame(
+      siteTitle: content.site.title, title: title, description: description, root: root, asOf: DateView(asOf),
+      nav: nav(root: root, current: current), page: page)
+  }
+}
+
+/// The worst status among a partner's accreditations (the first in precedence), or nil without any.
+func overallStatus(of evaluation: PartnerEvaluation) -> AccreditationStatus? {
+  evaluation.accreditations.map(\.status).min()
+}
+
+/// "in 5 days", "today", "tomorrow".
+func relativeDays(_ days: Int) -> String {
+  switch days {
+  case 0: "today"
+  case 1: "tomorrow"
+  case -1: "yesterday"
+  case ..<0: "\(-days) days ago"
+  default: "in \(days) days"
+  }
+}
+
+/// "1 mark", "3 marks".
+func plural(_ count: Int, _ noun: String, _ pluralNoun: String? = nil) -> String {
+  "\(count) \(count == 1 ? noun : pluralNoun ?? noun + "s")"
+}
