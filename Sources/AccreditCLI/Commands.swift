@@ -24,8 +24,9 @@ public enum Commands {
       return 0
     } catch {
       let root =
-        if case .templates = error { command.templatesURL.map { command.templates ?? $0.relativePath } ?? "(built-in templates)" }
-        else { command.contentOptions.content }
+        if case .templates = error {
+          command.templatesURL.map { command.templates ?? $0.relativePath } ?? "(built-in templates)"
+        } else { command.contentOptions.content }
       return report(error, root: root, console: console, action: "build")
     }
   }

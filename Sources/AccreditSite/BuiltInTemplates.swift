@@ -5,7 +5,7 @@ enum BuiltInTemplates {
   /// Path relative to `site-templates/` and text, sorted by path.
   static let files: [(path: String, text: String)] = [
     ("badge.mustache", ####"""
-<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="20" role="img" aria-label="{{partnerName}}: {{label}} {{value}}">
+<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="20">
 <title>{{partnerName}}: {{label}} {{value}}</title>
 <rect width="{{labelWidth}}" height="20" fill="#363b41"/>
 <rect x="{{labelWidth}}" width="{{valueWidth}}" height="20" fill="{{color}}"/>
@@ -32,24 +32,11 @@ enum BuiltInTemplates {
   <div><dt>Customer</dt><dd>{{customer}}</dd></div>
   <div><dt>Accreditation concerned</dt><dd>{{#accreditation}}{{.}}{{/accreditation}}{{^accreditation}}Not specified{{/accreditation}}</dd></div>
   <div><dt>Opened</dt><dd><time datetime="{{opened.iso}}">{{opened.display}}</time></dd></div>
+  <div><dt>Outcome</dt><dd>{{#outcome}}{{.}}{{/outcome}}{{^outcome}}None yet: the case is open{{/outcome}}</dd></div>
 </dl>
 <h2>Escalation path</h2>
 {{>stage-stepper}}
 {{/summary}}
-<div class="table-scroll">
-<table>
-  <caption class="visually-hidden">Steps of case {{id}} with their dates</caption>
-  <thead><tr><th scope="col">Stage</th><th scope="col">Reached</th></tr></thead>
-  <tbody>
-    {{#steps}}
-    <tr><td>{{stage}}</td><td><time datetime="{{date.iso}}">{{date.display}}</time></td></tr>
-    {{/steps}}
-    {{#outcome}}
-    <tr><td>Outcome</td><td>{{.}}</td></tr>
-    {{/outcome}}
-  </tbody>
-</table>
-</div>
 <section aria-labelledby="notes-heading" class="notes">
   <h2 id="notes-heading">Notes</h2>
   {{#hasNotes}}{{{notesHTML}}}{{/hasNotes}}
@@ -189,7 +176,7 @@ enum BuiltInTemplates {
   {{#hasDueSoon}}
   <ol class="due-list">
     {{#dueSoon}}
-    <li><time datetime="{{date.iso}}">{{date.display}}</time> <span class="muted">({{inDays}})</span> · <strong>{{kind}}</strong> · <a href="{{href}}">{{partner}}</a>: {{detail}}</li>
+    <li><time datetime="{{date.iso}}">{{date.display}}</time> <span class="muted">({{inDays}})</span> · <strong>{{kind}}</strong>{{#detail}}: {{.}}{{/detail}}{{#hasPartners}} · {{partnersLabel}}{{#partners}}<a href="{{href}}">{{name}}</a>{{separator}}{{/partners}}{{/hasPartners}}</li>
     {{/dueSoon}}
   </ol>
   {{/hasDueSoon}}
@@ -200,12 +187,12 @@ enum BuiltInTemplates {
   <h2 id="funnel-heading">Escalation funnel</h2>
   <p>All {{caseCount}} cases so far: how many reached each stage, how many closed there, and how many became marks.</p>
   <figure class="funnel">
-    <svg viewBox="0 0 720 {{funnelHeight}}" width="720" height="{{funnelHeight}}" role="img" aria-labelledby="funnel-title funnel-desc">
+    <svg viewBox="0 0 540 {{funnelHeight}}" width="540" height="{{funnelHeight}}" role="img" aria-labelledby="funnel-title funnel-desc">
       <title id="funnel-title">Escalation funnel</title>
       <desc id="funnel-desc">{{funnelSummary}}</desc>
       {{#funnel}}
       <text x="0" y="{{textY}}" class="funnel-label">{{label}}</text>
-      <rect x="130" y="{{y}}" width="{{width}}" height="26" rx="3" class="funnel-bar funnel-{{kind}}"/>
+      <rect x="120" y="{{y}}" width="{{width}}" height="26" rx="3" class="funnel-bar funnel-{{kind}}"/>
       <text x="{{countX}}" y="{{textY}}" class="funnel-count">{{count}} · {{endedHere}}</text>
       {{/funnel}}
     </svg>
@@ -407,7 +394,7 @@ enum BuiltInTemplates {
     <thead><tr><th scope="col">Reviewed</th><th scope="col">Tier</th><th scope="col">Eligible</th></tr></thead>
     <tbody>
       {{#tiers}}
-      <tr id="{{anchor}}"{{#isCurrent}} class="current"{{/isCurrent}}><td><time datetime="{{reviewed.iso}}">{{reviewed.display}}</time></td><td>{{tier}}{{#isCurrent}} <span class="note">(in force)</span>{{/isCurrent}}</td><td>{{#isEligible}}Yes{{/isEligible}}{{^isEligible}}No{{/isEligible}}</td></tr>
+      <tr id="{{anchor}}"{{#isCurrent}} class="current"{{/isCurrent}}><td><time datetime="{{reviewed.iso}}">{{reviewed.display}}</time></td><td>{{tierLabel}}{{#isCurrent}} <span class="note">(in force)</span>{{/isCurrent}}</td><td>{{#isEligible}}Yes{{/isEligible}}{{^isEligible}}No{{/isEligible}}</td></tr>
       {{/tiers}}
     </tbody>
   </table>

@@ -47,32 +47,40 @@ public struct SiteRenderer: Sendable {
     for evaluation in evaluations {
       let folder = "partners/\(evaluation.slug)"
       if let model = site.partnerPage(evaluation) {
-        page(folder, template: "partner", model, title: evaluation.name,
-             description: "Accreditation status of \(evaluation.name) as of \(asOf.display).")
+        page(
+          folder, template: "partner", model, title: evaluation.name,
+          description: "Accreditation status of \(evaluation.name) as of \(asOf.display).")
       }
-      page("\(folder)/marks", template: "marks", site.marksPage(evaluation), title: "Marks on record · \(evaluation.name)",
-           description: "Marks on record for \(evaluation.name).")
+      page(
+        "\(folder)/marks", template: "marks", site.marksPage(evaluation), title: "Marks on record · \(evaluation.name)",
+        description: "Marks on record for \(evaluation.name).")
       for escalation in site.cases[evaluation.slug] ?? [] where site.exists(escalation) {
-        page("\(folder)/cases/\(escalation.id)", template: "case", site.casePage(escalation, partnerName: evaluation.name),
-             title: "Case \(escalation.id) · \(evaluation.name)",
-             description: "Escalation case \(escalation.id) concerning \(evaluation.name).")
+        page(
+          "\(folder)/cases/\(escalation.id)", template: "case", site.casePage(escalation, partnerName: evaluation.name),
+          title: "Case \(escalation.id) · \(evaluation.name)",
+          description: "Escalation case \(escalation.id) concerning \(evaluation.name).")
       }
-      files.append(OutputFile(path: "\(folder)/badge.svg", text: templates.render(site.badge(for: evaluation), with: "badge")))
+      files.append(
+        OutputFile(path: "\(folder)/badge.svg", text: templates.render(site.badge(for: evaluation), with: "badge")))
     }
-    page("faq", template: "faq", site.faqPage(), title: "Frequently asked questions",
-         description: "Answers to what partners ask about the accreditation standards.", current: "faq")
+    page(
+      "faq", template: "faq", site.faqPage(), title: "Frequently asked questions",
+      description: "Answers to what partners ask about the accreditation standards.", current: "faq")
     for item in content.pages {
-      page("pages/\(item.slug)", template: "page", site.freePage(item), title: item.title,
-           description: item.title, current: "page-\(item.slug)")
+      page(
+        "pages/\(item.slug)", template: "page", site.freePage(item), title: item.title,
+        description: item.title, current: "page-\(item.slug)")
     }
-    page("standards", template: "standards", site.standardsPage(), title: "The standards",
-         description: "The program's accreditation standards: tiers, certifications and thresholds.",
-         current: "standards")
+    page(
+      "standards", template: "standards", site.standardsPage(), title: "The standards",
+      description: "The program's accreditation standards: tiers, certifications and thresholds.",
+      current: "standards")
 
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
-    let notFound = site.frame(NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath,
-                              current: "")
+    let notFound = site.frame(
+      NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath,
+      current: "")
     files.append(OutputFile(path: "404.html", text: templates.render(notFound, with: "not-found")))
     files.append(OutputFile(path: "feed.xml", text: templates.render(site.feed(), with: "feed")))
     files.append(OutputFile(path: "sitemap.xml", text: templates.render(site.sitemap(paths: pages), with: "sitemap")))

@@ -26,6 +26,9 @@ public struct TemplateSet: Sendable {
   /// Files copied to the output as they are, by output path.
   let staticFiles: [(path: String, bytes: [UInt8])]
 
+  /// The built-in templates and static files, by path relative to `site-templates/`.
+  public static var builtInFiles: [(path: String, text: String)] { BuiltInTemplates.files }
+
   /// The built-in templates alone.
   public static func builtIn() throws(Failure) -> TemplateSet {
     try load(overlay: nil)
@@ -77,7 +80,8 @@ public struct TemplateSet: Sendable {
       sink += missingPartials(in: text, path: path, names: names)
     }
     for name in pageTemplates where !names.contains(name) {
-      sink.append(Diagnostic(.error, at: SourceLocation(file: "\(name).mustache"), "page template '\(name)' is missing"))
+      sink.append(
+        Diagnostic(.error, at: SourceLocation(file: "\(name).mustache"), "page template '\(name)' is missing"))
     }
     guard sink.isEmpty else { throw Failure(diagnostics: sink.sorted(), sources: sources) }
 

@@ -4,16 +4,10 @@ import AccreditMarkdown
 
 /// `partners/<slug>/cases/<id>/index.html`.
 struct CasePage: Sendable {
-  struct StepRow: Sendable {
-    let stage: String
-    let date: DateView
-  }
-
   let id: String
   let partnerName: String
   let partnerHref: String
   let summary: CaseSummary
-  let steps: [StepRow]
   let outcome: String?
   let notesHTML: String
   let hasNotes: Bool
@@ -44,8 +38,9 @@ extension SiteContext {
     return CasePage(
       id: escalation.id, partnerName: partnerName, partnerHref: "../../",
       summary: summary(of: escalation, hrefPrefix: "../../"),
-      steps: stepsSoFar(escalation).map { CasePage.StepRow(stage: $0.stage.label, date: DateView($0.date)) },
-      outcome: outcome.map { "\($0.decision.label.prefix(1).uppercased())\($0.decision.label.dropFirst()) on \($0.date.display)" },
+      outcome: outcome.map {
+        "\($0.decision.label.prefix(1).uppercased())\($0.decision.label.dropFirst()) on \($0.date.display)"
+      },
       notesHTML: Markdown.html(from: escalation.notes),
       hasNotes: !escalation.notes.allSatisfy(\.isWhitespace))
   }

@@ -64,10 +64,11 @@ extension SiteContext {
       } else {
         state = isClosed ? "not-reached" : "upcoming"
       }
-      let stateLabel = [
-        "current": "current stage", "done": "done", "skipped": "skipped (serious case)", "upcoming": "not yet",
-        "not-reached": "not reached",
-      ][state] ?? state
+      let stateLabel =
+        [
+          "current": "current stage", "done": "done", "skipped": "skipped (serious case)", "upcoming": "not yet",
+          "not-reached": "not reached",
+        ][state] ?? state
       return StepperStage(
         label: stage.label, state: state, stateLabel: stateLabel, date: step.map { DateView($0.date) },
         isCurrent: state == "current")

@@ -58,33 +58,50 @@ extension SiteContext {
   func feed() -> FeedModel {
     let base = content.site.baseURL
     var events: [(day: Day, order: Int, partner: String, entry: FeedModel.Entry)] = []
-    func add(_ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: String, _ summary: String) {
+    func add(
+      _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: String, _ summary: String
+    ) {
       guard day <= asOf else { return }
       let link = "\(base)partners/\(evaluation.slug)/"
       let id = "\(link)#\(kind)-\(day.iso)-\(events.count { $0.partner == evaluation.slug && $0.day == day })"
       events.append(
-        (day, order, evaluation.slug,
-         FeedModel.Entry(
-          id: id, title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link, summary: summary)))
+        (
+          day, order, evaluation.slug,
+          FeedModel.Entry(
+            id: id, title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link, summary: summary
+          )
+        ))
     }
     for evaluation in evaluations {
       guard let partner = partners[evaluation.slug] else { continue }
       for mark in evaluation.marks {
-        add(mark.date, 0, evaluation, "mark", "mark placed", "The review board placed a mark (case \(mark.caseID)); \(plural(evaluation.marks.count, "mark")) on record now.")
+        add(
+          mark.date, 0, evaluation, "mark", "mark placed",
+          "The review board placed a mark (case \(mark.caseID)); \(plural(evaluation.marks.count, "mark")) on record now."
+        )
       }
       for decision in partner.decisions {
-        let what = decision.accreditation == Decision.allAccreditations ? "all accreditations" : accreditationName(decision.accreditation)
-        add(decision.date, 1, evaluation, "decision", "review board decided to \(decision.outcome.rawValue) \(what)",
-            decision.note ?? "Review board decision: \(decision.outcome.rawValue) \(what).")
+        let what =
+          decision.accreditation == Decision.allAccreditations
+          ? "all accreditations" : accreditationName(decision.accreditation)
+        add(
+          decision.date, 1, evaluation, "decision", "review board decided to \(decision.outcome.rawValue) \(what)",
+          decision.note ?? "Review board decision: \(decision.outcome.rawValue) \(what).")
       }
       for period in partner.grace {
-        add(period.from, 2, evaluation, "grace-start", "grace period started", "A grace period runs until \(period.until.display).")
-        add(period.until, 3, evaluation, "grace-end", "grace period ends", "The grace period that started \(period.from.display) ends.")
+        add(
+          period.from, 2, evaluation, "grace-start", "grace period started",
+          "A grace period runs until \(period.until.display).")
+        add(
+          period.until, 3, evaluation, "grace-end", "grace period ends",
+          "The grace period that started \(period.from.display) ends.")
       }
       for certification in partner.certifications {
         if let expires = certification.expires {
           let name = content.standards.certificationName(certification.name)
-          add(expires, 4, evaluation, "certification", "certification \(name) expired", "\(name) is no longer held from \(expires.display).")
+          add(
+            expires, 4, evaluation, "certification", "certification \(name) expired",
+            "\(name) is no longer held from \(expires.display).")
         }
       }
     }

@@ -29,13 +29,21 @@ struct HomePage: Sendable {
     let nextEvaluationSort: String
   }
 
+  struct PartnerLink: Sendable {
+    let name: String
+    let href: String
+    /// What follows the link in a list: ", " or nothing after the last.
+    let separator: String
+  }
+
   struct DueItem: Sendable {
     let date: DateView
     let inDays: String
     let kind: String
-    let partner: String
-    let href: String
-    let detail: String
+    let detail: String?
+    let partnersLabel: String
+    let partners: [PartnerLink]
+    let hasPartners: Bool
   }
 
   struct FunnelBar: Sendable {
@@ -99,38 +107,48 @@ extension SiteContext {
   }
 
   /// Evaluations, tier reviews, grace ends and certification expiries after the date and within `soonDays`.
+  /// A tier review concerns every partner at once, so it is one item naming the partners whose tier is at stake.
   func dueSoon() -> [HomePage.DueItem] {
     let horizon = asOf.adding(days: soonDays)
-    var items: [(Day, Int, HomePage.DueItem)] = []
-    func add(_ day: Day, _ order: Int, kind: String, _ evaluation: PartnerEvaluation, _ detail: String) {
+    var items: [(day: Day, order: Int, key: String, item: HomePage.DueItem)] = []
+    func link(_ evaluation: PartnerEvaluation, last: Bool = true) -> HomePage.PartnerLink {
+      HomePage.PartnerLink(name: evaluation.name, href: "partners/\(evaluation.slug)/", separator: last ? "" : ", ")
+    }
+    func add(
+      _ day: Day, _ order: Int, kind: String, detail: String?, label: String = "", _ partners: [PartnerEvaluation]
+    ) {
       guard day > asOf, day <= horizon else { return }
-      items.append(
-        (
-          day, order,
-          HomePage.DueItem(
-            date: DateView(day), inDays: relativeDays(asOf.days(until: day)), kind: kind, partner: evaluation.name,
-            href: "partners/\(evaluation.slug)/", detail: detail)
-        ))
+      let links = partners.enumerated().map { link($1, last: $0 == partners.count - 1) }
+      let item = HomePage.DueItem(
+        date: DateView(day), inDays: relativeDays(asOf.days(until: day)), kind: kind, detail: detail,
+        partnersLabel: label, partners: links, hasPartners: !links.isEmpty)
+      items.append((day, order, (partners.first?.name ?? "") + (detail ?? ""), item))
     }
     for evaluation in evaluations {
       for accreditation in evaluation.accreditations where accreditation.status != .revoked {
-        add(accreditation.nextEvaluation, 0, kind: "Evaluation", evaluation, accreditationName(accreditation.type))
-      }
-      if let review = Day(iso: evaluation.nextTierReview + "-01"), !evaluation.accreditations.isEmpty {
-        add(review, 1, kind: "Tier review", evaluation, "Tier \(evaluation.tier ?? "none") is reviewed")
+        add(
+          accreditation.nextEvaluation, 0, kind: "Evaluation", detail: accreditationName(accreditation.type),
+          [evaluation])
       }
       if let grace = evaluation.grace {
-        add(grace.until, 2, kind: "Grace ends", evaluation, "Tier must be eligible again")
+        add(grace.until, 2, kind: "Grace period ends", detail: nil, [evaluation])
       }
       guard let partner = partners[evaluation.slug] else { continue }
       for certification in partner.certifications where certification.isHeld(on: asOf) {
         if let expires = certification.expires {
-          add(expires, 3, kind: "Certification expires", evaluation, content.standards.certificationName(certification.name))
+          add(
+            expires, 3, kind: "Certification expires",
+            detail: content.standards.certificationName(certification.name), [evaluation])
         }
       }
     }
-    return items.sorted { ($0.0, $0.1, $0.2.partner, $0.2.detail) < ($1.0, $1.1, $1.2.partner, $1.2.detail) }
-      .map(\.2)
+    if let review = evaluations.first.flatMap({ Day(iso: $0.nextTierReview + "-01") }) {
+      let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
+      add(
+        review, 1, kind: "Tier review", detail: "every partner's tier",
+        label: "below the eligible tiers now: ", atStake)
+    }
+    return items.sorted { ($0.day, $0.order, $0.key) < ($1.day, $1.order, $1.key) }.map(\.item)
   }
 
   /// How far every existing case got, and how many ended in a mark.
@@ -140,7 +158,8 @@ extension SiteContext {
     var marks = 0
     for escalation in content.cases where exists(escalation) {
       guard let furthest = stepsSoFar(escalation).map(\.stage).max() else { continue }
-      for stage in EscalationCase.Stage.allCases where stage <= furthest && stepsSoFar(escalation).contains(where: { $0.stage == stage }) {
+      for stage in EscalationCase.Stage.allCases
+      where stage <= furthest && stepsSoFar(escalation).contains(where: { $0.stage == stage }) {
         reached[stage.rank] += 1
       }
       if let outcome = outcomeSoFar(escalation) {
@@ -154,7 +173,7 @@ extension SiteContext {
   private func funnelBars() -> [HomePage.FunnelBar] {
     let (reached, ended, marks) = funnelCounts()
     let total = max(1, reached.max() ?? 1)
-    let maxWidth = 420
+    let maxWidth = 260
     let labels = EscalationCase.Stage.allCases.map(\.label) + ["Marks placed"]
     let counts = reached + [marks]
     return labels.enumerated().map { index, label in
@@ -163,13 +182,15 @@ extension SiteContext {
       let endedHere = index < 4 ? "\(ended[index]) closed here" : "by the review board"
       return HomePage.FunnelBar(
         label: label, count: count, width: width, y: 4 + index * 34, textY: 4 + index * 34 + 19,
-        countX: 130 + width + 8, endedHere: endedHere, kind: index < 4 ? "stage" : "mark")
+        countX: 120 + width + 8, endedHere: endedHere, kind: index < 4 ? "stage" : "mark")
     }
   }
 
   private func funnelSummary() -> String {
     let (reached, ended, marks) = funnelCounts()
-    let stages = EscalationCase.Stage.allCases.map { "\($0.label.lowercased()) \(reached[$0.rank]) (\(ended[$0.rank]) closed there)" }
+    let stages = EscalationCase.Stage.allCases.map {
+      "\($0.label.lowercased()) \(reached[$0.rank]) (\(ended[$0.rank]) closed there)"
+    }
     return "Cases reaching each stage: " + stages.joined(separator: ", ") + "; \(plural(marks, "mark")) placed."
   }
 }

@@ -26,7 +26,7 @@ struct PartnerPage: Sendable {
   struct TierRow: Sendable {
     let anchor: String
     let reviewed: DateView
-    let tier: String
+    let tierLabel: String
     let isEligible: Bool
     let isCurrent: Bool
   }
@@ -116,7 +116,7 @@ extension SiteContext {
 
     let tiers = partner.tiers.filter { $0.reviewed <= asOf }.sorted { $0.reviewed > $1.reviewed }.map { review in
       PartnerPage.TierRow(
-        anchor: anchorOf(review.location), reviewed: DateView(review.reviewed), tier: review.tier,
+        anchor: anchorOf(review.location), reviewed: DateView(review.reviewed), tierLabel: review.tier.capitalized,
         isEligible: standards.eligibleTiers.contains(review.tier),
         isCurrent: review.location == evaluation.tierReview?.location)
     }
@@ -132,7 +132,8 @@ extension SiteContext {
       .sorted { (standards.certificationName($0.name), $0.earned) < (standards.certificationName($1.name), $1.earned) }
       .map { certificationRow($0, anchor: anchorOf($0.location)) }
     let decisions = partner.decisions.filter { $0.date <= asOf }.sorted { $0.date > $1.date }.map { decision in
-      let caseExists = decision.caseID.map { id in cases[partner.slug]?.contains { $0.id == id && exists($0) } ?? false }
+      let caseExists = decision.caseID.map { id in cases[partner.slug]?.contains { $0.id == id && exists($0) } ?? false
+      }
       return PartnerPage.DecisionRow(
         anchor: anchorOf(decision.location), date: DateView(decision.date),
         accreditation: decision.accreditation == Decision.allAccreditations
@@ -159,7 +160,7 @@ extension SiteContext {
         evaluation.isTierEligible
           ? "\(tier.capitalized) is an eligible tier (\(eligibleList))."
           : "\(tier.capitalized) is below the eligible tiers (\(eligibleList))."
-          + (evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? "")
+            + (evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? "")
       } else {
         "No tier review on record yet."
       }

@@ -115,7 +115,8 @@ extension SiteContext {
       events.append((mark.date, "Mark placed (case \(mark.caseID))"))
     }
     for decision in decisions {
-      let what = decision.accreditation == Decision.allAccreditations ? "all" : accreditationName(decision.accreditation)
+      let what =
+        decision.accreditation == Decision.allAccreditations ? "all" : accreditationName(decision.accreditation)
       markers.append(
         .init(
           x: x(decision.date), y: laneY["Decisions", default: 0] + 15, kind: "decision-\(decision.outcome.rawValue)",
@@ -152,7 +153,8 @@ extension SiteContext {
     var month = start
     while month <= end {
       if month.month == 1 || month.month == 7 {
-        ticks.append(.init(x: x(month), label: "\(month.display.split(separator: " ").dropFirst().joined(separator: " "))"))
+        ticks.append(
+          .init(x: x(month), label: "\(month.display.split(separator: " ").dropFirst().joined(separator: " "))"))
       }
       month = month.adding(months: 1)
     }

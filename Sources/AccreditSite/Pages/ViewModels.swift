@@ -50,9 +50,12 @@ struct StatusView: Sendable {
   private static let icons: [AccreditationStatus: String] = [
     .accredited: "M6.2 11.8 2.6 8.2l1.4-1.4 2.2 2.2 5.8-5.8 1.4 1.4z",
     .atRisk: "M8 1.2 15.2 14H.8zM7.1 5.6v4.2h1.8V5.6zm0 5.4v1.8h1.8V11z",
-    .underReview: "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1.8a5.2 5.2 0 1 0 0 10.4A5.2 5.2 0 0 0 8 2.8zM7.1 4h1.8v3.6l2.4 2.4-1.3 1.3-2.9-2.9z",
-    .ineligible: "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zM4.2 5.5a5.2 5.2 0 0 0 6.3 6.3zm1.3-1.3 6.3 6.3a5.2 5.2 0 0 0-6.3-6.3z",
-    .revoked: "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm2.6 3.1L8 6.7 5.4 4.1 4.1 5.4 6.7 8l-2.6 2.6 1.3 1.3L8 9.3l2.6 2.6 1.3-1.3L9.3 8l2.6-2.6z",
+    .underReview:
+      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1.8a5.2 5.2 0 1 0 0 10.4A5.2 5.2 0 0 0 8 2.8zM7.1 4h1.8v3.6l2.4 2.4-1.3 1.3-2.9-2.9z",
+    .ineligible:
+      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zM4.2 5.5a5.2 5.2 0 0 0 6.3 6.3zm1.3-1.3 6.3 6.3a5.2 5.2 0 0 0-6.3-6.3z",
+    .revoked:
+      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm2.6 3.1L8 6.7 5.4 4.1 4.1 5.4 6.7 8l-2.6 2.6 1.3 1.3L8 9.3l2.6 2.6 1.3-1.3L9.3 8l2.6-2.6z",
   ]
 
   private static let meanings: [AccreditationStatus: String] = [
@@ -131,7 +134,7 @@ struct SiteContext: Sendable {
   /// The main navigation, with `current` marked.
   func nav(root: String, current: String) -> [NavLink] {
     var links = [
-      NavLink(label: "Overview", href: root, isCurrent: current == "home"),
+      NavLink(label: "Overview", href: root.isEmpty ? "./" : root, isCurrent: current == "home"),
       NavLink(label: "Standards", href: root + "standards/", isCurrent: current == "standards"),
     ]
     links += content.pages.map {

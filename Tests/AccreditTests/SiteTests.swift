@@ -1,0 +1,122 @@
+import AccreditContent
+import AccreditEngine
+import AccreditSite
+import Foundation
+import Testing
+
+/// Renders the sample content once, in memory.
+private let sampleSite: [String: String] = {
+  let loaded = ContentLoader.load((try? ContentFolder.read(repositoryRoot.appendingPathComponent("content"))) ?? [])
+  let asOf = loaded.content.site.asOf ?? Day("2026-11-15")
+  let evaluations = Evaluator(standards: loaded.content.standards)
+    .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
+  guard let templates = try? TemplateSet.builtIn() else { return [:] }
+  let files = SiteRenderer(
+    content: loaded.content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates
+  ).render()
+  return Dictionary(uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+}()
+
+@Suite("The sample site")
+struct SiteTests {
+  struct Golden: CustomTestStringConvertible, Sendable {
+    let page: String
+    let golden: String
+    var testDescription: String { page }
+  }
+
+  @Test(arguments: [
+    Golden(page: "partners/northwind-digital/index.html", golden: "partner-northwind-digital.html"),
+    Golden(page: "partners/quarry-lane-digital/cases/QL-2026-003/index.html", golden: "case-QL-2026-003.html"),
+  ])
+  func pagesMatchTheirGoldenFiles(_ row: Golden) throws {
+    let built = try #require(sampleSite[row.page])
+    let url = repositoryRoot.appendingPathComponent("Tests/AccreditTests/Fixtures/golden/\(row.golden)")
+    if ProcessInfo.processInfo.environment["ACCREDIT_RECORD"] == "1" {
+      try built.write(to: url, atomically: true, encoding: .utf8)
+      Issue.record("re-recorded \(row.golden); run again without ACCREDIT_RECORD")
+      return
+    }
+    #expect(built == (try String(contentsOf: url, encoding: .utf8)), "re-record with ACCREDIT_RECORD=1 on purpose")
+  }
+
+  @Test func theCommittedPublicFolderIsTheSampleBuiltByteForByte() throws {
+    let publicFolder = repositoryRoot.appendingPathComponent("public")
+    var committed: [String: String] = [:]
+    let enumerator = FileManager.default.enumerator(at: publicFolder, includingPropertiesForKeys: [.isRegularFileKey])
+    while let url = enumerator?.nextObject() as? URL {
+      guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+      let path = String(url.standardizedFileURL.path.dropFirst(publicFolder.standardizedFileURL.path.count + 1))
+      committed[path] = try String(contentsOf: url, encoding: .utf8)
+    }
+    #expect(Set(committed.keys) == Set(sampleSite.keys), "public/ is stale: run Scripts/build-site")
+    for (path, text) in sampleSite where committed[path] != text {
+      Issue.record("public/\(path) differs from a fresh build: run Scripts/build-site")
+    }
+  }
+
+  @Test func everyPageIsMarkedNoindexAndRobotsDisallowsAll() throws {
+    #expect(sampleSite["robots.txt"] == "User-agent: *\nDisallow: /\n")
+    let pages = sampleSite.filter { $0.key.hasSuffix(".html") }
+    #expect(pages.count > 50)
+    for (path, html) in pages {
+      #expect(html.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"), "\(path)")
+    }
+  }
+
+  @Test func theSiteUsesNothingFromOutside() {
+    for (path, text) in sampleSite where path.hasSuffix(".html") || path.hasSuffix(".css") {
+      let external = text.matches(of: /(src|href)="(https?:)?\/\/[^"]*"|@import|url\(https?:/)
+      #expect(external.isEmpty, "\(path) loads something from another host")
+    }
+  }
+
+  @Test func hostileCaseNotesAreRenderedSafely() throws {
+    let page = try #require(sampleSite["partners/litware-labs/cases/LW-2026-006/index.html"])
+    #expect(!page.contains("<script>alert"))
+    #expect(!page.contains("javascript:"))
+    #expect(page.contains("&lt;script&gt;"), "the code span shows the markup as text")
+  }
+
+  @Test func hostileRecordsAreEscapedEverywhere() throws {
+    let hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    let loaded = Tree([
+      "partners/evil.yaml": """
+      name: "\(hostile)"
+      region: "\\" onmouseover=\\"alert(3)"
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      certifications:
+        - { name: program, earned: 2025-01-01 }
+        - { name: sales, earned: 2025-01-01 }
+      accreditations:
+        - { type: crm, issued: 2025-03-15 }
+      """,
+      "cases/evil/X-1.md": """
+      ---
+      customer: "\(hostile)"
+      steps:
+        - { stage: complaint, date: 2026-01-01 }
+      ---
+      <script>alert(4)</script> [x](javascript:alert(5)) <a href="#" onclick="alert(6)">y</a>
+      """,
+      "faq/q.md": "---\nquestion: \"\(hostile)\"\n---\n<iframe src=\"javascript:alert(7)\"></iframe>\n",
+    ]).load()
+    #expect(!loaded.diagnostics.hasErrors)
+    let evaluations = Evaluator(standards: loaded.content.standards)
+      .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: Day("2026-11-15"))
+    let files = SiteRenderer(
+      content: loaded.content, evaluations: evaluations, asOf: Day("2026-11-15"), contentName: "content",
+      templates: try TemplateSet.builtIn()
+    ).render()
+    for file in files where !file.path.hasPrefix("assets/") {
+      let text = String(decoding: file.bytes, as: UTF8.self)
+      #expect(!text.contains("<script>alert"), "\(file.path)")
+      #expect(!text.contains("<img src=x"), "\(file.path)")
+      #expect(!text.contains("javascript:"), "\(file.path)")
+      #expect(!text.contains("onclick=\"alert"), "\(file.path)")
+      #expect(!text.contains("\" onmouseover=\""), "\(file.path)")
+      #expect(!text.contains("<iframe"), "\(file.path)")
+    }
+  }
+}
