@@ -162,7 +162,7 @@ enum BuiltInTemplates {
           {{^hasAccreditations}}<span class="muted">None yet</span>{{/hasAccreditations}}
         </td>
         <td class="numeric" data-value="{{marks}}">{{marks}}</td>
-        <td data-value="{{nextEvaluationSort}}">{{#nextEvaluation}}<time datetime="{{iso}}">{{display}}</time>{{/nextEvaluation}}{{^nextEvaluation}}<span class="muted">—</span>{{/nextEvaluation}}</td>
+        <td class="next" data-value="{{nextEvaluationSort}}">{{#nextEvaluation}}<time datetime="{{iso}}">{{display}}</time>{{/nextEvaluation}}{{^nextEvaluation}}<span class="muted">—</span>{{/nextEvaluation}}</td>
       </tr>
       {{/rows}}
     </tbody>
@@ -694,7 +694,7 @@ h4 { font-size: 1rem; margin: .75rem 0 .25rem; }
 .flag { font-size: .8rem; font-weight: 700; color: var(--rev-fg); border: 1px solid currentColor; border-radius: 4px; padding: 0 .35rem; }
 .warning { color: var(--risk-fg); }
 
-.status-counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(11rem, 1fr)); gap: .75rem; list-style: none; padding: 0; margin: 1rem 0; }
+.status-counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .75rem; list-style: none; padding: 0; margin: 1rem 0; }
 .count-card { border: 1px solid var(--border); border-radius: 8px; padding: .75rem; background: var(--panel); display: flex; flex-direction: column; gap: .35rem; align-items: flex-start; }
 .count { font-size: 2rem; font-weight: 700; line-height: 1; }
 .count-meaning { font-size: .85rem; color: var(--muted); }
@@ -709,7 +709,7 @@ h4 { font-size: 1rem; margin: .75rem 0 .25rem; }
 .reasons { margin: .25rem 0; padding-left: 1.2rem; }
 .reason { margin: .25rem 0; }
 .rule { font-weight: 600; }
-.evidence { font-size: .9rem; white-space: nowrap; }
+.evidence { font-size: .9rem; overflow-wrap: anywhere; }
 .all-clear { color: var(--ok-fg); font-weight: 600; }
 
 table { border-collapse: collapse; width: 100%; }
@@ -741,6 +741,7 @@ th[aria-sort="descending"] button::after { content: " ↓"; color: var(--fg); }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .5rem; }
 
 .timeline { margin: 0; overflow-x: auto; }
+.timeline svg { min-width: 640px; }
 .lane-line { stroke: var(--border); }
 .bar.tier-eligible { fill: var(--bar-eligible); }
 .bar.tier-below { fill: var(--bar-below); }
@@ -780,6 +781,7 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .5rem; }
   .partners tr { display: block; border: 1px solid var(--border); border-radius: 8px; margin: 0 0 .75rem; padding: .5rem; }
   .partners td { display: block; border: 0; padding: .15rem 0; text-align: left; }
   .partners td.numeric::before { content: "Marks: "; color: var(--muted); }
+  .partners td.next::before { content: "Next evaluation: "; color: var(--muted); }
   .table-controls input, .table-controls select { min-width: 0; width: 100%; }
   .table-controls label { flex: 1 1 100%; }
 }

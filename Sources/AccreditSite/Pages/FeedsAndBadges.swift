@@ -74,11 +74,10 @@ extension SiteContext {
     }
     for evaluation in evaluations {
       guard let partner = partners[evaluation.slug] else { continue }
-      for mark in evaluation.marks {
+      for (index, mark) in evaluation.marks.enumerated() {
         add(
           mark.date, 0, evaluation, "mark", "mark placed",
-          "The review board placed a mark (case \(mark.caseID)); \(plural(evaluation.marks.count, "mark")) on record now."
-        )
+          "The review board placed a mark (case \(mark.caseID)); \(plural(index + 1, "mark")) on record after it.")
       }
       for decision in partner.decisions {
         let what =

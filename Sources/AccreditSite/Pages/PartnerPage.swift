@@ -153,7 +153,8 @@ extension SiteContext {
       } else if attention == 0 {
         "All \(plural(evaluation.accreditations.count, "accreditation")) meet every standard."
       } else {
-        "\(attention) of \(plural(evaluation.accreditations.count, "accreditation")) need attention."
+        "\(attention) of \(plural(evaluation.accreditations.count, "accreditation")) "
+          + (attention == 1 ? "needs attention." : "need attention.")
       }
     let tierText =
       if let tier = evaluation.tier {
