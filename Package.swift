@@ -11,6 +11,10 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     .systemLibrary(
@@ -32,18 +36,32 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
+    // The preview server: its own target, so that the core builds and tests without SwiftNIO.
+    .target(
+      name: "AccreditServe",
+      dependencies: [
+        "AccreditEngine", "AccreditContent", "AccreditSite",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]
+    ),
     // The commands, as a library so that tests can drive them.
     .target(
       name: "AccreditCLI",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditSite",
+        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditServe",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "accredit", dependencies: ["AccreditCLI"]),
     .testTarget(
       name: "AccreditTests",
-      dependencies: ["AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditSite", "AccreditCLI"],
+      dependencies: [
+        "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditSite", "AccreditServe", "AccreditCLI",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
       resources: [.copy("Fixtures")]
     ),
   ]

@@ -1,7 +1,7 @@
 public import ArgumentParser
 
 /// `accredit`: the root command.
-public struct Accredit: ParsableCommand {
+public struct Accredit: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "accredit",
     abstract: "Evaluate a partner program's accreditation standards and publish them as a static site.",
@@ -9,7 +9,7 @@ public struct Accredit: ParsableCommand {
       Exit codes: 0 success, 1 content errors (or warnings with check --strict), 64 bad usage.
       """,
     version: AccreditVersion.current,
-    subcommands: [Build.self, Check.self]
+    subcommands: [Build.self, Check.self, Serve.self]
   )
 
   public init() {}
@@ -19,4 +19,12 @@ public struct Accredit: ParsableCommand {
 public enum AccreditVersion {
   /// The version string.
   public static let current = "0.1.0"
+}
+
+/// The entry point the `accredit` executable calls.
+public enum AccreditMain {
+  /// Parses the command line and runs the command, asynchronously.
+  public static func run() async {
+    await Accredit.main(nil)
+  }
 }

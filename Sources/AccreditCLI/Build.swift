@@ -15,11 +15,7 @@ public struct Build: ParsableCommand {
 
   @OptionGroup public var contentOptions: ContentOptions
 
-  /// The templates folder; by default `site-templates` when it exists, else the built-in templates.
-  @Option(
-    help: ArgumentHelp(
-      "Templates laid over the built-in ones (default: site-templates, when it exists).", valueName: "folder"))
-  public var templates: String?
+  @OptionGroup public var templateOptions: TemplateOptions
 
   /// The output folder.
   @Option(help: ArgumentHelp("The output folder, replaced as a whole.", valueName: "folder"))
@@ -36,26 +32,6 @@ public struct Build: ParsableCommand {
   public var quiet = false
 
   public init() {}
-
-  /// Rejects a templates folder that was named but does not exist.
-  public func validate() throws {
-    guard let templates else { return }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw ValidationError("templates folder '\(templates)' does not exist or is not a folder")
-    }
-  }
-
-  /// The templates folder to lay over the built-in templates, if any.
-  var templatesURL: URL? {
-    if let templates { return URL(fileURLWithPath: templates, isDirectory: true) }
-    var isDirectory: ObjCBool = false
-    let fallback = "site-templates"
-    guard FileManager.default.fileExists(atPath: fallback, isDirectory: &isDirectory), isDirectory.boolValue else {
-      return nil
-    }
-    return URL(fileURLWithPath: fallback, isDirectory: true)
-  }
 
   public func run() throws {
     let code = Commands.build(self, console: .standard)

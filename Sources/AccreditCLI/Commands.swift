@@ -10,7 +10,7 @@ public enum Commands {
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, output: URL(fileURLWithPath: command.output, isDirectory: true),
-      templates: command.templatesURL, asOf: command.asOf, today: today)
+      templates: command.templateOptions.templatesURL, asOf: command.asOf, today: today)
     do {
       let result = try SiteBuilder.build(request)
       let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
@@ -23,10 +23,7 @@ public enum Commands {
       }
       return 0
     } catch {
-      let root =
-        if case .templates = error {
-          command.templatesURL.map { command.templates ?? $0.relativePath } ?? "(built-in templates)"
-        } else { command.contentOptions.content }
+      let root = if case .templates = error { command.templateOptions.label } else { command.contentOptions.content }
       return report(error, root: root, console: console, action: "build")
     }
   }

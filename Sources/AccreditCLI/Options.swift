@@ -22,6 +22,40 @@ public struct ContentOptions: ParsableArguments {
   public var contentURL: URL { URL(fileURLWithPath: content, isDirectory: true) }
 }
 
+/// The templates option shared by `build` and `serve`.
+public struct TemplateOptions: ParsableArguments {
+  /// The templates folder; by default `site-templates` when it exists, else the built-in templates.
+  @Option(
+    help: ArgumentHelp(
+      "Templates laid over the built-in ones (default: site-templates, when it exists).", valueName: "folder"))
+  public var templates: String?
+
+  public init() {}
+
+  /// Rejects a templates folder that was named but does not exist.
+  public func validate() throws {
+    guard let templates else { return }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw ValidationError("templates folder '\(templates)' does not exist or is not a folder")
+    }
+  }
+
+  /// The templates folder to lay over the built-in templates, if any.
+  public var templatesURL: URL? {
+    if let templates { return URL(fileURLWithPath: templates, isDirectory: true) }
+    var isDirectory: ObjCBool = false
+    let fallback = "site-templates"
+    guard FileManager.default.fileExists(atPath: fallback, isDirectory: &isDirectory), isDirectory.boolValue else {
+      return nil
+    }
+    return URL(fileURLWithPath: fallback, isDirectory: true)
+  }
+
+  /// How diagnostics name the templates folder.
+  public var label: String { templates ?? (templatesURL == nil ? "(built-in templates)" : "site-templates") }
+}
+
 extension Day {
   /// Parses a command-line date, or throws a usage error that says what is wrong.
   static func argument(_ text: String) throws -> Day {
@@ -29,11 +63,6 @@ extension Day {
       throw ValidationError("'\(text)' is not a calendar date; write YYYY-MM-DD, e.g. 2026-11-15")
     }
     return day
-  }
-
-  /// Today in UTC.
-  public static func todayUTC(now: Date = Date()) -> Day {
-    Day(daysSinceUnixEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
   }
 }
 

@@ -58,7 +58,10 @@ struct YAMLDocument {
       let contextText = context.map { " (\($0.text) at line \($0.mark.line + lineOffset))" } ?? ""
       // libyaml often notices an unclosed bracket or quote only at the end of the text; point at where
       // the unclosed construct started instead, which is where the fix goes.
-      let spot = context.map { mark.line > lastLine && $0.mark.line <= lastLine ? $0.mark : mark } ?? mark
+      // "did not find expected ']'" is likewise about the bracket that opened the construct.
+      let aboutTheOpening = problem.hasPrefix("did not find expected") || problem.contains("end of stream")
+      let spot =
+        context.map { (mark.line > lastLine || aboutTheOpening) && $0.mark.line <= lastLine ? $0.mark : mark } ?? mark
       sink.error("YAML syntax: \(problem)\(contextText)", at: location(line: spot.line, column: spot.column))
     case let .duplicatedKeysInMapping(duplicates, context):
       let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")

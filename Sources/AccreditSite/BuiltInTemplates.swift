@@ -4,807 +4,861 @@
 enum BuiltInTemplates {
   /// Path relative to `site-templates/` and text, sorted by path.
   static let files: [(path: String, text: String)] = [
-    ("badge.mustache", ####"""
-<svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="20">
-<title>{{partnerName}}: {{label}} {{value}}</title>
-<rect width="{{labelWidth}}" height="20" fill="#363b41"/>
-<rect x="{{labelWidth}}" width="{{valueWidth}}" height="20" fill="{{color}}"/>
-<g fill="#ffffff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
-<text x="{{labelX}}" y="14">{{label}}</text>
-<text x="{{valueX}}" y="14">{{value}}</text>
-</g>
-</svg>
+    (
+      "badge.mustache",
+      ####"""
+      <svg xmlns="http://www.w3.org/2000/svg" width="{{width}}" height="20">
+      <title>{{partnerName}}: {{label}} {{value}}</title>
+      <rect width="{{labelWidth}}" height="20" fill="#363b41"/>
+      <rect x="{{labelWidth}}" width="{{valueWidth}}" height="20" fill="{{color}}"/>
+      <g fill="#ffffff" text-anchor="middle" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">
+      <text x="{{labelX}}" y="14">{{label}}</text>
+      <text x="{{valueX}}" y="14">{{value}}</text>
+      </g>
+      </svg>
 
-"""####),
-    ("case.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="../../../../">Overview</a> › <a href="{{partnerHref}}">{{partnerName}}</a> › <span aria-current="page">Case {{id}}</span></nav>
-{{#summary}}
-<div class="page-heading">
-  <h1>Case {{id}}</h1>
-  {{#isSerious}}<span class="flag">Serious escalation</span>{{/isSerious}}
-</div>
-<p class="lede">{{state}}.</p>
-<dl class="facts">
-  <div><dt>Partner</dt><dd><a href="../../">{{partnerName}}</a></dd></div>
-  <div><dt>Customer</dt><dd>{{customer}}</dd></div>
-  <div><dt>Accreditation concerned</dt><dd>{{#accreditation}}{{.}}{{/accreditation}}{{^accreditation}}Not specified{{/accreditation}}</dd></div>
-  <div><dt>Opened</dt><dd><time datetime="{{opened.iso}}">{{opened.display}}</time></dd></div>
-  <div><dt>Outcome</dt><dd>{{#outcome}}{{.}}{{/outcome}}{{^outcome}}None yet: the case is open{{/outcome}}</dd></div>
-</dl>
-<h2>Escalation path</h2>
-{{>stage-stepper}}
-{{/summary}}
-<section aria-labelledby="notes-heading" class="notes">
-  <h2 id="notes-heading">Notes</h2>
-  {{#hasNotes}}{{{notesHTML}}}{{/hasNotes}}
-  {{^hasNotes}}<p>No notes.</p>{{/hasNotes}}
-</section>
-{{/page}}
-{{/content}}
-{{/layout}}
+      """####
+    ),
+    (
+      "case.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="../../../../">Overview</a> › <a href="{{partnerHref}}">{{partnerName}}</a> › <span aria-current="page">Case {{id}}</span></nav>
+      {{#summary}}
+      <div class="page-heading">
+        <h1>Case {{id}}</h1>
+        {{#isSerious}}<span class="flag">Serious escalation</span>{{/isSerious}}
+      </div>
+      <p class="lede">{{state}}.</p>
+      <dl class="facts">
+        <div><dt>Partner</dt><dd><a href="../../">{{partnerName}}</a></dd></div>
+        <div><dt>Customer</dt><dd>{{customer}}</dd></div>
+        <div><dt>Accreditation concerned</dt><dd>{{#accreditation}}{{.}}{{/accreditation}}{{^accreditation}}Not specified{{/accreditation}}</dd></div>
+        <div><dt>Opened</dt><dd><time datetime="{{opened.iso}}">{{opened.display}}</time></dd></div>
+        <div><dt>Outcome</dt><dd>{{#outcome}}{{.}}{{/outcome}}{{^outcome}}None yet: the case is open{{/outcome}}</dd></div>
+      </dl>
+      <h2>Escalation path</h2>
+      {{>stage-stepper}}
+      {{/summary}}
+      <section aria-labelledby="notes-heading" class="notes">
+        <h2 id="notes-heading">Notes</h2>
+        {{#hasNotes}}{{{notesHTML}}}{{/hasNotes}}
+        {{^hasNotes}}<p>No notes.</p>{{/hasNotes}}
+      </section>
+      {{/page}}
+      {{/content}}
+      {{/layout}}
 
-"""####),
-    ("faq.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<h1>Frequently asked questions</h1>
-<nav aria-labelledby="faq-toc-heading" class="toc">
-  <h2 id="faq-toc-heading" class="visually-hidden">Questions</h2>
-  <ol>
-    {{#entries}}
-    <li><a href="#{{anchor}}">{{question}}</a></li>
-    {{/entries}}
-  </ol>
-</nav>
-{{#entries}}
-<section class="faq-entry" aria-labelledby="{{anchor}}">
-  <h2 id="{{anchor}}">{{question}} <a class="anchor" href="#{{anchor}}" aria-label="Link to this question">#</a></h2>
-  {{{answerHTML}}}
-</section>
-{{/entries}}
-{{/page}}
-{{/content}}
-{{/layout}}
+      """####
+    ),
+    (
+      "faq.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <h1>Frequently asked questions</h1>
+      <nav aria-labelledby="faq-toc-heading" class="toc">
+        <h2 id="faq-toc-heading" class="visually-hidden">Questions</h2>
+        <ol>
+          {{#entries}}
+          <li><a href="#{{anchor}}">{{question}}</a></li>
+          {{/entries}}
+        </ol>
+      </nav>
+      {{#entries}}
+      <section class="faq-entry" aria-labelledby="{{anchor}}">
+        <h2 id="{{anchor}}">{{question}} <a class="anchor" href="#{{anchor}}" aria-label="Link to this question">#</a></h2>
+        {{{answerHTML}}}
+      </section>
+      {{/entries}}
+      {{/page}}
+      {{/content}}
+      {{/layout}}
 
-"""####),
-    ("feed.mustache", ####"""
-<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
-<title>{{title}}: status events</title>
-<id>{{id}}</id>
-<link rel="self" type="application/atom+xml" href="{{feedURL}}"/>
-<link rel="alternate" type="text/html" href="{{siteURL}}"/>
-<updated>{{updated}}</updated>
-<author><name>Partner operations</name></author>
-{{#entries}}
-<entry>
-<title>{{title}}</title>
-<id>{{id}}</id>
-<link rel="alternate" type="text/html" href="{{link}}"/>
-<updated>{{updated}}</updated>
-<summary>{{summary}}</summary>
-</entry>
-{{/entries}}
-</feed>
+      """####
+    ),
+    (
+      "feed.mustache",
+      ####"""
+      <?xml version="1.0" encoding="utf-8"?>
+      <feed xmlns="http://www.w3.org/2005/Atom">
+      <title>{{title}}: status events</title>
+      <id>{{id}}</id>
+      <link rel="self" type="application/atom+xml" href="{{feedURL}}"/>
+      <link rel="alternate" type="text/html" href="{{siteURL}}"/>
+      <updated>{{updated}}</updated>
+      <author><name>Partner operations</name></author>
+      {{#entries}}
+      <entry>
+      <title>{{title}}</title>
+      <id>{{id}}</id>
+      <link rel="alternate" type="text/html" href="{{link}}"/>
+      <updated>{{updated}}</updated>
+      <summary>{{summary}}</summary>
+      </entry>
+      {{/entries}}
+      </feed>
 
-"""####),
-    ("home.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<h1>Accreditation status</h1>
-<p class="lede">{{partnerCount}} and {{accreditationCount}}, evaluated as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>. Each accreditation has one status; a partner's row shows the most serious one first. <a href="standards/">How statuses are decided</a>.</p>
+      """####
+    ),
+    (
+      "home.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <h1>Accreditation status</h1>
+      <p class="lede">{{partnerCount}} and {{accreditationCount}}, evaluated as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>. Each accreditation has one status; a partner's row shows the most serious one first. <a href="standards/">How statuses are decided</a>.</p>
 
-<section aria-labelledby="summary-heading">
-  <h2 id="summary-heading" class="visually-hidden">Accreditations by status</h2>
-  <ul class="status-counts">
-    {{#counts}}
-    <li class="count-card count-{{status.key}}">
-      <span class="count">{{count}}</span>
-      {{#status}}{{>status-badge}}{{/status}}
-      <span class="count-meaning">{{status.meaning}}</span>
-    </li>
-    {{/counts}}
-  </ul>
-</section>
+      <section aria-labelledby="summary-heading">
+        <h2 id="summary-heading" class="visually-hidden">Accreditations by status</h2>
+        <ul class="status-counts">
+          {{#counts}}
+          <li class="count-card count-{{status.key}}">
+            <span class="count">{{count}}</span>
+            {{#status}}{{>status-badge}}{{/status}}
+            <span class="count-meaning">{{status.meaning}}</span>
+          </li>
+          {{/counts}}
+        </ul>
+      </section>
 
-<section aria-labelledby="partners-heading">
-  <h2 id="partners-heading">Partners</h2>
-  <div class="table-controls" hidden>
-    <label>Search partners <input type="search" id="partner-filter" autocomplete="off" placeholder="Name…"></label>
-    <label>Status
-      <select id="status-filter">
-        <option value="">Any status</option>
-        {{#statusOptions}}
-        <option value="{{key}}">{{label}}</option>
-        {{/statusOptions}}
-      </select>
-    </label>
-    <label>Tier
-      <select id="tier-filter">
-        <option value="">Any tier</option>
-        {{#tierOptions}}
-        <option value="{{.}}">{{.}}</option>
-        {{/tierOptions}}
-      </select>
-    </label>
-    <p class="match-count" id="match-count" aria-live="polite"></p>
-  </div>
-  <div class="table-scroll">
-  <table class="partners sortable" id="partners-table">
-    <caption class="visually-hidden">All partners with their tier, accreditations, marks and next evaluation</caption>
-    <thead>
-      <tr>
-        <th scope="col" data-sort="text">Partner</th>
-        <th scope="col" data-sort="number">Tier</th>
-        <th scope="col" data-sort="number">Accreditations</th>
-        <th scope="col" data-sort="number" class="numeric">Marks</th>
-        <th scope="col" data-sort="text">Next evaluation</th>
-      </tr>
-    </thead>
-    <tbody>
-      {{#rows}}
-      <tr data-statuses="{{statusKeys}}" data-tier="{{tier}}">
-        <td data-value="{{name}}"><a href="{{href}}">{{name}}</a></td>
-        <td data-value="{{tierSort}}">{{tier}}{{#inGrace}} <span class="note">(in grace)</span>{{/inGrace}}</td>
-        <td data-value="{{overall.rank}}">
-          {{#hasAccreditations}}
-          <ul class="accreditation-list">
-            {{#accreditations}}
-            <li><span class="accreditation-name">{{name}}</span> {{#status}}{{>status-badge}}{{/status}}</li>
-            {{/accreditations}}
-          </ul>
-          {{/hasAccreditations}}
-          {{^hasAccreditations}}<span class="muted">None yet</span>{{/hasAccreditations}}
-        </td>
-        <td class="numeric" data-value="{{marks}}">{{marks}}</td>
-        <td class="next" data-value="{{nextEvaluationSort}}">{{#nextEvaluation}}<time datetime="{{iso}}">{{display}}</time>{{/nextEvaluation}}{{^nextEvaluation}}<span class="muted">—</span>{{/nextEvaluation}}</td>
-      </tr>
-      {{/rows}}
-    </tbody>
-  </table>
-  </div>
-</section>
+      <section aria-labelledby="partners-heading">
+        <h2 id="partners-heading">Partners</h2>
+        <div class="table-controls" hidden>
+          <label>Search partners <input type="search" id="partner-filter" autocomplete="off" placeholder="Name…"></label>
+          <label>Status
+            <select id="status-filter">
+              <option value="">Any status</option>
+              {{#statusOptions}}
+              <option value="{{key}}">{{label}}</option>
+              {{/statusOptions}}
+            </select>
+          </label>
+          <label>Tier
+            <select id="tier-filter">
+              <option value="">Any tier</option>
+              {{#tierOptions}}
+              <option value="{{.}}">{{.}}</option>
+              {{/tierOptions}}
+            </select>
+          </label>
+          <p class="match-count" id="match-count" aria-live="polite"></p>
+        </div>
+        <div class="table-scroll">
+        <table class="partners sortable" id="partners-table">
+          <caption class="visually-hidden">All partners with their tier, accreditations, marks and next evaluation</caption>
+          <thead>
+            <tr>
+              <th scope="col" data-sort="text">Partner</th>
+              <th scope="col" data-sort="number">Tier</th>
+              <th scope="col" data-sort="number">Accreditations</th>
+              <th scope="col" data-sort="number" class="numeric">Marks</th>
+              <th scope="col" data-sort="text">Next evaluation</th>
+            </tr>
+          </thead>
+          <tbody>
+            {{#rows}}
+            <tr data-statuses="{{statusKeys}}" data-tier="{{tier}}">
+              <td data-value="{{name}}"><a href="{{href}}">{{name}}</a></td>
+              <td data-value="{{tierSort}}">{{tier}}{{#inGrace}} <span class="note">(in grace)</span>{{/inGrace}}</td>
+              <td data-value="{{overall.rank}}">
+                {{#hasAccreditations}}
+                <ul class="accreditation-list">
+                  {{#accreditations}}
+                  <li><span class="accreditation-name">{{name}}</span> {{#status}}{{>status-badge}}{{/status}}</li>
+                  {{/accreditations}}
+                </ul>
+                {{/hasAccreditations}}
+                {{^hasAccreditations}}<span class="muted">None yet</span>{{/hasAccreditations}}
+              </td>
+              <td class="numeric" data-value="{{marks}}">{{marks}}</td>
+              <td class="next" data-value="{{nextEvaluationSort}}">{{#nextEvaluation}}<time datetime="{{iso}}">{{display}}</time>{{/nextEvaluation}}{{^nextEvaluation}}<span class="muted">—</span>{{/nextEvaluation}}</td>
+            </tr>
+            {{/rows}}
+          </tbody>
+        </table>
+        </div>
+      </section>
 
-<div class="columns">
-<section aria-labelledby="due-heading">
-  <h2 id="due-heading">Due in the next {{dueDays}} days</h2>
-  {{#hasDueSoon}}
-  <ol class="due-list">
-    {{#dueSoon}}
-    <li><time datetime="{{date.iso}}">{{date.display}}</time> <span class="muted">({{inDays}})</span> · <strong>{{kind}}</strong>{{#detail}}: {{.}}{{/detail}}{{#hasPartners}} · {{partnersLabel}}{{#partners}}<a href="{{href}}">{{name}}</a>{{separator}}{{/partners}}{{/hasPartners}}</li>
-    {{/dueSoon}}
-  </ol>
-  {{/hasDueSoon}}
-  {{^hasDueSoon}}<p>Nothing falls due in the next {{dueDays}} days.</p>{{/hasDueSoon}}
-</section>
+      <div class="columns">
+      <section aria-labelledby="due-heading">
+        <h2 id="due-heading">Due in the next {{dueDays}} days</h2>
+        {{#hasDueSoon}}
+        <ol class="due-list">
+          {{#dueSoon}}
+          <li><time datetime="{{date.iso}}">{{date.display}}</time> <span class="muted">({{inDays}})</span> · <strong>{{kind}}</strong>{{#detail}}: {{.}}{{/detail}}{{#hasPartners}} · {{partnersLabel}}{{#partners}}<a href="{{href}}">{{name}}</a>{{separator}}{{/partners}}{{/hasPartners}}</li>
+          {{/dueSoon}}
+        </ol>
+        {{/hasDueSoon}}
+        {{^hasDueSoon}}<p>Nothing falls due in the next {{dueDays}} days.</p>{{/hasDueSoon}}
+      </section>
 
-<section aria-labelledby="funnel-heading">
-  <h2 id="funnel-heading">Escalation funnel</h2>
-  <p>All {{caseCount}} cases so far: how many reached each stage, how many closed there, and how many became marks.</p>
-  <figure class="funnel">
-    <svg viewBox="0 0 540 {{funnelHeight}}" width="540" height="{{funnelHeight}}" role="img" aria-labelledby="funnel-title funnel-desc">
-      <title id="funnel-title">Escalation funnel</title>
-      <desc id="funnel-desc">{{funnelSummary}}</desc>
-      {{#funnel}}
-      <text x="0" y="{{textY}}" class="funnel-label">{{label}}</text>
-      <rect x="120" y="{{y}}" width="{{width}}" height="26" rx="3" class="funnel-bar funnel-{{kind}}"/>
-      <text x="{{countX}}" y="{{textY}}" class="funnel-count">{{count}} · {{endedHere}}</text>
-      {{/funnel}}
-    </svg>
-    <figcaption>{{funnelSummary}}</figcaption>
-  </figure>
-</section>
-</div>
-{{/page}}
-{{/content}}
-{{/layout}}
+      <section aria-labelledby="funnel-heading">
+        <h2 id="funnel-heading">Escalation funnel</h2>
+        <p>All {{caseCount}} cases so far: how many reached each stage, how many closed there, and how many became marks.</p>
+        <figure class="funnel">
+          <svg viewBox="0 0 540 {{funnelHeight}}" width="540" height="{{funnelHeight}}" role="img" aria-labelledby="funnel-title funnel-desc">
+            <title id="funnel-title">Escalation funnel</title>
+            <desc id="funnel-desc">{{funnelSummary}}</desc>
+            {{#funnel}}
+            <text x="0" y="{{textY}}" class="funnel-label">{{label}}</text>
+            <rect x="120" y="{{y}}" width="{{width}}" height="26" rx="3" class="funnel-bar funnel-{{kind}}"/>
+            <text x="{{countX}}" y="{{textY}}" class="funnel-count">{{count}} · {{endedHere}}</text>
+            {{/funnel}}
+          </svg>
+          <figcaption>{{funnelSummary}}</figcaption>
+        </figure>
+      </section>
+      </div>
+      {{/page}}
+      {{/content}}
+      {{/layout}}
 
-"""####),
-    ("layout.mustache", ####"""
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="description" content="{{description}}">
-<meta name="color-scheme" content="light dark">
-<title>{{title}} · {{siteTitle}}</title>
-<link rel="stylesheet" href="{{root}}assets/style.css">
-<link rel="alternate" type="application/atom+xml" title="{{siteTitle}}: status events" href="{{root}}feed.xml">
-</head>
-<body>
-<a class="skip-link" href="#main">Skip to content</a>
-<header class="site-header">
-  <div class="wrap header-inner">
-    <a class="site-title" href="{{root}}index.html">{{siteTitle}}</a>
-    <nav aria-label="Main">
-      <ul class="nav">
-        {{#nav}}
-        <li><a href="{{href}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{label}}</a></li>
-        {{/nav}}
+      """####
+    ),
+    (
+      "layout.mustache",
+      ####"""
+      <!DOCTYPE html>
+      <html lang="en">
+      <head>
+      <meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <meta name="robots" content="noindex, nofollow">
+      <meta name="description" content="{{description}}">
+      <meta name="color-scheme" content="light dark">
+      <title>{{title}} · {{siteTitle}}</title>
+      <link rel="stylesheet" href="{{root}}assets/style.css">
+      <link rel="alternate" type="application/atom+xml" title="{{siteTitle}}: status events" href="{{root}}feed.xml">
+      </head>
+      <body>
+      <a class="skip-link" href="#main">Skip to content</a>
+      <header class="site-header">
+        <div class="wrap header-inner">
+          <a class="site-title" href="{{root}}index.html">{{siteTitle}}</a>
+          <nav aria-label="Main">
+            <ul class="nav">
+              {{#nav}}
+              <li><a href="{{href}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{label}}</a></li>
+              {{/nav}}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" class="wrap">
+      {{$content}}{{/content}}
+      </main>
+      <footer class="site-footer">
+        <div class="wrap">
+          <p>Statuses evaluated as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>. Internal site: not for distribution outside partner operations.
+          <a href="{{root}}api/status.json">Machine-readable status (JSON)</a> · <a href="{{root}}feed.xml">Status events feed</a></p>
+        </div>
+      </footer>
+      <script src="{{root}}assets/site.js" defer></script>
+      </body>
+      </html>
+
+      """####
+    ),
+    (
+      "marks.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="../../../">Overview</a> › <a href="{{partnerHref}}">{{partnerName}}</a> › <span aria-current="page">Marks</span></nav>
+      <h1>Marks on record: {{partnerName}}</h1>
+      <p class="lede">{{countText}}. {{threshold}} A mark is placed only by the review board, at the end of an escalation, and stays on record.</p>
+      {{^hasMarks}}<p>No mark has been placed.</p>{{/hasMarks}}
+      {{#hasMarks}}
+      <div class="table-scroll">
+      <table>
+        <caption class="visually-hidden">Marks, newest first</caption>
+        <thead><tr><th scope="col">Placed</th><th scope="col">Case</th><th scope="col">Customer</th><th scope="col">Accreditation</th><th scope="col">Reached the review board</th></tr></thead>
+        <tbody>
+          {{#marks}}
+          <tr><td><time datetime="{{date.iso}}">{{date.display}}</time></td><td><a href="{{caseHref}}">{{caseID}}</a></td><td>{{customer}}</td><td>{{accreditation}}</td><td>{{#reviewBoard}}<time datetime="{{iso}}">{{display}}</time>{{/reviewBoard}}</td></tr>
+          {{/marks}}
+        </tbody>
+      </table>
+      </div>
+      {{/hasMarks}}
+      {{/page}}
+      {{/content}}
+      {{/layout}}
+
+      """####
+    ),
+    (
+      "not-found.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      <h1>Page not found</h1>
+      <p>There is no page at this address. It may belong to a partner or case that was renamed or removed.</p>
+      <p><a href="{{root}}">Go to the overview of all partners</a>.</p>
+      {{/content}}
+      {{/layout}}
+
+      """####
+    ),
+    (
+      "page.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <article class="prose">
+      <h1>{{title}}</h1>
+      {{{bodyHTML}}}
+      </article>
+      {{/page}}
+      {{/content}}
+      {{/layout}}
+
+      """####
+    ),
+    (
+      "partner.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="../../">Overview</a> › <span aria-current="page">{{name}}</span></nav>
+      <div class="page-heading">
+        <h1>{{name}}</h1>
+        {{#overall}}{{>status-badge}}{{/overall}}
+      </div>
+      <p class="lede">{{headline}}</p>
+      <dl class="facts">
+        <div><dt>Effective tier</dt><dd>{{tier}} <span class="muted">— {{tierText}}</span></dd></div>
+        <div><dt>New applications</dt><dd>{{applyText}}</dd></div>
+        <div><dt>Next tier review</dt><dd>{{nextTierReview}}</dd></div>
+        <div><dt>Marks</dt><dd><a href="marks/">{{marksText}}</a></dd></div>
+        {{#region}}<div><dt>Region</dt><dd>{{.}}</dd></div>{{/region}}
+        {{#pdm}}<div><dt>Partner development manager</dt><dd>{{.}}</dd></div>{{/pdm}}
+        {{#website}}<div><dt>Website</dt><dd>{{.}}</dd></div>{{/website}}
+      </dl>
+
+      <section aria-labelledby="accreditations-heading">
+        <h2 id="accreditations-heading">Accreditations</h2>
+        {{^hasAccreditations}}<p>No accreditation has been issued to {{name}} as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>.</p>{{/hasAccreditations}}
+        {{#accreditations}}
+        <article class="accreditation card" id="{{anchor}}">
+          <div class="card-heading">
+            <h3>{{name}}</h3>
+            {{#status}}{{>status-badge}}{{/status}}
+          </div>
+          <p class="status-meaning">{{status.meaning}}</p>
+          <dl class="facts compact">
+            <div><dt>Issued</dt><dd><time datetime="{{issued.iso}}">{{issued.display}}</time></dd></div>
+            <div><dt>Next evaluation</dt><dd><time datetime="{{nextEvaluation.iso}}">{{nextEvaluation.display}}</time> <span class="muted">({{nextEvaluationIn}})</span></dd></div>
+            <div><dt>Requires</dt><dd>{{required}}</dd></div>
+          </dl>
+          <h4>Why</h4>
+          {{>reason-list}}
+        </article>
+        {{/accreditations}}
+      </section>
+
+      <section aria-labelledby="open-cases-heading">
+        <h2 id="open-cases-heading">Open cases</h2>
+        {{^hasOpenCases}}<p>No case is open.</p>{{/hasOpenCases}}
+        {{#openCases}}
+        <article class="case-summary card">
+          <h3><a href="{{href}}">Case {{id}}</a>{{#isSerious}} <span class="flag">Serious</span>{{/isSerious}}</h3>
+          <p>{{customer}}{{#accreditation}} · {{.}}{{/accreditation}} · opened <time datetime="{{opened.iso}}">{{opened.display}}</time> · {{state}}</p>
+          {{>stage-stepper}}
+        </article>
+        {{/openCases}}
+      </section>
+
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        {{#timeline}}
+        <figure class="timeline">
+          <svg viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-labelledby="timeline-title">
+            <title id="timeline-title">{{summary}}</title>
+            {{#lanes}}
+            <text x="0" y="{{textY}}" class="lane-label">{{label}}</text>
+            <line x1="110" x2="{{width}}" y1="{{textY}}" y2="{{textY}}" class="lane-line"/>
+            {{/lanes}}
+            {{#bars}}
+            <rect x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}" rx="3" class="bar {{kind}}"><title>{{title}}</title></rect>
+            {{#label}}<text x="{{labelX}}" y="{{labelY}}" class="bar-label">{{.}}</text>{{/label}}
+            {{/bars}}
+            {{#markers}}
+            <circle cx="{{x}}" cy="{{y}}" r="6" class="marker {{kind}}"><title>{{title}}</title></circle>
+            {{/markers}}
+            <line x1="{{todayX}}" x2="{{todayX}}" y1="4" y2="{{axisY}}" class="today"/>
+            {{#ticks}}
+            <line x1="{{x}}" x2="{{x}}" y1="{{axisY}}" y2="{{labelY}}" class="tick"/>
+            <text x="{{x}}" y="{{labelY}}" class="tick-label">{{label}}</text>
+            {{/ticks}}
+          </svg>
+          <figcaption>The vertical line marks <time datetime="{{asOf.iso}}">{{asOf.display}}</time>. Green tier bars are eligible tiers, amber ones are below; hatched bars are grace periods; filled circles on the evaluation lane are issue dates, rings are evaluations, the larger ring the next one.</figcaption>
+        </figure>
+        <details class="timeline-list">
+          <summary>The timeline as a list</summary>
+          <ol>
+            {{#events}}
+            <li><time datetime="{{date.iso}}">{{date.display}}</time>: {{text}}</li>
+            {{/events}}
+          </ol>
+        </details>
+        {{/timeline}}
+      </section>
+
+      <section aria-labelledby="record-heading" id="record">
+        <h2 id="record-heading">The record</h2>
+        <p class="muted">The entries of <code>partners/{{slug}}.yaml</code> in force as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>; reasons above link here.</p>
+
+        <h3 id="tiers">Tier reviews</h3>
+        <div class="table-scroll">
+        <table>
+          <thead><tr><th scope="col">Reviewed</th><th scope="col">Tier</th><th scope="col">Eligible</th></tr></thead>
+          <tbody>
+            {{#tiers}}
+            <tr id="{{anchor}}"{{#isCurrent}} class="current"{{/isCurrent}}><td><time datetime="{{reviewed.iso}}">{{reviewed.display}}</time></td><td>{{tierLabel}}{{#isCurrent}} <span class="note">(in force)</span>{{/isCurrent}}</td><td>{{#isEligible}}Yes{{/isEligible}}{{^isEligible}}No{{/isEligible}}</td></tr>
+            {{/tiers}}
+          </tbody>
+        </table>
+        </div>
+
+        <h3 id="grace">Grace periods</h3>
+        {{^hasGrace}}<p>None.</p>{{/hasGrace}}
+        {{#hasGrace}}
+        <div class="table-scroll">
+        <table>
+          <thead><tr><th scope="col">From</th><th scope="col">Until</th><th scope="col">State</th><th scope="col">Note</th></tr></thead>
+          <tbody>
+            {{#grace}}
+            <tr id="{{anchor}}"><td><time datetime="{{from.iso}}">{{from.display}}</time></td><td><time datetime="{{until.iso}}">{{until.display}}</time></td><td>{{state}}</td><td>{{note}}</td></tr>
+            {{/grace}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasGrace}}
+
+        <h3 id="certifications">Certifications</h3>
+        {{^hasCertifications}}<p>None on record.</p>{{/hasCertifications}}
+        {{#hasCertifications}}
+        <div class="table-scroll">
+        <table>
+          <thead><tr><th scope="col">Certification</th><th scope="col">Earned</th><th scope="col">Expires</th><th scope="col">State</th></tr></thead>
+          <tbody>
+            {{#certifications}}
+            <tr id="{{anchor}}" class="cert-{{kind}}"><td>{{name}}</td><td><time datetime="{{earned.iso}}">{{earned.display}}</time></td><td>{{#expires}}<time datetime="{{iso}}">{{display}}</time>{{/expires}}{{^expires}}<span class="muted">No expiry</span>{{/expires}}</td><td>{{#isWarning}}<strong class="warning">{{state}}</strong>{{/isWarning}}{{^isWarning}}{{state}}{{/isWarning}}</td></tr>
+            {{/certifications}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasCertifications}}
+
+        <h3 id="decisions">Review board decisions</h3>
+        {{^hasDecisions}}<p>None.</p>{{/hasDecisions}}
+        {{#hasDecisions}}
+        <div class="table-scroll">
+        <table>
+          <thead><tr><th scope="col">Date</th><th scope="col">Accreditation</th><th scope="col">Outcome</th><th scope="col">Approval</th><th scope="col">Case</th></tr></thead>
+          <tbody>
+            {{#decisions}}
+            <tr id="{{anchor}}"><td><time datetime="{{date.iso}}">{{date.display}}</time></td><td>{{accreditation}}</td><td>{{outcome}}{{#note}}<br><span class="muted">{{.}}</span>{{/note}}</td><td>{{approval}}</td><td>{{#caseHref}}<a href="{{.}}">{{caseID}}</a>{{/caseHref}}{{^caseHref}}{{caseID}}{{/caseHref}}</td></tr>
+            {{/decisions}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasDecisions}}
+
+        <h3 id="closed-cases">Closed cases</h3>
+        {{^hasClosedCases}}<p>None.</p>{{/hasClosedCases}}
+        {{#hasClosedCases}}
+        <ul class="case-list">
+          {{#closedCases}}
+          <li><a href="{{href}}">Case {{id}}</a>{{#isSerious}} <span class="flag">Serious</span>{{/isSerious}} · {{customer}} · {{state}}</li>
+          {{/closedCases}}
+        </ul>
+        {{/hasClosedCases}}
+      </section>
+
+      <section aria-labelledby="badge-heading">
+        <h2 id="badge-heading">Status badge</h2>
+        <p><img src="{{badgeHref}}" alt="Accreditation status badge of {{name}}: {{overall.label}}" height="20"> Embed it elsewhere with the address of <a href="{{badgeHref}}">badge.svg</a>.</p>
+      </section>
+      {{/page}}
+      {{/content}}
+      {{/layout}}
+
+      """####
+    ),
+    (
+      "reason-list.mustache",
+      ####"""
+      {{#hasReasons}}
+      <ul class="reasons">
+        {{#reasons}}
+        <li class="reason reason-{{rule}}"><span class="rule">{{ruleLabel}}:</span> {{message}}. <a class="evidence" href="{{evidenceHref}}">{{evidenceLabel}}</a></li>
+        {{/reasons}}
       </ul>
-    </nav>
-  </div>
-</header>
-<main id="main" class="wrap">
-{{$content}}{{/content}}
-</main>
-<footer class="site-footer">
-  <div class="wrap">
-    <p>Statuses evaluated as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>. Internal site: not for distribution outside partner operations.
-    <a href="{{root}}api/status.json">Machine-readable status (JSON)</a> · <a href="{{root}}feed.xml">Status events feed</a></p>
-  </div>
-</footer>
-<script src="{{root}}assets/site.js" defer></script>
-</body>
-</html>
+      {{/hasReasons}}
+      {{^hasReasons}}
+      <p class="all-clear">Every check passes.</p>
+      {{/hasReasons}}
 
-"""####),
-    ("marks.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="../../../">Overview</a> › <a href="{{partnerHref}}">{{partnerName}}</a> › <span aria-current="page">Marks</span></nav>
-<h1>Marks on record: {{partnerName}}</h1>
-<p class="lede">{{countText}}. {{threshold}} A mark is placed only by the review board, at the end of an escalation, and stays on record.</p>
-{{^hasMarks}}<p>No mark has been placed.</p>{{/hasMarks}}
-{{#hasMarks}}
-<div class="table-scroll">
-<table>
-  <caption class="visually-hidden">Marks, newest first</caption>
-  <thead><tr><th scope="col">Placed</th><th scope="col">Case</th><th scope="col">Customer</th><th scope="col">Accreditation</th><th scope="col">Reached the review board</th></tr></thead>
-  <tbody>
-    {{#marks}}
-    <tr><td><time datetime="{{date.iso}}">{{date.display}}</time></td><td><a href="{{caseHref}}">{{caseID}}</a></td><td>{{customer}}</td><td>{{accreditation}}</td><td>{{#reviewBoard}}<time datetime="{{iso}}">{{display}}</time>{{/reviewBoard}}</td></tr>
-    {{/marks}}
-  </tbody>
-</table>
-</div>
-{{/hasMarks}}
-{{/page}}
-{{/content}}
-{{/layout}}
+      """####
+    ),
+    (
+      "sitemap.mustache",
+      ####"""
+      <?xml version="1.0" encoding="utf-8"?>
+      <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      {{#urls}}
+      <url><loc>{{loc}}</loc></url>
+      {{/urls}}
+      </urlset>
 
-"""####),
-    ("not-found.mustache", ####"""
-{{<layout}}
-{{$content}}
-<h1>Page not found</h1>
-<p>There is no page at this address. It may belong to a partner or case that was renamed or removed.</p>
-<p><a href="{{root}}">Go to the overview of all partners</a>.</p>
-{{/content}}
-{{/layout}}
+      """####
+    ),
+    (
+      "stage-stepper.mustache",
+      ####"""
+      <ol class="stepper" aria-label="Escalation path">
+        {{#stepper}}
+        <li class="step step-{{state}}"{{#isCurrent}} aria-current="step"{{/isCurrent}}><span class="step-label">{{label}}</span> <span class="step-state">{{stateLabel}}</span>{{#date}} <time datetime="{{iso}}">{{display}}</time>{{/date}}</li>
+        {{/stepper}}
+      </ol>
 
-"""####),
-    ("page.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<article class="prose">
-<h1>{{title}}</h1>
-{{{bodyHTML}}}
-</article>
-{{/page}}
-{{/content}}
-{{/layout}}
+      """####
+    ),
+    (
+      "standards.mustache",
+      ####"""
+      {{<layout}}
+      {{$content}}
+      {{#page}}
+      <h1>The standards</h1>
+      <p class="lede">How every accreditation on this site is evaluated. These figures come from the program's standards file.</p>
+      <dl class="facts">
+        <div><dt>Tiers, lowest first</dt><dd>{{tiers}}</dd></div>
+        <div><dt>Eligible tiers</dt><dd>{{eligibleTiers}}: only these may apply for and keep an accreditation</dd></div>
+        <div><dt>Tier reviews</dt><dd>{{reviewMonths}}</dd></div>
+        <div><dt>Evaluations</dt><dd>every {{interval}} from the issue date</dd></div>
+        <div><dt>Review board</dt><dd>with {{threshold}} on record, before renewal</dd></div>
+        <div><dt>Required for every accreditation</dt><dd>{{universal}}</dd></div>
+      </dl>
 
-"""####),
-    ("partner.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<nav class="breadcrumbs" aria-label="Breadcrumbs"><a href="../../">Overview</a> › <span aria-current="page">{{name}}</span></nav>
-<div class="page-heading">
-  <h1>{{name}}</h1>
-  {{#overall}}{{>status-badge}}{{/overall}}
-</div>
-<p class="lede">{{headline}}</p>
-<dl class="facts">
-  <div><dt>Effective tier</dt><dd>{{tier}} <span class="muted">— {{tierText}}</span></dd></div>
-  <div><dt>New applications</dt><dd>{{applyText}}</dd></div>
-  <div><dt>Next tier review</dt><dd>{{nextTierReview}}</dd></div>
-  <div><dt>Marks</dt><dd><a href="marks/">{{marksText}}</a></dd></div>
-  {{#region}}<div><dt>Region</dt><dd>{{.}}</dd></div>{{/region}}
-  {{#pdm}}<div><dt>Partner development manager</dt><dd>{{.}}</dd></div>{{/pdm}}
-  {{#website}}<div><dt>Website</dt><dd>{{.}}</dd></div>{{/website}}
-</dl>
+      <h2>What each status means</h2>
+      <p>Each accreditation has the first status that applies, in this order:</p>
+      <ol class="status-legend">
+        {{#statuses}}
+        <li>{{>status-badge}} {{meaning}}</li>
+        {{/statuses}}
+      </ol>
 
-<section aria-labelledby="accreditations-heading">
-  <h2 id="accreditations-heading">Accreditations</h2>
-  {{^hasAccreditations}}<p>No accreditation has been issued to {{name}} as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>.</p>{{/hasAccreditations}}
-  {{#accreditations}}
-  <article class="accreditation card" id="{{anchor}}">
-    <div class="card-heading">
-      <h3>{{name}}</h3>
-      {{#status}}{{>status-badge}}{{/status}}
-    </div>
-    <p class="status-meaning">{{status.meaning}}</p>
-    <dl class="facts compact">
-      <div><dt>Issued</dt><dd><time datetime="{{issued.iso}}">{{issued.display}}</time></dd></div>
-      <div><dt>Next evaluation</dt><dd><time datetime="{{nextEvaluation.iso}}">{{nextEvaluation.display}}</time> <span class="muted">({{nextEvaluationIn}})</span></dd></div>
-      <div><dt>Requires</dt><dd>{{required}}</dd></div>
-    </dl>
-    <h4>Why</h4>
-    {{>reason-list}}
-  </article>
-  {{/accreditations}}
-</section>
+      <h2>Accreditations</h2>
+      <div class="table-scroll">
+      <table>
+        <thead><tr><th scope="col">Accreditation</th><th scope="col">Required certifications</th></tr></thead>
+        <tbody>
+          {{#accreditations}}
+          <tr><td>{{name}} <code>{{slug}}</code></td><td>{{certifications}}</td></tr>
+          {{/accreditations}}
+        </tbody>
+      </table>
+      </div>
 
-<section aria-labelledby="open-cases-heading">
-  <h2 id="open-cases-heading">Open cases</h2>
-  {{^hasOpenCases}}<p>No case is open.</p>{{/hasOpenCases}}
-  {{#openCases}}
-  <article class="case-summary card">
-    <h3><a href="{{href}}">Case {{id}}</a>{{#isSerious}} <span class="flag">Serious</span>{{/isSerious}}</h3>
-    <p>{{customer}}{{#accreditation}} · {{.}}{{/accreditation}} · opened <time datetime="{{opened.iso}}">{{opened.display}}</time> · {{state}}</p>
-    {{>stage-stepper}}
-  </article>
-  {{/openCases}}
-</section>
+      <h2>Certifications</h2>
+      <div class="table-scroll">
+      <table>
+        <thead><tr><th scope="col">Certification</th><th scope="col">Slug</th><th scope="col">Required for</th></tr></thead>
+        <tbody>
+          {{#certifications}}
+          <tr><td>{{name}}</td><td><code>{{slug}}</code></td><td>{{#isUniversal}}Every accreditation{{/isUniversal}}{{^isUniversal}}Some accreditations{{/isUniversal}}</td></tr>
+          {{/certifications}}
+        </tbody>
+      </table>
+      </div>
+      {{/page}}
+      {{/content}}
+      {{/layout}}
 
-<section aria-labelledby="timeline-heading">
-  <h2 id="timeline-heading">Timeline</h2>
-  {{#timeline}}
-  <figure class="timeline">
-    <svg viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-labelledby="timeline-title">
-      <title id="timeline-title">{{summary}}</title>
-      {{#lanes}}
-      <text x="0" y="{{textY}}" class="lane-label">{{label}}</text>
-      <line x1="110" x2="{{width}}" y1="{{textY}}" y2="{{textY}}" class="lane-line"/>
-      {{/lanes}}
-      {{#bars}}
-      <rect x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}" rx="3" class="bar {{kind}}"><title>{{title}}</title></rect>
-      {{#label}}<text x="{{labelX}}" y="{{labelY}}" class="bar-label">{{.}}</text>{{/label}}
-      {{/bars}}
-      {{#markers}}
-      <circle cx="{{x}}" cy="{{y}}" r="6" class="marker {{kind}}"><title>{{title}}</title></circle>
-      {{/markers}}
-      <line x1="{{todayX}}" x2="{{todayX}}" y1="4" y2="{{axisY}}" class="today"/>
-      {{#ticks}}
-      <line x1="{{x}}" x2="{{x}}" y1="{{axisY}}" y2="{{labelY}}" class="tick"/>
-      <text x="{{x}}" y="{{labelY}}" class="tick-label">{{label}}</text>
-      {{/ticks}}
-    </svg>
-    <figcaption>The vertical line marks <time datetime="{{asOf.iso}}">{{asOf.display}}</time>. Green tier bars are eligible tiers, amber ones are below; hatched bars are grace periods; filled circles on the evaluation lane are issue dates, rings are evaluations, the larger ring the next one.</figcaption>
-  </figure>
-  <details class="timeline-list">
-    <summary>The timeline as a list</summary>
-    <ol>
-      {{#events}}
-      <li><time datetime="{{date.iso}}">{{date.display}}</time>: {{text}}</li>
-      {{/events}}
-    </ol>
-  </details>
-  {{/timeline}}
-</section>
+      """####
+    ),
+    (
+      "static/assets/site.js",
+      ####"""
+      // accredit: sorting and filtering for the partner table. Plain JavaScript, no framework; without
+      // JavaScript the table is complete and readable, and the controls stay hidden.
+      (function () {
+        "use strict";
+        var table = document.getElementById("partners-table");
+        if (!table) return;
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        var controls = document.querySelector(".table-controls");
+        var search = document.getElementById("partner-filter");
+        var status = document.getElementById("status-filter");
+        var tier = document.getElementById("tier-filter");
+        var count = document.getElementById("match-count");
 
-<section aria-labelledby="record-heading" id="record">
-  <h2 id="record-heading">The record</h2>
-  <p class="muted">The entries of <code>partners/{{slug}}.yaml</code> in force as of <time datetime="{{asOf.iso}}">{{asOf.display}}</time>; reasons above link here.</p>
+        function cellValue(row, index, kind) {
+          var value = row.cells[index].getAttribute("data-value") || row.cells[index].textContent.trim();
+          return kind === "number" ? parseFloat(value) : value.toLowerCase();
+        }
 
-  <h3 id="tiers">Tier reviews</h3>
-  <div class="table-scroll">
-  <table>
-    <thead><tr><th scope="col">Reviewed</th><th scope="col">Tier</th><th scope="col">Eligible</th></tr></thead>
-    <tbody>
-      {{#tiers}}
-      <tr id="{{anchor}}"{{#isCurrent}} class="current"{{/isCurrent}}><td><time datetime="{{reviewed.iso}}">{{reviewed.display}}</time></td><td>{{tierLabel}}{{#isCurrent}} <span class="note">(in force)</span>{{/isCurrent}}</td><td>{{#isEligible}}Yes{{/isEligible}}{{^isEligible}}No{{/isEligible}}</td></tr>
-      {{/tiers}}
-    </tbody>
-  </table>
-  </div>
+        var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+        headers.forEach(function (th, index) {
+          var kind = th.getAttribute("data-sort");
+          if (!kind) return;
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = th.textContent;
+          th.textContent = "";
+          th.appendChild(button);
+          th.setAttribute("aria-sort", "none");
+          button.addEventListener("click", function () {
+            var ascending = th.getAttribute("aria-sort") !== "ascending";
+            headers.forEach(function (other) { if (other.hasAttribute("aria-sort")) other.setAttribute("aria-sort", "none"); });
+            th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+            var sorted = rows.slice().sort(function (a, b) {
+              var x = cellValue(a, index, kind), y = cellValue(b, index, kind);
+              var order = x < y ? -1 : x > y ? 1 : 0;
+              if (order === 0) order = cellValue(a, 0, "text") < cellValue(b, 0, "text") ? -1 : 1;
+              return ascending ? order : -order;
+            });
+            sorted.forEach(function (row) { body.appendChild(row); });
+          });
+        });
 
-  <h3 id="grace">Grace periods</h3>
-  {{^hasGrace}}<p>None.</p>{{/hasGrace}}
-  {{#hasGrace}}
-  <div class="table-scroll">
-  <table>
-    <thead><tr><th scope="col">From</th><th scope="col">Until</th><th scope="col">State</th><th scope="col">Note</th></tr></thead>
-    <tbody>
-      {{#grace}}
-      <tr id="{{anchor}}"><td><time datetime="{{from.iso}}">{{from.display}}</time></td><td><time datetime="{{until.iso}}">{{until.display}}</time></td><td>{{state}}</td><td>{{note}}</td></tr>
-      {{/grace}}
-    </tbody>
-  </table>
-  </div>
-  {{/hasGrace}}
+        function applyFilters() {
+          var text = search.value.trim().toLowerCase();
+          var wantedStatus = status.value;
+          var wantedTier = tier.value;
+          var shown = 0;
+          rows.forEach(function (row) {
+            var matches = (!text || row.cells[0].textContent.toLowerCase().indexOf(text) !== -1) &&
+              (!wantedStatus || (" " + row.getAttribute("data-statuses") + " ").indexOf(" " + wantedStatus + " ") !== -1) &&
+              (!wantedTier || row.getAttribute("data-tier") === wantedTier);
+            row.hidden = !matches;
+            if (matches) shown += 1;
+          });
+          count.textContent = shown === rows.length ? "" : shown + " of " + rows.length + " partners shown";
+        }
 
-  <h3 id="certifications">Certifications</h3>
-  {{^hasCertifications}}<p>None on record.</p>{{/hasCertifications}}
-  {{#hasCertifications}}
-  <div class="table-scroll">
-  <table>
-    <thead><tr><th scope="col">Certification</th><th scope="col">Earned</th><th scope="col">Expires</th><th scope="col">State</th></tr></thead>
-    <tbody>
-      {{#certifications}}
-      <tr id="{{anchor}}" class="cert-{{kind}}"><td>{{name}}</td><td><time datetime="{{earned.iso}}">{{earned.display}}</time></td><td>{{#expires}}<time datetime="{{iso}}">{{display}}</time>{{/expires}}{{^expires}}<span class="muted">No expiry</span>{{/expires}}</td><td>{{#isWarning}}<strong class="warning">{{state}}</strong>{{/isWarning}}{{^isWarning}}{{state}}{{/isWarning}}</td></tr>
-      {{/certifications}}
-    </tbody>
-  </table>
-  </div>
-  {{/hasCertifications}}
+        [search, status, tier].forEach(function (control) {
+          control.addEventListener("input", applyFilters);
+          control.addEventListener("change", applyFilters);
+        });
+        controls.hidden = false;
+      })();
 
-  <h3 id="decisions">Review board decisions</h3>
-  {{^hasDecisions}}<p>None.</p>{{/hasDecisions}}
-  {{#hasDecisions}}
-  <div class="table-scroll">
-  <table>
-    <thead><tr><th scope="col">Date</th><th scope="col">Accreditation</th><th scope="col">Outcome</th><th scope="col">Approval</th><th scope="col">Case</th></tr></thead>
-    <tbody>
-      {{#decisions}}
-      <tr id="{{anchor}}"><td><time datetime="{{date.iso}}">{{date.display}}</time></td><td>{{accreditation}}</td><td>{{outcome}}{{#note}}<br><span class="muted">{{.}}</span>{{/note}}</td><td>{{approval}}</td><td>{{#caseHref}}<a href="{{.}}">{{caseID}}</a>{{/caseHref}}{{^caseHref}}{{caseID}}{{/caseHref}}</td></tr>
-      {{/decisions}}
-    </tbody>
-  </table>
-  </div>
-  {{/hasDecisions}}
+      """####
+    ),
+    (
+      "static/assets/style.css",
+      ####"""
+      /* accredit: one small stylesheet. No web fonts, no external resources: the site works offline. */
+      :root {
+        --bg: #ffffff;
+        --fg: #1f2328;
+        --muted: #57606a;
+        --border: #d0d7de;
+        --panel: #f6f8fa;
+        --link: #0550ae;
+        --accent: #0550ae;
+        --ok-fg: #116329; --ok-bg: #dafbe1;
+        --risk-fg: #7a4d00; --risk-bg: #fff1c5;
+        --review-fg: #6639ba; --review-bg: #f1e8ff;
+        --inel-fg: #424a53; --inel-bg: #eaeef2;
+        --rev-fg: #a40e26; --rev-bg: #ffebe9;
+        --bar-eligible: #2da44e; --bar-below: #d4a72c; --bar-grace: #9a6700;
+        --mark: #cf222e; --funnel: #54aeff; --funnel-mark: #cf222e;
+        font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+        line-height: 1.5;
+        color-scheme: light dark;
+      }
+      @media (prefers-color-scheme: dark) {
+        :root {
+          --bg: #0d1117; --fg: #e6edf3; --muted: #9da7b3; --border: #30363d; --panel: #161b22;
+          --link: #79c0ff; --accent: #79c0ff;
+          --ok-fg: #7ee787; --ok-bg: #12261e;
+          --risk-fg: #f2cc60; --risk-bg: #2e2410;
+          --review-fg: #d2a8ff; --review-bg: #271c3d;
+          --inel-fg: #c9d1d9; --inel-bg: #21262d;
+          --rev-fg: #ffa198; --rev-bg: #3a1618;
+          --bar-eligible: #3fb950; --bar-below: #d29922; --bar-grace: #bb8009;
+          --mark: #ff7b72; --funnel: #388bfd; --funnel-mark: #f85149;
+        }
+      }
+      * { box-sizing: border-box; }
+      body { margin: 0; background: var(--bg); color: var(--fg); }
+      a { color: var(--link); }
+      a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible {
+        outline: 3px solid var(--accent); outline-offset: 2px;
+      }
+      .wrap { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
+      .skip-link { position: absolute; left: -999px; top: 0; background: var(--bg); padding: .5rem 1rem; z-index: 10; }
+      .skip-link:focus { left: 1rem; }
+      .visually-hidden {
+        position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+      }
+      .muted, .note { color: var(--muted); }
+      code { font-size: .9em; background: var(--panel); padding: 0 .25em; border-radius: 4px; }
 
-  <h3 id="closed-cases">Closed cases</h3>
-  {{^hasClosedCases}}<p>None.</p>{{/hasClosedCases}}
-  {{#hasClosedCases}}
-  <ul class="case-list">
-    {{#closedCases}}
-    <li><a href="{{href}}">Case {{id}}</a>{{#isSerious}} <span class="flag">Serious</span>{{/isSerious}} · {{customer}} · {{state}}</li>
-    {{/closedCases}}
-  </ul>
-  {{/hasClosedCases}}
-</section>
+      .site-header { border-bottom: 1px solid var(--border); background: var(--panel); }
+      .header-inner { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding-top: .75rem; padding-bottom: .75rem; }
+      .site-title { font-weight: 700; font-size: 1.1rem; color: var(--fg); text-decoration: none; }
+      .nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
+      .nav a { text-decoration: none; }
+      .nav a[aria-current="page"] { font-weight: 700; text-decoration: underline; text-underline-offset: .3em; }
+      .site-footer { border-top: 1px solid var(--border); margin-top: 3rem; padding: 1rem 0; color: var(--muted); font-size: .9rem; }
 
-<section aria-labelledby="badge-heading">
-  <h2 id="badge-heading">Status badge</h2>
-  <p><img src="{{badgeHref}}" alt="Accreditation status badge of {{name}}: {{overall.label}}" height="20"> Embed it elsewhere with the address of <a href="{{badgeHref}}">badge.svg</a>.</p>
-</section>
-{{/page}}
-{{/content}}
-{{/layout}}
+      main { padding-top: 1rem; }
+      h1 { font-size: 1.8rem; line-height: 1.2; margin: .5rem 0; }
+      h2 { font-size: 1.35rem; margin: 2rem 0 .75rem; }
+      h3 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
+      h4 { font-size: 1rem; margin: .75rem 0 .25rem; }
+      .lede { font-size: 1.05rem; max-width: 50rem; }
+      .breadcrumbs { font-size: .9rem; color: var(--muted); }
+      .page-heading, .card-heading { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; }
+      .card-heading h3 { margin: 0; }
 
-"""####),
-    ("reason-list.mustache", ####"""
-{{#hasReasons}}
-<ul class="reasons">
-  {{#reasons}}
-  <li class="reason reason-{{rule}}"><span class="rule">{{ruleLabel}}:</span> {{message}}. <a class="evidence" href="{{evidenceHref}}">{{evidenceLabel}}</a></li>
-  {{/reasons}}
-</ul>
-{{/hasReasons}}
-{{^hasReasons}}
-<p class="all-clear">Every check passes.</p>
-{{/hasReasons}}
+      /* Status: always a word and an icon, never colour alone. */
+      .status {
+        display: inline-flex; align-items: center; gap: .3rem; padding: .05rem .5rem .05rem .4rem; border-radius: 999px;
+        font-size: .85rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap;
+      }
+      .status .icon { fill: currentColor; flex: none; }
+      .status-accredited { color: var(--ok-fg); background: var(--ok-bg); }
+      .status-at-risk { color: var(--risk-fg); background: var(--risk-bg); }
+      .status-under-review { color: var(--review-fg); background: var(--review-bg); }
+      .status-ineligible, .status-none { color: var(--inel-fg); background: var(--inel-bg); }
+      .status-revoked { color: var(--rev-fg); background: var(--rev-bg); }
+      .flag { font-size: .8rem; font-weight: 700; color: var(--rev-fg); border: 1px solid currentColor; border-radius: 4px; padding: 0 .35rem; }
+      .warning { color: var(--risk-fg); }
 
-"""####),
-    ("sitemap.mustache", ####"""
-<?xml version="1.0" encoding="utf-8"?>
-<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-{{#urls}}
-<url><loc>{{loc}}</loc></url>
-{{/urls}}
-</urlset>
+      .status-counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .75rem; list-style: none; padding: 0; margin: 1rem 0; }
+      .count-card { border: 1px solid var(--border); border-radius: 8px; padding: .75rem; background: var(--panel); display: flex; flex-direction: column; gap: .35rem; align-items: flex-start; }
+      .count { font-size: 2rem; font-weight: 700; line-height: 1; }
+      .count-meaning { font-size: .85rem; color: var(--muted); }
 
-"""####),
-    ("stage-stepper.mustache", ####"""
-<ol class="stepper" aria-label="Escalation path">
-  {{#stepper}}
-  <li class="step step-{{state}}"{{#isCurrent}} aria-current="step"{{/isCurrent}}><span class="step-label">{{label}}</span> <span class="step-state">{{stateLabel}}</span>{{#date}} <time datetime="{{iso}}">{{display}}</time>{{/date}}</li>
-  {{/stepper}}
-</ol>
+      .card { border: 1px solid var(--border); border-radius: 8px; padding: 1rem; margin: 0 0 1rem; }
+      .status-meaning { color: var(--muted); margin: .25rem 0; }
+      .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1.5rem; margin: 1rem 0; }
+      .facts div { border-left: 3px solid var(--border); padding-left: .6rem; }
+      .facts dt { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+      .facts dd { margin: 0; }
+      .facts.compact { margin: .5rem 0; }
+      .reasons { margin: .25rem 0; padding-left: 1.2rem; }
+      .reason { margin: .25rem 0; }
+      .rule { font-weight: 600; }
+      .evidence { font-size: .9rem; overflow-wrap: anywhere; }
+      .all-clear { color: var(--ok-fg); font-weight: 600; }
 
-"""####),
-    ("standards.mustache", ####"""
-{{<layout}}
-{{$content}}
-{{#page}}
-<h1>The standards</h1>
-<p class="lede">How every accreditation on this site is evaluated. These figures come from the program's standards file.</p>
-<dl class="facts">
-  <div><dt>Tiers, lowest first</dt><dd>{{tiers}}</dd></div>
-  <div><dt>Eligible tiers</dt><dd>{{eligibleTiers}}: only these may apply for and keep an accreditation</dd></div>
-  <div><dt>Tier reviews</dt><dd>{{reviewMonths}}</dd></div>
-  <div><dt>Evaluations</dt><dd>every {{interval}} from the issue date</dd></div>
-  <div><dt>Review board</dt><dd>with {{threshold}} on record, before renewal</dd></div>
-  <div><dt>Required for every accreditation</dt><dd>{{universal}}</dd></div>
-</dl>
+      table { border-collapse: collapse; width: 100%; }
+      th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--border); vertical-align: top; }
+      thead th { background: var(--panel); font-size: .9rem; }
+      td.numeric, th.numeric { text-align: right; }
+      tr.current td { font-weight: 600; }
+      tr:target td { background: var(--risk-bg); }
+      .table-scroll { overflow-x: auto; }
+      .accreditation-list { list-style: none; margin: 0; padding: 0; display: grid; gap: .2rem; }
+      .accreditation-name { margin-right: .25rem; }
+      th button { font: inherit; font-weight: 700; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
+      th button::after { content: " ↕"; color: var(--muted); }
+      th[aria-sort="ascending"] button::after { content: " ↑"; color: var(--fg); }
+      th[aria-sort="descending"] button::after { content: " ↓"; color: var(--fg); }
+      .table-controls { display: flex; flex-wrap: wrap; gap: .75rem 1.25rem; align-items: end; margin: .5rem 0 1rem; }
+      .table-controls label { display: flex; flex-direction: column; font-size: .85rem; font-weight: 600; gap: .2rem; }
+      .table-controls input, .table-controls select { font: inherit; padding: .35rem .5rem; border: 1px solid var(--muted); border-radius: 6px; background: var(--bg); color: var(--fg); min-width: 12rem; }
+      .match-count { margin: 0; color: var(--muted); }
 
-<h2>What each status means</h2>
-<p>Each accreditation has the first status that applies, in this order:</p>
-<ol class="status-legend">
-  {{#statuses}}
-  <li>{{>status-badge}} {{meaning}}</li>
-  {{/statuses}}
-</ol>
+      .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 2rem; }
+      .due-list { padding-left: 1.2rem; }
+      .due-list li { margin: .3rem 0; }
+      .funnel svg, .timeline svg { max-width: 100%; height: auto; }
+      .funnel { margin: 0; }
+      .funnel-label, .funnel-count, .lane-label, .tick-label, .bar-label { fill: var(--fg); font-size: 13px; }
+      .funnel-bar.funnel-stage { fill: var(--funnel); }
+      .funnel-bar.funnel-mark { fill: var(--funnel-mark); }
+      figcaption { font-size: .85rem; color: var(--muted); margin-top: .5rem; }
 
-<h2>Accreditations</h2>
-<div class="table-scroll">
-<table>
-  <thead><tr><th scope="col">Accreditation</th><th scope="col">Required certifications</th></tr></thead>
-  <tbody>
-    {{#accreditations}}
-    <tr><td>{{name}} <code>{{slug}}</code></td><td>{{certifications}}</td></tr>
-    {{/accreditations}}
-  </tbody>
-</table>
-</div>
+      .timeline { margin: 0; overflow-x: auto; }
+      .timeline svg { min-width: 640px; }
+      .lane-line { stroke: var(--border); }
+      .bar.tier-eligible { fill: var(--bar-eligible); }
+      .bar.tier-below { fill: var(--bar-below); }
+      .bar.grace { fill: var(--bar-grace); fill-opacity: .45; stroke: var(--bar-grace); }
+      .bar-label { fill: #000; font-weight: 600; font-size: 12px; }
+      .marker { stroke: var(--bg); stroke-width: 2; }
+      .marker.mark { fill: var(--mark); }
+      .marker.decision-revoke { fill: var(--mark); stroke: var(--fg); }
+      .marker.decision-retain { fill: var(--bar-eligible); stroke: var(--fg); }
+      .marker.issued { fill: var(--accent); }
+      .marker.evaluation { fill: var(--bg); stroke: var(--accent); }
+      .marker.evaluation-next { fill: var(--bg); stroke: var(--accent); stroke-width: 4; }
+      .today { stroke: var(--fg); stroke-dasharray: 4 3; }
+      .tick { stroke: var(--muted); }
+      .tick-label { font-size: 12px; }
+      .timeline-list ol { padding-left: 1.2rem; }
 
-<h2>Certifications</h2>
-<div class="table-scroll">
-<table>
-  <thead><tr><th scope="col">Certification</th><th scope="col">Slug</th><th scope="col">Required for</th></tr></thead>
-  <tbody>
-    {{#certifications}}
-    <tr><td>{{name}}</td><td><code>{{slug}}</code></td><td>{{#isUniversal}}Every accreditation{{/isUniversal}}{{^isUniversal}}Some accreditations{{/isUniversal}}</td></tr>
-    {{/certifications}}
-  </tbody>
-</table>
-</div>
-{{/page}}
-{{/content}}
-{{/layout}}
+      .stepper { display: flex; flex-wrap: wrap; list-style: none; padding: 0; margin: .75rem 0; gap: .35rem; counter-reset: step; }
+      .step { flex: 1 1 9rem; border: 1px solid var(--border); border-radius: 6px; padding: .4rem .6rem; display: flex; flex-direction: column; font-size: .9rem; counter-increment: step; }
+      .step-label::before { content: counter(step) ". "; }
+      .step-label { font-weight: 600; }
+      .step-state { color: var(--muted); font-size: .8rem; }
+      .step-done { border-color: var(--ok-fg); }
+      .step-current { border: 2px solid var(--accent); background: var(--panel); }
+      .step-current .step-state { color: var(--fg); font-weight: 600; }
+      .step-skipped, .step-not-reached, .step-upcoming { border-style: dashed; }
 
-"""####),
-    ("static/assets/site.js", ####"""
-// accredit: sorting and filtering for the partner table. Plain JavaScript, no framework; without
-// JavaScript the table is complete and readable, and the controls stay hidden.
-(function () {
-  "use strict";
-  var table = document.getElementById("partners-table");
-  if (!table) return;
-  var body = table.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var controls = document.querySelector(".table-controls");
-  var search = document.getElementById("partner-filter");
-  var status = document.getElementById("status-filter");
-  var tier = document.getElementById("tier-filter");
-  var count = document.getElementById("match-count");
+      .case-list { padding-left: 1.2rem; }
+      .toc ol { padding-left: 1.2rem; }
+      .faq-entry h2 .anchor { font-size: .9rem; text-decoration: none; color: var(--muted); }
+      .notes, .prose { max-width: 48rem; }
+      .status-legend li { margin: .4rem 0; }
 
-  function cellValue(row, index, kind) {
-    var value = row.cells[index].getAttribute("data-value") || row.cells[index].textContent.trim();
-    return kind === "number" ? parseFloat(value) : value.toLowerCase();
-  }
+      @media (max-width: 40rem) {
+        h1 { font-size: 1.5rem; }
+        .partners thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+        .partners tr { display: block; border: 1px solid var(--border); border-radius: 8px; margin: 0 0 .75rem; padding: .5rem; }
+        .partners td { display: block; border: 0; padding: .15rem 0; text-align: left; }
+        .partners td.numeric::before { content: "Marks: "; color: var(--muted); }
+        .partners td.next::before { content: "Next evaluation: "; color: var(--muted); }
+        .table-controls input, .table-controls select { min-width: 0; width: 100%; }
+        .table-controls label { flex: 1 1 100%; }
+      }
 
-  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  headers.forEach(function (th, index) {
-    var kind = th.getAttribute("data-sort");
-    if (!kind) return;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.textContent = th.textContent;
-    th.textContent = "";
-    th.appendChild(button);
-    th.setAttribute("aria-sort", "none");
-    button.addEventListener("click", function () {
-      var ascending = th.getAttribute("aria-sort") !== "ascending";
-      headers.forEach(function (other) { if (other.hasAttribute("aria-sort")) other.setAttribute("aria-sort", "none"); });
-      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      var sorted = rows.slice().sort(function (a, b) {
-        var x = cellValue(a, index, kind), y = cellValue(b, index, kind);
-        var order = x < y ? -1 : x > y ? 1 : 0;
-        if (order === 0) order = cellValue(a, 0, "text") < cellValue(b, 0, "text") ? -1 : 1;
-        return ascending ? order : -order;
-      });
-      sorted.forEach(function (row) { body.appendChild(row); });
-    });
-  });
+      @media print {
+        :root { --bg: #fff; --fg: #000; --panel: #fff; --link: #000; }
+        .site-header nav, .table-controls, .skip-link, .site-footer a, th button::after { display: none; }
+        a { text-decoration: none; color: #000; }
+        .card, .count-card { break-inside: avoid; }
+        .timeline-list { display: none; }
+        .status { border: 1px solid #000; background: none; color: #000; }
+        main { padding: 0; }
+      }
 
-  function applyFilters() {
-    var text = search.value.trim().toLowerCase();
-    var wantedStatus = status.value;
-    var wantedTier = tier.value;
-    var shown = 0;
-    rows.forEach(function (row) {
-      var matches = (!text || row.cells[0].textContent.toLowerCase().indexOf(text) !== -1) &&
-        (!wantedStatus || (" " + row.getAttribute("data-statuses") + " ").indexOf(" " + wantedStatus + " ") !== -1) &&
-        (!wantedTier || row.getAttribute("data-tier") === wantedTier);
-      row.hidden = !matches;
-      if (matches) shown += 1;
-    });
-    count.textContent = shown === rows.length ? "" : shown + " of " + rows.length + " partners shown";
-  }
+      """####
+    ),
+    (
+      "static/robots.txt",
+      ####"""
+      User-agent: *
+      Disallow: /
 
-  [search, status, tier].forEach(function (control) {
-    control.addEventListener("input", applyFilters);
-    control.addEventListener("change", applyFilters);
-  });
-  controls.hidden = false;
-})();
+      """####
+    ),
+    (
+      "status-badge.mustache",
+      ####"""
+      <span class="status status-{{key}}"><svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"><path d="{{icon}}"/></svg>{{label}}</span>
 
-"""####),
-    ("static/assets/style.css", ####"""
-/* accredit: one small stylesheet. No web fonts, no external resources: the site works offline. */
-:root {
-  --bg: #ffffff;
-  --fg: #1f2328;
-  --muted: #57606a;
-  --border: #d0d7de;
-  --panel: #f6f8fa;
-  --link: #0550ae;
-  --accent: #0550ae;
-  --ok-fg: #116329; --ok-bg: #dafbe1;
-  --risk-fg: #7a4d00; --risk-bg: #fff1c5;
-  --review-fg: #6639ba; --review-bg: #f1e8ff;
-  --inel-fg: #424a53; --inel-bg: #eaeef2;
-  --rev-fg: #a40e26; --rev-bg: #ffebe9;
-  --bar-eligible: #2da44e; --bar-below: #d4a72c; --bar-grace: #9a6700;
-  --mark: #cf222e; --funnel: #54aeff; --funnel-mark: #cf222e;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  line-height: 1.5;
-  color-scheme: light dark;
-}
-@media (prefers-color-scheme: dark) {
-  :root {
-    --bg: #0d1117; --fg: #e6edf3; --muted: #9da7b3; --border: #30363d; --panel: #161b22;
-    --link: #79c0ff; --accent: #79c0ff;
-    --ok-fg: #7ee787; --ok-bg: #12261e;
-    --risk-fg: #f2cc60; --risk-bg: #2e2410;
-    --review-fg: #d2a8ff; --review-bg: #271c3d;
-    --inel-fg: #c9d1d9; --inel-bg: #21262d;
-    --rev-fg: #ffa198; --rev-bg: #3a1618;
-    --bar-eligible: #3fb950; --bar-below: #d29922; --bar-grace: #bb8009;
-    --mark: #ff7b72; --funnel: #388bfd; --funnel-mark: #f85149;
-  }
-}
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--fg); }
-a { color: var(--link); }
-a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, summary:focus-visible {
-  outline: 3px solid var(--accent); outline-offset: 2px;
-}
-.wrap { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
-.skip-link { position: absolute; left: -999px; top: 0; background: var(--bg); padding: .5rem 1rem; z-index: 10; }
-.skip-link:focus { left: 1rem; }
-.visually-hidden {
-  position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
-}
-.muted, .note { color: var(--muted); }
-code { font-size: .9em; background: var(--panel); padding: 0 .25em; border-radius: 4px; }
-
-.site-header { border-bottom: 1px solid var(--border); background: var(--panel); }
-.header-inner { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1.5rem; padding-top: .75rem; padding-bottom: .75rem; }
-.site-title { font-weight: 700; font-size: 1.1rem; color: var(--fg); text-decoration: none; }
-.nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; margin: 0; padding: 0; }
-.nav a { text-decoration: none; }
-.nav a[aria-current="page"] { font-weight: 700; text-decoration: underline; text-underline-offset: .3em; }
-.site-footer { border-top: 1px solid var(--border); margin-top: 3rem; padding: 1rem 0; color: var(--muted); font-size: .9rem; }
-
-main { padding-top: 1rem; }
-h1 { font-size: 1.8rem; line-height: 1.2; margin: .5rem 0; }
-h2 { font-size: 1.35rem; margin: 2rem 0 .75rem; }
-h3 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
-h4 { font-size: 1rem; margin: .75rem 0 .25rem; }
-.lede { font-size: 1.05rem; max-width: 50rem; }
-.breadcrumbs { font-size: .9rem; color: var(--muted); }
-.page-heading, .card-heading { display: flex; flex-wrap: wrap; align-items: center; gap: .5rem 1rem; }
-.card-heading h3 { margin: 0; }
-
-/* Status: always a word and an icon, never colour alone. */
-.status {
-  display: inline-flex; align-items: center; gap: .3rem; padding: .05rem .5rem .05rem .4rem; border-radius: 999px;
-  font-size: .85rem; font-weight: 600; border: 1px solid currentColor; white-space: nowrap;
-}
-.status .icon { fill: currentColor; flex: none; }
-.status-accredited { color: var(--ok-fg); background: var(--ok-bg); }
-.status-at-risk { color: var(--risk-fg); background: var(--risk-bg); }
-.status-under-review { color: var(--review-fg); background: var(--review-bg); }
-.status-ineligible, .status-none { color: var(--inel-fg); background: var(--inel-bg); }
-.status-revoked { color: var(--rev-fg); background: var(--rev-bg); }
-.flag { font-size: .8rem; font-weight: 700; color: var(--rev-fg); border: 1px solid currentColor; border-radius: 4px; padding: 0 .35rem; }
-.warning { color: var(--risk-fg); }
-
-.status-counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .75rem; list-style: none; padding: 0; margin: 1rem 0; }
-.count-card { border: 1px solid var(--border); border-radius: 8px; padding: .75rem; background: var(--panel); display: flex; flex-direction: column; gap: .35rem; align-items: flex-start; }
-.count { font-size: 2rem; font-weight: 700; line-height: 1; }
-.count-meaning { font-size: .85rem; color: var(--muted); }
-
-.card { border: 1px solid var(--border); border-radius: 8px; padding: 1rem; margin: 0 0 1rem; }
-.status-meaning { color: var(--muted); margin: .25rem 0; }
-.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .5rem 1.5rem; margin: 1rem 0; }
-.facts div { border-left: 3px solid var(--border); padding-left: .6rem; }
-.facts dt { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
-.facts dd { margin: 0; }
-.facts.compact { margin: .5rem 0; }
-.reasons { margin: .25rem 0; padding-left: 1.2rem; }
-.reason { margin: .25rem 0; }
-.rule { font-weight: 600; }
-.evidence { font-size: .9rem; overflow-wrap: anywhere; }
-.all-clear { color: var(--ok-fg); font-weight: 600; }
-
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .45rem .6rem; border-bottom: 1px solid var(--border); vertical-align: top; }
-thead th { background: var(--panel); font-size: .9rem; }
-td.numeric, th.numeric { text-align: right; }
-tr.current td { font-weight: 600; }
-tr:target td { background: var(--risk-bg); }
-.table-scroll { overflow-x: auto; }
-.accreditation-list { list-style: none; margin: 0; padding: 0; display: grid; gap: .2rem; }
-.accreditation-name { margin-right: .25rem; }
-th button { font: inherit; font-weight: 700; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
-th button::after { content: " ↕"; color: var(--muted); }
-th[aria-sort="ascending"] button::after { content: " ↑"; color: var(--fg); }
-th[aria-sort="descending"] button::after { content: " ↓"; color: var(--fg); }
-.table-controls { display: flex; flex-wrap: wrap; gap: .75rem 1.25rem; align-items: end; margin: .5rem 0 1rem; }
-.table-controls label { display: flex; flex-direction: column; font-size: .85rem; font-weight: 600; gap: .2rem; }
-.table-controls input, .table-controls select { font: inherit; padding: .35rem .5rem; border: 1px solid var(--muted); border-radius: 6px; background: var(--bg); color: var(--fg); min-width: 12rem; }
-.match-count { margin: 0; color: var(--muted); }
-
-.columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 2rem; }
-.due-list { padding-left: 1.2rem; }
-.due-list li { margin: .3rem 0; }
-.funnel svg, .timeline svg { max-width: 100%; height: auto; }
-.funnel { margin: 0; }
-.funnel-label, .funnel-count, .lane-label, .tick-label, .bar-label { fill: var(--fg); font-size: 13px; }
-.funnel-bar.funnel-stage { fill: var(--funnel); }
-.funnel-bar.funnel-mark { fill: var(--funnel-mark); }
-figcaption { font-size: .85rem; color: var(--muted); margin-top: .5rem; }
-
-.timeline { margin: 0; overflow-x: auto; }
-.timeline svg { min-width: 640px; }
-.lane-line { stroke: var(--border); }
-.bar.tier-eligible { fill: var(--bar-eligible); }
-.bar.tier-below { fill: var(--bar-below); }
-.bar.grace { fill: var(--bar-grace); fill-opacity: .45; stroke: var(--bar-grace); }
-.bar-label { fill: #000; font-weight: 600; font-size: 12px; }
-.marker { stroke: var(--bg); stroke-width: 2; }
-.marker.mark { fill: var(--mark); }
-.marker.decision-revoke { fill: var(--mark); stroke: var(--fg); }
-.marker.decision-retain { fill: var(--bar-eligible); stroke: var(--fg); }
-.marker.issued { fill: var(--accent); }
-.marker.evaluation { fill: var(--bg); stroke: var(--accent); }
-.marker.evaluation-next { fill: var(--bg); stroke: var(--accent); stroke-width: 4; }
-.today { stroke: var(--fg); stroke-dasharray: 4 3; }
-.tick { stroke: var(--muted); }
-.tick-label { font-size: 12px; }
-.timeline-list ol { padding-left: 1.2rem; }
-
-.stepper { display: flex; flex-wrap: wrap; list-style: none; padding: 0; margin: .75rem 0; gap: .35rem; counter-reset: step; }
-.step { flex: 1 1 9rem; border: 1px solid var(--border); border-radius: 6px; padding: .4rem .6rem; display: flex; flex-direction: column; font-size: .9rem; counter-increment: step; }
-.step-label::before { content: counter(step) ". "; }
-.step-label { font-weight: 600; }
-.step-state { color: var(--muted); font-size: .8rem; }
-.step-done { border-color: var(--ok-fg); }
-.step-current { border: 2px solid var(--accent); background: var(--panel); }
-.step-current .step-state { color: var(--fg); font-weight: 600; }
-.step-skipped, .step-not-reached, .step-upcoming { border-style: dashed; }
-
-.case-list { padding-left: 1.2rem; }
-.toc ol { padding-left: 1.2rem; }
-.faq-entry h2 .anchor { font-size: .9rem; text-decoration: none; color: var(--muted); }
-.notes, .prose { max-width: 48rem; }
-.status-legend li { margin: .4rem 0; }
-
-@media (max-width: 40rem) {
-  h1 { font-size: 1.5rem; }
-  .partners thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-  .partners tr { display: block; border: 1px solid var(--border); border-radius: 8px; margin: 0 0 .75rem; padding: .5rem; }
-  .partners td { display: block; border: 0; padding: .15rem 0; text-align: left; }
-  .partners td.numeric::before { content: "Marks: "; color: var(--muted); }
-  .partners td.next::before { content: "Next evaluation: "; color: var(--muted); }
-  .table-controls input, .table-controls select { min-width: 0; width: 100%; }
-  .table-controls label { flex: 1 1 100%; }
-}
-
-@media print {
-  :root { --bg: #fff; --fg: #000; --panel: #fff; --link: #000; }
-  .site-header nav, .table-controls, .skip-link, .site-footer a, th button::after { display: none; }
-  a { text-decoration: none; color: #000; }
-  .card, .count-card { break-inside: avoid; }
-  .timeline-list { display: none; }
-  .status { border: 1px solid #000; background: none; color: #000; }
-  main { padding: 0; }
-}
-
-"""####),
-    ("static/robots.txt", ####"""
-User-agent: *
-Disallow: /
-
-"""####),
-    ("status-badge.mustache", ####"""
-<span class="status status-{{key}}"><svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false"><path d="{{icon}}"/></svg>{{label}}</span>
-
-"""####),
+      """####
+    ),
   ]
 }

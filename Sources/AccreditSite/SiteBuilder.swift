@@ -60,11 +60,22 @@ public enum SiteBuilder {
 
   /// Builds the site. On any error the output folder is left exactly as it was.
   public static func build(_ request: Request) throws(Failure) -> Result {
+    try checkOutputIsSafe(request)
+    let result = try render(request)
+    do {
+      try OutputFolder.replace(request.output, with: result.files)
+    } catch {
+      throw .io(String(describing: error))
+    }
+    return result
+  }
+
+  /// Reads, checks, evaluates and renders the site in memory, writing nothing.
+  public static func render(_ request: Request) throws(Failure) -> Result {
     let loaded = try load(request.content)
     guard !loaded.diagnostics.hasErrors else {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
     }
-    try checkOutputIsSafe(request)
     let templates: TemplateSet
     do {
       templates = try TemplateSet.load(overlay: request.templates)
@@ -79,11 +90,6 @@ public enum SiteBuilder {
       content: content, evaluations: evaluations, asOf: asOf,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates
     ).render()
-    do {
-      try OutputFolder.replace(request.output, with: files)
-    } catch {
-      throw .io(String(describing: error))
-    }
     return Result(asOf: asOf, evaluations: evaluations, files: files, diagnostics: loaded.diagnostics)
   }
 
@@ -94,5 +100,12 @@ public enum SiteBuilder {
     if output == "/" || content == output || content.hasPrefix(output + "/") || output.hasPrefix(content + "/") {
       throw .io("refusing to build into '\(request.output.path)': it overlaps the content folder")
     }
+  }
+}
+
+extension Day {
+  /// Today in UTC.
+  public static func todayUTC(now: Date = Date()) -> Day {
+    Day(daysSinceUnixEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
   }
 }

@@ -1,3 +1,3 @@
 import AccreditCLI
 
-Accredit.main()
+await AccreditMain.run()

@@ -101,3 +101,12 @@ func withTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
   defer { try? FileManager.default.removeItem(at: folder) }
   return try body(folder)
 }
+
+/// A fresh temporary folder, removed when `body` returns (async).
+func withTemporaryFolder<T>(_ body: (URL) async throws -> T) async throws -> T {
+  let folder = FileManager.default.temporaryDirectory
+    .appendingPathComponent("accredit-tests-\(UUID().uuidString)", isDirectory: true)
+  try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: folder) }
+  return try await body(folder)
+}

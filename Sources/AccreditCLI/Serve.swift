@@ -1,0 +1,52 @@
+import AccreditServe
+public import AccreditEngine
+public import ArgumentParser
+import Foundation
+
+/// `accredit serve`: a preview server with live reload.
+public struct Serve: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    abstract: "Build the site into memory, serve it, and rebuild and reload open pages on every change.",
+    discussion: """
+      Watches the content folder and the templates folder. A build error keeps the last good site \
+      served, with the diagnostics over every page, until the content is fixed. Nothing is written to \
+      the output folder. Stop with Ctrl-C.
+      """)
+
+  @OptionGroup public var contentOptions: ContentOptions
+  @OptionGroup public var templateOptions: TemplateOptions
+
+  /// The address to bind.
+  @Option(help: "The address to listen on; loopback unless you say otherwise.")
+  public var host = "127.0.0.1"
+
+  /// The port.
+  @Option(help: "The port; 0 picks a free one and prints it.")
+  public var port = 8000
+
+  /// The evaluation date.
+  @Option(
+    name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date.", valueName: "YYYY-MM-DD"),
+    transform: Day.argument)
+  public var asOf: Day?
+
+  public init() {}
+
+  public func validate() throws {
+    guard (0...65535).contains(port) else { throw ValidationError("port \(port) is not between 0 and 65535") }
+  }
+
+  public func run() async throws {
+    let options = PreviewServer.Options(
+      content: contentOptions.contentURL, contentLabel: contentOptions.content,
+      templates: templateOptions.templatesURL, templatesLabel: templateOptions.label, asOf: asOf, host: host,
+      port: port)
+    let server = PreviewServer(options: options) { Console.standard.err($0) }
+    do {
+      try await server.run()
+    } catch {
+      Console.standard.err("accredit: error: \(error)\n")
+      throw ExitCode.failure
+    }
+  }
+}

@@ -1,0 +1,161 @@
+public import AccreditEngine
+import AccreditSite
+public import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `accredit serve`: builds the site into memory, serves it, and rebuilds it when the content or the
+/// templates change; open pages reload themselves.
+public struct PreviewServer: Sendable {
+  /// What to serve and where.
+  public struct Options: Sendable {
+    /// The content folder.
+    public var content: URL
+    /// The content folder as the user named it, for diagnostics.
+    public var contentLabel: String
+    /// A templates folder laid over the built-in templates, watched too.
+    public var templates: URL?
+    /// The templates folder as the user named it, for diagnostics.
+    public var templatesLabel: String
+    /// A fixed evaluation date.
+    public var asOf: Day?
+    /// The address to bind.
+    public var host: String
+    /// The port; 0 picks a free one.
+    public var port: Int
+    /// How often to look for changes.
+    public var pollInterval: Duration
+    /// How long the files must stay unchanged before a rebuild, so that a burst of saves rebuilds once.
+    public var quietPeriod: Duration
+
+    /// Creates options.
+    public init(
+      content: URL, contentLabel: String, templates: URL?, templatesLabel: String, asOf: Day?,
+      host: String = "127.0.0.1", port: Int = 8000, pollInterval: Duration = .milliseconds(100),
+      quietPeriod: Duration = .milliseconds(60)
+    ) {
+      self.content = content
+      self.contentLabel = contentLabel
+      self.templates = templates
+      self.templatesLabel = templatesLabel
+      self.asOf = asOf
+      self.host = host
+      self.port = port
+      self.pollInterval = pollInterval
+      self.quietPeriod = quietPeriod
+    }
+  }
+
+  let options: Options
+  let state = PreviewState()
+  let log: @Sendable (String) -> Void
+
+  /// Creates a server; `log` receives what the terminal shows (build results, diagnostics).
+  public init(options: Options, log: @escaping @Sendable (String) -> Void) {
+    self.options = options
+    self.log = log
+  }
+
+  /// Builds the site once, synchronously; returns whether it built.
+  @discardableResult
+  public func rebuild() -> Bool {
+    let started = ContinuousClock.now
+    let request = SiteBuilder.Request(
+      content: options.content, output: options.content, templates: options.templates, asOf: options.asOf,
+      today: .todayUTC())
+    do {
+      let result = try SiteBuilder.render(request)
+      state.update { $0.replacing(with: result.files, at: Date()) }
+      let elapsed = started.duration(to: .now)
+      log("Built \(result.files.count) files as of \(result.asOf.iso) in \(milliseconds(elapsed)) ms\n")
+      return true
+    } catch {
+      let report: String
+      switch error {
+      case .content(let diagnostics, let sources):
+        report = DiagnosticFormatter(root: options.contentLabel, sources: sources).report(diagnostics)
+      case .templates(let diagnostics, let sources):
+        report = DiagnosticFormatter(root: options.templatesLabel, sources: sources).report(diagnostics)
+      case .io(let message):
+        report = "error: \(message)\n"
+      }
+      state.update { $0.failing(with: report) }
+      log(report + "The last good site is still served; fix the problems above and save.\n")
+      return false
+    }
+  }
+
+  /// The HTTP application: the site responder and the watcher that rebuilds.
+  public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    var logger = Logger(label: "accredit.serve")
+    logger.logLevel = ProcessInfo.processInfo.environment["ACCREDIT_DEBUG"] == nil ? .error : .debug
+    return Application(
+      responder: SiteResponder(state: state),
+      configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+      services: [WatchService(server: self)],
+      onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+      logger: logger)
+  }
+
+  /// Builds, serves until SIGINT or SIGTERM, and stops cleanly.
+  public func run() async throws {
+    rebuild()
+    let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+    let app = application { port in
+      log("Serving at http://\(host):\(port)/ — watching for changes; press Ctrl-C to stop.\n")
+    }
+    try await app.runService()
+    log("Stopped.\n")
+  }
+
+  /// Watches the folders until the server stops, rebuilding after each burst of changes.
+  func watch() async {
+    var folders = [options.content]
+    if let templates = options.templates { folders.append(templates) }
+    let watcher = FolderWatcher(folders: folders)
+    var known = watcher.scan()
+    while !Task.isCancelled {
+      do {
+        try await Task.sleep(for: options.pollInterval)
+        var current = watcher.scan()
+        guard current != known else { continue }
+        while true {
+          try await Task.sleep(for: options.quietPeriod)
+          let next = watcher.scan()
+          if next == current { break }
+          current = next
+        }
+        known = current
+        log("Change detected; rebuilding.\n")
+        rebuild()
+      } catch {
+        break
+      }
+    }
+  }
+
+  /// The generation of the site now served, for tests.
+  public var generation: Int { state.snapshot.generation }
+
+  private func milliseconds(_ duration: Duration) -> Int64 {
+    duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+  }
+}
+
+/// Runs the watcher as a service of the application, so that it stops with the server, and closes the
+/// event streams on shutdown so that open pages do not hold the server up.
+struct WatchService: Service {
+  let server: PreviewServer
+
+  func run() async throws {
+    await withGracefulShutdownHandler {
+      await cancelWhenGracefulShutdown {
+        await server.watch()
+      }
+    } onGracefulShutdown: {
+      server.state.close()
+    }
+    server.state.close()
+  }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// The site being served and the browsers waiting for a reload, shared by requests and the rebuilder.
+final class PreviewState: Sendable {
+  private struct State {
+    var snapshot = SiteSnapshot.empty
+    var listeners: [UUID: AsyncStream<Int>.Continuation] = [:]
+    var isClosed = false
+  }
+
+  private let state = Mutex(State())
+
+  /// The snapshot to answer a request from.
+  var snapshot: SiteSnapshot { state.withLock { $0.snapshot } }
+
+  /// Swaps in a new snapshot and tells every listener its generation.
+  func publish(_ snapshot: SiteSnapshot) {
+    let listeners = state.withLock { state in
+      state.snapshot = snapshot
+      return Array(state.listeners.values)
+    }
+    for listener in listeners { listener.yield(snapshot.generation) }
+  }
+
+  /// Changes the snapshot with `change` and publishes the result.
+  func update(_ change: (SiteSnapshot) -> SiteSnapshot) {
+    publish(change(snapshot))
+  }
+
+  /// A stream of generations, one per rebuild, that ends when the server stops.
+  func listen() -> AsyncStream<Int> {
+    let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+    let id = UUID()
+    let accepted = state.withLock { state -> Bool in
+      guard !state.isClosed else { return false }
+      state.listeners[id] = continuation
+      return true
+    }
+    guard accepted else {
+      continuation.finish()
+      return stream
+    }
+    continuation.onTermination = { [weak self] _ in
+      self?.state.withLock { _ = $0.listeners.removeValue(forKey: id) }
+    }
+    return stream
+  }
+
+  /// The number of browsers listening, for tests.
+  var listenerCount: Int { state.withLock { $0.listeners.count } }
+
+  /// Ends every stream, so that open event connections close and the server can stop.
+  func close() {
+    let listeners = state.withLock { state in
+      state.isClosed = true
+      defer { state.listeners.removeAll() }
+      return Array(state.listeners.values)
+    }
+    for listener in listeners { listener.finish() }
+  }
+}

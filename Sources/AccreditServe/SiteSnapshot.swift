@@ -1,0 +1,76 @@
+import AccreditSite
+import Foundation
+
+/// One file of the site as the preview server serves it.
+struct ServedFile: Sendable {
+  /// The bytes, as built (without the reload script).
+  let bytes: [UInt8]
+  /// The `Content-Type`.
+  let contentType: String
+  /// A strong validator of the bytes.
+  let etag: String
+  /// When these bytes were first built, for `Last-Modified` (whole seconds).
+  let lastModified: Date
+  /// Whether the reload script and the error overlay go into it.
+  var isHTML: Bool { contentType.hasPrefix("text/html") }
+}
+
+/// A complete built site held in memory. Requests read one snapshot, and a rebuild swaps in a new one
+/// whole, so a request sees the old site or the new one and never a half-written page.
+struct SiteSnapshot: Sendable {
+  /// Files by path relative to the site root (`partners/x/index.html`).
+  let files: [String: ServedFile]
+  /// Counts successful builds; pages carry it so that the reload script can tell a newer site.
+  let generation: Int
+  /// The diagnostics of the last build, when it failed; the last good files are still served.
+  let problems: String?
+
+  static let empty = SiteSnapshot(files: [:], generation: 0, problems: nil)
+
+  /// The snapshot after a successful build: files whose bytes did not change keep their `Last-Modified`.
+  func replacing(with output: [OutputFile], at time: Date) -> SiteSnapshot {
+    let now = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
+    var files: [String: ServedFile] = [:]
+    files.reserveCapacity(output.count)
+    for file in output {
+      let etag = SiteSnapshot.etag(of: file.bytes)
+      let previous = self.files[file.path]
+      files[file.path] = ServedFile(
+        bytes: file.bytes, contentType: ContentTypes.forPath(file.path), etag: etag,
+        lastModified: previous?.etag == etag ? previous?.lastModified ?? now : now)
+    }
+    return SiteSnapshot(files: files, generation: generation + 1, problems: nil)
+  }
+
+  /// The snapshot after a failed build: the same files, with the problems to show.
+  func failing(with problems: String) -> SiteSnapshot {
+    SiteSnapshot(files: files, generation: generation + 1, problems: problems)
+  }
+
+  // FNV-1a, 64 bits: a validator for a preview server, not a security measure. Written by hand so the
+  // server needs no crypto library for it.
+  static func etag(of bytes: [UInt8]) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "-\(bytes.count)\""
+  }
+}
+
+/// Content types by file extension, for the files accredit writes.
+enum ContentTypes {
+  static func forPath(_ path: String) -> String {
+    let ext = path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+    return types[ext] ?? "application/octet-stream"
+  }
+
+  private static let types = [
+    "html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8",
+    "js": "text/javascript; charset=utf-8", "json": "application/json", "svg": "image/svg+xml",
+    "xml": "application/xml", "txt": "text/plain; charset=utf-8", "png": "image/png", "jpg": "image/jpeg",
+    "jpeg": "image/jpeg", "gif": "image/gif", "ico": "image/x-icon", "woff2": "font/woff2", "webp": "image/webp",
+  ]
+}

@@ -1,0 +1,353 @@
+import AccreditEngine
+import AccreditServe
+import AccreditSite
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A copy of the sample content in a temporary folder, and a preview server over it.
+private struct Preview {
+  let folder: URL
+  let content: URL
+  let templates: URL
+  let server: PreviewServer
+  let log = Captured()
+
+  init(folder: URL) throws {
+    self.folder = folder
+    content = folder.appendingPathComponent("content")
+    templates = folder.appendingPathComponent("templates")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+    try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+    let log = self.log
+    server = PreviewServer(
+      options: .init(
+        content: content, contentLabel: "content", templates: templates, templatesLabel: "templates", asOf: nil,
+        port: 0, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40)),
+      log: { log.console.err($0) })
+  }
+
+  func write(_ path: String, _ text: String) throws {
+    let url = content.appendingPathComponent(path)
+    try Data(text.utf8).write(to: url)
+  }
+
+  func read(_ path: String) throws -> String {
+    try String(contentsOf: content.appendingPathComponent(path), encoding: .utf8)
+  }
+}
+
+private func body(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+@Suite("Preview server: serving")
+struct ServeTests {
+  @Test func servesContentTypesAndValidators() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      #expect(preview.server.rebuild())
+      try await preview.server.application().test(.router) { client in
+        let expected = [
+          "/": "text/html; charset=utf-8", "/assets/style.css": "text/css; charset=utf-8",
+          "/assets/site.js": "text/javascript; charset=utf-8", "/api/status.json": "application/json",
+          "/partners/northwind-digital/badge.svg": "image/svg+xml", "/feed.xml": "application/xml",
+          "/robots.txt": "text/plain; charset=utf-8",
+        ]
+        for (path, type) in expected {
+          let response = try await client.execute(uri: path, method: .get)
+          #expect(response.status == .ok, "\(path)")
+          #expect(response.headers[.contentType] == type, "\(path)")
+          #expect(response.headers[.eTag] != nil, "\(path)")
+          #expect(response.headers[.lastModified] != nil, "\(path)")
+          #expect(response.headers[.contentLength] == String(response.body.readableBytes), "\(path)")
+        }
+      }
+    }
+  }
+
+  @Test func answersConditionalRequestsWith304() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.router) { client in
+        for path in ["/partners/northwind-digital/", "/assets/style.css"] {
+          let first = try await client.execute(uri: path, method: .get)
+          let etag = try #require(first.headers[.eTag])
+          let lastModified = try #require(first.headers[.lastModified])
+          let byTag = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: etag])
+          #expect(byTag.status == .notModified)
+          #expect(byTag.body.readableBytes == 0)
+          let byDate = try await client.execute(uri: path, method: .get, headers: [.ifModifiedSince: lastModified])
+          #expect(byDate.status == .notModified)
+          let stale = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: "\"other\""])
+          #expect(stale.status == .ok)
+        }
+      }
+    }
+  }
+
+  @Test func headHasTheHeadersAndNoBody() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.router) { client in
+        let get = try await client.execute(uri: "/faq/", method: .get)
+        let head = try await client.execute(uri: "/faq/", method: .head)
+        #expect(head.status == .ok)
+        #expect(head.body.readableBytes == 0)
+        #expect(head.headers[.contentLength] == get.headers[.contentLength])
+        #expect(head.headers[.eTag] == get.headers[.eTag])
+        let post = try await client.execute(uri: "/faq/", method: .post)
+        #expect(post.status == .methodNotAllowed)
+      }
+    }
+  }
+
+  @Test func foldersServeTheirIndexAndMissingPagesThe404Page() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.router) { client in
+        let index = try await client.execute(uri: "/partners/northwind-digital/", method: .get)
+        #expect(index.status == .ok)
+        #expect(body(index).contains("<h1>Northwind Digital</h1>"))
+        let redirect = try await client.execute(uri: "/partners/northwind-digital", method: .get)
+        #expect(redirect.status == .movedPermanently)
+        #expect(redirect.headers[.location] == "/partners/northwind-digital/")
+        let missing = try await client.execute(uri: "/partners/nobody/", method: .get)
+        #expect(missing.status == .notFound)
+        #expect(body(missing).contains("<h1>Page not found</h1>"))
+      }
+    }
+  }
+
+  @Test func theReloadScriptIsInjectedOnlyIntoServedPages() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.router) { client in
+        let page = try await client.execute(uri: "/", method: .get)
+        #expect(body(page).contains("new EventSource(\"/__accredit/events\")"))
+        #expect(body(page).hasSuffix("</script>\n</body>\n</html>\n"))
+        let css = try await client.execute(uri: "/assets/style.css", method: .get)
+        #expect(!body(css).contains("EventSource"))
+      }
+      let output = folder.appendingPathComponent("public")
+      _ = try SiteBuilder.build(
+        .init(content: preview.content, output: output, asOf: Day("2026-11-15"), today: Day("2026-11-15")))
+      let built = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
+      #expect(!built.contains("__accredit"))
+    }
+  }
+
+  struct Traversal: CustomTestStringConvertible, Sendable {
+    let name: String
+    let path: String
+    var testDescription: String { name }
+  }
+
+  @Test(arguments: [
+    Traversal(name: "dot-dot", path: "/../../../../etc/passwd"),
+    Traversal(name: "dot-dot inside", path: "/assets/../../../etc/passwd"),
+    Traversal(name: "percent-encoded dot-dot", path: "/%2e%2e/%2e%2e/%2e%2e/etc/passwd"),
+    Traversal(name: "mixed-case encoding", path: "/%2E%2e/%2e%2E/etc/passwd"),
+    Traversal(name: "encoded slash", path: "/..%2f..%2f..%2fetc%2fpasswd"),
+    Traversal(name: "backslashes", path: "/..\\..\\..\\etc\\passwd"),
+    Traversal(name: "encoded backslashes", path: "/%5c..%5c..%5cetc%5cpasswd"),
+    Traversal(name: "absolute path", path: "//etc/passwd"),
+    Traversal(name: "absolute path to the content", path: "/tmp/../etc/passwd"),
+    Traversal(name: "NUL byte", path: "/index.html%00.css"),
+    Traversal(name: "the outside link", path: "/secret.txt"),
+  ])
+  func neverServesAFileOutsideTheSite(_ row: Traversal) async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      // A file outside the site, and a symbolic link to it among the templates' static files.
+      let secret = folder.appendingPathComponent("secret.txt")
+      try Data("TOP-SECRET-BYTES".utf8).write(to: secret)
+      let staticFolder = preview.templates.appendingPathComponent("static")
+      try FileManager.default.createDirectory(at: staticFolder, withIntermediateDirectories: true)
+      try FileManager.default.createSymbolicLink(
+        at: staticFolder.appendingPathComponent("secret.txt"), withDestinationURL: secret)
+      #expect(preview.server.rebuild())
+      try await preview.server.application().test(.router) { client in
+        let response = try await client.execute(uri: row.path, method: .get)
+        #expect(response.status == .badRequest || response.status == .notFound)
+        #expect(!body(response).contains("root:"))
+        #expect(!body(response).contains("TOP-SECRET"))
+      }
+    }
+  }
+}
+
+@Suite("Preview server: live", .serialized)
+struct LiveServeTests {
+  @Test func aChangedCaseNoteIsAReloadEventAndNewContentWithinTwoSeconds() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.live) { client in
+        let port = try #require(client.port)
+        let events = try EventStreamReader(port: port)
+        #expect(try events.read(until: "event: hello", timeout: 2).contains("data: 1"))
+
+        let started = ContinuousClock.now
+        let note = "cases/northwind-digital/NW-2026-019.md"
+        try preview.write(note, try preview.read(note) + "\nA brand new line about **Zebra Crossings**.\n")
+        let received = try events.read(until: "event: reload", timeout: 2)
+        #expect(received.contains("event: reload"))
+        let page = try await client.execute(uri: "/partners/northwind-digital/cases/NW-2026-019/", method: .get)
+        #expect(body(page).contains("<strong>Zebra Crossings</strong>"))
+        #expect(started.duration(to: .now) < .seconds(2))
+      }
+    }
+  }
+
+  @Test func aBurstOfSavesRebuildsOnce() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.live) { _ in
+        let before = preview.server.generation
+        for id in ["NW-2026-019", "NW-2026-011", "NW-2025-004"] {
+          let note = "cases/northwind-digital/\(id).md"
+          try preview.write(note, try preview.read(note) + "\nEdited.\n")
+        }
+        try await Task.sleep(for: .milliseconds(700))
+        #expect(preview.server.generation == before + 1)
+      }
+    }
+  }
+
+  @Test func aBrokenRecordKeepsTheOldPageWithTheErrorOverlay() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.application().test(.live) { client in
+        let record = "partners/northwind-digital.yaml"
+        let good = try preview.read(record)
+        try preview.write(record, good.replacingOccurrences(of: "tiers:", with: "teir:"))
+        try await waitUntil { preview.server.generation == 2 }
+        let page = try await client.execute(uri: "/partners/northwind-digital/", method: .get)
+        #expect(page.status == .ok)
+        #expect(body(page).contains("<h1>Northwind Digital</h1>"), "the last good page")
+        #expect(body(page).contains("id=\"accredit-overlay\""))
+        #expect(body(page).contains("content/partners/northwind-digital.yaml:"))
+        #expect(
+          body(page).contains("error: unknown key &#39;teir&#39;") || body(page).contains("error: unknown key 'teir'"))
+        #expect(preview.log.err.contains("error: unknown key 'teir'"), "the terminal shows it too")
+
+        try preview.write(record, good)
+        try await waitUntil { preview.server.generation == 3 }
+        let fixed = try await client.execute(uri: "/partners/northwind-digital/", method: .get)
+        #expect(!body(fixed).contains("accredit-overlay"))
+      }
+    }
+  }
+
+  @Test func concurrentRequestsDuringRebuildsSeeWholePages() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      let note = "cases/northwind-digital/NW-2026-019.md"
+      let original = try preview.read(note)
+      preview.server.rebuild()
+      try await preview.server.application().test(.live) { client in
+        let path = "/partners/northwind-digital/cases/NW-2026-019/"
+        try await withThrowingTaskGroup(of: [String].self) { group in
+          group.addTask {
+            for round in 0..<12 {
+              try preview.write(note, original + "\nVersion marker \(round % 2 == 0 ? "ALPHA" : "OMEGA").\n")
+              preview.server.rebuild()
+            }
+            return []
+          }
+          for _ in 0..<6 {
+            group.addTask {
+              var problems: [String] = []
+              for _ in 0..<40 {
+                let response = try await client.execute(uri: path, method: .get)
+                let text = body(response)
+                if response.status != .ok { problems.append("status \(response.status)") }
+                if !text.hasSuffix("</html>\n") { problems.append("page cut short") }
+                if text.contains("ALPHA") && text.contains("OMEGA") { problems.append("two versions mixed") }
+                if text.components(separatedBy: "</html>").count != 2 { problems.append("torn page") }
+              }
+              return problems
+            }
+          }
+          var problems: [String] = []
+          for try await found in group { problems += found }
+          #expect(problems.isEmpty, "\(problems.prefix(5))")
+        }
+      }
+    }
+  }
+}
+
+/// Polls `condition` every 20 ms for up to 3 seconds.
+private func waitUntil(_ condition: () -> Bool) async throws {
+  let deadline = ContinuousClock.now + .seconds(3)
+  while !condition() {
+    guard ContinuousClock.now < deadline else {
+      Issue.record("timed out waiting")
+      return
+    }
+    try await Task.sleep(for: .milliseconds(20))
+  }
+}
+
+/// Reads a Server-Sent Events stream over a plain socket, as a browser's EventSource would.
+private final class EventStreamReader {
+  private let socket: Int32
+  private var received = ""
+
+  struct Failure: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  init(port: Int) throws {
+    socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw Failure(description: "socket") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else { throw Failure(description: "connect") }
+    let request = "GET /__accredit/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    _ = request.withCString { send(socket, $0, strlen($0), 0) }
+  }
+
+  deinit { close(socket) }
+
+  /// Reads until `marker` has arrived (since the last call), or throws after `timeout` seconds.
+  func read(until marker: String, timeout: Double) throws -> String {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !received.contains(marker) {
+      let remaining = deadline.timeIntervalSinceNow
+      guard remaining > 0 else { throw Failure(description: "no '\(marker)' within \(timeout) s; got: \(received)") }
+      var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+      guard poll(&descriptor, 1, Int32(remaining * 1000)) > 0 else { continue }
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      let count = recv(socket, &buffer, buffer.count, 0)
+      guard count > 0 else { throw Failure(description: "connection closed; got: \(received)") }
+      received += String(decoding: buffer[..<count], as: UTF8.self)
+    }
+    let range = received.range(of: marker)!
+    let end = received[range.upperBound...].range(of: "\n\n")?.upperBound ?? received.endIndex
+    let chunk = String(received[..<end])
+    received = String(received[end...])
+    return chunk
+  }
+}
