@@ -344,7 +344,7 @@ private final class EventStreamReader {
       guard count > 0 else { throw Failure(description: "connection closed; got: \(received)") }
       received += String(decoding: buffer[..<count], as: UTF8.self)
     }
-    let range = received.range(of: marker)!
+    guard let range = received.range(of: marker) else { return "" }
     let end = received[range.upperBound...].range(of: "\n\n")?.upperBound ?? received.endIndex
     let chunk = String(received[..<end])
     received = String(received[end...])

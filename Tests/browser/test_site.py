@@ -157,22 +157,6 @@ def partners(status):
     return status["partners"]
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never go online
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000"):
-        options.add_argument(argument)
-    if Path("/usr/bin/chromium").exists():
-        options.binary_location = "/usr/bin/chromium"
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 @pytest.fixture
 def browser(chromium):
     """The shared Chromium, with an empty console log and the light colour scheme."""
