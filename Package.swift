@@ -36,6 +36,8 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
+    // Writes large, valid content trees for benchmarks and tests.
+    .target(name: "AccreditFixtures", dependencies: ["AccreditEngine"]),
     // The preview server: its own target, so that the core builds and tests without SwiftNIO.
     .target(
       name: "AccreditServe",
@@ -51,7 +53,7 @@ let package = Package(
     .target(
       name: "AccreditCLI",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditServe",
+        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditServe", "AccreditFixtures",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -60,6 +62,7 @@ let package = Package(
       name: "AccreditTests",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditSite", "AccreditServe", "AccreditCLI",
+        "AccreditFixtures",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       resources: [.copy("Fixtures")]

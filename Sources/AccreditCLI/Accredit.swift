@@ -9,7 +9,7 @@ public struct Accredit: AsyncParsableCommand {
       Exit codes: 0 success, 1 content errors (or warnings with check --strict), 64 bad usage.
       """,
     version: AccreditVersion.current,
-    subcommands: [Build.self, Check.self, Serve.self]
+    subcommands: [Build.self, Check.self, Serve.self, GenerateFixture.self]
   )
 
   public init() {}

@@ -27,6 +27,10 @@ public struct Build: ParsableCommand {
     transform: Day.argument)
   public var asOf: Day?
 
+  /// Rebuild every file.
+  @Flag(help: "Rebuild every file, ignoring what the previous build recorded.")
+  public var clean = false
+
   /// Print nothing on success.
   @Flag(help: "Print nothing on success.")
   public var quiet = false

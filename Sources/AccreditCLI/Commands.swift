@@ -10,7 +10,8 @@ public enum Commands {
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, output: URL(fileURLWithPath: command.output, isDirectory: true),
-      templates: command.templateOptions.templatesURL, asOf: command.asOf, today: today)
+      templates: command.templateOptions.templatesURL, asOf: command.asOf, today: today,
+      clean: command.clean)
     do {
       let result = try SiteBuilder.build(request)
       let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
@@ -76,7 +77,12 @@ public enum Commands {
       return count == 0 ? nil : "\(count) \(status.rawValue)"
     }
     let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-    return "Built \(output)/ as of \(result.asOf.iso): \(result.files.count) files, \(result.evaluations.count) "
-      + "partners, accreditations \(counts.joined(separator: ", ")) in \(milliseconds) ms"
+    let report = result.report
+    let writes =
+      report.isFull
+      ? "\(result.fileCount) files written"
+      : "\(report.written) of \(result.fileCount) files written, \(report.removed) removed"
+    return "Built \(output)/ as of \(result.asOf.iso): \(writes); \(result.evaluations.count) partners; "
+      + "accreditations \(counts.joined(separator: ", ")); \(milliseconds) ms"
   }
 }

@@ -16,11 +16,13 @@ public struct Content: Sendable {
   public var pages: [Page]
   /// The decoded text of every file read, by path, for diagnostics' source lines.
   public var sources: [String: SourceText]
+  /// A stable hash of every file's bytes, by path: what incremental builds compare.
+  public var inputHashes: [String: UInt64]
 
   /// Creates a content tree.
   public init(
     site: SiteSettings, standards: Standards, partners: [Partner], cases: [EscalationCase], faq: [FAQEntry],
-    pages: [Page], sources: [String: SourceText] = [:]
+    pages: [Page], sources: [String: SourceText] = [:], inputHashes: [String: UInt64] = [:]
   ) {
     self.site = site
     self.standards = standards
@@ -29,6 +31,7 @@ public struct Content: Sendable {
     self.faq = faq
     self.pages = pages
     self.sources = sources
+    self.inputHashes = inputHashes
   }
 }
 

@@ -18,9 +18,15 @@ public enum ContentLoader {
     let sink = DiagnosticSink()
     var sources: [String: SourceText] = [:]
     var layout = Layout()
-    for file in files.sorted(by: { $0.path < $1.path }) {
+    let sorted = files.sorted(by: { $0.path < $1.path })
+    let decoded = sorted.parallelMap { file in
+      (StableHash.of(file.bytes), SourceText.decode(file.bytes, path: file.path))
+    }
+    var hashes: [String: UInt64] = [:]
+    for (file, (hash, decoding)) in zip(sorted, decoded) {
       guard let kind = layout.classify(file.path, sink: sink) else { continue }
-      switch SourceText.decode(file.bytes, path: file.path) {
+      hashes[file.path] = hash
+      switch decoding {
       case .success(let source):
         sources[file.path] = source
         layout.files.append((kind, source))
@@ -38,45 +44,63 @@ public enum ContentLoader {
         "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
     }
 
-    var partners: [Partner] = []
-    var cases: [(EscalationCase, isComplete: Bool)] = []
-    var faq: [FAQEntry] = []
-    var pages: [Page] = []
-    for (kind, source) in layout.files {
+    // Every file parses on its own, so the files are read on every core, each with its own sink.
+    let standardsRead = standards
+    let loaded = layout.files.parallelMap { (kind, source) -> (LoadedFile, [Diagnostic]) in
+      let fileSink = DiagnosticSink()
+      let item: LoadedFile
       switch kind {
       case .partner(let slug):
-        if let partner = PartnerLoader.load(source, slug: slug, standards: standards, sink: sink) {
-          partners.append(partner)
-        }
+        item = .partner(PartnerLoader.load(source, slug: slug, standards: standardsRead, sink: fileSink))
       case .escalation(let partner, let id):
-        if let loaded = CaseLoader.load(source, id: id, partnerSlug: partner, standards: standards, sink: sink) {
-          cases.append(loaded)
-        }
+        let loaded = CaseLoader.load(source, id: id, partnerSlug: partner, standards: standardsRead, sink: fileSink)
+        if let loaded, loaded.isComplete { CaseValidation.check(loaded.escalation, sink: fileSink) }
+        item = .escalation(loaded?.escalation)
       case .faq(let slug):
-        if let entry = DocumentLoader.faq(source, slug: slug, sink: sink) { faq.append(entry) }
+        item = .faq(DocumentLoader.faq(source, slug: slug, sink: fileSink))
       case .page(let slug):
-        if let page = DocumentLoader.page(source, slug: slug, sink: sink) { pages.append(page) }
+        item = .page(DocumentLoader.page(source, slug: slug, sink: fileSink))
       case .site, .standards:
-        break
+        item = .none
+      }
+      return (item, fileSink.diagnostics)
+    }
+    var partners: [Partner] = []
+    var cases: [EscalationCase] = []
+    var faq: [FAQEntry] = []
+    var pages: [Page] = []
+    for (item, diagnostics) in loaded {
+      sink.append(contentsOf: diagnostics)
+      switch item {
+      case .partner(let partner?): partners.append(partner)
+      case .escalation(let escalation?): cases.append(escalation)
+      case .faq(let entry?): faq.append(entry)
+      case .page(let page?): pages.append(page)
+      default: break
       }
     }
 
-    for (escalation, isComplete) in cases where isComplete {
-      CaseValidation.check(escalation, sink: sink)
-    }
-    CrossReferences.check(
-      partners: partners, partnerFiles: layout.partnerSlugs, cases: cases.map(\.0), sink: sink)
+    CrossReferences.check(partners: partners, partnerFiles: layout.partnerSlugs, cases: cases, sink: sink)
 
     let content = Content(
       site: site,
       standards: standards ?? Standards.empty,
       partners: partners.sorted { $0.slug < $1.slug },
-      cases: cases.map(\.0).sorted { ($0.partnerSlug, $0.id) < ($1.partnerSlug, $1.id) },
+      cases: cases.sorted { ($0.partnerSlug, $0.id) < ($1.partnerSlug, $1.id) },
       faq: faq.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
       pages: pages.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
-      sources: sources)
+      sources: sources, inputHashes: hashes)
     return Result(content: content, diagnostics: sink.diagnostics.sorted())
   }
+}
+
+/// One file's result, before the results are gathered.
+private enum LoadedFile: Sendable {
+  case partner(Partner?)
+  case escalation(EscalationCase?)
+  case faq(FAQEntry?)
+  case page(Page?)
+  case none
 }
 
 extension Standards {

@@ -23,10 +23,11 @@ struct Fields {
     self.what = what
     var values: [String: (key: Node, value: Node)] = [:]
     for (key, value) in mapping {
-      guard let name = key.string, case .scalar = key else {
+      guard case .scalar(let scalar) = key else {
         document.error("keys of a \(what) must be plain words", at: key)
         continue
       }
+      let name = scalar.string
       guard allowed.contains(name) else {
         let hint = Suggestion.hint(for: name, in: allowed)
         document.error("unknown key '\(name)' in \(what)\(hint)", at: key)

@@ -19,19 +19,31 @@ struct FrontMatter {
       sink.error("file is empty: it needs front matter between two '---' lines, then the text", at: start)
       return nil
     }
-    let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
-    guard let first = lines.first, isFence(first) else {
-      sink.error("file must start with front matter: a line '---', the YAML keys, then another '---'", at: start)
-      return nil
+    // Walk the lines only up to the closing fence: the body can be long and is taken whole.
+    let text = source.text
+    var lineStart = text.startIndex
+    var lineNumber = 0
+    var yamlStart: String.Index?
+    while lineStart < text.endIndex || lineNumber == 0 {
+      let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+      let line = text[lineStart..<lineEnd]
+      lineNumber += 1
+      let next = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
+      if lineNumber == 1 {
+        guard isFence(line) else {
+          sink.error("file must start with front matter: a line '---', the YAML keys, then another '---'", at: start)
+          return nil
+        }
+        yamlStart = next
+      } else if isFence(line), let yamlStart {
+        return FrontMatter(
+          yaml: String(text[yamlStart..<lineStart]), body: String(text[next...]), closingLine: lineNumber)
+      }
+      if lineEnd == text.endIndex { break }
+      lineStart = next
     }
-    guard let closing = lines.dropFirst().firstIndex(where: isFence) else {
-      sink.error("front matter is not closed: add a line '---' after its last key", at: start)
-      return nil
-    }
-    return FrontMatter(
-      yaml: lines[1..<closing].joined(separator: "\n"),
-      body: lines[(closing + 1)...].joined(separator: "\n"),
-      closingLine: closing + 1)
+    sink.error("front matter is not closed: add a line '---' after its last key", at: start)
+    return nil
   }
 
   private static func isFence(_ line: Substring) -> Bool {

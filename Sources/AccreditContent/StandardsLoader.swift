@@ -33,11 +33,11 @@ enum StandardsLoader {
     }
 
     let certifications = fields.entries("certifications", required: true).compactMap { key, value in
-      guard let slug = key.string, let name = value.string, case .scalar = value else {
+      guard case .scalar(let keyScalar) = key, case .scalar(let valueScalar) = value else {
         document.error("each certification is 'slug: Display Name'", at: value)
         return CertificationType?.none
       }
-      return CertificationType(slug: slug, name: name)
+      return CertificationType(slug: keyScalar.string, name: valueScalar.string)
     }
     let certificationSlugs = certifications.map(\.slug)
     func checkCertification(_ slug: Located<String>) {
@@ -50,13 +50,13 @@ enum StandardsLoader {
     universal.forEach(checkCertification)
 
     let accreditations = fields.entries("accreditations", required: true).compactMap { key, value in
-      guard let slug = key.string,
+      guard case .scalar(let keyScalar) = key,
         let entry = Fields(value, in: document, what: "accreditation type", allowed: ["name", "certifications"]),
         let name = entry.text("name", required: true)
       else { return AccreditationType?.none }
       let required = entry.textList("certifications")
       required.forEach(checkCertification)
-      return AccreditationType(slug: slug, name: name, certifications: required.map(\.value))
+      return AccreditationType(slug: keyScalar.string, name: name, certifications: required.map(\.value))
     }
     for reserved in accreditations where reserved.slug == Decision.allAccreditations {
       sink.error(

@@ -76,9 +76,15 @@ struct YAMLDocument {
 
 extension Node {
   /// Whether the node is an empty value or an explicit null (`~`, `null`).
+  ///
+  /// Decided from the plain scalar's text rather than through `tag`: Yams resolves a tag with regular
+  /// expressions, which cost more than everything else in reading a record.
   var isNull: Bool {
-    guard case .scalar = self else { return false }
-    return tag.rawValue == Tag.Name.null.rawValue
+    guard case .scalar(let scalar) = self, scalar.style == .plain || scalar.style == .any else { return false }
+    switch scalar.string {
+    case "", "~", "null", "Null", "NULL": return true
+    default: return false
+    }
   }
 
   /// What the node is, for "expected a …, found …" messages.

@@ -128,9 +128,20 @@ public struct PreviewServer: Sendable {
         }
         known = current
         log("Change detected; rebuilding.\n")
-        rebuild()
+        await rebuildOffThePool()
       } catch {
         break
+      }
+    }
+  }
+
+  // A build blocks its thread for its whole length and spreads over every core; running it on a
+  // Dispatch thread keeps Swift's cooperative threads, which answer requests, free meanwhile.
+  private func rebuildOffThePool() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      DispatchQueue.global(qos: .userInitiated).async {
+        rebuild()
+        continuation.resume()
       }
     }
   }

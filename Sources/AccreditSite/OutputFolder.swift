@@ -32,6 +32,11 @@ public enum OutputFolder {
 
   /// Writes `files` as the complete new contents of `output`.
   public static func replace(_ output: URL, with files: [OutputFile]) throws {
+    try replace(output) { staging in try write(files, into: staging) }
+  }
+
+  /// Replaces `output` with a folder that `fill` writes.
+  public static func replace(_ output: URL, fill: (URL) throws -> Void) throws {
     let manager = FileManager.default
     let output = output.standardizedFileURL
     let parent = output.deletingLastPathComponent()
@@ -48,7 +53,7 @@ public enum OutputFolder {
     do {
       try? manager.removeItem(at: staging)
       try manager.createDirectory(at: staging, withIntermediateDirectories: true)
-      try write(files, into: staging)
+      try fill(staging)
       if exists {
         try? manager.removeItem(at: previous)
         try manager.moveItem(at: output, to: previous)

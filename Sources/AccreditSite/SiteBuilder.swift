@@ -16,14 +16,17 @@ public enum SiteBuilder {
     public var asOf: Day?
     /// Today's date (UTC), used when neither the command line nor `site.yaml` gives one.
     public var today: Day
+    /// Rebuild every file, ignoring the previous build's manifest.
+    public var clean: Bool
 
     /// Creates a request.
-    public init(content: URL, output: URL, templates: URL? = nil, asOf: Day?, today: Day) {
+    public init(content: URL, output: URL, templates: URL? = nil, asOf: Day?, today: Day, clean: Bool = false) {
       self.content = content
       self.output = output
       self.templates = templates
       self.asOf = asOf
       self.today = today
+      self.clean = clean
     }
   }
 
@@ -33,8 +36,12 @@ public enum SiteBuilder {
     public var asOf: Day
     /// Every partner's evaluation.
     public var evaluations: [PartnerEvaluation]
-    /// The files written.
+    /// The files of the site: rendered by `render`, empty after `build`, which writes them as it goes.
     public var files: [OutputFile]
+    /// The number of files the site has.
+    public var fileCount: Int
+    /// What `build` wrote.
+    public var report: SiteWriter.Report
     /// Warnings found in the content.
     public var diagnostics: [Diagnostic]
   }
@@ -58,20 +65,33 @@ public enum SiteBuilder {
     }
   }
 
-  /// Builds the site. On any error the output folder is left exactly as it was.
+  /// Builds the site. On a content or template error the output folder is left exactly as it was.
   public static func build(_ request: Request) throws(Failure) -> Result {
     try checkOutputIsSafe(request)
-    let result = try render(request)
+    let prepared = try prepare(request)
+    let jobs = prepared.renderer.jobs()
+    let report: SiteWriter.Report
     do {
-      try OutputFolder.replace(request.output, with: result.files)
+      report = try SiteWriter.write(jobs, to: request.output, clean: request.clean)
     } catch {
       throw .io(String(describing: error))
     }
-    return result
+    return Result(
+      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: [], fileCount: jobs.count,
+      report: report, diagnostics: prepared.diagnostics)
   }
 
   /// Reads, checks, evaluates and renders the site in memory, writing nothing.
   public static func render(_ request: Request) throws(Failure) -> Result {
+    let prepared = try prepare(request)
+    let files = prepared.renderer.render()
+    return Result(
+      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files, fileCount: files.count,
+      report: SiteWriter.Report(), diagnostics: prepared.diagnostics)
+  }
+
+  private static func prepare(_ request: Request) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic])
+  {
     let loaded = try load(request.content)
     guard !loaded.diagnostics.hasErrors else {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
@@ -86,11 +106,10 @@ public enum SiteBuilder {
     let asOf = request.asOf ?? content.site.asOf ?? request.today
     let evaluations = Evaluator(standards: content.standards)
       .evaluate(content.partners, cases: content.cases, asOf: asOf)
-    let files = SiteRenderer(
+    let renderer = SiteRenderer(
       content: content, evaluations: evaluations, asOf: asOf,
-      contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates
-    ).render()
-    return Result(asOf: asOf, evaluations: evaluations, files: files, diagnostics: loaded.diagnostics)
+      contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
+    return (renderer, loaded.diagnostics)
   }
 
   // The output folder is replaced as a whole: never let that be the content or a folder holding it.

@@ -1,8 +1,25 @@
 public import AccreditContent
 public import AccreditEngine
 
+/// One output file to make: its path, a key that changes whenever anything it is made from changes, and
+/// how to render it. An incremental build renders a job only when its key changed.
+public struct OutputJob: Sendable {
+  /// The path relative to the output folder.
+  public let path: String
+  /// A hash of everything the file is made from: its records and notes, the standards, the templates,
+  /// the evaluation date and the tool's version.
+  public let key: UInt64
+  let make: @Sendable () -> [UInt8]
+
+  /// Renders the file.
+  public func render() -> [UInt8] { make() }
+}
+
 /// Renders every output file of the site from the content and its evaluation.
 public struct SiteRenderer: Sendable {
+  /// The version of the renderer, part of every output's key: a new version re-renders everything.
+  public static let version = "accredit 0.2.0"
+
   /// The content.
   public var content: Content
   /// Every partner's evaluation, by slug.
@@ -25,71 +42,100 @@ public struct SiteRenderer: Sendable {
     self.templates = templates
   }
 
-  /// Every file of the site, in a fixed order.
+  /// Every file of the site, rendered on every core, in a fixed order.
   public func render() -> [OutputFile] {
+    jobs().parallelMap { OutputFile(path: $0.path, bytes: $0.render()) }
+  }
+
+  /// Every file of the site as a job, in a fixed order; nothing is rendered yet.
+  public func jobs() -> [OutputJob] {
     let site = SiteContext(content: content, evaluations: evaluations, asOf: asOf)
-    var files: [OutputFile] = []
+    let keys = InputKeys(content: content, asOf: asOf, templates: templates, contentName: contentName)
+    let templates = self.templates
+    var jobs: [OutputJob] = []
     var pages: [String] = []
     func page<Body: Sendable>(
-      _ folder: String, template: String, _ model: Body, title: String, description: String, current: String = ""
+      _ folder: String, key: UInt64, template: String, title: String, description: String, current: String = "",
+      _ model: @escaping @Sendable () -> Body
     ) {
       let depth = folder.isEmpty ? 0 : folder.split(separator: "/").count
       let root = String(repeating: "../", count: depth)
-      let frame = site.frame(model, title: title, description: description, root: root, current: current)
-      let path = folder.isEmpty ? "index.html" : "\(folder)/index.html"
-      files.append(OutputFile(path: path, text: templates.render(frame, with: template)))
+      jobs.append(
+        OutputJob(path: folder.isEmpty ? "index.html" : "\(folder)/index.html", key: key) {
+          let frame = site.frame(model(), title: title, description: description, root: root, current: current)
+          return Array(templates.render(frame, with: template).utf8)
+        })
       pages.append(folder.isEmpty ? "" : "\(folder)/")
+    }
+    func file(_ path: String, key: UInt64, _ make: @escaping @Sendable () -> [UInt8]) {
+      jobs.append(OutputJob(path: path, key: key, make: make))
     }
 
     page(
-      "", template: "home", site.homePage(), title: "Overview",
-      description: "Accreditation status of every partner as of \(asOf.display).", current: "home")
+      "", key: keys.everything, template: "home", title: "Overview",
+      description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
+    ) { site.homePage() }
     for evaluation in evaluations {
       let folder = "partners/\(evaluation.slug)"
-      if let model = site.partnerPage(evaluation) {
+      let partnerKey = keys.partner(evaluation.slug, cases: site.cases[evaluation.slug] ?? [])
+      if site.partners[evaluation.slug] != nil {
         page(
-          folder, template: "partner", model, title: evaluation.name,
-          description: "Accreditation status of \(evaluation.name) as of \(asOf.display).")
+          folder, key: partnerKey, template: "partner", title: evaluation.name,
+          description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
+        ) { site.partnerPage(evaluation) }
       }
       page(
-        "\(folder)/marks", template: "marks", site.marksPage(evaluation), title: "Marks on record · \(evaluation.name)",
-        description: "Marks on record for \(evaluation.name).")
+        "\(folder)/marks", key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
+        description: "Marks on record for \(evaluation.name)."
+      ) { site.marksPage(evaluation) }
       for escalation in site.cases[evaluation.slug] ?? [] where site.exists(escalation) {
         page(
-          "\(folder)/cases/\(escalation.id)", template: "case", site.casePage(escalation, partnerName: evaluation.name),
+          "\(folder)/cases/\(escalation.id)", key: keys.escalation(escalation), template: "case",
           title: "Case \(escalation.id) · \(evaluation.name)",
-          description: "Escalation case \(escalation.id) concerning \(evaluation.name).")
+          description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
+        ) { site.casePage(escalation, partnerName: evaluation.name) }
       }
-      files.append(
-        OutputFile(path: "\(folder)/badge.svg", text: templates.render(site.badge(for: evaluation), with: "badge")))
+      file("\(folder)/badge.svg", key: partnerKey) {
+        Array(templates.render(site.badge(for: evaluation), with: "badge").utf8)
+      }
     }
     page(
-      "faq", template: "faq", site.faqPage(), title: "Frequently asked questions",
-      description: "Answers to what partners ask about the accreditation standards.", current: "faq")
+      "faq", key: keys.faq, template: "faq", title: "Frequently asked questions",
+      description: "Answers to what partners ask about the accreditation standards.", current: "faq"
+    ) { site.faqPage() }
     for item in content.pages {
       page(
-        "pages/\(item.slug)", template: "page", site.freePage(item), title: item.title,
-        description: item.title, current: "page-\(item.slug)")
+        "pages/\(item.slug)", key: keys.global, template: "page", title: item.title, description: item.title,
+        current: "page-\(item.slug)"
+      ) { site.freePage(item) }
     }
     page(
-      "standards", template: "standards", site.standardsPage(), title: "The standards",
-      description: "The program's accreditation standards: tiers, certifications and thresholds.",
-      current: "standards")
+      "standards", key: keys.global, template: "standards", title: "The standards",
+      description: "The program's accreditation standards: tiers, certifications and thresholds.", current: "standards"
+    ) { site.standardsPage() }
 
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
-    let notFound = site.frame(
-      NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath,
-      current: "")
-    files.append(OutputFile(path: "404.html", text: templates.render(notFound, with: "not-found")))
-    files.append(OutputFile(path: "feed.xml", text: templates.render(site.feed(), with: "feed")))
-    files.append(OutputFile(path: "sitemap.xml", text: templates.render(site.sitemap(paths: pages), with: "sitemap")))
-    for file in templates.staticFiles {
-      files.append(OutputFile(path: file.path, bytes: file.bytes))
+    file("404.html", key: keys.global) {
+      let frame = site.frame(
+        NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
+      return Array(templates.render(frame, with: "not-found").utf8)
     }
-    let status = StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName)
-    files.append(OutputFile(path: "api/status.json", text: status.serialized()))
-    return files
+    file("feed.xml", key: keys.everything) { Array(templates.render(site.feed(), with: "feed").utf8) }
+    let sitemapPages = pages
+    file("sitemap.xml", key: keys.everything) {
+      Array(templates.render(site.sitemap(paths: sitemapPages), with: "sitemap").utf8)
+    }
+    for staticFile in templates.staticFiles {
+      file(staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes }
+    }
+    let evaluations = self.evaluations
+    let asOf = self.asOf
+    let contentName = self.contentName
+    file("api/status.json", key: keys.everything) {
+      Array(StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName).serialized().utf8)
+    }
+    return jobs
   }
 
   /// The path part of the base URL, ending in `/`: `https://x.example/status/` → `/status/`.
@@ -99,5 +145,51 @@ public struct SiteRenderer: Sendable {
     guard let slash = rest.firstIndex(of: "/") else { return "/" }
     let path = String(rest[slash...])
     return path.hasSuffix("/") ? path : path + "/"
+  }
+}
+
+/// The keys of the outputs: which inputs each kind of page is made from.
+///
+/// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards
+/// and the templates: those make the global key. A partner's pages add its record and its case files; a
+/// case page adds its own file and the partner's record; the overview, the feed, the sitemap and
+/// `status.json` depend on everything.
+struct InputKeys {
+  let global: UInt64
+  let everything: UInt64
+  let faq: UInt64
+  private let hashes: [String: UInt64]
+
+  init(content: Content, asOf: Day, templates: TemplateSet, contentName: String) {
+    hashes = content.inputHashes
+    let hashes = content.inputHashes
+    // A file counts by its path and its bytes: renaming a case changes the pages that link to it.
+    func files(_ prefix: String) -> [UInt64] {
+      hashes.keys.filter { $0.hasPrefix(prefix) }.sorted().flatMap { path -> [UInt64] in
+        [StableHash.of(path), hashes[path] ?? 0]
+      }
+    }
+    global = StableHash.combine(
+      [
+        StableHash.of(SiteRenderer.version), StableHash.of(asOf.iso), StableHash.of(contentName),
+        hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, templates.fingerprint,
+      ] + files("pages/"))
+    everything = StableHash.combine([global] + files(""))
+    faq = StableHash.combine([global] + files("faq/"))
+  }
+
+  func partner(_ slug: String, cases: [EscalationCase]) -> UInt64 {
+    let record = hashes["partners/\(slug).yaml"] ?? hashes["partners/\(slug).yml"] ?? 0
+    let caseFiles = cases.flatMap { escalation -> [UInt64] in
+      [StableHash.of(escalation.location.file), hashes[escalation.location.file] ?? 0]
+    }
+    return StableHash.combine([global, record] + caseFiles)
+  }
+
+  func escalation(_ escalation: EscalationCase) -> UInt64 {
+    let slug = escalation.partnerSlug
+    let record = hashes["partners/\(slug).yaml"] ?? hashes["partners/\(slug).yml"] ?? 0
+    let file = escalation.location.file
+    return StableHash.combine([global, record, StableHash.of(file), hashes[file] ?? 0])
   }
 }

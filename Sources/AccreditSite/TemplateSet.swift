@@ -23,6 +23,8 @@ public struct TemplateSet: Sendable {
   ]
 
   private let library: MustacheLibrary
+  /// A hash of every template and static file, part of every output's key.
+  let fingerprint: UInt64
   /// Files copied to the output as they are, by output path.
   let staticFiles: [(path: String, bytes: [UInt8])]
 
@@ -87,18 +89,22 @@ public struct TemplateSet: Sendable {
 
     var staticFiles = texts.filter { $0.key.hasPrefix("static/") }.mapValues { Array($0.utf8) }
     staticFiles.merge(binaries) { _, overlay in overlay }
+    let fingerprint = StableHash.combine(
+      texts.sorted { $0.key < $1.key }.flatMap { [StableHash.of($0.key), StableHash.of($0.value)] }
+        + binaries.sorted { $0.key < $1.key }.flatMap { [StableHash.of($0.key), StableHash.of($0.value)] })
     return TemplateSet(
-      library: library,
+      library: library, fingerprint: fingerprint,
       staticFiles: staticFiles.sorted { $0.key < $1.key }.map { (String($0.key.dropFirst("static/".count)), $0.value) })
   }
 
   /// Renders `object` with the template `name`.
   func render(_ object: Any, with name: String) -> String {
-    library.render(object, withTemplate: name) ?? ""
+    library.render(TemplateContext.convert(object) ?? object, withTemplate: name) ?? ""
   }
 
-  private init(library: MustacheLibrary, staticFiles: [(path: String, bytes: [UInt8])]) {
+  private init(library: MustacheLibrary, fingerprint: UInt64, staticFiles: [(path: String, bytes: [UInt8])]) {
     self.library = library
+    self.fingerprint = fingerprint
     self.staticFiles = staticFiles
   }
 

@@ -196,7 +196,7 @@ struct LiveServeTests {
       try await preview.server.application().test(.live) { client in
         let port = try #require(client.port)
         let events = try EventStreamReader(port: port)
-        #expect(try events.read(until: "event: hello", timeout: 2).contains("data: 1"))
+        #expect(try events.read(until: "event: hello", timeout: 10).contains("data: 1"))
 
         let started = ContinuousClock.now
         let note = "cases/northwind-digital/NW-2026-019.md"

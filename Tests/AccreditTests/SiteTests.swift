@@ -47,9 +47,13 @@ struct SiteTests {
     while let url = enumerator?.nextObject() as? URL {
       guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
       let path = String(url.standardizedFileURL.path.dropFirst(publicFolder.standardizedFileURL.path.count + 1))
+      guard !path.hasPrefix(".") else { continue }  // the build manifest is not part of the site
       committed[path] = try String(contentsOf: url, encoding: .utf8)
     }
-    #expect(Set(committed.keys) == Set(sampleSite.keys), "public/ is stale: run Scripts/build-site")
+    let extra = Set(committed.keys).subtracting(sampleSite.keys).sorted()
+    let missing = Set(sampleSite.keys).subtracting(committed.keys).sorted()
+    #expect(
+      extra.isEmpty && missing.isEmpty, "public/ is stale (run Scripts/build-site): extra \(extra), missing \(missing)")
     for (path, text) in sampleSite where committed[path] != text {
       Issue.record("public/\(path) differs from a fresh build: run Scripts/build-site")
     }

@@ -1,0 +1,155 @@
+import AccreditContent
+public import Foundation
+
+/// Writes a site's jobs to the output folder, incrementally when it can.
+///
+/// A manifest in the output folder (`.accredit-manifest`) records, for every file, the key of what it was
+/// made from and a hash of its bytes. The next build renders only the jobs whose key changed, writes only
+/// files whose bytes changed (the others keep their modification times), and removes the files of
+/// deleted partners and cases. Without a manifest, or with `--clean`, the whole folder is built anew
+/// beside the old one and swapped in.
+public enum SiteWriter {
+  /// The manifest's file name inside the output folder.
+  public static let manifestName = ".accredit-manifest"
+
+  /// What a write did.
+  public struct Report: Sendable, Equatable {
+    /// Files written (new or changed).
+    public var written = 0
+    /// Files left as they were.
+    public var unchanged = 0
+    /// Files removed because nothing makes them any more.
+    public var removed = 0
+    /// Whether the folder was built anew rather than updated.
+    public var isFull = false
+  }
+
+  private struct Entry: Equatable {
+    let key: UInt64
+    let hash: UInt64
+  }
+
+  /// Writes `jobs` into `output`; `clean` forces a full build.
+  public static func write(_ jobs: [OutputJob], to output: URL, clean: Bool) throws -> Report {
+    let output = output.standardizedFileURL
+    if !clean, let manifest = readManifest(in: output) {
+      return try update(output, jobs: jobs, manifest: manifest)
+    }
+    var report = Report(isFull: true)
+    try OutputFolder.replace(output) { staging in
+      let results = try renderAndWrite(jobs, into: staging, manifest: [:])
+      report.written = jobs.count
+      try writeManifest(results, in: staging)
+    }
+    return report
+  }
+
+  private static func update(_ output: URL, jobs: [OutputJob], manifest: [String: Entry]) throws -> Report {
+    var report = Report()
+    let results = try renderAndWrite(jobs, into: output, manifest: manifest)
+    for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
+    let produced = Set(jobs.map(\.path))
+    let manager = FileManager.default
+    for path in manifest.keys.sorted() where !produced.contains(path) {
+      let url = output.appendingPathComponent(path)
+      try? manager.removeItem(at: url)
+      report.removed += 1
+      removeEmptyFolders(above: url, upTo: output)
+    }
+    try writeManifest(results, in: output)
+    return report
+  }
+
+  private struct Result: Sendable {
+    let path: String
+    let entry: Entry
+    let wasWritten: Bool
+  }
+
+  // Renders what changed and writes what differs, on every core; each file is written to a temporary
+  // name and renamed, so a reader never sees half a file.
+  private static func renderAndWrite(_ jobs: [OutputJob], into folder: URL, manifest: [String: Entry]) throws
+    -> [Result]
+  {
+    let manager = FileManager.default
+    var folders: Set<String> = []
+    for job in jobs {
+      let parent = (job.path as NSString).deletingLastPathComponent
+      if !parent.isEmpty, folders.insert(parent).inserted {
+        try manager.createDirectory(at: folder.appendingPathComponent(parent), withIntermediateDirectories: true)
+      }
+    }
+    let base = folder.path
+    let outcomes = jobs.parallelMap { job -> Swift.Result<Result, WriteError> in
+      let path = base + "/" + job.path
+      let old = manifest[job.path]
+      if let old, old.key == job.key, FileManager.default.fileExists(atPath: path) {
+        return .success(Result(path: job.path, entry: old, wasWritten: false))
+      }
+      let bytes = job.render()
+      let hash = StableHash.of(bytes)
+      if let old, old.hash == hash, FileManager.default.fileExists(atPath: path) {
+        return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: false))
+      }
+      do {
+        try writeAtomically(bytes, to: path)
+      } catch {
+        return .failure(WriteError(description: "cannot write \(path): \(error.localizedDescription)"))
+      }
+      return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: true))
+    }
+    return try outcomes.map { try $0.get() }
+  }
+
+  private struct WriteError: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    let temporary = path + ".accredit-tmp"
+    try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+    guard rename(temporary, path) == 0 else {
+      try? FileManager.default.removeItem(atPath: temporary)
+      throw WriteError(description: "cannot rename \(temporary)")
+    }
+  }
+
+  private static func removeEmptyFolders(above file: URL, upTo root: URL) {
+    var folder = file.deletingLastPathComponent().standardizedFileURL
+    while folder.path.hasPrefix(root.path + "/"),
+      (try? FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty) == true
+    {
+      try? FileManager.default.removeItem(at: folder)
+      folder = folder.deletingLastPathComponent().standardizedFileURL
+    }
+  }
+
+  // One line a file: key, hash, path; sorted by path, so the manifest is the same for the same site.
+  private static func writeManifest(_ results: [Result], in folder: URL) throws {
+    var text = "accredit-manifest 1\n"
+    for result in results.sorted(by: { $0.path < $1.path }) {
+      text += "\(hex(result.entry.key)) \(hex(result.entry.hash)) \(result.path)\n"
+    }
+    try writeAtomically(Array(text.utf8), to: folder.appendingPathComponent(manifestName).path)
+  }
+
+  private static func readManifest(in folder: URL) -> [String: Entry]? {
+    guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path),
+      let text = String(data: data, encoding: .utf8), text.hasPrefix("accredit-manifest 1\n")
+    else { return nil }
+    var entries: [String: Entry] = [:]
+    for line in text.split(separator: "\n").dropFirst() {
+      let parts = line.split(separator: " ", maxSplits: 2)
+      guard parts.count == 3, let key = UInt64(parts[0], radix: 16), let hash = UInt64(parts[1], radix: 16) else {
+        return nil
+      }
+      entries[String(parts[2])] = Entry(key: key, hash: hash)
+    }
+    return entries
+  }
+
+  private static func hex(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}
