@@ -1,4 +1,5 @@
 public import AccreditEngine
+import Synchronization
 
 /// Loads and validates a content tree given as files: every problem in every file, in one pass.
 ///
@@ -13,8 +14,9 @@ public enum ContentLoader {
     public var diagnostics: [Diagnostic]
   }
 
-  /// Loads `files`, whose paths are relative to the content folder.
-  public static func load(_ files: [ContentFile]) -> Result {
+  /// Loads `files`, whose paths are relative to the content folder. With a `cache`, files whose bytes
+  /// (and the standards) did not change since the last load are not parsed again.
+  public static func load(_ files: [ContentFile], cache: ParseCache? = nil) -> Result {
     let sink = DiagnosticSink()
     var sources: [String: SourceText] = [:]
     var layout = Layout()
@@ -46,7 +48,11 @@ public enum ContentLoader {
 
     // Every file parses on its own, so the files are read on every core, each with its own sink.
     let standardsRead = standards
+    let standardsHash = layout.standards.flatMap { hashes[$0] } ?? 0
+    let fileHashes = hashes
     let loaded = layout.files.parallelMap { (kind, source) -> (LoadedFile, [Diagnostic]) in
+      let cacheKey = StableHash.combine([fileHashes[source.path] ?? 0, standardsHash, StableHash.of(source.path)])
+      if let cached = cache?.lookup(source.path, key: cacheKey) { return cached }
       let fileSink = DiagnosticSink()
       let item: LoadedFile
       switch kind {
@@ -63,6 +69,7 @@ public enum ContentLoader {
       case .site, .standards:
         item = .none
       }
+      cache?.store(source.path, key: cacheKey, value: (item, fileSink.diagnostics))
       return (item, fileSink.diagnostics)
     }
     var partners: [Partner] = []
@@ -94,8 +101,25 @@ public enum ContentLoader {
   }
 }
 
+/// Parsed files kept between loads, for the preview server: a file is parsed again only when its bytes
+/// or the standards changed.
+public final class ParseCache: Sendable {
+  private let entries = Mutex<[String: (key: UInt64, value: (LoadedFile, [Diagnostic]))]>([:])
+
+  /// An empty cache.
+  public init() {}
+
+  func lookup(_ path: String, key: UInt64) -> (LoadedFile, [Diagnostic])? {
+    entries.withLock { $0[path].flatMap { $0.key == key ? $0.value : nil } }
+  }
+
+  func store(_ path: String, key: UInt64, value: (LoadedFile, [Diagnostic])) {
+    entries.withLock { $0[path] = (key, value) }
+  }
+}
+
 /// One file's result, before the results are gathered.
-private enum LoadedFile: Sendable {
+enum LoadedFile: Sendable {
   case partner(Partner?)
   case escalation(EscalationCase?)
   case faq(FAQEntry?)

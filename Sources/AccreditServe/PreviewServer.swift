@@ -1,4 +1,5 @@
 public import AccreditEngine
+import AccreditContent
 import AccreditSite
 public import Foundation
 import Hummingbird
@@ -49,6 +50,7 @@ public struct PreviewServer: Sendable {
 
   let options: Options
   let state = PreviewState()
+  let cache = ParseCache()
   let log: @Sendable (String) -> Void
 
   /// Creates a server; `log` receives what the terminal shows (build results, diagnostics).
@@ -65,10 +67,14 @@ public struct PreviewServer: Sendable {
       content: options.content, output: options.content, templates: options.templates, asOf: options.asOf,
       today: .todayUTC())
     do {
-      let result = try SiteBuilder.render(request)
+      let previous = state.snapshot.renderedFiles
+      let result = try SiteBuilder.render(request, previous: previous, cache: cache)
       state.update { $0.replacing(with: result.files, at: Date()) }
       let elapsed = started.duration(to: .now)
-      log("Built \(result.files.count) files as of \(result.asOf.iso) in \(milliseconds(elapsed)) ms\n")
+      let rendered = result.files.count { !$0.isReused }
+      log(
+        "Built \(result.files.count) files (\(rendered) rendered) as of \(result.asOf.iso) in "
+          + "\(milliseconds(elapsed)) ms\n")
       return true
     } catch {
       let report: String

@@ -11,6 +11,8 @@ struct ServedFile: Sendable {
   let etag: String
   /// When these bytes were first built, for `Last-Modified` (whole seconds).
   let lastModified: Date
+  /// The key of what the file was made from, so the next build can reuse it.
+  let key: UInt64
   /// Whether the reload script and the error overlay go into it.
   var isHTML: Bool { contentType.hasPrefix("text/html") }
 }
@@ -37,9 +39,14 @@ struct SiteSnapshot: Sendable {
       let previous = self.files[file.path]
       files[file.path] = ServedFile(
         bytes: file.bytes, contentType: ContentTypes.forPath(file.path), etag: etag,
-        lastModified: previous?.etag == etag ? previous?.lastModified ?? now : now)
+        lastModified: previous?.etag == etag ? previous?.lastModified ?? now : now, key: file.key)
     }
     return SiteSnapshot(files: files, generation: generation + 1, problems: nil)
+  }
+
+  /// What the last good build rendered, for an incremental render.
+  var renderedFiles: [String: (key: UInt64, bytes: [UInt8])] {
+    files.mapValues { ($0.key, $0.bytes) }
   }
 
   /// The snapshot after a failed build: the same files, with the problems to show.

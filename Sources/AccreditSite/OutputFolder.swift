@@ -6,11 +6,17 @@ public struct OutputFile: Sendable {
   public var path: String
   /// The bytes.
   public var bytes: [UInt8]
+  /// The key of what it was made from (see `OutputJob`), when it was made by a job.
+  public var key: UInt64
+  /// Whether an incremental render reused these bytes from the previous render.
+  public var isReused: Bool
 
   /// Creates an output file.
-  public init(path: String, bytes: [UInt8]) {
+  public init(path: String, bytes: [UInt8], key: UInt64 = 0, isReused: Bool = false) {
     self.path = path
     self.bytes = bytes
+    self.key = key
+    self.isReused = isReused
   }
 
   /// Creates an output file from text, written as UTF-8.

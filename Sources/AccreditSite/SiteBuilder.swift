@@ -57,9 +57,9 @@ public enum SiteBuilder {
   }
 
   /// Loads and checks the content folder.
-  public static func load(_ folder: URL) throws(Failure) -> ContentLoader.Result {
+  public static func load(_ folder: URL, cache: ParseCache? = nil) throws(Failure) -> ContentLoader.Result {
     do {
-      return ContentLoader.load(try ContentFolder.read(folder))
+      return ContentLoader.load(try ContentFolder.read(folder), cache: cache)
     } catch {
       throw .io(String(describing: error))
     }
@@ -81,18 +81,27 @@ public enum SiteBuilder {
       report: report, diagnostics: prepared.diagnostics)
   }
 
-  /// Reads, checks, evaluates and renders the site in memory, writing nothing.
-  public static func render(_ request: Request) throws(Failure) -> Result {
-    let prepared = try prepare(request)
-    let files = prepared.renderer.render()
+  /// Reads, checks, evaluates and renders the site in memory, writing nothing. Files of `previous` whose
+  /// key is unchanged are reused instead of rendered again (the preview server's incremental build).
+  public static func render(
+    _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil
+  ) throws(Failure) -> Result {
+    let prepared = try prepare(request, cache: cache)
+    let files = prepared.renderer.jobs().parallelMap { job -> OutputFile in
+      if let old = previous[job.path], old.key == job.key {
+        return OutputFile(path: job.path, bytes: old.bytes, key: job.key, isReused: true)
+      }
+      return OutputFile(path: job.path, bytes: job.render(), key: job.key)
+    }
     return Result(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files, fileCount: files.count,
       report: SiteWriter.Report(), diagnostics: prepared.diagnostics)
   }
 
-  private static func prepare(_ request: Request) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic])
+  private static func prepare(_ request: Request, cache: ParseCache? = nil) throws(Failure)
+    -> (renderer: SiteRenderer, diagnostics: [Diagnostic])
   {
-    let loaded = try load(request.content)
+    let loaded = try load(request.content, cache: cache)
     guard !loaded.diagnostics.hasErrors else {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
     }

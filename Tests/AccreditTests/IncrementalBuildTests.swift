@@ -1,3 +1,4 @@
+import AccreditContent
 import AccreditEngine
 import AccreditFixtures
 import AccreditSite
@@ -142,5 +143,41 @@ struct SeededGenerator: RandomNumberGenerator {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+}
+
+@Suite("Incremental renders in memory (accredit serve)")
+struct InMemoryIncrementalTests {
+  @Test func reusedFilesAndCachedParsesGiveWhatAFullRenderGives() throws {
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      try FixtureGenerator(partners: 8, casesPerPartner: 5, seed: 3).generate { path, text in
+        let url = content.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+      }
+      let request = SiteBuilder.Request(content: content, output: folder, asOf: nil, today: Day("2030-01-01"))
+      let cache = ParseCache()
+      var previous = try SiteBuilder.render(request, cache: cache).files
+      let edits: [(String, (String) -> String)] = [
+        ("cases/partner-00002/P00002-C03.md", { $0 + "\nA new paragraph.\n" }),
+        ("partners/partner-00005.yaml", { $0.replacingOccurrences(of: "region: ", with: "region: Far ") }),
+        ("cases/partner-00007/P00007-C01.md", { $0.replacingOccurrences(of: "customer: ", with: "customer: New ") }),
+      ]
+      for (path, edit) in edits {
+        let url = content.appendingPathComponent(path)
+        try edit(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: false, encoding: .utf8)
+        let reused = Dictionary(uniqueKeysWithValues: previous.map { ($0.path, (key: $0.key, bytes: $0.bytes)) })
+        let incremental = try SiteBuilder.render(request, previous: reused, cache: cache).files
+        let full = try SiteBuilder.render(request).files
+        #expect(incremental.map(\.path) == full.map(\.path))
+        for (a, b) in zip(incremental, full) where a.bytes != b.bytes {
+          Issue.record("after editing \(path): \(a.path) differs from a full render")
+        }
+        #expect(incremental.contains { $0.isReused }, "unchanged pages are reused")
+        #expect(incremental.count { !$0.isReused } < full.count / 2)
+        previous = incremental
+      }
+    }
   }
 }
