@@ -12,6 +12,8 @@ public struct Check: ParsableCommand {
     case text
     /// A JSON array of `{path, line, column, severity, message}`.
     case json
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::message`).
+    case github
   }
 
   @OptionGroup public var contentOptions: ContentOptions
@@ -21,7 +23,7 @@ public struct Check: ParsableCommand {
   public var strict = false
 
   /// Output format.
-  @Option(help: "Output format: text or json.")
+  @Option(help: "Output format: text, json or github (workflow commands for GitHub Actions).")
   public var format: Format = .text
 
   public init() {}

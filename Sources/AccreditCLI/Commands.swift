@@ -43,6 +43,8 @@ public enum Commands {
     switch command.format {
     case .json:
       console.out(formatter.json(diagnostics))
+    case .github:
+      console.out(formatter.github(diagnostics))
     case .text:
       if diagnostics.isEmpty {
         let content = loaded.content

@@ -109,15 +109,21 @@ struct Fields {
     return nil
   }
 
-  /// A boolean (`true` or `false`).
+  /// A boolean: `true` or `false` (YAML 1.1's `yes`/`no` and `on`/`off` too).
   func bool(_ key: String) -> Bool? {
     guard let node = value(key) else { return nil }
-    guard case .scalar(let scalar) = node, let value = Bool.construct(from: scalar) else {
+    guard case .scalar(let scalar) = node, let value = Fields.booleans[scalar.string] else {
       document.error("'\(key)' must be true or false", at: node)
       return nil
     }
     return value
   }
+
+  private static let booleans: [String: Bool] = [
+    "true": true, "True": true, "TRUE": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true,
+    "ON": true, "false": false, "False": false, "FALSE": false, "no": false, "No": false, "NO": false,
+    "off": false, "Off": false, "OFF": false,
+  ]
 
   /// A whole number.
   func int(_ key: String, required: Bool = false) -> Int? {

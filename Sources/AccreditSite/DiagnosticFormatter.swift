@@ -1,4 +1,5 @@
 public import AccreditContent
+import Foundation
 
 /// Prints diagnostics the way a compiler does, or as JSON.
 public struct DiagnosticFormatter {
@@ -57,5 +58,25 @@ public struct DiagnosticFormatter {
         ])
       }
     ).serialized()
+  }
+
+  /// GitHub Actions workflow commands, one a line: `::error file=…,line=…,col=…::message`, so that every
+  /// problem shows on the commit or pull request where it was made.
+  public func github(_ diagnostics: [Diagnostic]) -> String {
+    diagnostics.map { diagnostic in
+      let location = diagnostic.location
+      let properties = "file=\(escapeProperty(path(diagnostic))),line=\(location.line),col=\(location.column)"
+      return "::\(diagnostic.severity.rawValue) \(properties)::\(escapeData(diagnostic.message))\n"
+    }.joined()
+  }
+
+  // The escaping GitHub's workflow commands define for a message and for a property value.
+  private func escapeData(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+      .replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  private func escapeProperty(_ text: String) -> String {
+    escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
   }
 }

@@ -1,4 +1,5 @@
 import AccreditContent
+import AccreditEngine
 import AccreditSite
 import Testing
 
@@ -73,5 +74,27 @@ struct DiagnosticFormatTests {
         ]
 
         """)
+  }
+}
+
+@Suite("Diagnostics as GitHub workflow commands")
+struct GitHubFormatTests {
+  @Test func everyProblemIsAWorkflowCommandWithItsPosition() {
+    let loaded = Tree([
+      "partners/a.yaml": "name: A\nteir: x\ntiers: [{ reviewed: 2026-03-15, tier: gold }]\n"
+    ]).load()
+    let output = DiagnosticFormatter(root: "content", sources: [:]).github(loaded.diagnostics)
+    #expect(output == """
+      ::error file=content/partners/a.yaml,line=2,col=1::unknown key 'teir' in partner record (did you mean 'tiers'?)
+      ::warning file=content/partners/a.yaml,line=3,col=21::tier review dated 2026-03-15 falls outside the tier review months (January and June)
+
+      """)
+  }
+
+  @Test func escapesWhatWorkflowCommandsReserve() throws {
+    let diagnostic = Diagnostic(
+      .error, at: SourceLocation(file: "partners/a,b:c.yaml", line: 1, column: 1), "50% done\nnext line")
+    let output = DiagnosticFormatter(root: "content", sources: [:]).github([diagnostic])
+    #expect(output == "::error file=content/partners/a%2Cb%3Ac.yaml,line=1,col=1::50%25 done%0Anext line\n")
   }
 }
