@@ -36,6 +36,8 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
+    // Status changes between two evaluations, and what the calendar will bring.
+    .target(name: "AccreditReports", dependencies: ["AccreditEngine", "AccreditContent", "AccreditSite"]),
     // Writes large, valid content trees for benchmarks and tests.
     .target(name: "AccreditFixtures", dependencies: ["AccreditEngine"]),
     // The preview server: its own target, so that the core builds and tests without SwiftNIO.
@@ -53,7 +55,7 @@ let package = Package(
     .target(
       name: "AccreditCLI",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditServe", "AccreditFixtures",
+        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditServe", "AccreditFixtures", "AccreditReports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -62,7 +64,7 @@ let package = Package(
       name: "AccreditTests",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditSite", "AccreditServe", "AccreditCLI",
-        "AccreditFixtures",
+        "AccreditFixtures", "AccreditReports",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       resources: [.copy("Fixtures")]

@@ -6,10 +6,11 @@ public struct Accredit: AsyncParsableCommand {
     commandName: "accredit",
     abstract: "Evaluate a partner program's accreditation standards and publish them as a static site.",
     discussion: """
-      Exit codes: 0 success, 1 content errors (or warnings with check --strict), 64 bad usage.
+      Exit codes: 0 success; 1 content errors (or warnings with check --strict); 2 changes --fail-on \
+      matched; 64 bad usage.
       """,
     version: AccreditVersion.current,
-    subcommands: [Build.self, Check.self, Serve.self, GenerateFixture.self]
+    subcommands: [Build.self, Check.self, Serve.self, Changes.self, Upcoming.self, GenerateFixture.self]
   )
 
   public init() {}

@@ -1,0 +1,137 @@
+import AccreditCLI
+import AccreditContent
+import AccreditEngine
+import AccreditReports
+import ArgumentParser
+import Foundation
+import Testing
+
+@Suite("Reports: changes and upcoming", .serialized)
+struct ReportTests {
+  /// Runs git in `folder`, failing the test when it fails.
+  @discardableResult
+  private func git(_ arguments: [String], in folder: URL) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git", "-C", folder.path] + arguments
+    process.environment = [
+      "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_NAME": "Test",
+      "GIT_COMMITTER_EMAIL": "test@example.invalid", "HOME": folder.path, "PATH": "/usr/bin:/bin:/usr/local/bin",
+    ]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    try #require(process.terminationStatus == 0, "git \(arguments): \(output)")
+    return output
+  }
+
+  private func write(_ files: [String: String], under folder: URL) throws {
+    for (path, text) in files {
+      let url = folder.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(text.utf8).write(to: url)
+    }
+  }
+
+  @Test func changesBetweenTwoCommitsAreReportedLineByLine() throws {
+    try withTemporaryFolder { repository in
+      let content = repository.appendingPathComponent("content")
+      try write(Tree().files, under: content)
+      try write(
+        [
+          "partners/alpha.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Alpha Digital"),
+          "partners/beta.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Beta Works"),
+          "partners/gamma.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Gamma Group"),
+        ], under: content)
+      try git(["init", "-q", "-b", "main"], in: repository)
+      try git(["add", "-A"], in: repository)
+      try git(["commit", "-q", "-m", "first"], in: repository)
+
+      // Alpha's sales certification expired; Beta dropped to gold; Gamma is gone; Delta is new.
+      try write(
+        [
+          "partners/alpha.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Alpha Digital")
+            .replacingOccurrences(of: "expires: 2027-06-01", with: "expires: 2026-10-15"),
+          "partners/beta.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Beta Works")
+            .replacingOccurrences(of: "tier: platinum", with: "tier: gold"),
+          "partners/delta.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Delta Labs"),
+        ], under: content)
+      try FileManager.default.removeItem(at: content.appendingPathComponent("partners/gamma.yaml"))
+      try git(["add", "-A"], in: repository)
+      try git(["commit", "-q", "-m", "second"], in: repository)
+      let before = try git(["status", "--porcelain"], in: repository)
+
+      let captured = Captured()
+      let command = try #require(
+        try Accredit.parseAsRoot([
+          "changes", "--from", "HEAD~1", "--to", "HEAD", "--content", content.path, "--as-of", "2026-11-15",
+          "--fail-on", "ineligible",
+        ]) as? Changes)
+      let code = Commands.changes(command, console: captured.console)
+      #expect(captured.out == """
+        Alpha Digital · CRM Implementation: accredited → at-risk (certification Sales Software expired 15 Oct 2026)
+        Beta Works: tier platinum → gold
+        Beta Works · CRM Implementation: accredited → ineligible (tier gold (reviewed 15 Jan 2026) is below the eligible tiers (platinum, diamond, elite) and no grace period covers 15 Nov 2026)
+        New partner: Delta Labs (platinum, 1 accreditation)
+        Partner removed: Gamma Group
+
+        """)
+      #expect(code == 2, "a change landed in ineligible")
+      #expect(try git(["status", "--porcelain"], in: repository) == before, "the working tree is untouched")
+
+      let markdown = try #require(
+        try Accredit.parseAsRoot([
+          "changes", "--from", "HEAD~1", "--to", "HEAD", "--content", content.path, "--as-of", "2026-11-15",
+          "--format", "markdown",
+        ]) as? Changes)
+      let second = Captured()
+      #expect(Commands.changes(markdown, console: second.console) == 0, "no --fail-on: exit 0")
+      #expect(second.out.hasPrefix("### Accreditation status changes\n"))
+      #expect(second.out.contains("\n- Partner removed: Gamma Group\n"))
+    }
+  }
+
+  @Test func anUnknownRevisionIsABadUsage() throws {
+    try withTemporaryFolder { repository in
+      try git(["init", "-q"], in: repository)
+      let captured = Captured()
+      let command = try #require(
+        try Accredit.parseAsRoot([
+          "changes", "--from", "no-such-revision", "--content", repository.path, "--as-of", "2026-11-15",
+        ]) as? Changes)
+      #expect(Commands.changes(command, console: captured.console) == 64)
+      #expect(captured.err.contains("is neither a status.json, a content folder nor a git revision"))
+    }
+  }
+
+  @Test func upcomingListsTheSampleEventsInDateOrder() throws {
+    let captured = Captured()
+    let command = try #require(
+      try Accredit.parseAsRoot([
+        "upcoming", "--content", repositoryRoot.appendingPathComponent("content").path, "--days", "30",
+      ]) as? Upcoming)
+    #expect(Commands.upcoming(command, console: captured.console) == 0)
+    #expect(captured.out == """
+      20 Nov 2026 · Tailspin Interactive · Data Integration is evaluated — Data Integration: at-risk
+      30 Nov 2026 · Lakeshore Analytics · Onboarding Excellence is evaluated — Onboarding Excellence: accredited, Platform Migration: accredited
+      1 Dec 2026 · Quarry Lane Digital · certification Sales Software Implementation expires — Commerce Setup: accredited → at-risk, CRM Implementation: revoked
+      10 Dec 2026 · Quarry Lane Digital · Commerce Setup is evaluated — Commerce Setup: accredited → at-risk, CRM Implementation: revoked
+
+      """)
+  }
+
+  @Test func upcomingIncludesTierReviewsAndGraceEnds() throws {
+    let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")))
+    let events = UpcomingEvents.within(
+      days: 60, after: Day("2026-11-15"), partners: loaded.content.partners, cases: loaded.content.cases,
+      standards: loaded.content.standards)
+    #expect(events.map(\.date) == events.map(\.date).sorted())
+    #expect(events.contains { $0.kind == "tier-review" && $0.date == Day("2027-01-01") })
+    let grace = try #require(events.first { $0.kind == "grace-ends" })
+    #expect(grace.partnerName == "Summit Peak Partners")
+    #expect(grace.date == Day("2026-12-31"))
+  }
+}
