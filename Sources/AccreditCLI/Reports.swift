@@ -21,13 +21,18 @@ public struct Changes: ParsableCommand {
   @Option(help: "The earlier side: a status.json, a content folder or a git revision.") public var from: String
   @Option(help: "The later side (default: the content folder).") public var to: String?
   @OptionGroup public var contentOptions: ContentOptions
-  @Option(name: .customLong("as-of"), help: ArgumentHelp("Evaluate both as of this date (default: today, UTC).",
-          valueName: "YYYY-MM-DD"), transform: Day.argument)
+  @Option(
+    name: .customLong("as-of"),
+    help: ArgumentHelp(
+      "Evaluate both as of this date (default: today, UTC).",
+      valueName: "YYYY-MM-DD"), transform: Day.argument)
   public var asOf: Day?
   @Option(help: "markdown, text or json.") public var format: ReportFormat = .text
   @Option(
-    name: .customLong("fail-on"), help: ArgumentHelp("Exit 2 when a change lands in one of these statuses.",
-    valueName: "status,status"), transform: Changes.statuses)
+    name: .customLong("fail-on"),
+    help: ArgumentHelp(
+      "Exit 2 when a change lands in one of these statuses.",
+      valueName: "status,status"), transform: Changes.statuses)
   public var failOn: [AccreditationStatus] = []
 
   public init() {}
@@ -56,8 +61,11 @@ public struct Upcoming: ParsableCommand {
 
   @OptionGroup public var contentOptions: ContentOptions
   @Option(help: "How many days ahead.") public var days = 30
-  @Option(name: .customLong("as-of"), help: ArgumentHelp("Look ahead from this date (default: today, UTC).",
-          valueName: "YYYY-MM-DD"), transform: Day.argument)
+  @Option(
+    name: .customLong("as-of"),
+    help: ArgumentHelp(
+      "Look ahead from this date (default: today, UTC).",
+      valueName: "YYYY-MM-DD"), transform: Day.argument)
   public var asOf: Day?
   @Option(help: "markdown, text or json.") public var format: ReportFormat = .text
 
@@ -162,7 +170,8 @@ enum Side {
 
   // `git archive` writes the revision's content folder into a temporary folder; the working tree and the
   // index are not touched.
-  private static func fromGit(revision: String, content: String, asOf: Day) throws -> (StatusSnapshot, [String: String]) {
+  private static func fromGit(revision: String, content: String, asOf: Day) throws -> (StatusSnapshot, [String: String])
+  {
     guard !revision.hasPrefix("-") else {
       throw Failure(message: "accredit: error: '\(revision)' is not a revision\n", code: 64)
     }
@@ -189,8 +198,9 @@ enum Side {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let archive = folder.appendingPathComponent("content.tar")
-    guard run(["git", "-C", topURL.path, "archive", "--format=tar", "-o", archive.path, revision, "--", relative]).output
-      != nil, run(["tar", "-x", "-f", archive.path, "-C", folder.path]).output != nil
+    guard
+      run(["git", "-C", topURL.path, "archive", "--format=tar", "-o", archive.path, revision, "--", relative]).output
+        != nil, run(["tar", "-x", "-f", archive.path, "-C", folder.path]).output != nil
     else {
       throw Failure(message: "accredit: error: cannot read \(relative)/ at \(revision) from git\n", code: 1)
     }

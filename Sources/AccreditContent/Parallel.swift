@@ -23,17 +23,29 @@ enum ProcessorCount {
   static let value = Swift.max(1, ProcessInfoCores.active)
 }
 
-// Each index is written by exactly one chunk, and read only after `concurrentPerform` returns.
+// Each index is written by exactly one chunk, and read only after `concurrentPerform` returns. The memory
+// is allocated once: writing through an `Array` from several threads is not safe (its mutating accessors
+// may move or copy the buffer), writing distinct slots of one raw allocation is.
 private final class UnsafeResultBuffer<T>: @unchecked Sendable {
-  private var storage: [T?]
+  private let slots: UnsafeMutablePointer<T?>
+  private let count: Int
 
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ value: T) {
-    storage.withUnsafeMutableBufferPointer { $0[index] = value }
+  init(count: Int) {
+    self.count = count
+    slots = UnsafeMutablePointer<T?>.allocate(capacity: count)
+    slots.initialize(repeating: nil, count: count)
   }
 
-  func values() -> [T] { storage.compactMap { $0 } }
+  deinit {
+    slots.deinitialize(count: count)
+    slots.deallocate()
+  }
+
+  func set(_ index: Int, _ value: T) {
+    slots[index] = value
+  }
+
+  func values() -> [T] { (0..<count).compactMap { slots[$0] } }
 }
 
 /// A stable 64-bit hash of bytes (FNV-1a): the same input gives the same value in every run and on

@@ -55,7 +55,8 @@ public enum StatusChanges {
     for slug in slugs {
       switch (before.partners[slug], after.partners[slug]) {
       case (nil, let added?):
-        let summary = "\(added.tier ?? "no tier"), \(added.accreditations.count) accreditation"
+        let summary =
+          "\(added.tier ?? "no tier"), \(added.accreditations.count) accreditation"
           + (added.accreditations.count == 1 ? "" : "s")
         changes.append(.init(kind: .partnerAdded, partner: slug, partnerName: added.name, to: summary))
       case (let removed?, nil):
@@ -91,8 +92,9 @@ public enum StatusChanges {
     for item in new.accreditations {
       guard let before = oldItems[key(item)] else {
         changes.append(
-          .init(kind: .accreditationAdded, partner: new.slug, partnerName: name, accreditation: names(item.type),
-                to: item.status))
+          .init(
+            kind: .accreditationAdded, partner: new.slug, partnerName: name, accreditation: names(item.type),
+            to: item.status))
         continue
       }
       guard before.status != item.status else { continue }
@@ -104,8 +106,9 @@ public enum StatusChanges {
     }
     for item in old.accreditations where newItems[key(item)] == nil {
       changes.append(
-        .init(kind: .accreditationRemoved, partner: new.slug, partnerName: name, accreditation: names(item.type),
-              from: item.status))
+        .init(
+          kind: .accreditationRemoved, partner: new.slug, partnerName: name, accreditation: names(item.type),
+          from: item.status))
     }
     return changes
   }

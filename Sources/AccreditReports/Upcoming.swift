@@ -52,10 +52,12 @@ public enum UpcomingEvents {
       func add(_ day: Day, _ order: Int, _ kind: String, _ detail: String, outlookOn: Day) {
         guard day > asOf, day <= horizon else { return }
         events.append(
-          (order,
-           UpcomingEvent(
-            date: day, kind: kind, partner: partner.slug, partnerName: partner.name, detail: detail,
-            outlook: outlook(on: outlookOn))))
+          (
+            order,
+            UpcomingEvent(
+              date: day, kind: kind, partner: partner.slug, partnerName: partner.name, detail: detail,
+              outlook: outlook(on: outlookOn))
+          ))
       }
       for accreditation in now.accreditations where accreditation.status != .revoked {
         add(
@@ -78,10 +80,12 @@ public enum UpcomingEvents {
     while month <= horizon {
       if standards.tierReviewMonths.contains(month.month) {
         events.append(
-          (1,
-           UpcomingEvent(
-            date: month, kind: "tier-review", partner: "", partnerName: "",
-            detail: "tier reviews of every partner begin (\(month.yearMonth))", outlook: "")))
+          (
+            1,
+            UpcomingEvent(
+              date: month, kind: "tier-review", partner: "", partnerName: "",
+              detail: "tier reviews of every partner begin (\(month.yearMonth))", outlook: "")
+          ))
       }
       month = month.adding(months: 1)
     }

@@ -84,11 +84,12 @@ struct GitHubFormatTests {
       "partners/a.yaml": "name: A\nteir: x\ntiers: [{ reviewed: 2026-03-15, tier: gold }]\n"
     ]).load()
     let output = DiagnosticFormatter(root: "content", sources: [:]).github(loaded.diagnostics)
-    #expect(output == """
-      ::error file=content/partners/a.yaml,line=2,col=1::unknown key 'teir' in partner record (did you mean 'tiers'?)
-      ::warning file=content/partners/a.yaml,line=3,col=21::tier review dated 2026-03-15 falls outside the tier review months (January and June)
+    #expect(
+      output == """
+        ::error file=content/partners/a.yaml,line=2,col=1::unknown key 'teir' in partner record (did you mean 'tiers'?)
+        ::warning file=content/partners/a.yaml,line=3,col=21::tier review dated 2026-03-15 falls outside the tier review months (January and June)
 
-      """)
+        """)
   }
 
   @Test func escapesWhatWorkflowCommandsReserve() throws {

@@ -71,14 +71,15 @@ struct ReportTests {
           "--fail-on", "ineligible",
         ]) as? Changes)
       let code = Commands.changes(command, console: captured.console)
-      #expect(captured.out == """
-        Alpha Digital · CRM Implementation: accredited → at-risk (certification Sales Software expired 15 Oct 2026)
-        Beta Works: tier platinum → gold
-        Beta Works · CRM Implementation: accredited → ineligible (tier gold (reviewed 15 Jan 2026) is below the eligible tiers (platinum, diamond, elite) and no grace period covers 15 Nov 2026)
-        New partner: Delta Labs (platinum, 1 accreditation)
-        Partner removed: Gamma Group
+      #expect(
+        captured.out == """
+          Alpha Digital · CRM Implementation: accredited → at-risk (certification Sales Software expired 15 Oct 2026)
+          Beta Works: tier platinum → gold
+          Beta Works · CRM Implementation: accredited → ineligible (tier gold (reviewed 15 Jan 2026) is below the eligible tiers (platinum, diamond, elite) and no grace period covers 15 Nov 2026)
+          New partner: Delta Labs (platinum, 1 accreditation)
+          Partner removed: Gamma Group
 
-        """)
+          """)
       #expect(code == 2, "a change landed in ineligible")
       #expect(try git(["status", "--porcelain"], in: repository) == before, "the working tree is untouched")
 
@@ -114,13 +115,14 @@ struct ReportTests {
         "upcoming", "--content", repositoryRoot.appendingPathComponent("content").path, "--days", "30",
       ]) as? Upcoming)
     #expect(Commands.upcoming(command, console: captured.console) == 0)
-    #expect(captured.out == """
-      20 Nov 2026 · Tailspin Interactive · Data Integration is evaluated — Data Integration: at-risk
-      30 Nov 2026 · Lakeshore Analytics · Onboarding Excellence is evaluated — Onboarding Excellence: accredited, Platform Migration: accredited
-      1 Dec 2026 · Quarry Lane Digital · certification Sales Software Implementation expires — Commerce Setup: accredited → at-risk, CRM Implementation: revoked
-      10 Dec 2026 · Quarry Lane Digital · Commerce Setup is evaluated — Commerce Setup: accredited → at-risk, CRM Implementation: revoked
+    #expect(
+      captured.out == """
+        20 Nov 2026 · Tailspin Interactive · Data Integration is evaluated — Data Integration: at-risk
+        30 Nov 2026 · Lakeshore Analytics · Onboarding Excellence is evaluated — Onboarding Excellence: accredited, Platform Migration: accredited
+        1 Dec 2026 · Quarry Lane Digital · certification Sales Software Implementation expires — Commerce Setup: accredited → at-risk, CRM Implementation: revoked
+        10 Dec 2026 · Quarry Lane Digital · Commerce Setup is evaluated — Commerce Setup: accredited → at-risk, CRM Implementation: revoked
 
-      """)
+        """)
   }
 
   @Test func upcomingIncludesTierReviewsAndGraceEnds() throws {
