@@ -1,4 +1,4 @@
-public import AccreditEngine
+import AccreditEngine
 public import ArgumentParser
 public import Foundation
 

@@ -1,4 +1,4 @@
-public import AccreditEngine
+import AccreditEngine
 import Synchronization
 
 /// Loads and validates a content tree given as files: every problem in every file, in one pass.

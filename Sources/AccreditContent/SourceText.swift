@@ -1,4 +1,4 @@
-public import AccreditEngine
+import AccreditEngine
 import Foundation
 
 /// A content file's text, decoded and normalised: UTF-8 checked, byte-order mark dropped,

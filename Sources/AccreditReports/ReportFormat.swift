@@ -1,5 +1,5 @@
 import AccreditEngine
-public import AccreditSite
+import AccreditSite
 
 /// How `changes` and `upcoming` print.
 public enum ReportFormat: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-public import AccreditEngine
+import AccreditEngine
 
 /// One difference between two snapshots, in words a person reads in a job summary.
 public struct StatusChange: Sendable, Equatable {
