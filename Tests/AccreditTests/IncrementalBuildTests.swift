@@ -181,3 +181,49 @@ struct InMemoryIncrementalTests {
     }
   }
 }
+
+@Suite("Generated fixtures and parallel rendering")
+struct FixtureAndParallelTests {
+  @Test func aGeneratedTreePassesCheckAndShowsEveryStatus() throws {
+    var files: [ContentFile] = []
+    FixtureGenerator(partners: 20, casesPerPartner: 6, seed: 11).generate { path, text in
+      files.append(ContentFile(path: path, text: text))
+    }
+    let loaded = ContentLoader.load(files)
+    #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics.prefix(3))")
+    #expect(loaded.content.partners.count == 20)
+    #expect(loaded.content.cases.count == 120)
+    let evaluations = Evaluator(standards: loaded.content.standards)
+      .evaluate(
+        loaded.content.partners, cases: loaded.content.cases, asOf: loaded.content.site.asOf ?? Day("2026-11-15"))
+    let statuses = Set(evaluations.flatMap(\.accreditations).map(\.status))
+    #expect(statuses == Set(AccreditationStatus.allCases))
+  }
+
+  @Test func theSameSeedGivesTheSameTree() {
+    var first: [String] = []
+    var second: [String] = []
+    FixtureGenerator(partners: 5, casesPerPartner: 5, seed: 9).generate { first.append($0 + $1) }
+    FixtureGenerator(partners: 5, casesPerPartner: 5, seed: 9).generate { second.append($0 + $1) }
+    #expect(first == second)
+    let notes = first.filter { $0.hasPrefix("cases/") }.map { $0.utf8.count }
+    #expect(notes.allSatisfy { (1_024...3_600).contains($0) }, "1–3 KB notes")
+  }
+
+  @Test func parallelRenderingGivesWhatASerialRenderGives() throws {
+    var files: [ContentFile] = []
+    FixtureGenerator(partners: 10, casesPerPartner: 5, seed: 5).generate {
+      files.append(ContentFile(path: $0, text: $1))
+    }
+    let content = ContentLoader.load(files).content
+    let asOf = Day("2026-11-15")
+    let renderer = SiteRenderer(
+      content: content,
+      evaluations: Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: asOf),
+      asOf: asOf, contentName: "content", templates: try TemplateSet.builtIn())
+    let parallel = renderer.render()
+    let serial = renderer.jobs().map { ($0.path, $0.render()) }
+    #expect(parallel.map(\.path) == serial.map(\.0))
+    #expect(parallel.map(\.bytes) == serial.map(\.1))
+  }
+}
