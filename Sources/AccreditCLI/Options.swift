@@ -1,3 +1,4 @@
+import AccreditContent
 import AccreditEngine
 public import ArgumentParser
 public import Foundation
@@ -12,8 +13,7 @@ public struct ContentOptions: ParsableArguments {
 
   /// Rejects a content folder that does not exist, as a usage error.
   public func validate() throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: content, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.isFolder(atPath: content) else {
       throw ValidationError("content folder '\(content)' does not exist or is not a folder")
     }
   }
@@ -35,8 +35,7 @@ public struct TemplateOptions: ParsableArguments {
   /// Rejects a templates folder that was named but does not exist.
   public func validate() throws {
     guard let templates else { return }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.isFolder(atPath: templates) else {
       throw ValidationError("templates folder '\(templates)' does not exist or is not a folder")
     }
   }
@@ -44,11 +43,8 @@ public struct TemplateOptions: ParsableArguments {
   /// The templates folder to lay over the built-in templates, if any.
   public var templatesURL: URL? {
     if let templates { return URL(fileURLWithPath: templates, isDirectory: true) }
-    var isDirectory: ObjCBool = false
     let fallback = "site-templates"
-    guard FileManager.default.fileExists(atPath: fallback, isDirectory: &isDirectory), isDirectory.boolValue else {
-      return nil
-    }
+    guard FileManager.default.isFolder(atPath: fallback) else { return nil }
     return URL(fileURLWithPath: fallback, isDirectory: true)
   }
 

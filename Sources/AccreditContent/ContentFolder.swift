@@ -14,8 +14,7 @@ public enum ContentFolder {
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.
   /// Hidden files and folders are skipped.
   public static func read(_ root: URL) throws -> [ContentFile] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.isFolder(atPath: root.path) else {
       throw ReadError(description: "content folder '\(root.path)' does not exist or is not a folder")
     }
     var files: [ContentFile] = []
@@ -52,5 +51,13 @@ public enum ContentFolder {
     } catch {
       throw ReadError(description: "cannot read \(url.path): \(error.localizedDescription)")
     }
+  }
+}
+
+extension FileManager {
+  /// Whether `path` names an existing folder (following symbolic links).
+  public func isFolder(atPath path: String) -> Bool {
+    var isDirectory: ObjCBool = false
+    return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
   }
 }

@@ -148,8 +148,7 @@ public struct TemplateSet: Sendable {
   }
 
   private static func readFolder(_ folder: URL) throws -> [(String, [UInt8])] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+    guard FileManager.default.isFolder(atPath: folder.path) else {
       throw ReadError(description: "templates folder '\(folder.path)' does not exist or is not a folder")
     }
     let base = folder.standardizedFileURL.resolvingSymlinksInPath().path

@@ -14,19 +14,6 @@ struct BuildTests {
     try SiteBuilder.build(
       .init(content: content, output: output, asOf: asOf.map(Day.init), today: Day("2030-01-01")))
   }
-
-  /// Every file below `folder`, path → bytes.
-  private func snapshot(_ folder: URL) throws -> [String: Data] {
-    var files: [String: Data] = [:]
-    let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-    while let url = enumerator?.nextObject() as? URL {
-      guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
-      let path = String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count))
-      files[path] = try Data(contentsOf: url)
-    }
-    return files
-  }
-
   @Test func sampleStatusMatchesTheGoldenFile() throws {
     try withTemporaryFolder { folder in
       let output = folder.appendingPathComponent("public")
@@ -85,9 +72,9 @@ struct BuildTests {
       let second = folder.appendingPathComponent("second")
       _ = try build(content: sampleContent, output: first)
       _ = try build(content: sampleContent, output: second)
-      let a = try snapshot(first)
+      let a = try filesBelow(first).mapValues(\.bytes)
       #expect(!a.isEmpty)
-      #expect(a == (try snapshot(second)))
+      #expect(a == (try filesBelow(second).mapValues(\.bytes)))
     }
   }
 
@@ -98,11 +85,11 @@ struct BuildTests {
       let output = folder.appendingPathComponent("public")
       _ = try build(content: content, output: output)
       try Data("keep me".utf8).write(to: output.appendingPathComponent("extra.txt"))
-      let before = try snapshot(output)
+      let before = try filesBelow(output).mapValues(\.bytes)
 
       try Data("name: Broken\nteir: gold\n".utf8).write(to: content.appendingPathComponent("partners/broken.yaml"))
       #expect(throws: SiteBuilder.Failure.self) { try build(content: content, output: output) }
-      #expect(try snapshot(output) == before)
+      #expect(try filesBelow(output).mapValues(\.bytes) == before)
       let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".") }
       #expect(leftovers.isEmpty, "no staging folder is left behind")
     }

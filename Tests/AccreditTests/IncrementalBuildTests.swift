@@ -20,21 +20,6 @@ struct IncrementalBuildTests {
   private func build(_ content: URL, into output: URL, clean: Bool = false) throws -> SiteBuilder.Result {
     try SiteBuilder.build(.init(content: content, output: output, asOf: nil, today: Day("2030-01-01"), clean: clean))
   }
-
-  /// Every file below `folder`: path → (bytes, modification date).
-  private func snapshot(_ folder: URL) throws -> [String: (Data, Date)] {
-    var files: [String: (Data, Date)] = [:]
-    let keys: [URLResourceKey] = [.isRegularFileKey, .contentModificationDateKey]
-    let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys)
-    while let url = enumerator?.nextObject() as? URL {
-      let values = try url.resourceValues(forKeys: Set(keys))
-      guard values.isRegularFile == true else { continue }
-      let path = String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))
-      files[path] = (try Data(contentsOf: url), values.contentModificationDate ?? .distantPast)
-    }
-    return files
-  }
-
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
     try withTemporaryFolder { folder in
       let content = try makeContent(in: folder)
@@ -76,8 +61,8 @@ struct IncrementalBuildTests {
         #expect(!incremental.report.isFull, "step \(step) updated in place")
         let clean = folder.appendingPathComponent("clean-\(step)")
         _ = try build(content, into: clean, clean: true)
-        let updated = try snapshot(output).mapValues(\.0)
-        let expected = try snapshot(clean).mapValues(\.0)
+        let updated = try filesBelow(output).mapValues(\.bytes)
+        let expected = try filesBelow(clean).mapValues(\.bytes)
         #expect(Set(updated.keys) == Set(expected.keys), "step \(step): the same files")
         for (path, bytes) in expected where updated[path] != bytes {
           Issue.record("step \(step): \(path) differs from a clean build")
@@ -93,15 +78,15 @@ struct IncrementalBuildTests {
       let output = folder.appendingPathComponent("public")
       let first = try build(content, into: output)
       #expect(first.report.isFull)
-      let before = try snapshot(output)
+      let before = try filesBelow(output)
       Thread.sleep(forTimeInterval: 0.05)
 
       let note = content.appendingPathComponent("cases/partner-00003/P00003-C02.md")
       try (try String(contentsOf: note, encoding: .utf8) + "\nOne more sentence.\n")
         .write(to: note, atomically: false, encoding: .utf8)
       let second = try build(content, into: output)
-      let after = try snapshot(output)
-      let rewritten = Set(after.keys.filter { after[$0]?.1 != before[$0]?.1 })
+      let after = try filesBelow(output)
+      let rewritten = Set(after.keys.filter { after[$0]?.modified != before[$0]?.modified })
       let allowed: Set<String> = [
         "partners/partner-00003/cases/P00003-C02/index.html", "partners/partner-00003/index.html",
         "partners/partner-00003/marks/index.html", "partners/partner-00003/badge.svg", "api/status.json",

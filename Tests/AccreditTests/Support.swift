@@ -110,3 +110,18 @@ func withTemporaryFolder<T>(_ body: (URL) async throws -> T) async throws -> T {
   defer { try? FileManager.default.removeItem(at: folder) }
   return try await body(folder)
 }
+
+/// Every regular file below `folder`, by path relative to it, with its bytes and modification date.
+func filesBelow(_ folder: URL) throws -> [String: (bytes: Data, modified: Date)] {
+  var files: [String: (bytes: Data, modified: Date)] = [:]
+  let keys: [URLResourceKey] = [.isRegularFileKey, .contentModificationDateKey]
+  let base = folder.standardizedFileURL.path
+  let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: keys)
+  while let url = enumerator?.nextObject() as? URL {
+    let values = try url.resourceValues(forKeys: Set(keys))
+    guard values.isRegularFile == true else { continue }
+    let path = String(url.standardizedFileURL.path.dropFirst(base.count + 1))
+    files[path] = (try Data(contentsOf: url), values.contentModificationDate ?? .distantPast)
+  }
+  return files
+}
