@@ -14,6 +14,7 @@ struct BuildTests {
     try SiteBuilder.build(
       .init(content: content, output: output, asOf: asOf.map(Day.init), today: Day("2030-01-01")))
   }
+
   @Test func sampleStatusMatchesTheGoldenFile() throws {
     try withTemporaryFolder { folder in
       let output = folder.appendingPathComponent("public")

@@ -20,6 +20,7 @@ struct IncrementalBuildTests {
   private func build(_ content: URL, into output: URL, clean: Bool = false) throws -> SiteBuilder.Result {
     try SiteBuilder.build(.init(content: content, output: output, asOf: nil, today: Day("2030-01-01"), clean: clean))
   }
+
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
     try withTemporaryFolder { folder in
       let content = try makeContent(in: folder)
