@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,10 +59,14 @@ def server(tmp_path):
 
 
 def wait_for(predicate, timeout=5.0):
+    """Polls `predicate`; an element that went stale because the page reloaded meanwhile is a "not yet"."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return time.monotonic()
+        try:
+            if predicate():
+                return time.monotonic()
+        except WebDriverException:
+            pass
         time.sleep(0.02)
     return None
 
