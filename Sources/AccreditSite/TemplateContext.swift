@@ -9,6 +9,8 @@ enum TemplateContext {
     case let text as String: return text
     case let flag as Bool: return flag
     case let number as Int: return number
+    case let model as TemplateFields:
+      return model.templateFields.compactMapValues(convert)
     default: break
     }
     let mirror = Mirror(reflecting: value)
