@@ -92,6 +92,8 @@ extension SiteContext {
         nextEvaluation: next.map(DateView.init), nextEvaluationSort: next?.iso ?? "9999-12-31")
     }
     let tiersInUse = Set(evaluations.compactMap(\.tier))
+    let due = dueSoon()
+    let funnel = funnelCounts()
     return HomePage(
       partnerCount: plural(evaluations.count, "partner"),
       accreditationCount: plural(statuses.count, "accreditation"),
@@ -101,8 +103,8 @@ extension SiteContext {
       rows: rows,
       statusOptions: AccreditationStatus.allCases.map(StatusView.init),
       tierOptions: standards.tiers.filter(tiersInUse.contains).map(\.capitalized),
-      dueSoon: dueSoon(), hasDueSoon: !dueSoon().isEmpty, dueDays: soonDays,
-      funnel: funnelBars(), funnelHeight: 5 * 34 + 4, funnelSummary: funnelSummary(),
+      dueSoon: due, hasDueSoon: !due.isEmpty, dueDays: soonDays,
+      funnel: funnelBars(funnel), funnelHeight: 5 * 34 + 4, funnelSummary: funnelSummary(funnel),
       caseCount: content.cases.count(where: exists))
   }
 
@@ -170,8 +172,8 @@ extension SiteContext {
     return (reached, ended, marks)
   }
 
-  private func funnelBars() -> [HomePage.FunnelBar] {
-    let (reached, ended, marks) = funnelCounts()
+  private func funnelBars(_ counts: (reached: [Int], ended: [Int], marks: Int)) -> [HomePage.FunnelBar] {
+    let (reached, ended, marks) = counts
     let total = max(1, reached.max() ?? 1)
     let maxWidth = 260
     let labels = EscalationCase.Stage.allCases.map(\.label) + ["Marks placed"]
@@ -186,8 +188,8 @@ extension SiteContext {
     }
   }
 
-  private func funnelSummary() -> String {
-    let (reached, ended, marks) = funnelCounts()
+  private func funnelSummary(_ counts: (reached: [Int], ended: [Int], marks: Int)) -> String {
+    let (reached, ended, marks) = counts
     let stages = EscalationCase.Stage.allCases.map {
       "\($0.label.lowercased()) \(reached[$0.rank]) (\(ended[$0.rank]) closed there)"
     }
