@@ -1,3 +1,4 @@
+import AccreditContent
 import AccreditSite
 import Foundation
 
@@ -54,15 +55,9 @@ struct SiteSnapshot: Sendable {
     SiteSnapshot(files: files, generation: generation + 1, problems: problems)
   }
 
-  // FNV-1a, 64 bits: a validator for a preview server, not a security measure. Written by hand so the
-  // server needs no crypto library for it.
+  // The build's stable hash is a good enough validator for a preview server.
   static func etag(of bytes: [UInt8]) -> String {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
-    }
-    let hex = String(hash, radix: 16)
+    let hex = String(StableHash.of(bytes), radix: 16)
     return "\"" + String(repeating: "0", count: 16 - hex.count) + hex + "-\(bytes.count)\""
   }
 }
