@@ -4,7 +4,7 @@ import Foundation
 enum Injection {
   /// Inserts the reload script (and the error overlay, after a failed build) before `</body>`.
   static func inject(into bytes: [UInt8], snapshot: SiteSnapshot) -> [UInt8] {
-    let addition = Array(snippet(for: snapshot).utf8)
+    let addition = snapshot.injection
     let marker = Array("</body>".utf8)
     guard let index = lastIndex(of: marker, in: bytes) else { return bytes + addition }
     return Array(bytes[..<index]) + addition + Array(bytes[index...])
@@ -12,13 +12,12 @@ enum Injection {
 
   /// The validator of an injected page: it changes with the page and with what is injected.
   static func etag(_ fileETag: String, snapshot: SiteSnapshot) -> String {
-    let injected = SiteSnapshot.etag(of: Array(snippet(for: snapshot).utf8))
-    return "\"" + fileETag.trimmingCharacters(in: ["\""]) + "+" + injected.trimmingCharacters(in: ["\""]) + "\""
+    "\"" + fileETag.trimmingCharacters(in: ["\""]) + "+" + snapshot.injectionTag + "\""
   }
 
-  static func snippet(for snapshot: SiteSnapshot) -> String {
+  static func snippet(generation: Int, problems: String?) -> String {
     var html = ""
-    if let problems = snapshot.problems {
+    if let problems {
       html += """
         <div id="accredit-overlay" role="alert" style="position:fixed;inset:0;z-index:2147483647;overflow:auto;\
         background:rgba(20,20,20,.94);color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:2rem">\
@@ -29,7 +28,7 @@ enum Injection {
         """
     }
     html += """
-      <script>(function(){var built=\(snapshot.generation);var source=new EventSource("\(SiteResponder.eventsPath)");\
+      <script>(function(){var built=\(generation);var source=new EventSource("\(SiteResponder.eventsPath)");\
       source.addEventListener("hello",function(e){if(Number(e.data)!==built)location.reload();});\
       source.addEventListener("reload",function(){location.reload();});})();</script>
 

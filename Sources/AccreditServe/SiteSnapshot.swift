@@ -27,6 +27,18 @@ struct SiteSnapshot: Sendable {
   let generation: Int
   /// The diagnostics of the last build, when it failed; the last good files are still served.
   let problems: String?
+  /// What goes into every HTML page of this snapshot (reload script, error overlay), and its hash:
+  /// made once here rather than on every request.
+  let injection: [UInt8]
+  let injectionTag: String
+
+  init(files: [String: ServedFile], generation: Int, problems: String?) {
+    self.files = files
+    self.generation = generation
+    self.problems = problems
+    injection = Array(Injection.snippet(generation: generation, problems: problems).utf8)
+    injectionTag = String(StableHash.of(injection), radix: 16)
+  }
 
   static let empty = SiteSnapshot(files: [:], generation: 0, problems: nil)
 
