@@ -10,7 +10,6 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -26,14 +25,15 @@ let package = Package(
     .target(name: "AccreditEngine"),
     // Reading and validating the content tree.
     .target(name: "AccreditContent", dependencies: ["AccreditEngine", "Yams"]),
+    // Mustache, compiled once and rendered into bytes; view models reach it through `Encodable`.
+    .target(name: "AccreditMustache"),
     // The only target that touches C: libcmark behind a Swift API.
     .target(name: "AccreditMarkdown", dependencies: ["CCmark"]),
     // Writing the output folder.
     .target(
       name: "AccreditSite",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditMarkdown",
-        .product(name: "Mustache", package: "swift-mustache"),
+        "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache",
       ]
     ),
     // Status changes between two evaluations, and what the calendar will bring.
@@ -55,16 +55,16 @@ let package = Package(
     .target(
       name: "AccreditCLI",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditServe", "AccreditFixtures", "AccreditReports",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AccreditEngine", "AccreditContent", "AccreditMustache", "AccreditSite", "AccreditServe", "AccreditFixtures",
+        "AccreditReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "accredit", dependencies: ["AccreditCLI"]),
     .testTarget(
       name: "AccreditTests",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditSite", "AccreditServe", "AccreditCLI",
-        "AccreditFixtures", "AccreditReports",
+        "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache", "AccreditSite", "AccreditServe",
+        "AccreditCLI", "AccreditFixtures", "AccreditReports",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       resources: [.copy("Fixtures")]

@@ -10,7 +10,9 @@ public struct Accredit: AsyncParsableCommand {
       matched; 64 bad usage.
       """,
     version: AccreditVersion.current,
-    subcommands: [Build.self, Check.self, Serve.self, Changes.self, Upcoming.self, GenerateFixture.self]
+    subcommands: [
+      Build.self, Check.self, Serve.self, Changes.self, Upcoming.self, GenerateFixture.self, BenchmarkRender.self,
+    ]
   )
 
   public init() {}

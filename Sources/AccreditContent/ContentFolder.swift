@@ -17,40 +17,61 @@ public enum ContentFolder {
     guard FileManager.default.isFolder(atPath: root.path) else {
       throw ReadError(description: "content folder '\(root.path)' does not exist or is not a folder")
     }
-    var files: [ContentFile] = []
-    for name in ["site.yaml", "standards.yaml"] {
-      if let file = try readFile(root.appendingPathComponent(name), path: name) { files.append(file) }
+    var paths: [(file: String, path: String)] = []
+    for name in ["site.yaml", "standards.yaml"] where FileManager.default.fileExists(atPath: root.path + "/" + name) {
+      paths.append((root.path + "/" + name, name))
     }
     for folder in folders {
-      files += try readTree(root.appendingPathComponent(folder), prefix: folder)
+      list(root.path + "/" + folder, prefix: folder, into: &paths)
     }
-    return files
+    // Reading is most of the time of a small build's input side: the files are read on every core.
+    let read = paths.parallelMap { entry in
+      Result { () throws(ReadError) in ContentFile(path: entry.path, bytes: try readFile(entry.file)) }
+    }
+    return try read.map { try $0.get() }
   }
 
-  private static func readTree(_ directory: URL, prefix: String) throws -> [ContentFile] {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
-    var files: [ContentFile] = []
+  private static func list(_ directory: String, prefix: String, into paths: inout [(file: String, path: String)]) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
     for name in names.sorted() where !name.hasPrefix(".") {
-      let url = directory.appendingPathComponent(name)
+      let file = directory + "/" + name
       let path = "\(prefix)/\(name)"
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }
+      guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
       if isDirectory.boolValue {
-        files += try readTree(url, prefix: path)
-      } else if let file = try readFile(url, path: path) {
-        files.append(file)
+        list(file, prefix: path, into: &paths)
+      } else {
+        paths.append((file, path))
       }
     }
-    return files
   }
 
-  private static func readFile(_ url: URL, path: String) throws -> ContentFile? {
-    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-    do {
-      return ContentFile(path: path, bytes: Array(try Data(contentsOf: url)))
-    } catch {
-      throw ReadError(description: "cannot read \(url.path): \(error.localizedDescription)")
+  /// The bytes of a file, with one `read` for most files.
+  private static func readFile(_ file: String) throws(ReadError) -> [UInt8] {
+    let descriptor = open(file, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw failure(file) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { throw failure(file) }
+    // One byte more than the size, so that the end of the file is seen without growing the buffer.
+    var bytes = [UInt8](repeating: 0, count: Swift.max(Int(status.st_size), 0) + 1)
+    var filled = 0
+    while true {
+      if filled == bytes.count { bytes += repeatElement(0, count: bytes.count) }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        buffer.baseAddress.map { Foundation.read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count >= 0 else { throw failure(file) }
+      if count == 0 { break }
+      filled += count
     }
+    bytes.removeLast(bytes.count - filled)
+    return bytes
+  }
+
+  private static func failure(_ file: String) -> ReadError {
+    ReadError(description: "cannot read \(file): \(String(cString: strerror(errno)))")
   }
 }
 

@@ -15,46 +15,47 @@ struct FrontMatter {
   /// Splits `source`; reports a missing or unclosed block and returns nil.
   static func split(_ source: SourceText, sink: DiagnosticSink) -> FrontMatter? {
     let start = SourceLocation(file: source.path)
-    guard !source.text.allSatisfy(\.isWhitespace) else {
+    let text = source.text
+    let bytes = text.utf8
+    guard bytes.contains(where: { !isWhitespace($0) }) else {
       sink.error("file is empty: it needs front matter between two '---' lines, then the text", at: start)
       return nil
     }
-    // Walk the lines only up to the closing fence: the body can be long and is taken whole.
-    let text = source.text
-    var lineStart = text.startIndex
+    // Walk the lines as bytes, only up to the closing fence: the body can be long and is taken whole.
+    var lineStart = bytes.startIndex
     var lineNumber = 0
     var yamlStart: String.Index?
-    while lineStart < text.endIndex || lineNumber == 0 {
-      let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-      let line = text[lineStart..<lineEnd]
+    while true {
+      let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
       lineNumber += 1
-      let next = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
+      let next = lineEnd < bytes.endIndex ? bytes.index(after: lineEnd) : bytes.endIndex
+      let isFence = Self.isFence(bytes[lineStart..<lineEnd])
       if lineNumber == 1 {
-        guard isFence(line) else {
+        guard isFence else {
           sink.error("file must start with front matter: a line '---', the YAML keys, then another '---'", at: start)
           return nil
         }
         yamlStart = next
-      } else if isFence(line), let yamlStart {
+      } else if isFence, let yamlStart {
         return FrontMatter(
           yaml: String(text[yamlStart..<lineStart]), body: String(text[next...]), closingLine: lineNumber)
       }
-      if lineEnd == text.endIndex { break }
+      if lineEnd == bytes.endIndex { break }
       lineStart = next
     }
     sink.error("front matter is not closed: add a line '---' after its last key", at: start)
     return nil
   }
 
-  private static func isFence(_ line: Substring) -> Bool {
-    line.trimmingSuffix(while: { $0 == " " || $0 == "\t" }) == "---"
+  /// `---`, maybe followed by blanks.
+  private static func isFence(_ line: Substring.UTF8View.SubSequence) -> Bool {
+    var rest = line[...]
+    guard rest.starts(with: "---".utf8) else { return false }
+    rest = rest.dropFirst(3)
+    return rest.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
   }
-}
 
-extension Substring {
-  fileprivate func trimmingSuffix(while predicate: (Character) -> Bool) -> Substring {
-    var end = endIndex
-    while end > startIndex, predicate(self[index(before: end)]) { end = index(before: end) }
-    return self[startIndex..<end]
+  private static func isWhitespace(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
   }
 }

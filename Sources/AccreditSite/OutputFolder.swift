@@ -59,7 +59,17 @@ public enum OutputFolder {
     do {
       try? manager.removeItem(at: staging)
       try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+    } catch {
+      throw WriteError(description: "cannot write the site to '\(output.path)': \(error.localizedDescription)")
+    }
+    do {
       try fill(staging)
+    } catch {
+      // The filler's own error (a page that cannot render, a file that cannot be written) says what failed.
+      try? manager.removeItem(at: staging)
+      throw error
+    }
+    do {
       if exists {
         try? manager.removeItem(at: previous)
         try manager.moveItem(at: output, to: previous)
@@ -73,9 +83,6 @@ public enum OutputFolder {
       } else {
         try manager.moveItem(at: staging, to: output)
       }
-    } catch let error as WriteError {
-      try? manager.removeItem(at: staging)
-      throw error
     } catch {
       try? manager.removeItem(at: staging)
       throw WriteError(description: "cannot write the site to '\(output.path)': \(error.localizedDescription)")

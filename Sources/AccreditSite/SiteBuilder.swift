@@ -73,6 +73,8 @@ public enum SiteBuilder {
     let report: SiteWriter.Report
     do {
       report = try SiteWriter.write(jobs, to: request.output, clean: request.clean)
+    } catch let failure as TemplateSet.RenderFailure {
+      throw failure.asBuildFailure
     } catch {
       throw .io(String(describing: error))
     }
@@ -87,15 +89,30 @@ public enum SiteBuilder {
     _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil
   ) throws(Failure) -> Result {
     let prepared = try prepare(request, cache: cache)
-    let files = prepared.renderer.jobs().parallelMap { job -> OutputFile in
-      if let old = previous[job.path], old.key == job.key {
-        return OutputFile(path: job.path, bytes: old.bytes, key: job.key, isReused: true)
+    let outcomes = prepared.renderer.jobs().parallelMap { job in
+      Swift.Result { () throws -> OutputFile in
+        if let old = previous[job.path], old.key == job.key {
+          return OutputFile(path: job.path, bytes: old.bytes, key: job.key, isReused: true)
+        }
+        return OutputFile(path: job.path, bytes: try job.render(), key: job.key)
       }
-      return OutputFile(path: job.path, bytes: job.render(), key: job.key)
+    }
+    let files: [OutputFile]
+    do {
+      files = try outcomes.map { try $0.get() }
+    } catch let failure as TemplateSet.RenderFailure {
+      throw failure.asBuildFailure
+    } catch {
+      throw .io(String(describing: error))
     }
     return Result(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files, fileCount: files.count,
       report: SiteWriter.Report(), diagnostics: prepared.diagnostics)
+  }
+
+  /// The renderer of a checked and evaluated content folder, with nothing rendered yet.
+  public static func renderer(for request: Request) throws(Failure) -> SiteRenderer {
+    try prepare(request).renderer
   }
 
   private static func prepare(_ request: Request, cache: ParseCache? = nil) throws(Failure)
@@ -128,6 +145,14 @@ public enum SiteBuilder {
     if output == "/" || content == output || content.hasPrefix(output + "/") || output.hasPrefix(content + "/") {
       throw .io("refusing to build into '\(request.output.path)': it overlaps the content folder")
     }
+  }
+}
+
+extension TemplateSet.RenderFailure {
+  /// The failure as a template problem, reported against the page template.
+  var asBuildFailure: SiteBuilder.Failure {
+    .templates(
+      diagnostics: [Diagnostic(.error, at: SourceLocation(file: "\(template).mustache"), message)], sources: [:])
   }
 }
 

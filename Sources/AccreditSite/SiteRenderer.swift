@@ -1,5 +1,6 @@
 public import AccreditContent
 public import AccreditEngine
+public import AccreditMustache
 
 /// One output file to make: its path, a key that changes whenever anything it is made from changes, and
 /// how to render it. An incremental build renders a job only when its key changed.
@@ -9,10 +10,47 @@ public struct OutputJob: Sendable {
   /// A hash of everything the file is made from: its records and notes, the standards, the templates,
   /// the evaluation date and the tool's version.
   public let key: UInt64
-  let make: @Sendable () -> [UInt8]
+  /// The template a page is rendered with, or nil for a file made another way.
+  public let template: String?
+  private let model: (@Sendable () throws -> TemplateValue)?
+  private let make: @Sendable () throws -> [UInt8]
 
-  /// Renders the file.
-  public func render() -> [UInt8] { make() }
+  /// A file made by `make`.
+  init(path: String, key: UInt64, make: @escaping @Sendable () throws -> [UInt8]) {
+    self.path = path
+    self.key = key
+    self.template = nil
+    self.model = nil
+    self.make = make
+    self.templates = nil
+  }
+
+  /// A file rendered with `template` from the value `model` makes.
+  init(
+    path: String, key: UInt64, template: String, templates: TemplateSet,
+    model: @escaping @Sendable () throws -> TemplateValue
+  ) {
+    self.path = path
+    self.key = key
+    self.template = template
+    self.model = model
+    self.make = { try templates.render(try model(), with: template) }
+    self.templates = templates
+  }
+
+  private var templates: TemplateSet?
+
+  /// Renders the file; it throws `TemplateSet.RenderFailure` when a template nests too deep.
+  public func render() throws -> [UInt8] { try make() }
+
+  /// The value the template renders, for a file rendered with a template: what its fields are.
+  public func templateValue() throws -> TemplateValue? { try model?() }
+
+  /// Renders `value` with the job's template: the template work alone, for benchmarks.
+  public func render(_ value: TemplateValue) throws -> [UInt8]? {
+    guard let template, let templates else { return nil }
+    return try templates.render(value, with: template)
+  }
 }
 
 /// Renders every output file of the site from the content and its evaluation.
@@ -43,8 +81,9 @@ public struct SiteRenderer: Sendable {
   }
 
   /// Every file of the site, rendered on every core, in a fixed order.
-  public func render() -> [OutputFile] {
-    jobs().parallelMap { OutputFile(path: $0.path, bytes: $0.render()) }
+  public func render() throws -> [OutputFile] {
+    try jobs().parallelMap { job in Result { OutputFile(path: job.path, bytes: try job.render()) } }
+      .map { try $0.get() }
   }
 
   /// Every file of the site as a job, in a fixed order; nothing is rendered yet.
@@ -54,21 +93,32 @@ public struct SiteRenderer: Sendable {
     let templates = self.templates
     var jobs: [OutputJob] = []
     var pages: [String] = []
-    func page<Body: Sendable>(
+    func page<Body: Sendable & Encodable>(
       _ folder: String, key: UInt64, template: String, title: String, description: String, current: String = "",
       _ model: @escaping @Sendable () -> Body
     ) {
       let depth = folder.isEmpty ? 0 : folder.split(separator: "/").count
       let root = String(repeating: "../", count: depth)
       jobs.append(
-        OutputJob(path: folder.isEmpty ? "index.html" : "\(folder)/index.html", key: key) {
-          let frame = site.frame(model(), title: title, description: description, root: root, current: current)
-          return Array(templates.render(frame, with: template).utf8)
+        OutputJob(
+          path: folder.isEmpty ? "index.html" : "\(folder)/index.html", key: key, template: template,
+          templates: templates
+        ) {
+          try TemplateEncoder.encode(
+            site.frame(model(), title: title, description: description, root: root, current: current))
         })
       pages.append(folder.isEmpty ? "" : "\(folder)/")
     }
-    func file(_ path: String, key: UInt64, _ make: @escaping @Sendable () -> [UInt8]) {
+    func file(_ path: String, key: UInt64, _ make: @escaping @Sendable () throws -> [UInt8]) {
       jobs.append(OutputJob(path: path, key: key, make: make))
+    }
+    func file<Model: Encodable>(
+      _ path: String, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
+    ) {
+      jobs.append(
+        OutputJob(path: path, key: key, template: template, templates: templates) {
+          try TemplateEncoder.encode(model())
+        })
     }
 
     page(
@@ -95,9 +145,7 @@ public struct SiteRenderer: Sendable {
           description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
         ) { site.casePage(escalation, partnerName: evaluation.name) }
       }
-      file("\(folder)/badge.svg", key: partnerKey) {
-        Array(templates.render(site.badge(for: evaluation), with: "badge").utf8)
-      }
+      file("\(folder)/badge.svg", key: partnerKey, template: "badge") { site.badge(for: evaluation) }
     }
     page(
       "faq", key: keys.faq, template: "faq", title: "Frequently asked questions",
@@ -116,16 +164,12 @@ public struct SiteRenderer: Sendable {
 
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
-    file("404.html", key: keys.global) {
-      let frame = site.frame(
-        NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
-      return Array(templates.render(frame, with: "not-found").utf8)
+    file("404.html", key: keys.global, template: "not-found") {
+      site.frame(NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
     }
-    file("feed.xml", key: keys.everything) { Array(templates.render(site.feed(), with: "feed").utf8) }
+    file("feed.xml", key: keys.everything, template: "feed") { site.feed() }
     let sitemapPages = pages
-    file("sitemap.xml", key: keys.everything) {
-      Array(templates.render(site.sitemap(paths: sitemapPages), with: "sitemap").utf8)
-    }
+    file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) }
     for staticFile in templates.staticFiles {
       file(staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes }
     }
@@ -135,7 +179,9 @@ public struct SiteRenderer: Sendable {
     file("api/status.json", key: keys.everything) {
       Array(StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName).serialized().utf8)
     }
-    return jobs
+    // The files that show every partner take longest: started first, they do not finish alone at the end.
+    let sitewide: Set<String> = ["index.html", "feed.xml", "sitemap.xml", "api/status.json"]
+    return jobs.filter { sitewide.contains($0.path) } + jobs.filter { !sitewide.contains($0.path) }
   }
 
   /// The path part of the base URL, ending in `/`: `https://x.example/status/` → `/status/`.

@@ -37,7 +37,7 @@ public enum SiteWriter {
     }
     var report = Report(isFull: true)
     try OutputFolder.replace(output) { staging in
-      let results = try renderAndWrite(jobs, into: staging, manifest: [:])
+      let results = try renderAndWrite(jobs, into: staging, manifest: [:], isFresh: true)
       report.written = jobs.count
       try writeManifest(results, in: staging)
     }
@@ -66,35 +66,34 @@ public enum SiteWriter {
     let wasWritten: Bool
   }
 
-  // Renders what changed and writes what differs, on every core; each file is written to a temporary
-  // name and renamed, so a reader never sees half a file.
-  private static func renderAndWrite(_ jobs: [OutputJob], into folder: URL, manifest: [String: Entry]) throws
-    -> [Result]
-  {
-    let manager = FileManager.default
-    var folders: Set<String> = []
-    for job in jobs {
-      let parent = (job.path as NSString).deletingLastPathComponent
-      if !parent.isEmpty, folders.insert(parent).inserted {
-        try manager.createDirectory(at: folder.appendingPathComponent(parent), withIntermediateDirectories: true)
-      }
-    }
+  // Renders what changed and writes what differs, on every core. Into a fresh folder (a full build's
+  // staging folder, which no reader sees before it is swapped in) each file is written in place; into the
+  // live folder, to a temporary name and renamed, so a reader never sees half a file.
+  private static func renderAndWrite(
+    _ jobs: [OutputJob], into folder: URL, manifest: [String: Entry], isFresh: Bool = false
+  ) throws -> [Result] {
     let base = folder.path
-    let outcomes = jobs.parallelMap { job -> Swift.Result<Result, WriteError> in
+    try makeFolders(for: jobs.map(\.path), below: base)
+    let outcomes = jobs.parallelMap { job -> Swift.Result<Result, any Error> in
       let path = base + "/" + job.path
       let old = manifest[job.path]
-      if let old, old.key == job.key, FileManager.default.fileExists(atPath: path) {
+      if let old, old.key == job.key, access(path, F_OK) == 0 {
         return .success(Result(path: job.path, entry: old, wasWritten: false))
       }
-      let bytes = job.render()
+      let bytes: [UInt8]
+      do {
+        bytes = try job.render()
+      } catch {
+        return .failure(error)
+      }
       let hash = StableHash.of(bytes)
-      if let old, old.hash == hash, FileManager.default.fileExists(atPath: path) {
+      if let old, old.hash == hash, access(path, F_OK) == 0 {
         return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: false))
       }
       do {
-        try writeAtomically(bytes, to: path)
+        if isFresh { try write(bytes, to: path) } else { try writeAtomically(bytes, to: path) }
       } catch {
-        return .failure(WriteError(description: "cannot write \(path): \(error.localizedDescription)"))
+        return .failure(error)
       }
       return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: true))
     }
@@ -105,12 +104,52 @@ public enum SiteWriter {
     var description: String
   }
 
+  /// Makes the folders the files go in, parents first, with one `mkdir` each.
+  private static func makeFolders(for paths: [String], below base: String) throws {
+    var folders: Set<String> = []
+    for path in paths {
+      var folder = path[...]
+      while let slash = folder.lastIndex(of: "/") {
+        folder = folder[..<slash]
+        guard folders.insert(String(folder)).inserted else { break }
+      }
+    }
+    for folder in folders.sorted(by: { $0.count < $1.count }) {
+      let path = base + "/" + folder
+      if mkdir(path, 0o755) != 0, errno != EEXIST {
+        throw WriteError(description: "cannot create folder \(path): \(String(cString: strerror(errno)))")
+      }
+    }
+  }
+
+  /// Writes `bytes` to `path` with one `write` call (more only if the system writes less at a time).
+  private static func write(_ bytes: [UInt8], to path: String) throws {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else {
+      throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+    }
+    defer { close(descriptor) }
+    try bytes.withUnsafeBytes { buffer in
+      guard let start = buffer.baseAddress else { return }
+      var offset = 0
+      while offset < buffer.count {
+        let written = Foundation.write(descriptor, start + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        offset += written
+      }
+    }
+  }
+
   private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     let temporary = path + ".accredit-tmp"
-    try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+    try write(bytes, to: temporary)
     guard rename(temporary, path) == 0 else {
-      try? FileManager.default.removeItem(atPath: temporary)
-      throw WriteError(description: "cannot rename \(temporary)")
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw WriteError(description: "cannot rename \(temporary) to \(path): \(reason)")
     }
   }
 

@@ -1,13 +1,13 @@
 public import AccreditContent
 import AccreditEngine
 public import Foundation
-import Mustache
+import AccreditMustache
 
 /// The Mustache templates and static files a site is rendered with: the built-in set, with whatever a
 /// templates folder provides laid over it.
 ///
-/// swift-mustache renders a missing partial as nothing and loads a missing folder as an empty library;
-/// this type checks both, and reports template syntax errors as `path:line:column: error: …`.
+/// Every template is compiled when the set loads: syntax errors and partials or parents that name no
+/// template are reported as `path:line:column: error: …`, and a missing folder is an error.
 public struct TemplateSet: Sendable {
   /// Templates that problems in the templates are reported against.
   public struct Failure: Error, Sendable {
@@ -22,7 +22,7 @@ public struct TemplateSet: Sendable {
     "layout", "home", "partner", "marks", "case", "faq", "page", "standards", "not-found", "badge", "feed", "sitemap",
   ]
 
-  private let library: MustacheLibrary
+  private let library: TemplateLibrary
   /// A hash of every template and static file, part of every output's key.
   let fingerprint: UInt64
   /// Files copied to the output as they are, by output path.
@@ -61,31 +61,23 @@ public struct TemplateSet: Sendable {
       }
     }
 
-    var library = MustacheLibrary()
     var sources: [String: SourceText] = [:]
+    var templates: [String: String] = [:]
     for (path, text) in texts where path.hasSuffix(".mustache") {
-      let name = String(path.dropLast(".mustache".count))
+      templates[String(path.dropLast(".mustache".count))] = text
       sources[path] = SourceText(path: path, text: text)
-      do {
-        library.register(try MustacheTemplate(string: text), named: name)
-      } catch let error as MustacheTemplate.ParserError {
-        sink.append(
-          Diagnostic(
-            .error, at: SourceLocation(file: path, line: error.context.lineNumber, column: error.context.columnNumber),
-            "template syntax: \(describe(error.error))"))
-      } catch {
-        sink.append(Diagnostic(.error, at: SourceLocation(file: path), "template could not be read: \(error)"))
-      }
     }
-    let names = Set(texts.keys.filter { $0.hasSuffix(".mustache") }.map { String($0.dropLast(".mustache".count)) })
-    for (path, text) in texts where path.hasSuffix(".mustache") {
-      sink += missingPartials(in: text, path: path, names: names)
+    var library: TemplateLibrary?
+    do {
+      library = try TemplateLibrary(templates)
+    } catch {
+      sink += error.errors.map(diagnostic)
     }
-    for name in pageTemplates where !names.contains(name) {
+    for name in pageTemplates where templates[name] == nil {
       sink.append(
         Diagnostic(.error, at: SourceLocation(file: "\(name).mustache"), "page template '\(name)' is missing"))
     }
-    guard sink.isEmpty else { throw Failure(diagnostics: sink.sorted(), sources: sources) }
+    guard let library, sink.isEmpty else { throw Failure(diagnostics: sink.sorted(), sources: sources) }
 
     var staticFiles = texts.filter { $0.key.hasPrefix("static/") }.mapValues { Array($0.utf8) }
     staticFiles.merge(binaries) { _, overlay in overlay }
@@ -97,50 +89,35 @@ public struct TemplateSet: Sendable {
       staticFiles: staticFiles.sorted { $0.key < $1.key }.map { (String($0.key.dropFirst("static/".count)), $0.value) })
   }
 
-  /// Renders `object` with the template `name`.
-  func render(_ object: Any, with name: String) -> String {
-    library.render(TemplateContext.convert(object) ?? object, withTemplate: name) ?? ""
+  /// A render that could not finish: a template nests partials or parents too deep.
+  public struct RenderFailure: Error, Sendable {
+    /// The page template being rendered.
+    public var template: String
+    /// What went wrong.
+    public var message: String
   }
 
-  private init(library: MustacheLibrary, fingerprint: UInt64, staticFiles: [(path: String, bytes: [UInt8])]) {
+  /// Renders `value` with the template `name`.
+  func render(_ value: TemplateValue, with name: String) throws(RenderFailure) -> [UInt8] {
+    do {
+      return try library.render(value, with: name)
+    } catch {
+      throw RenderFailure(template: name, message: error.message)
+    }
+  }
+
+  private init(library: TemplateLibrary, fingerprint: UInt64, staticFiles: [(path: String, bytes: [UInt8])]) {
     self.library = library
     self.fingerprint = fingerprint
     self.staticFiles = staticFiles
   }
 
-  // Partials (`{{> name}}`) and parents (`{{< name}}`) must name a template that exists: swift-mustache
-  // would render a missing one as nothing.
-  private static func missingPartials(in text: String, path: String, names: Set<String>) -> [Diagnostic] {
-    var found: [Diagnostic] = []
-    let pattern = /\{\{\s*([<>])\s*([^\s}]+)\s*\}\}/
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    for (index, line) in lines.enumerated() {
-      for match in line.matches(of: pattern) where !names.contains(String(match.output.2)) {
-        let column = line.unicodeScalars.distance(from: line.startIndex, to: match.range.lowerBound) + 1
-        let kind = match.output.1 == ">" ? "partial" : "parent template"
-        found.append(
-          Diagnostic(
-            .error, at: SourceLocation(file: path, line: index + 1, column: column),
-            "\(kind) '\(match.output.2)' not found: there is no \(match.output.2).mustache in the templates "
-              + "folder or among the built-in templates"))
-      }
-    }
-    return found
-  }
-
-  private static func describe(_ error: Error) -> String {
-    guard let error = error as? MustacheTemplate.Error else { return String(describing: error) }
-    switch error {
-    case .sectionCloseNameIncorrect: return "a closing tag does not match the open section"
-    case .unfinishedName: return "a tag is not finished (missing '}}')"
-    case .expectedSectionEnd: return "a section is not closed (missing '{{/…}}')"
-    case .invalidSetDelimiter: return "malformed set-delimiter tag"
-    case .transformAppliedToInheritanceSection: return "a transform cannot apply to an inherited section"
-    case .illegalTokenInsideInheritSection: return "only block overrides may appear inside '{{<parent}}'"
-    case .textInsideInheritSection: return "text inside '{{<parent}}' outside a block override"
-    case .invalidConfigVariableSyntax: return "malformed pragma"
-    case .unrecognisedConfigVariable: return "unknown pragma"
-    }
+  private static func diagnostic(_ error: TemplateError) -> Diagnostic {
+    let location = SourceLocation(file: "\(error.template).mustache", line: error.line, column: error.column)
+    guard let missing = error.missingTemplate else { return Diagnostic(.error, at: location, error.message) }
+    return Diagnostic(
+      .error, at: location,
+      "\(error.message): there is no \(missing).mustache in the templates folder or among the built-in templates")
   }
 
   private struct ReadError: Error, CustomStringConvertible {

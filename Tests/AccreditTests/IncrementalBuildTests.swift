@@ -207,8 +207,8 @@ struct FixtureAndParallelTests {
       content: content,
       evaluations: Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: asOf),
       asOf: asOf, contentName: "content", templates: try TemplateSet.builtIn())
-    let parallel = renderer.render()
-    let serial = renderer.jobs().map { ($0.path, $0.render()) }
+    let parallel = try renderer.render()
+    let serial = try renderer.jobs().map { ($0.path, try $0.render()) }
     #expect(parallel.map(\.path) == serial.map(\.0))
     #expect(parallel.map(\.bytes) == serial.map(\.1))
   }

@@ -11,9 +11,9 @@ private let sampleSite: [String: String] = {
   let evaluations = Evaluator(standards: loaded.content.standards)
     .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
   guard let templates = try? TemplateSet.builtIn() else { return [:] }
-  let files = SiteRenderer(
-    content: loaded.content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates
-  ).render()
+  let renderer = SiteRenderer(
+    content: loaded.content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates)
+  guard let files = try? renderer.render() else { return [:] }
   return Dictionary(uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
 }()
 
@@ -109,7 +109,7 @@ struct SiteTests {
     #expect(!loaded.diagnostics.hasErrors)
     let evaluations = Evaluator(standards: loaded.content.standards)
       .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: Day("2026-11-15"))
-    let files = SiteRenderer(
+    let files = try SiteRenderer(
       content: loaded.content, evaluations: evaluations, asOf: Day("2026-11-15"), contentName: "content",
       templates: try TemplateSet.builtIn()
     ).render()

@@ -63,10 +63,39 @@ struct TemplateTests {
       Issue.record("a broken template loaded")
       return
     }
-    let diagnostic = try #require(failure.diagnostics.first)
-    #expect(diagnostic.location.file == "case.mustache")
-    #expect(diagnostic.location.line == 4)
-    #expect(diagnostic.message.contains("closing tag does not match"))
+    #expect(
+      report(failure) == """
+        site-templates/case.mustache:4:1: error: '{{/pages}}' does not match the open section 'page' of line 2
+        {{/pages}}
+        ^
+        1 error, 0 warnings
+
+        """)
+  }
+
+  @Test func aTemplateThatIncludesItselfFailsTheBuildAndLeavesTheOutput() throws {
+    try withTemporaryFolder { folder in
+      let templates = folder.appendingPathComponent("templates")
+      try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+      try Data("{{<layout}}{{$content}}{{>loop}}{{/content}}{{/layout}}\n".utf8)
+        .write(to: templates.appendingPathComponent("faq.mustache"))
+      try Data("[{{>loop}}]".utf8).write(to: templates.appendingPathComponent("loop.mustache"))
+      let output = folder.appendingPathComponent("public")
+      try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+      try Data("before".utf8).write(to: output.appendingPathComponent("index.html"))
+      let request = SiteBuilder.Request(
+        content: repositoryRoot.appendingPathComponent("content"), output: output, templates: templates,
+        asOf: Day("2026-11-15"), today: Day("2026-11-15"))
+      #expect {
+        try SiteBuilder.build(request)
+      } throws: { error in
+        guard case .templates(let diagnostics, _) = error as? SiteBuilder.Failure else { return false }
+        return diagnostics.map(\.message) == [
+          "'loop' nests more than 200 levels deep: does a partial include itself outside a section?"
+        ] && diagnostics.map(\.location.file) == ["faq.mustache"]
+      }
+      #expect(try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8) == "before")
+    }
   }
 
   @Test func aMissingFolderIsAnError() {
@@ -87,7 +116,7 @@ struct TemplateTests {
     let renderer = SiteRenderer(
       content: tree.content, evaluations: [], asOf: Day("2026-11-15"), contentName: "content", templates: templates)
     let files = Dictionary(
-      uniqueKeysWithValues: renderer.render().map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
+      uniqueKeysWithValues: try renderer.render().map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
     #expect(files["faq/index.html"] == "CUSTOM FAQ for Test\n")
     #expect(files["assets/style.css"] == "body { color: red }\n")
     #expect(files["index.html"]?.contains("<h1>Accreditation status</h1>") == true, "the home page falls back")

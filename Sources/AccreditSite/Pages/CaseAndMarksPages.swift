@@ -3,7 +3,7 @@ import AccreditEngine
 import AccreditMarkdown
 
 /// `partners/<slug>/cases/<id>/index.html`.
-struct CasePage: Sendable {
+struct CasePage: Sendable, Encodable {
   let id: String
   let partnerName: String
   let partnerHref: String
@@ -14,8 +14,8 @@ struct CasePage: Sendable {
 }
 
 /// `partners/<slug>/marks/index.html`.
-struct MarksPage: Sendable {
-  struct Row: Sendable {
+struct MarksPage: Sendable, Encodable {
+  struct Row: Sendable, Encodable {
     let date: DateView
     let caseID: String
     let caseHref: String

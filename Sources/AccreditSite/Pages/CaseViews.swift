@@ -1,7 +1,7 @@
 import AccreditEngine
 
 /// One stage of the escalation path as a stepper shows it.
-struct StepperStage: Sendable {
+struct StepperStage: Sendable, Encodable {
   let label: String
   /// `done`, `current`, `upcoming` or `skipped`.
   let state: String
@@ -12,7 +12,7 @@ struct StepperStage: Sendable {
 }
 
 /// A case in a list: id, customer, where it stands.
-struct CaseSummary: Sendable {
+struct CaseSummary: Sendable, Encodable {
   let id: String
   let href: String
   let customer: String

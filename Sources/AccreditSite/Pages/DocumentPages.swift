@@ -3,8 +3,8 @@ import AccreditEngine
 import AccreditMarkdown
 
 /// `faq/index.html`.
-struct FAQPage: Sendable {
-  struct Entry: Sendable {
+struct FAQPage: Sendable, Encodable {
+  struct Entry: Sendable, Encodable {
     let anchor: String
     let question: String
     let answerHTML: String
@@ -14,20 +14,20 @@ struct FAQPage: Sendable {
 }
 
 /// `pages/<slug>/index.html`.
-struct FreePage: Sendable {
+struct FreePage: Sendable, Encodable {
   let title: String
   let bodyHTML: String
 }
 
 /// `standards/index.html`, generated from `standards.yaml`.
-struct StandardsPage: Sendable {
-  struct AccreditationRow: Sendable {
+struct StandardsPage: Sendable, Encodable {
+  struct AccreditationRow: Sendable, Encodable {
     let name: String
     let slug: String
     let certifications: String
   }
 
-  struct CertificationRow: Sendable {
+  struct CertificationRow: Sendable, Encodable {
     let name: String
     let slug: String
     let isUniversal: Bool

@@ -2,8 +2,8 @@ import AccreditContent
 import AccreditEngine
 
 /// `feed.xml`: an Atom feed of status events.
-struct FeedModel: Sendable {
-  struct Entry: Sendable {
+struct FeedModel: Sendable, Encodable {
+  struct Entry: Sendable, Encodable {
     let id: String
     let title: String
     let updated: String
@@ -20,8 +20,8 @@ struct FeedModel: Sendable {
 }
 
 /// `sitemap.xml`.
-struct SitemapModel: Sendable {
-  struct URLEntry: Sendable {
+struct SitemapModel: Sendable, Encodable {
+  struct URLEntry: Sendable, Encodable {
     let loc: String
   }
 
@@ -29,7 +29,7 @@ struct SitemapModel: Sendable {
 }
 
 /// `partners/<slug>/badge.svg`: the partner's status to embed elsewhere.
-struct BadgeModel: Sendable {
+struct BadgeModel: Sendable, Encodable {
   let partnerName: String
   let label: String
   let value: String
@@ -44,7 +44,7 @@ struct BadgeModel: Sendable {
 }
 
 /// `404.html`.
-struct NotFoundPage: Sendable {}
+struct NotFoundPage: Sendable, Encodable {}
 
 private let badgeColors = [
   "accredited": "#1a7f37", "at-risk": "#8a5a00", "under-review": "#7a45d1", "ineligible": "#57606a",
@@ -58,12 +58,16 @@ extension SiteContext {
   func feed() -> FeedModel {
     let base = content.site.baseURL
     var events: [(day: Day, order: Int, partner: String, entry: FeedModel.Entry)] = []
+    // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
+    var sameDay: [String: Int] = [:]
     func add(
       _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: String, _ summary: String
     ) {
       guard day <= asOf else { return }
       let link = "\(base)partners/\(evaluation.slug)/"
-      let id = "\(link)#\(kind)-\(day.iso)-\(events.count { $0.partner == evaluation.slug && $0.day == day })"
+      let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
+      sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
+      let id = "\(link)#\(kind)-\(day.iso)-\(earlier)"
       events.append(
         (
           day, order, evaluation.slug,

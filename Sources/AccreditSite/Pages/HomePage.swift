@@ -2,18 +2,18 @@ import AccreditContent
 import AccreditEngine
 
 /// `index.html`: every partner at a glance.
-struct HomePage: Sendable {
-  struct StatusCount: Sendable {
+struct HomePage: Sendable, Encodable {
+  struct StatusCount: Sendable, Encodable {
     let status: StatusView
     let count: Int
   }
 
-  struct AccreditationCell: Sendable {
+  struct AccreditationCell: Sendable, Encodable {
     let name: String
     let status: StatusView
   }
 
-  struct Row: Sendable {
+  struct Row: Sendable, Encodable {
     let name: String
     let href: String
     let tier: String
@@ -29,14 +29,14 @@ struct HomePage: Sendable {
     let nextEvaluationSort: String
   }
 
-  struct PartnerLink: Sendable {
+  struct PartnerLink: Sendable, Encodable {
     let name: String
     let href: String
     /// What follows the link in a list: ", " or nothing after the last.
     let separator: String
   }
 
-  struct DueItem: Sendable {
+  struct DueItem: Sendable, Encodable {
     let date: DateView
     let inDays: String
     let kind: String
@@ -46,7 +46,7 @@ struct HomePage: Sendable {
     let hasPartners: Bool
   }
 
-  struct FunnelBar: Sendable {
+  struct FunnelBar: Sendable, Encodable {
     let label: String
     let count: Int
     let width: Int

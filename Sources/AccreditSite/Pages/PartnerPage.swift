@@ -2,8 +2,8 @@ import AccreditContent
 import AccreditEngine
 
 /// `partners/<slug>/index.html`.
-struct PartnerPage: Sendable {
-  struct Reason: Sendable {
+struct PartnerPage: Sendable, Encodable {
+  struct Reason: Sendable, Encodable {
     let rule: String
     let ruleLabel: String
     let message: String
@@ -11,7 +11,7 @@ struct PartnerPage: Sendable {
     let evidenceLabel: String
   }
 
-  struct AccreditationCard: Sendable {
+  struct AccreditationCard: Sendable, Encodable {
     let anchor: String
     let name: String
     let status: StatusView
@@ -23,7 +23,7 @@ struct PartnerPage: Sendable {
     let hasReasons: Bool
   }
 
-  struct TierRow: Sendable {
+  struct TierRow: Sendable, Encodable {
     let anchor: String
     let reviewed: DateView
     let tierLabel: String
@@ -31,7 +31,7 @@ struct PartnerPage: Sendable {
     let isCurrent: Bool
   }
 
-  struct GraceRow: Sendable {
+  struct GraceRow: Sendable, Encodable {
     let anchor: String
     let from: DateView
     let until: DateView
@@ -40,7 +40,7 @@ struct PartnerPage: Sendable {
     let isActive: Bool
   }
 
-  struct CertificationRow: Sendable {
+  struct CertificationRow: Sendable, Encodable {
     let anchor: String
     let name: String
     let earned: DateView
@@ -51,7 +51,7 @@ struct PartnerPage: Sendable {
     let isWarning: Bool
   }
 
-  struct DecisionRow: Sendable {
+  struct DecisionRow: Sendable, Encodable {
     let anchor: String
     let date: DateView
     let accreditation: String

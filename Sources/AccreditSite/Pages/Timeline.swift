@@ -2,14 +2,14 @@ import AccreditEngine
 
 /// A partner's history drawn as an inline SVG: one lane each for tier, grace, marks, decisions and
 /// evaluations, on a shared date axis. Coordinates are computed here; the template only prints them.
-struct TimelineView: Sendable {
-  struct Lane: Sendable {
+struct TimelineView: Sendable, Encodable {
+  struct Lane: Sendable, Encodable {
     let label: String
     let y: Int
     let textY: Int
   }
 
-  struct Bar: Sendable {
+  struct Bar: Sendable, Encodable {
     let x: Int
     let y: Int
     let width: Int
@@ -21,19 +21,19 @@ struct TimelineView: Sendable {
     let labelY: Int
   }
 
-  struct Marker: Sendable {
+  struct Marker: Sendable, Encodable {
     let x: Int
     let y: Int
     let kind: String
     let title: String
   }
 
-  struct Tick: Sendable {
+  struct Tick: Sendable, Encodable {
     let x: Int
     let label: String
   }
 
-  struct Event: Sendable {
+  struct Event: Sendable, Encodable {
     let date: DateView
     let text: String
   }

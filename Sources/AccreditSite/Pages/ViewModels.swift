@@ -5,7 +5,7 @@ import AccreditEngine
 // stay free of logic: they only print fields and loop over lists.
 
 /// A date, for `<time datetime="{{iso}}">{{display}}</time>`.
-struct DateView: Sendable {
+struct DateView: Sendable, Encodable {
   let iso: String
   let display: String
 
@@ -16,7 +16,7 @@ struct DateView: Sendable {
 }
 
 /// A status shown by word and icon, never by colour alone.
-struct StatusView: Sendable {
+struct StatusView: Sendable, Encodable {
   /// `accredited`, `at-risk`, …: the CSS class suffix and the filter value.
   let key: String
   /// `Accredited`, `At risk`, …
@@ -68,14 +68,14 @@ struct StatusView: Sendable {
 }
 
 /// A link in the site's main navigation.
-struct NavLink: Sendable {
+struct NavLink: Sendable, Encodable {
   let label: String
   let href: String
   let isCurrent: Bool
 }
 
 /// What every page shows around its own content.
-struct PageFrame<Body: Sendable>: Sendable {
+struct PageFrame<Body: Sendable & Encodable>: Sendable, Encodable {
   /// The site's title.
   let siteTitle: String
   /// This page's title.

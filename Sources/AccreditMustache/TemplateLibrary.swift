@@ -1,0 +1,122 @@
+/// A set of Mustache templates compiled together, so that partials and parents are found once, by index,
+/// when the set loads rather than by name on every render.
+///
+/// Written here rather than taken from swift-mustache: that library looks every name up dynamically
+/// (`Mirror`, dynamic casts, `String` escaping), which was 52 % of a full build's CPU (see
+/// `docs/performance.md`). Here a model is encoded once into a `TemplateValue` and rendered straight into
+/// bytes.
+public struct TemplateLibrary: Sendable {
+  private let templates: [CompiledTemplate]
+  private let indexes: [String: Int]
+
+  /// How deep partials, parents and blocks may nest while rendering: a template that includes itself
+  /// outside any section would otherwise never end.
+  public static let maximumDepth = 200
+
+  /// Compiles `sources` (template name → Mustache text). Every problem found is thrown, one per template
+  /// at most, sorted by template name: syntax errors, and partials or parents that name no template.
+  public init(_ sources: [String: String]) throws(Failure) {
+    var templates: [CompiledTemplate] = []
+    var errors: [TemplateError] = []
+    var references: [String: [(name: String, isParent: Bool, line: Int, column: Int)]] = [:]
+    for name in sources.keys.sorted() {
+      var parser = Parser(name: name, source: sources[name] ?? "")
+      do {
+        templates.append(CompiledTemplate(name: name, nodes: try parser.parse()))
+        references[name] = parser.references
+      } catch {
+        errors.append(error)
+        templates.append(CompiledTemplate(name: name, nodes: []))
+      }
+    }
+    let indexes = Dictionary(uniqueKeysWithValues: templates.enumerated().map { ($1.name, $0) })
+    for template in templates {
+      for reference in references[template.name] ?? [] where indexes[reference.name] == nil {
+        errors.append(
+          TemplateError(
+            template: template.name, line: reference.line, column: reference.column,
+            message: "\(reference.isParent ? "parent template" : "partial") '\(reference.name)' not found",
+            missingTemplate: reference.name))
+      }
+    }
+    guard errors.isEmpty else {
+      throw Failure(errors: errors.sorted { ($0.template, $0.line) < ($1.template, $1.line) })
+    }
+    self.templates = templates.map { CompiledTemplate(name: $0.name, nodes: resolve($0.nodes, indexes)) }
+    self.indexes = indexes
+  }
+
+  /// Every problem of a template set.
+  public struct Failure: Error, Sendable, CustomStringConvertible {
+    /// The problems, sorted by template and line.
+    public var errors: [TemplateError]
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+  }
+
+  /// The names of the templates.
+  public var names: [String] { templates.map(\.name) }
+
+  /// Whether a template of that name exists.
+  public func contains(_ name: String) -> Bool { indexes[name] != nil }
+
+  /// Renders `value` with the template `name`, appending to `output`.
+  public func render(_ value: TemplateValue, with name: String, into output: inout [UInt8]) throws(RenderError) {
+    guard let index = indexes[name] else { throw RenderError(message: "there is no template named '\(name)'") }
+    var renderer = Renderer(templates: templates, output: output, stack: [value])
+    output = []
+    try renderer.render(templates[index].nodes, .identity, start: .inherit, scope: nil)
+    output = renderer.output
+  }
+
+  /// Renders `value` with the template `name`.
+  public func render(_ value: TemplateValue, with name: String) throws(RenderError) -> [UInt8] {
+    var output: [UInt8] = []
+    try render(value, with: name, into: &output)
+    return output
+  }
+
+  /// Renders a model with the template `name`: the model is encoded through its `Encodable` conformance.
+  public func render<Model: Encodable>(_ model: Model, with name: String) throws(RenderError) -> [UInt8] {
+    let value: TemplateValue
+    do {
+      value = try TemplateEncoder.encode(model)
+    } catch {
+      throw RenderError(message: "the model could not be encoded: \(error)")
+    }
+    return try render(value, with: name)
+  }
+}
+
+/// A render that could not finish.
+public struct RenderError: Error, Sendable, CustomStringConvertible {
+  /// What went wrong.
+  public var message: String
+
+  public var description: String { message }
+}
+
+/// Gives every partial and parent the index of the template it names.
+private func resolve(_ nodes: [Node], _ indexes: [String: Int]) -> [Node] {
+  nodes.map { node in
+    switch node {
+    case .text, .variable: node
+    case .section(let path, let children): .section(path, resolve(children, indexes))
+    case .inverted(let path, let children): .inverted(path, resolve(children, indexes))
+    case .partial(let name, _, let indentation):
+      .partial(name: name, index: indexes[name] ?? -1, indentation: indentation)
+    case .parent(let name, _, let indentation, let overrides):
+      .parent(
+        name: name, index: indexes[name] ?? -1, indentation: indentation,
+        overrides: overrides.mapValues {
+          Block(
+            nodes: resolve($0.nodes, indexes), indentation: $0.indentation,
+            isStandalone: $0.isStandalone)
+        })
+    case .block(let name, let block):
+      .block(
+        name: name,
+        Block(nodes: resolve(block.nodes, indexes), indentation: block.indentation, isStandalone: block.isStandalone))
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/// A value a template renders: what a view model becomes once, before rendering, so that every name a
+/// template looks up is a scan of a few keys rather than a reflection or a dynamic cast.
+public enum TemplateValue: Sendable, Equatable {
+  /// Nothing: falsey in a section, empty when interpolated, and it stops a name from climbing the context.
+  case null
+  /// A Boolean: a section renders once when it is true.
+  case bool(Bool)
+  /// A whole number.
+  case int(Int)
+  /// A number with a fraction.
+  case double(Double)
+  /// Text.
+  case string(String)
+  /// A list: a section renders once per item; empty is falsey.
+  case list([TemplateValue])
+  /// An object: named fields in the order the model declares them.
+  case object(TemplateObject)
+
+  /// Whether a section over the value renders (`false`, `null` and the empty list do not).
+  var isTruthy: Bool {
+    switch self {
+    case .null: false
+    case .bool(let flag): flag
+    case .list(let items): !items.isEmpty
+    default: true
+    }
+  }
+}
+
+/// The fields of an object value, in declaration order.
+public struct TemplateObject: Sendable, Equatable {
+  /// The fields; names are unique.
+  public var fields: [(name: String, value: TemplateValue)]
+
+  /// Creates an object from its fields.
+  public init(_ fields: [(name: String, value: TemplateValue)] = []) {
+    self.fields = fields
+  }
+
+  /// The value of the field `name`, or nil when the object has no such field.
+  public subscript(name: String) -> TemplateValue? {
+    // View models have a few dozen fields at most: a linear scan of small strings beats hashing.
+    for field in fields where field.name == name { return field.value }
+    return nil
+  }
+
+  public static func == (lhs: TemplateObject, rhs: TemplateObject) -> Bool {
+    lhs.fields.count == rhs.fields.count
+      && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+  }
+}
+
+extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+  ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+  public init(stringLiteral value: String) { self = .string(value) }
+  public init(integerLiteral value: Int) { self = .int(value) }
+  public init(floatLiteral value: Double) { self = .double(value) }
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+  public init(arrayLiteral elements: TemplateValue...) { self = .list(elements) }
+  public init(dictionaryLiteral elements: (String, TemplateValue)...) {
+    self = .object(TemplateObject(elements.map { (name: $0.0, value: $0.1) }))
+  }
+  public init(nilLiteral: ()) { self = .null }
+}

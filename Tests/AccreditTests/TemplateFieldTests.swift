@@ -1,0 +1,116 @@
+import AccreditContent
+import AccreditEngine
+import AccreditMustache
+import AccreditSite
+import Foundation
+import Testing
+
+/// The jobs of the sample site, with nothing rendered.
+private let sampleJobs: [OutputJob] = {
+  let loaded = ContentLoader.load((try? ContentFolder.read(repositoryRoot.appendingPathComponent("content"))) ?? [])
+  let asOf = loaded.content.site.asOf ?? Day("2026-11-15")
+  let evaluations = Evaluator(standards: loaded.content.standards)
+    .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
+  guard let templates = try? TemplateSet.builtIn() else { return [] }
+  return SiteRenderer(
+    content: loaded.content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates
+  ).jobs()
+}()
+
+/// The field contract of the page templates: the `### Template fields` section of `docs/site.md` lists,
+/// per template, every dotted path its view model has, and the sample site's models must have exactly those.
+@Suite("Template fields")
+struct TemplateFieldTests {
+  /// What the sample site's models hold for one template.
+  struct Fields {
+    /// Every path, intermediate ones included.
+    var paths: Set<String> = []
+    /// The paths of lists, and whether any instance of each is non-empty.
+    var lists: [String: Bool] = [:]
+  }
+
+  /// Every path of `value` under `prefix`: a list adds its items' paths under its own path.
+  private static func collect(_ value: TemplateValue, at prefix: String, into fields: inout Fields) {
+    switch value {
+    case .object(let object):
+      for (name, field) in object.fields {
+        let path = prefix.isEmpty ? name : "\(prefix).\(name)"
+        fields.paths.insert(path)
+        collect(field, at: path, into: &fields)
+      }
+    case .list(let items):
+      if !prefix.isEmpty { fields.lists[prefix] = fields.lists[prefix] == true || !items.isEmpty }
+      for item in items { collect(item, at: prefix, into: &fields) }
+    case .null, .bool, .int, .double, .string:
+      break
+    }
+  }
+
+  /// The fields of every template, over all its jobs in the sample site.
+  private static func computed() throws -> [String: Fields] {
+    var result: [String: Fields] = [:]
+    for job in sampleJobs {
+      guard let template = job.template else { continue }
+      let value = try #require(try job.templateValue(), "\(job.path) has a template but no value")
+      collect(value, at: "", into: &result[template, default: Fields()])
+    }
+    return result
+  }
+
+  /// The paths `docs/site.md` lists per template, in the order of its lines.
+  private static func documented() throws -> [String: [String]] {
+    let url = repositoryRoot.appendingPathComponent("docs/site.md")
+    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    guard let start = lines.firstIndex(of: "### Template fields") else {
+      Issue.record("docs/site.md has no ### Template fields section")
+      return [:]
+    }
+    var result: [String: [String]] = [:]
+    var template: String?
+    var inBlock = false
+    for line in lines[(start + 1)...] {
+      if !inBlock && (line.hasPrefix("## ") || line.hasPrefix("### ")) { break }
+      if line.hasPrefix("```") {
+        inBlock.toggle()
+        if inBlock { #expect(template != nil, "a fenced block in ### Template fields has no #### heading") }
+        continue
+      }
+      if inBlock {
+        let path = line.trimmingCharacters(in: .whitespaces)
+        if let template, !path.isEmpty { result[template, default: []].append(path) }
+      } else if let match = line.wholeMatch(of: /#### `([a-z-]+)`/) {
+        let name = String(match.1)
+        #expect(result[name] == nil, "\(name) is documented twice")
+        template = name
+        result[name] = []
+      }
+    }
+    return result
+  }
+
+  @Test func everyListHasItemsSomewhereInTheSample() throws {
+    for (template, fields) in try Self.computed() {
+      let empty = fields.lists.filter { !$0.value }.keys.sorted()
+      #expect(empty.isEmpty, "\(template): lists empty in every sample page hide their items' fields: \(empty)")
+    }
+  }
+
+  @Test func docsListEveryFieldOfEveryTemplate() throws {
+    let computed = try Self.computed()
+    let documented = try Self.documented()
+    #expect(
+      Set(documented.keys) == Set(computed.keys),
+      "templates in docs/site.md: \(documented.keys.sorted()); in the site: \(computed.keys.sorted())")
+    for template in Set(computed.keys).union(documented.keys).sorted() {
+      let listed = documented[template] ?? []
+      #expect(listed == listed.sorted(), "\(template): the paths in docs/site.md are not sorted")
+      #expect(listed.count == Set(listed).count, "\(template): docs/site.md lists a path twice")
+      let expected = computed[template]?.paths ?? []
+      let missing = expected.subtracting(listed).sorted()
+      let absent = Set(listed).subtracting(expected).sorted()
+      #expect(
+        missing.isEmpty && absent.isEmpty,
+        "\(template): missing from docs/site.md: \(missing); documented but absent from the models: \(absent)")
+    }
+  }
+}
