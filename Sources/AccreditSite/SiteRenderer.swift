@@ -13,6 +13,7 @@ public struct OutputJob: Sendable {
   /// The template a page is rendered with, or nil for a file made another way.
   public let template: String?
   private let model: (@Sendable () throws -> TemplateValue)?
+  private let templates: TemplateSet?
   private let make: @Sendable () throws -> [UInt8]
 
   /// A file made by `make`.
@@ -37,8 +38,6 @@ public struct OutputJob: Sendable {
     self.make = { try templates.render(try model(), with: template) }
     self.templates = templates
   }
-
-  private var templates: TemplateSet?
 
   /// Renders the file; it throws `TemplateSet.RenderFailure` when a template nests too deep.
   public func render() throws -> [UInt8] { try make() }
