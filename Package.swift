@@ -8,7 +8,6 @@ let package = Package(
     .executable(name: "accredit", targets: ["accredit"])
   ],
   dependencies: [
-    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -21,13 +20,19 @@ let package = Package(
       pkgConfig: "libcmark",
       providers: [.apt(["libcmark-dev"]), .brew(["cmark"])]
     ),
+    // libyaml: the YAML parser (Debian libyaml-dev); only AccreditContent's composer touches it.
+    .systemLibrary(
+      name: "CLibYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+    ),
     // The standards engine: value types in, value types out; no file system, no clock.
     .target(name: "AccreditEngine"),
     // Reading and validating the content tree.
-    .target(name: "AccreditContent", dependencies: ["AccreditEngine", "Yams"]),
+    .target(name: "AccreditContent", dependencies: ["AccreditEngine", "CLibYAML"]),
     // Mustache, compiled once and rendered into bytes; view models reach it through `Encodable`.
     .target(name: "AccreditMustache"),
-    // The only target that touches C: libcmark behind a Swift API.
+    // libcmark behind a Swift API: the only target that touches cmark.
     .target(name: "AccreditMarkdown", dependencies: ["CCmark"]),
     // Writing the output folder.
     .target(

@@ -1,5 +1,4 @@
 import AccreditEngine
-import Yams
 
 /// Reads one case file: its front matter and its notes.
 struct CaseLoader {
@@ -52,7 +51,7 @@ struct CaseLoader {
     return (escalation, isComplete)
   }
 
-  private func step(_ node: Node) -> EscalationCase.Step? {
+  private func step(_ node: YAMLNode) -> EscalationCase.Step? {
     guard let entry = Fields(node, in: document, what: "step", allowed: ["stage", "date"]) else { return nil }
     let stageText = entry.text("stage", required: true)
     let date = entry.day("date", required: true)

@@ -1,19 +1,18 @@
 import AccreditEngine
 import Foundation
-import Yams
 
 /// The fields of one YAML mapping, read by name with typed accessors that report every problem
 /// (unknown key, missing key, wrong type, bad date) at the value's position.
 struct Fields {
   let document: YAMLDocument
   /// The mapping node itself.
-  let node: Node
+  let node: YAMLNode
   /// What the mapping is, for messages: "partner record", "tier entry".
   let what: String
-  private let values: [String: (key: Node, value: Node)]
+  private let values: [String: (key: YAMLNode, value: YAMLNode)]
 
   /// Reads `node` as a mapping with the `allowed` keys; reports and returns nil when it is not a mapping.
-  init?(_ node: Node, in document: YAMLDocument, what: String, allowed: [String]) {
+  init?(_ node: YAMLNode, in document: YAMLDocument, what: String, allowed: [String]) {
     guard case .mapping(let mapping) = node else {
       document.error("\(what) must be a mapping (key: value pairs), found \(node.kindDescription)", at: node)
       return nil
@@ -21,7 +20,7 @@ struct Fields {
     self.document = document
     self.node = node
     self.what = what
-    var values: [String: (key: Node, value: Node)] = [:]
+    var values: [String: (key: YAMLNode, value: YAMLNode)] = [:]
     for (key, value) in mapping {
       guard case .scalar(let scalar) = key else {
         document.error("keys of a \(what) must be plain words", at: key)
@@ -42,7 +41,7 @@ struct Fields {
   var location: SourceLocation { document.location(of: node) }
 
   /// The value of `key`; nil when absent or null.
-  func value(_ key: String) -> Node? {
+  func value(_ key: String) -> YAMLNode? {
     guard let value = values[key]?.value, !value.isNull else { return nil }
     return value
   }
@@ -95,7 +94,7 @@ struct Fields {
   }
 
   /// Parses a date, reporting a bad one at `node`.
-  static func day(_ text: String, key: String, at node: Node, in document: YAMLDocument) -> Day? {
+  static func day(_ text: String, key: String, at node: YAMLNode, in document: YAMLDocument) -> Day? {
     if let day = Day(iso: text) { return day }
     let shaped =
       text.count == 10
@@ -132,7 +131,7 @@ struct Fields {
       if required { missing(key) }
       return nil
     }
-    guard case .scalar(let scalar) = node, let value = Int.construct(from: scalar) else {
+    guard case .scalar(let scalar) = node, let value = Int(yaml: scalar) else {
       document.error("'\(key)' must be a whole number", at: node)
       return nil
     }
@@ -140,7 +139,7 @@ struct Fields {
   }
 
   /// The items of a list; an absent key is an empty list.
-  func list(_ key: String, required: Bool = false) -> [Node] {
+  func list(_ key: String, required: Bool = false) -> [YAMLNode] {
     guard let node = value(key) else {
       if required { missing(key) }
       return []
@@ -164,7 +163,7 @@ struct Fields {
   }
 
   /// The entries of a mapping value, in file order; an absent key is empty.
-  func entries(_ key: String, required: Bool = false) -> [(key: Node, value: Node)] {
+  func entries(_ key: String, required: Bool = false) -> [(key: YAMLNode, value: YAMLNode)] {
     guard let node = value(key) else {
       if required { missing(key) }
       return []

@@ -1,5 +1,4 @@
 import AccreditEngine
-import Yams
 
 /// Reads one partner record and checks it against the standards.
 struct PartnerLoader {
@@ -41,7 +40,7 @@ struct PartnerLoader {
     return name == nil ? nil : partner
   }
 
-  private func tierReview(_ node: Node) -> TierReview? {
+  private func tierReview(_ node: YAMLNode) -> TierReview? {
     guard let entry = Fields(node, in: document, what: "tier entry", allowed: ["reviewed", "tier"]) else { return nil }
     let reviewed = entry.day("reviewed", required: true)
     let tier = entry.text("tier", required: true)
@@ -61,7 +60,7 @@ struct PartnerLoader {
     return TierReview(reviewed: reviewed, tier: tier, location: entry.location)
   }
 
-  private func gracePeriod(_ node: Node) -> GracePeriod? {
+  private func gracePeriod(_ node: YAMLNode) -> GracePeriod? {
     guard let entry = Fields(node, in: document, what: "grace entry", allowed: ["from", "until", "note"]) else {
       return nil
     }
@@ -76,7 +75,7 @@ struct PartnerLoader {
     return GracePeriod(from: from, until: until, note: note, location: entry.location)
   }
 
-  private func certification(_ node: Node) -> EarnedCertification? {
+  private func certification(_ node: YAMLNode) -> EarnedCertification? {
     guard
       let entry = Fields(node, in: document, what: "certification entry", allowed: ["name", "earned", "expires"])
     else { return nil }
@@ -98,7 +97,7 @@ struct PartnerLoader {
     return EarnedCertification(name: name, earned: earned, expires: expires, location: entry.location)
   }
 
-  private func accreditation(_ node: Node) -> Accreditation? {
+  private func accreditation(_ node: YAMLNode) -> Accreditation? {
     guard let entry = Fields(node, in: document, what: "accreditation entry", allowed: ["type", "issued"]) else {
       return nil
     }
@@ -113,7 +112,7 @@ struct PartnerLoader {
     return Accreditation(type: type, issued: issued, location: entry.location)
   }
 
-  private func decision(_ node: Node, held: Set<String>) -> Decision? {
+  private func decision(_ node: YAMLNode, held: Set<String>) -> Decision? {
     let keys = ["date", "accreditation", "outcome", "director_approval", "case", "note"]
     guard let entry = Fields(node, in: document, what: "decision", allowed: keys) else { return nil }
     let date = entry.day("date", required: true)

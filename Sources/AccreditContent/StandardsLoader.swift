@@ -1,5 +1,4 @@
 import AccreditEngine
-import Yams
 
 /// Reads `standards.yaml` and checks that it is consistent with itself.
 enum StandardsLoader {
@@ -78,7 +77,7 @@ enum StandardsLoader {
       fields.document.error("'tier_review_months' needs at least one month", at: node)
     }
     return nodes.compactMap { node in
-      guard case .scalar(let scalar) = node, let month = Int.construct(from: scalar), (1...12).contains(month) else {
+      guard case .scalar(let scalar) = node, let month = Int(yaml: scalar), (1...12).contains(month) else {
         fields.document.error("tier review months are numbers from 1 to 12", at: node)
         return nil
       }

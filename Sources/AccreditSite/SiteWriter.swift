@@ -73,7 +73,6 @@ public enum SiteWriter {
     _ jobs: [OutputJob], into folder: URL, manifest: [String: Entry], isFresh: Bool = false
   ) throws -> [Result] {
     let base = folder.path
-    try makeFolders(for: jobs.map(\.path), below: base)
     let outcomes = jobs.parallelMap { job -> Swift.Result<Result, any Error> in
       let path = base + "/" + job.path
       let old = manifest[job.path]
@@ -104,27 +103,29 @@ public enum SiteWriter {
     var description: String
   }
 
-  /// Makes the folders the files go in, parents first, with one `mkdir` each.
-  private static func makeFolders(for paths: [String], below base: String) throws {
-    var folders: Set<String> = []
-    for path in paths {
-      var folder = path[...]
-      while let slash = folder.lastIndex(of: "/") {
-        folder = folder[..<slash]
-        guard folders.insert(String(folder)).inserted else { break }
-      }
+  /// Makes the folders above `path` that do not exist yet. Called on every core at once: a folder another
+  /// core made first is fine.
+  private static func makeFolders(above path: String) throws {
+    guard let slash = path.lastIndex(of: "/") else { return }
+    let folder = String(path[..<slash])
+    if mkdir(folder, 0o755) == 0 || errno == EEXIST { return }
+    guard errno == ENOENT else {
+      throw WriteError(description: "cannot create folder \(folder): \(String(cString: strerror(errno)))")
     }
-    for folder in folders.sorted(by: { $0.count < $1.count }) {
-      let path = base + "/" + folder
-      if mkdir(path, 0o755) != 0, errno != EEXIST {
-        throw WriteError(description: "cannot create folder \(path): \(String(cString: strerror(errno)))")
-      }
+    try makeFolders(above: folder)
+    if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+      throw WriteError(description: "cannot create folder \(folder): \(String(cString: strerror(errno)))")
     }
   }
 
   /// Writes `bytes` to `path` with one `write` call (more only if the system writes less at a time).
   private static func write(_ bytes: [UInt8], to path: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    if descriptor < 0 && errno == ENOENT {
+      // Folders are made as the files that go in them are written, rather than all first on one core.
+      try makeFolders(above: path)
+      descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    }
     guard descriptor >= 0 else {
       throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
     }

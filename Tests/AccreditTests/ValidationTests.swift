@@ -621,6 +621,37 @@ extension ValidationScenario {
 
 extension ValidationScenario {
   static let files: [ValidationScenario] = [
+    .partner(
+      "an alias used as a key (the ten-fold alias bomb) is refused, not expanded",
+      """
+      name: Bomb
+      a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+      b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+      ? *b : 1
+      """,
+      .error(2, 4, "anchors and aliases ('&name', '*name') are not allowed: records are plain data, so write the value out")),
+    .partner(
+      "lists nested past the limit are refused",
+      "name: Deep\ntiers: " + String(repeating: "[", count: 150) + String(repeating: "]", count: 150) + "\n",
+      .error(2, 107, "lists and mappings nest more than 100 levels deep here")),
+    .partner(
+      "a key written twice",
+      """
+      name: Twice
+      region: EMEA
+      name: Again
+      tiers:
+        - { reviewed: 2026-01-15, tier: gold }
+      """,
+      .error(1, 1, "duplicate key 'name' in the same mapping; each key may appear once")),
+    .partner(
+      "two documents in one record",
+      """
+      name: One
+      ---
+      name: Two
+      """,
+      .error(2, 1, "YAML syntax: but found another document (expected a single document in the stream at line 1)")),
     .escalation(
       "front matter YAML syntax error",
       """

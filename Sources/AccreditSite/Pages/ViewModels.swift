@@ -92,8 +92,9 @@ struct PageFrame<Body: Sendable & Encodable>: Sendable, Encodable {
   let page: Body
 }
 
-/// Site-wide facts the page builders share.
-struct SiteContext: Sendable {
+/// Site-wide facts the page builders share; a class, so that the thousands of page jobs that capture it
+/// share one copy rather than retaining each of its fields.
+final class SiteContext: Sendable {
   let content: Content
   let evaluations: [PartnerEvaluation]
   let asOf: Day
