@@ -31,19 +31,46 @@ public enum ContentFolder {
     return try read.map { try $0.get() }
   }
 
+  /// Adds the files below `directory`, sorted by name; its subfolders are listed on every core.
   private static func list(_ directory: String, prefix: String, into paths: inout [(file: String, path: String)]) {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-    for name in names.sorted() where !name.hasPrefix(".") {
-      let file = directory + "/" + name
-      let path = "\(prefix)/\(name)"
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
-      if isDirectory.boolValue {
-        list(file, prefix: path, into: &paths)
-      } else {
-        paths.append((file, path))
+    var files: [(file: String, path: String)] = []
+    var folders: [(file: String, path: String)] = []
+    for (name, isFolder) in entries(of: directory) {
+      let entry = (directory + "/" + name, "\(prefix)/\(name)")
+      if isFolder { folders.append(entry) } else { files.append(entry) }
+    }
+    let below = folders.parallelMap { folder in
+      var inside: [(file: String, path: String)] = []
+      list(folder.file, prefix: folder.path, into: &inside)
+      return inside
+    }
+    // Files and folders in name order, as one sorted listing would give them.
+    var merged = files.map { ($0.path, [$0]) } + zip(folders, below).map { ($0.path, $1) }
+    merged.sort { $0.0 < $1.0 }
+    for (_, entries) in merged { paths += entries }
+  }
+
+  /// The visible entries of a folder with whether each is a folder (following symbolic links), read with
+  /// `readdir`, which tells the kind of most entries without a `stat` each.
+  private static func entries(of directory: String) -> [(name: String, isFolder: Bool)] {
+    guard let stream = opendir(directory) else { return [] }
+    defer { closedir(stream) }
+    var entries: [(name: String, isFolder: Bool)] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard !name.hasPrefix(".") else { continue }
+      switch Int32(entry.pointee.d_type) {
+      case Int32(DT_REG): entries.append((name, false))
+      case Int32(DT_DIR): entries.append((name, true))
+      default:
+        var status = stat()
+        guard stat(directory + "/" + name, &status) == 0 else { continue }
+        entries.append((name, status.st_mode & S_IFMT == S_IFDIR))
       }
     }
+    return entries
   }
 
   /// The bytes of a file, with one `read` for most files.

@@ -22,11 +22,12 @@ public enum ContentLoader {
     var layout = Layout()
     let sorted = files.sorted(by: { $0.path < $1.path })
     let decoded = sorted.parallelMap { file in
-      (StableHash.of(file.bytes), SourceText.decode(file.bytes, path: file.path))
+      (StableHash.of(file.bytes), SourceText.decode(file.bytes, path: file.path), Layout.kind(of: file.path))
     }
     var hashes: [String: UInt64] = [:]
-    for (file, (hash, decoding)) in zip(sorted, decoded) {
-      guard let kind = layout.classify(file.path, sink: sink) else { continue }
+    for (file, (hash, decoding, classified)) in zip(sorted, decoded) {
+      if let problem = classified.problem { sink.append(contentsOf: [problem]) }
+      guard let kind = classified.kind.flatMap({ layout.register($0, path: file.path, sink: sink) }) else { continue }
       hashes[file.path] = hash
       switch decoding {
       case .success(let source):

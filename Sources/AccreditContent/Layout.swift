@@ -17,58 +17,67 @@ struct Layout {
   var partnerSlugs: [String: String] = [:]
   private var caseIDs: [String: String] = [:]
 
-  /// The file's kind, or nil when it is not content (reported when it sits where content belongs).
-  mutating func classify(_ path: String, sink: DiagnosticSink) -> Kind? {
+  /// What the file at `path` is, from the path alone, and the problem with it if any. Pure, so that it
+  /// runs on every core; `register` then finds duplicates.
+  static func kind(of path: String) -> (kind: Kind?, problem: Diagnostic?) {
     let parts = path.split(separator: "/").map(String.init)
-    guard let name = parts.last, !parts.contains(where: { $0.hasPrefix(".") }) else { return nil }
+    guard let name = parts.last, !parts.contains(where: { $0.hasPrefix(".") }) else { return (nil, nil) }
     let location = SourceLocation(file: path)
+    func ignored(_ message: String) -> (kind: Kind?, problem: Diagnostic?) {
+      (nil, Diagnostic(.warning, at: location, message))
+    }
     switch parts.count {
     case 1 where name == "site.yaml":
-      site = path
-      return .site
+      return (.site, nil)
     case 1 where name == "standards.yaml":
-      standards = path
-      return .standards
+      return (.standards, nil)
     case 2 where parts[0] == "partners":
       guard let slug = stem(name, extensions: [".yaml", ".yml"]) else {
-        sink.warning("ignored: partner records are .yaml files", at: location)
-        return nil
+        return ignored("ignored: partner records are .yaml files")
       }
-      guard checkSlug(slug, at: location, what: "partner slug", sink: sink) else { return nil }
+      if let problem = slugProblem(slug, at: location, what: "partner slug") { return (nil, problem) }
+      return (.partner(slug: slug), nil)
+    case 3 where parts[0] == "cases":
+      guard let id = stem(name, extensions: [".md"]) else { return ignored("ignored: case notes are .md files") }
+      if let problem = slugProblem(id, at: location, what: "case id") { return (nil, problem) }
+      return (.escalation(partner: parts[1], id: id), nil)
+    case 2 where parts[0] == "faq" || parts[0] == "pages":
+      guard let slug = stem(name, extensions: [".md"]) else {
+        return ignored("ignored: \(parts[0] == "faq" ? "FAQ entries" : "pages") are .md files")
+      }
+      if let problem = slugProblem(slug, at: location, what: "file name") { return (nil, problem) }
+      return (parts[0] == "faq" ? .faq(slug: slug) : .page(slug: slug), nil)
+    case _ where ["partners", "cases", "faq", "pages"].contains(parts[0]):
+      return ignored("ignored: this file is not where \(parts[0])/ expects its files")
+    default:
+      return (nil, nil)
+    }
+  }
+
+  /// Records a file of `kind`; reports a duplicate partner slug or case id and returns nil for it.
+  mutating func register(_ kind: Kind, path: String, sink: DiagnosticSink) -> Kind? {
+    let location = SourceLocation(file: path)
+    switch kind {
+    case .site: site = path
+    case .standards: standards = path
+    case .partner(let slug):
       if let other = partnerSlugs[slug] {
         sink.error("duplicate partner slug '\(slug)': \(other) has the same name", at: location)
         return nil
       }
       partnerSlugs[slug] = path
-      return .partner(slug: slug)
-    case 3 where parts[0] == "cases":
-      guard let id = stem(name, extensions: [".md"]) else {
-        sink.warning("ignored: case notes are .md files", at: location)
-        return nil
-      }
-      guard checkSlug(id, at: location, what: "case id", sink: sink) else { return nil }
+    case .escalation(_, let id):
       if let other = caseIDs[id] {
         sink.error("duplicate case id '\(id)': \(other) has the same id", at: location)
         return nil
       }
       caseIDs[id] = path
-      return .escalation(partner: parts[1], id: id)
-    case 2 where parts[0] == "faq" || parts[0] == "pages":
-      guard let slug = stem(name, extensions: [".md"]) else {
-        sink.warning("ignored: \(parts[0] == "faq" ? "FAQ entries" : "pages") are .md files", at: location)
-        return nil
-      }
-      guard checkSlug(slug, at: location, what: "file name", sink: sink) else { return nil }
-      return parts[0] == "faq" ? .faq(slug: slug) : .page(slug: slug)
-    case _ where ["partners", "cases", "faq", "pages"].contains(parts[0]):
-      sink.warning("ignored: this file is not where \(parts[0])/ expects its files", at: location)
-      return nil
-    default:
-      return nil
+    case .faq, .page: break
     }
+    return kind
   }
 
-  private func stem(_ name: String, extensions: [String]) -> String? {
+  private static func stem(_ name: String, extensions: [String]) -> String? {
     for suffix in extensions where name.hasSuffix(suffix) && name.count > suffix.count {
       return String(name.dropLast(suffix.count))
     }
@@ -76,22 +85,21 @@ struct Layout {
   }
 
   // Slugs become URL path segments, so they keep to characters that need no escaping.
-  private func checkSlug(_ slug: String, at location: SourceLocation, what: String, sink: DiagnosticSink) -> Bool {
+  private static func slugProblem(_ slug: String, at location: SourceLocation, what: String) -> Diagnostic? {
     let allowed = slug.unicodeScalars.allSatisfy {
       ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
         || "-_.".unicodeScalars.contains($0)
     }
     guard allowed, let first = slug.unicodeScalars.first, first != "-", first != "." else {
-      sink.error(
+      return Diagnostic(
+        .error, at: location,
         "\(what) '\(slug)' (the file name) may use only letters, digits, '-', '_' and '.', and must start with "
-          + "a letter or digit", at: location)
-      return false
+          + "a letter or digit")
     }
-    return true
+    return nil
   }
 }
 
-/// Checks that span files: case folders without a partner record, case accreditations, decision cases.
 enum CrossReferences {
   static func check(
     partners: [Partner], partnerFiles: [String: String], cases: [EscalationCase], sink: DiagnosticSink

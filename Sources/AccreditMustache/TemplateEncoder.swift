@@ -35,6 +35,8 @@ private final class ValueEncoder: Encoder {
   }
 
   func value<Model: Encodable>(of model: Model) throws -> TemplateValue {
+    // A value encoded before is taken as it is (comparing metatypes costs no dynamic cast).
+    if Model.self == TemplateValue.self, let value = model as? TemplateValue { return value }
     depth += 1
     if depth == levels.count { levels.append(Level()) } else { levels[depth].kind = .empty }
     defer { depth -= 1 }

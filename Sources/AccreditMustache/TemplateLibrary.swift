@@ -8,6 +8,9 @@
 public struct TemplateLibrary: Sendable {
   private let templates: [CompiledTemplate]
   private let indexes: [String: Int]
+  /// For each template, the bytes of template text its output holds at least once: the room an output
+  /// buffer is given up front, so that it does not grow through a dozen copies.
+  private let textSizes: [Int]
 
   /// How deep partials, parents and blocks may nest while rendering: a template that includes itself
   /// outside any section would otherwise never end.
@@ -42,8 +45,10 @@ public struct TemplateLibrary: Sendable {
     guard errors.isEmpty else {
       throw Failure(errors: errors.sorted { ($0.template, $0.line) < ($1.template, $1.line) })
     }
-    self.templates = templates.map { CompiledTemplate(name: $0.name, nodes: resolve($0.nodes, indexes)) }
+    let resolved = templates.map { CompiledTemplate(name: $0.name, nodes: resolve($0.nodes, indexes)) }
+    self.templates = resolved
     self.indexes = indexes
+    textSizes = resolved.indices.map { textSize(of: resolved[$0].nodes, in: resolved, visited: [$0]) }
   }
 
   /// Every problem of a template set.
@@ -63,6 +68,7 @@ public struct TemplateLibrary: Sendable {
   /// Renders `value` with the template `name`, appending to `output`.
   public func render(_ value: TemplateValue, with name: String, into output: inout [UInt8]) throws(RenderError) {
     guard let index = indexes[name] else { throw RenderError(message: "there is no template named '\(name)'") }
+    output.reserveCapacity(output.count + textSizes[index] + textSizes[index] / 2)
     var renderer = Renderer(templates: templates, output: output, stack: [value])
     output = []
     try renderer.render(templates[index].nodes, .identity, start: .inherit, scope: nil)
@@ -94,6 +100,23 @@ public struct RenderError: Error, Sendable, CustomStringConvertible {
   public var message: String
 
   public var description: String { message }
+}
+
+/// The bytes of text that rendering `nodes` writes at least once: sections count once, partials and
+/// parents with the text of the template they include (each template once along a path).
+private func textSize(of nodes: [Node], in templates: [CompiledTemplate], visited: Set<Int>) -> Int {
+  nodes.reduce(0) { total, node in
+    switch node {
+    case .text(let text): return total + text.bytes.count
+    case .variable: return total
+    case .section(_, let children), .inverted(_, let children):
+      return total + textSize(of: children, in: templates, visited: visited)
+    case .block(_, let block): return total + textSize(of: block.nodes, in: templates, visited: visited)
+    case .partial(_, let index, _), .parent(_, let index, _, _):
+      guard templates.indices.contains(index), !visited.contains(index) else { return total }
+      return total + textSize(of: templates[index].nodes, in: templates, visited: visited.union([index]))
+    }
+  }
 }
 
 /// Gives every partial and parent the index of the template it names.

@@ -63,3 +63,40 @@ extension TemplateValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
   }
   public init(nilLiteral: ()) { self = .null }
 }
+
+extension TemplateValue: Encodable {
+  /// Encodes the value as itself: a model may hold a part encoded once and shared by many pages.
+  public func encode(to encoder: any Encoder) throws {
+    switch self {
+    case .null:
+      var container = encoder.singleValueContainer()
+      try container.encodeNil()
+    case .bool(let flag):
+      var container = encoder.singleValueContainer()
+      try container.encode(flag)
+    case .int(let number):
+      var container = encoder.singleValueContainer()
+      try container.encode(number)
+    case .double(let number):
+      var container = encoder.singleValueContainer()
+      try container.encode(number)
+    case .string(let text):
+      var container = encoder.singleValueContainer()
+      try container.encode(text)
+    case .list(let items):
+      var container = encoder.unkeyedContainer()
+      for item in items { try container.encode(item) }
+    case .object(let object):
+      var container = encoder.container(keyedBy: FieldName.self)
+      for field in object.fields { try container.encode(field.value, forKey: FieldName(field.name)) }
+    }
+  }
+
+  private struct FieldName: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+}

@@ -90,94 +90,106 @@ public struct SiteRenderer: Sendable {
     let site = SiteContext(content: content, evaluations: evaluations, asOf: asOf)
     let keys = InputKeys(content: content, asOf: asOf, templates: templates, contentName: contentName)
     let templates = self.templates
-    var jobs: [OutputJob] = []
-    var pages: [String] = []
-    func page<Body: Sendable & Encodable>(
+    // A page job: the frame around the model, rendered with `template`.
+    @Sendable func page<Body: Sendable & Encodable>(
       _ folder: String, key: UInt64, template: String, title: String, description: String, current: String = "",
       _ model: @escaping @Sendable () -> Body
-    ) {
+    ) -> OutputJob {
       let depth = folder.isEmpty ? 0 : folder.split(separator: "/").count
       let root = String(repeating: "../", count: depth)
-      jobs.append(
-        OutputJob(
-          path: folder.isEmpty ? "index.html" : "\(folder)/index.html", key: key, template: template,
-          templates: templates
-        ) {
-          try TemplateEncoder.encode(
-            site.frame(model(), title: title, description: description, root: root, current: current))
-        })
-      pages.append(folder.isEmpty ? "" : "\(folder)/")
+      return OutputJob(
+        path: folder.isEmpty ? "index.html" : "\(folder)/index.html", key: key, template: template,
+        templates: templates
+      ) {
+        try TemplateEncoder.encode(
+          site.frame(model(), title: title, description: description, root: root, current: current))
+      }
     }
-    func file(_ path: String, key: UInt64, _ make: @escaping @Sendable () throws -> [UInt8]) {
-      jobs.append(OutputJob(path: path, key: key, make: make))
-    }
-    func file<Model: Encodable>(
+    @Sendable func file<Model: Encodable>(
       _ path: String, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
-    ) {
-      jobs.append(
-        OutputJob(path: path, key: key, template: template, templates: templates) {
-          try TemplateEncoder.encode(model())
-        })
+    ) -> OutputJob {
+      OutputJob(path: path, key: key, template: template, templates: templates) { try TemplateEncoder.encode(model()) }
     }
 
-    page(
-      "", key: keys.everything, template: "home", title: "Overview",
-      description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
-    ) { site.homePage() }
-    for evaluation in evaluations {
+    var jobs: [OutputJob] = []
+    jobs.append(
+      page(
+        "", key: keys.everything, template: "home", title: "Overview",
+        description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
+      ) { site.homePage() })
+    // Each partner's jobs are planned on every core: there are thousands.
+    let asOf = self.asOf
+    jobs += evaluations.parallelMap { evaluation -> [OutputJob] in
+      var partnerJobs: [OutputJob] = []
       let folder = "partners/\(evaluation.slug)"
       let partnerKey = keys.partner(evaluation.slug, cases: site.cases[evaluation.slug] ?? [])
       if site.partners[evaluation.slug] != nil {
-        page(
-          folder, key: partnerKey, template: "partner", title: evaluation.name,
-          description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
-        ) { site.partnerPage(evaluation) }
+        partnerJobs.append(
+          page(
+            folder, key: partnerKey, template: "partner", title: evaluation.name,
+            description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
+          ) { site.partnerPage(evaluation) })
       }
-      page(
-        "\(folder)/marks", key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
-        description: "Marks on record for \(evaluation.name)."
-      ) { site.marksPage(evaluation) }
+      partnerJobs.append(
+        page(
+          "\(folder)/marks", key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
+          description: "Marks on record for \(evaluation.name)."
+        ) { site.marksPage(evaluation) })
       for escalation in site.cases[evaluation.slug] ?? [] where site.exists(escalation) {
-        page(
-          "\(folder)/cases/\(escalation.id)", key: keys.escalation(escalation), template: "case",
-          title: "Case \(escalation.id) · \(evaluation.name)",
-          description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
-        ) { site.casePage(escalation, partnerName: evaluation.name) }
+        partnerJobs.append(
+          page(
+            "\(folder)/cases/\(escalation.id)", key: keys.escalation(escalation), template: "case",
+            title: "Case \(escalation.id) · \(evaluation.name)",
+            description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
+          ) { site.casePage(escalation, partnerName: evaluation.name) })
       }
-      file("\(folder)/badge.svg", key: partnerKey, template: "badge") { site.badge(for: evaluation) }
-    }
-    page(
-      "faq", key: keys.faq, template: "faq", title: "Frequently asked questions",
-      description: "Answers to what partners ask about the accreditation standards.", current: "faq"
-    ) { site.faqPage() }
-    for item in content.pages {
+      partnerJobs.append(
+        file("\(folder)/badge.svg", key: partnerKey, template: "badge") { site.badge(for: evaluation) })
+      return partnerJobs
+    }.flatMap { $0 }
+    jobs.append(
       page(
-        "pages/\(item.slug)", key: keys.global, template: "page", title: item.title, description: item.title,
-        current: "page-\(item.slug)"
-      ) { site.freePage(item) }
+        "faq", key: keys.faq, template: "faq", title: "Frequently asked questions",
+        description: "Answers to what partners ask about the accreditation standards.", current: "faq"
+      ) { site.faqPage() })
+    for item in content.pages {
+      jobs.append(
+        page(
+          "pages/\(item.slug)", key: keys.global, template: "page", title: item.title, description: item.title,
+          current: "page-\(item.slug)"
+        ) { site.freePage(item) })
     }
-    page(
-      "standards", key: keys.global, template: "standards", title: "The standards",
-      description: "The program's accreditation standards: tiers, certifications and thresholds.", current: "standards"
-    ) { site.standardsPage() }
+    jobs.append(
+      page(
+        "standards", key: keys.global, template: "standards", title: "The standards",
+        description: "The program's accreditation standards: tiers, certifications and thresholds.",
+        current: "standards"
+      ) { site.standardsPage() })
+    // The sitemap lists every page: the files named index.html, by their folder.
+    let sitemapPages = jobs.compactMap { job -> String? in
+      guard job.path.hasSuffix("index.html") else { return nil }
+      return String(job.path.dropLast("index.html".count))
+    }
 
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
-    file("404.html", key: keys.global, template: "not-found") {
-      site.frame(NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
-    }
-    file("feed.xml", key: keys.everything, template: "feed") { site.feed() }
-    let sitemapPages = pages
-    file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) }
+    jobs.append(
+      file("404.html", key: keys.global, template: "not-found") {
+        site.frame(
+          NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
+      })
+    jobs.append(file("feed.xml", key: keys.everything, template: "feed") { site.feed() })
+    jobs.append(
+      file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) })
     for staticFile in templates.staticFiles {
-      file(staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes }
+      jobs.append(OutputJob(path: staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes })
     }
     let evaluations = self.evaluations
-    let asOf = self.asOf
     let contentName = self.contentName
-    file("api/status.json", key: keys.everything) {
-      Array(StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName).serialized().utf8)
-    }
+    jobs.append(
+      OutputJob(path: "api/status.json", key: keys.everything) {
+        Array(StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName).serialized().utf8)
+      })
     // The files that show every partner take longest: started first, they do not finish alone at the end.
     let sitewide: Set<String> = ["index.html", "feed.xml", "sitemap.xml", "api/status.json"]
     return jobs.filter { sitewide.contains($0.path) } + jobs.filter { !sitewide.contains($0.path) }

@@ -65,10 +65,13 @@ extension SiteContext {
         state = isClosed ? "not-reached" : "upcoming"
       }
       let stateLabel =
-        [
-          "current": "current stage", "done": "done", "skipped": "skipped (serious case)", "upcoming": "not yet",
-          "not-reached": "not reached",
-        ][state] ?? state
+        switch state {
+        case "current": "current stage"
+        case "skipped": "skipped (serious case)"
+        case "upcoming": "not yet"
+        case "not-reached": "not reached"
+        default: state
+        }
       return StepperStage(
         label: stage.label, state: state, stateLabel: stateLabel, date: step.map { DateView($0.date) },
         isCurrent: state == "current")

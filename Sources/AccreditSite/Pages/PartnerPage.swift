@@ -183,10 +183,6 @@ extension SiteContext {
   }
 
   private func reason(for reason: AccreditEngine.Reason, anchorOf: (SourceLocation) -> String) -> PartnerPage.Reason {
-    let labels: [Rule: String] = [
-      .decision: "Review board decision", .tier: "Tier", .grace: "Grace period", .marks: "Marks on record",
-      .seriousCase: "Serious escalation", .certification: "Certification",
-    ]
     let source = "\(reason.location.file) line \(reason.location.line)"
     let (href, label): (String, String) =
       if let caseID = reason.caseID {
@@ -197,7 +193,7 @@ extension SiteContext {
         ("#\(anchorOf(reason.location))", "Record entry (\(source))")
       }
     return PartnerPage.Reason(
-      rule: reason.rule.rawValue, ruleLabel: labels[reason.rule] ?? reason.rule.rawValue, message: reason.message,
+      rule: reason.rule.rawValue, ruleLabel: reason.rule.label, message: reason.message,
       evidenceHref: href, evidenceLabel: label)
   }
 
@@ -224,5 +220,19 @@ extension SiteContext {
       "November", "December",
     ]
     return "\(names[day.month - 1]) \(day.year)"
+  }
+}
+
+extension Rule {
+  /// The rule as a reason list names it.
+  var label: String {
+    switch self {
+    case .decision: "Review board decision"
+    case .tier: "Tier"
+    case .grace: "Grace period"
+    case .marks: "Marks on record"
+    case .seriousCase: "Serious escalation"
+    case .certification: "Certification"
+    }
   }
 }

@@ -1,5 +1,6 @@
 import AccreditContent
 import AccreditEngine
+import AccreditMustache
 
 // The values templates show. Everything is computed and formatted here so that the Mustache templates
 // stay free of logic: they only print fields and loop over lists.
@@ -32,8 +33,8 @@ struct StatusView: Sendable, Encodable {
     key = status.rawValue
     label = status.label
     rank = AccreditationStatus.allCases.firstIndex(of: status) ?? 0
-    icon = StatusView.icons[status] ?? ""
-    meaning = StatusView.meanings[status] ?? ""
+    icon = StatusView.icon(status)
+    meaning = StatusView.meaning(status)
   }
 
   /// The status of a partner with no accreditation shown.
@@ -47,24 +48,37 @@ struct StatusView: Sendable, Encodable {
     self.meaning = meaning
   }
 
-  private static let icons: [AccreditationStatus: String] = [
-    .accredited: "M6.2 11.8 2.6 8.2l1.4-1.4 2.2 2.2 5.8-5.8 1.4 1.4z",
-    .atRisk: "M8 1.2 15.2 14H.8zM7.1 5.6v4.2h1.8V5.6zm0 5.4v1.8h1.8V11z",
-    .underReview:
-      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1.8a5.2 5.2 0 1 0 0 10.4A5.2 5.2 0 0 0 8 2.8zM7.1 4h1.8v3.6l2.4 2.4-1.3 1.3-2.9-2.9z",
-    .ineligible:
-      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zM4.2 5.5a5.2 5.2 0 0 0 6.3 6.3zm1.3-1.3 6.3 6.3a5.2 5.2 0 0 0-6.3-6.3z",
-    .revoked:
-      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm2.6 3.1L8 6.7 5.4 4.1 4.1 5.4 6.7 8l-2.6 2.6 1.3 1.3L8 9.3l2.6 2.6 1.3-1.3L9.3 8l2.6-2.6z",
-  ]
+  /// An SVG path for the 16×16 icon.
+  private static func icon(_ status: AccreditationStatus) -> String {
+    switch status {
+    case .accredited:
+      "M6.2 11.8 2.6 8.2l1.4-1.4 2.2 2.2 5.8-5.8 1.4 1.4z"
+    case .atRisk:
+      "M8 1.2 15.2 14H.8zM7.1 5.6v4.2h1.8V5.6zm0 5.4v1.8h1.8V11z"
+    case .underReview:
+      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm0 1.8a5.2 5.2 0 1 0 0 10.4A5.2 5.2 0 0 0 8 2.8zM7.1 4h1.8v3.6l2.4 2.4-1.3 1.3-2.9-2.9z"
+    case .ineligible:
+      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zM4.2 5.5a5.2 5.2 0 0 0 6.3 6.3zm1.3-1.3 6.3 6.3a5.2 5.2 0 0 0-6.3-6.3z"
+    case .revoked:
+      "M8 1a7 7 0 1 1 0 14A7 7 0 0 1 8 1zm2.6 3.1L8 6.7 5.4 4.1 4.1 5.4 6.7 8l-2.6 2.6 1.3 1.3L8 9.3l2.6 2.6 1.3-1.3L9.3 8l2.6-2.6z"
+    }
+  }
 
-  private static let meanings: [AccreditationStatus: String] = [
-    .accredited: "Meets every standard.",
-    .atRisk: "Still accredited, but a grace period is running or a required certification is missing.",
-    .underReview: "The review board must look at it: more marks than allowed, or a serious escalation is open.",
-    .ineligible: "The partner's tier is below the eligible tiers and no grace period covers the date.",
-    .revoked: "Taken away by a review board decision with director approval.",
-  ]
+  /// One sentence a newcomer can read.
+  private static func meaning(_ status: AccreditationStatus) -> String {
+    switch status {
+    case .accredited:
+      "Meets every standard."
+    case .atRisk:
+      "Still accredited, but a grace period is running or a required certification is missing."
+    case .underReview:
+      "The review board must look at it: more marks than allowed, or a serious escalation is open."
+    case .ineligible:
+      "The partner's tier is below the eligible tiers and no grace period covers the date."
+    case .revoked:
+      "Taken away by a review board decision with director approval."
+    }
+  }
 }
 
 /// A link in the site's main navigation.
@@ -86,8 +100,8 @@ struct PageFrame<Body: Sendable & Encodable>: Sendable, Encodable {
   let root: String
   /// The evaluation date.
   let asOf: DateView
-  /// The main navigation.
-  let nav: [NavLink]
+  /// The main navigation: `NavLink`s, encoded once for each depth and current page rather than per page.
+  let nav: TemplateValue
   /// The page's own model.
   let page: Body
 }
@@ -103,6 +117,8 @@ final class SiteContext: Sendable {
   let partners: [String: Partner]
   /// Cases by partner slug, by id.
   let cases: [String: [EscalationCase]]
+  /// The navigation of the pages up to four folders deep, encoded, by root and current page.
+  private let encodedNavigation: [String: TemplateValue]
 
   init(content: Content, evaluations: [PartnerEvaluation], asOf: Day) {
     self.content = content
@@ -110,6 +126,15 @@ final class SiteContext: Sendable {
     self.asOf = asOf
     partners = Dictionary(content.partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     cases = Dictionary(grouping: content.cases, by: \.partnerSlug).mapValues { $0.sorted { $0.id < $1.id } }
+    let currents = ["", "home", "standards", "faq"] + content.pages.map { "page-\($0.slug)" }
+    var encoded: [String: TemplateValue] = [:]
+    for depth in 0...4 {
+      let root = String(repeating: "../", count: depth)
+      for current in currents {
+        encoded[root + "\u{0}" + current] = Self.encode(Self.nav(content.pages, root: root, current: current))
+      }
+    }
+    encodedNavigation = encoded
   }
 
   /// The name of an accreditation type.
@@ -133,12 +158,12 @@ final class SiteContext: Sendable {
   }
 
   /// The main navigation, with `current` marked.
-  func nav(root: String, current: String) -> [NavLink] {
+  private static func nav(_ pages: [Page], root: String, current: String) -> [NavLink] {
     var links = [
       NavLink(label: "Overview", href: root.isEmpty ? "./" : root, isCurrent: current == "home"),
       NavLink(label: "Standards", href: root + "standards/", isCurrent: current == "standards"),
     ]
-    links += content.pages.map {
+    links += pages.map {
       NavLink(label: $0.title, href: root + "pages/\($0.slug)/", isCurrent: current == "page-\($0.slug)")
     }
     links.append(NavLink(label: "FAQ", href: root + "faq/", isCurrent: current == "faq"))
@@ -151,7 +176,13 @@ final class SiteContext: Sendable {
   {
     PageFrame(
       siteTitle: content.site.title, title: title, description: description, root: root, asOf: DateView(asOf),
-      nav: nav(root: root, current: current), page: page)
+      nav: encodedNavigation[root + "\u{0}" + current]
+        ?? Self.encode(Self.nav(content.pages, root: root, current: current)), page: page)
+  }
+
+  private static func encode(_ links: [NavLink]) -> TemplateValue {
+    // Plain structs of text and flags: encoding them cannot fail.
+    (try? TemplateEncoder.encode(links)) ?? .list([])
   }
 }
 
