@@ -155,14 +155,16 @@ struct Renderer {
 
   private func lookup(_ path: Path) -> TemplateValue? {
     guard case .names(let names) = path else { return stack.last }
-    let first = names[0]
-    for value in stack.reversed() {
-      guard case .object(let object) = value, var found = object[first] else { continue }
-      for name in names.dropFirst() {
-        guard case .object(let inner) = found, let next = inner[name] else { return nil }
-        found = next
+    var index = stack.count - 1
+    while index >= 0 {
+      if var found = stack[index].field(names[0]) {
+        for name in names.dropFirst() {
+          guard let next = found.field(name) else { return nil }
+          found = next
+        }
+        return found
       }
-      return found
+      index -= 1
     }
     return nil
   }

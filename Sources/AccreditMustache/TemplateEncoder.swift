@@ -20,7 +20,9 @@ private final class ValueEncoder: Encoder {
 
   /// The depth of the value being encoded now; each level has its storage.
   private var depth = -1
-  private var levels: [Level] = []
+  // One encoder serves one thread and calls nest strictly: the runtime's exclusivity checks on every
+  // access were a measurable part of encoding.
+  @exclusivity(unchecked) private var levels: [Level] = []
 
   struct Level {
     var kind = Kind.empty
@@ -49,14 +51,18 @@ private final class ValueEncoder: Encoder {
     case .empty: return .null
     case .single(let value): return value
     case .object:
-      var fields = Array(levels[level].fields[...])
-      levels[level].fields.removeAll(keepingCapacity: true)
+      // The scratch list becomes the value as it is (no element is copied); the next object at this depth,
+      // most often of the same type, gets a new one of the same size.
+      var fields: [(name: String, value: TemplateValue)] = []
+      swap(&fields, &levels[level].fields)
+      levels[level].fields.reserveCapacity(fields.count)
       for (index, storage) in levels[level].nested { fields[index].value = storage.value }
       levels[level].nested.removeAll()
       return .object(TemplateObject(fields))
     case .list:
-      var items = Array(levels[level].items[...])
-      levels[level].items.removeAll(keepingCapacity: true)
+      var items: [TemplateValue] = []
+      swap(&items, &levels[level].items)
+      levels[level].items.reserveCapacity(items.count)
       for (index, storage) in levels[level].nested { items[index] = storage.value }
       levels[level].nested.removeAll()
       return .list(items)

@@ -16,6 +16,13 @@ public enum TemplateValue: Sendable, Equatable {
   /// An object: named fields in the order the model declares them.
   case object(TemplateObject)
 
+  /// The field `name` of an object; nil for a value that is not an object or has no such field.
+  @inline(__always)
+  func field(_ name: String) -> TemplateValue? {
+    guard case .object(let object) = self else { return nil }
+    return object[name]
+  }
+
   /// Whether a section over the value renders (`false`, `null` and the empty list do not).
   var isTruthy: Bool {
     switch self {
@@ -40,7 +47,11 @@ public struct TemplateObject: Sendable, Equatable {
   /// The value of the field `name`, or nil when the object has no such field.
   public subscript(name: String) -> TemplateValue? {
     // View models have a few dozen fields at most: a linear scan of small strings beats hashing.
-    for field in fields where field.name == name { return field.value }
+    var index = 0
+    while index < fields.count {
+      if fields[index].name == name { return fields[index].value }
+      index += 1
+    }
     return nil
   }
 
