@@ -25,6 +25,9 @@ public enum ContentLoader {
       (StableHash.of(file.bytes), SourceText.decode(file.bytes, path: file.path), Layout.kind(of: file.path))
     }
     var hashes: [String: UInt64] = [:]
+    hashes.reserveCapacity(sorted.count)
+    sources.reserveCapacity(sorted.count)
+    layout.files.reserveCapacity(sorted.count)
     for (file, (hash, decoding, classified)) in zip(sorted, decoded) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
       guard let kind = classified.kind.flatMap({ layout.register($0, path: file.path, sink: sink) }) else { continue }

@@ -106,7 +106,8 @@ enum CrossReferences {
   ) {
     let partnersBySlug = Dictionary(partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     var reportedFolders: Set<String> = []
-    for escalation in cases.sorted(by: { $0.location < $1.location }) {
+    // `cases` come in the order of their paths, so a folder's first case is the one reported.
+    for escalation in cases {
       guard partnerFiles[escalation.partnerSlug] != nil else {
         if reportedFolders.insert(escalation.partnerSlug).inserted {
           sink.error(

@@ -35,10 +35,14 @@ public struct Evaluator: Sendable {
       accreditations: accreditations, openCases: openCases(in: cases, on: day))
   }
 
-  /// Evaluates every partner as of `day`; `cases` may hold every partner's cases.
-  public func evaluate(_ partners: [Partner], cases: [EscalationCase], asOf day: Day) -> [PartnerEvaluation] {
+  /// Evaluates every partner as of `day`; `cases` may hold every partner's cases. Each partner is evaluated
+  /// on its own, so `map` may run them in parallel (the site builder does); the order is by slug.
+  public func evaluate(
+    _ partners: [Partner], cases: [EscalationCase], asOf day: Day,
+    mapping map: ([Partner], @Sendable (Partner) -> PartnerEvaluation) -> [PartnerEvaluation] = { $0.map($1) }
+  ) -> [PartnerEvaluation] {
     let casesByPartner = Dictionary(grouping: cases, by: \.partnerSlug)
-    return partners.sorted { $0.slug < $1.slug }.map { evaluate($0, cases: casesByPartner[$0.slug] ?? [], asOf: day) }
+    return map(partners.sorted { $0.slug < $1.slug }) { evaluate($0, cases: casesByPartner[$0.slug] ?? [], asOf: day) }
   }
 
   /// The first date `issued + k × interval` (k ≥ 1) strictly after `day`, each computed from the

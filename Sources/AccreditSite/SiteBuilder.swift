@@ -131,7 +131,7 @@ public enum SiteBuilder {
     let content = loaded.content
     let asOf = request.asOf ?? content.site.asOf ?? request.today
     let evaluations = Evaluator(standards: content.standards)
-      .evaluate(content.partners, cases: content.cases, asOf: asOf)
+      .evaluate(content.partners, cases: content.cases, asOf: asOf) { $0.parallelMap($1) }
     let renderer = SiteRenderer(
       content: content, evaluations: evaluations, asOf: asOf,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)

@@ -111,15 +111,13 @@ public struct SiteRenderer: Sendable {
       OutputJob(path: path, key: key, template: template, templates: templates) { try TemplateEncoder.encode(model()) }
     }
 
-    var jobs: [OutputJob] = []
-    jobs.append(
-      page(
-        "", key: keys.everything, template: "home", title: "Overview",
-        description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
-      ) { site.homePage() })
+    let home = page(
+      "", key: keys.everything, template: "home", title: "Overview",
+      description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
+    ) { site.homePage() }
     // Each partner's jobs are planned on every core: there are thousands.
     let asOf = self.asOf
-    jobs += evaluations.parallelMap { evaluation -> [OutputJob] in
+    var jobs = evaluations.parallelMap { evaluation -> [OutputJob] in
       var partnerJobs: [OutputJob] = []
       let folder = "partners/\(evaluation.slug)"
       let partnerKey = keys.partner(evaluation.slug, cases: site.cases[evaluation.slug] ?? [])
@@ -166,10 +164,12 @@ public struct SiteRenderer: Sendable {
         current: "standards"
       ) { site.standardsPage() })
     // The sitemap lists every page: the files named index.html, by their folder.
-    let sitemapPages = jobs.compactMap { job -> String? in
-      guard job.path.hasSuffix("index.html") else { return nil }
-      return String(job.path.dropLast("index.html".count))
-    }
+    let sitemapPages =
+      [""]
+      + jobs.compactMap { job -> String? in
+        guard job.path.hasSuffix("/index.html") else { return nil }
+        return String(job.path.dropLast("index.html".count))
+      }
 
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
@@ -178,21 +178,21 @@ public struct SiteRenderer: Sendable {
         site.frame(
           NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
       })
-    jobs.append(file("feed.xml", key: keys.everything, template: "feed") { site.feed() })
-    jobs.append(
-      file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) })
     for staticFile in templates.staticFiles {
       jobs.append(OutputJob(path: staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes })
     }
     let evaluations = self.evaluations
     let contentName = self.contentName
-    jobs.append(
+    // The files that show every partner take longest: started first, they do not finish alone at the end.
+    let sitewide = [
+      home,
+      file("feed.xml", key: keys.everything, template: "feed") { site.feed() },
+      file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) },
       OutputJob(path: "api/status.json", key: keys.everything) {
         Array(StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName).serialized().utf8)
-      })
-    // The files that show every partner take longest: started first, they do not finish alone at the end.
-    let sitewide: Set<String> = ["index.html", "feed.xml", "sitemap.xml", "api/status.json"]
-    return jobs.filter { sitewide.contains($0.path) } + jobs.filter { !sitewide.contains($0.path) }
+      },
+    ]
+    return sitewide + jobs
   }
 
   /// The path part of the base URL, ending in `/`: `https://x.example/status/` → `/status/`.

@@ -166,11 +166,17 @@ public enum SiteWriter {
 
   // One line a file: key, hash, path; sorted by path, so the manifest is the same for the same site.
   private static func writeManifest(_ results: [Result], in folder: URL) throws {
-    var text = "accredit-manifest 1\n"
+    var bytes = Array("accredit-manifest 1\n".utf8)
+    bytes.reserveCapacity(results.count * 80)
     for result in results.sorted(by: { $0.path < $1.path }) {
-      text += "\(hex(result.entry.key)) \(hex(result.entry.hash)) \(result.path)\n"
+      appendHex(result.entry.key, to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      appendHex(result.entry.hash, to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      bytes += result.path.utf8
+      bytes.append(UInt8(ascii: "\n"))
     }
-    try writeAtomically(Array(text.utf8), to: folder.appendingPathComponent(manifestName).path)
+    try writeAtomically(bytes, to: folder.appendingPathComponent(manifestName).path)
   }
 
   private static func readManifest(in folder: URL) -> [String: Entry]? {
@@ -188,8 +194,11 @@ public enum SiteWriter {
     return entries
   }
 
-  private static func hex(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
+  /// Appends `value` as 16 lowercase hexadecimal digits.
+  private static func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
+    for shift in stride(from: 60, through: 0, by: -4) {
+      let digit = UInt8((value >> UInt64(shift)) & 0xF)
+      bytes.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+    }
   }
 }
