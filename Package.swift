@@ -61,7 +61,7 @@ let package = Package(
       name: "AccreditCLI",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMustache", "AccreditSite", "AccreditServe", "AccreditFixtures",
-        "AccreditReports", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AccreditReports", "AccreditMarkdown", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(name: "accredit", dependencies: ["AccreditCLI"]),

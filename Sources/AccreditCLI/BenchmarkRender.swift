@@ -1,5 +1,6 @@
 import AccreditContent
 import AccreditEngine
+import AccreditMarkdown
 import AccreditMustache
 import AccreditSite
 public import ArgumentParser
@@ -25,6 +26,12 @@ public struct BenchmarkRender: ParsableCommand {
     let renderer = try SiteBuilder.renderer(for: request)
     var byTemplate: [String: [OutputJob]] = [:]
     for job in renderer.jobs() where job.template != nil { byTemplate[job.template ?? "", default: []].append(job) }
+    // The notes' Markdown, part of a case page's model, on its own.
+    let notes = renderer.content.cases.map(\.notes)
+    var html = 0
+    let markdown = try cpuSeconds { for note in notes { html &+= Markdown.html(from: note).utf8.count } }
+    let perNote = markdown * 1e6 / Double(max(1, notes.count))
+    print(String(format: "Markdown: %.1f µs a note (%d notes)", perNote, notes.count))
     print("template      pages   model µs/page   template work µs/page")
     for (template, jobs) in byTemplate.sorted(by: { $0.key < $1.key }) {
       var modelBest = Double.infinity
