@@ -20,7 +20,7 @@ struct Layout {
   /// What the file at `path` is, from the path alone, and the problem with it if any. Pure, so that it
   /// runs on every core; `register` then finds duplicates.
   static func kind(of path: String) -> (kind: Kind?, problem: Diagnostic?) {
-    let parts = path.split(separator: "/").map(String.init)
+    let parts = path.split(separator: "/")
     guard let name = parts.last, !parts.contains(where: { $0.hasPrefix(".") }) else { return (nil, nil) }
     let location = SourceLocation(file: path)
     func ignored(_ message: String) -> (kind: Kind?, problem: Diagnostic?) {
@@ -40,7 +40,7 @@ struct Layout {
     case 3 where parts[0] == "cases":
       guard let id = stem(name, extensions: [".md"]) else { return ignored("ignored: case notes are .md files") }
       if let problem = slugProblem(id, at: location, what: "case id") { return (nil, problem) }
-      return (.escalation(partner: parts[1], id: id), nil)
+      return (.escalation(partner: String(parts[1]), id: id), nil)
     case 2 where parts[0] == "faq" || parts[0] == "pages":
       guard let slug = stem(name, extensions: [".md"]) else {
         return ignored("ignored: \(parts[0] == "faq" ? "FAQ entries" : "pages") are .md files")
@@ -77,20 +77,21 @@ struct Layout {
     return kind
   }
 
-  private static func stem(_ name: String, extensions: [String]) -> String? {
-    for suffix in extensions where name.hasSuffix(suffix) && name.count > suffix.count {
-      return String(name.dropLast(suffix.count))
+  private static func stem(_ name: Substring, extensions: [String]) -> String? {
+    for suffix in extensions where name.utf8.count > suffix.utf8.count && name.hasSuffix(suffix) {
+      return String(name.utf8.dropLast(suffix.utf8.count)) ?? String(name.dropLast(suffix.count))
     }
     return nil
   }
 
   // Slugs become URL path segments, so they keep to characters that need no escaping.
   private static func slugProblem(_ slug: String, at location: SourceLocation, what: String) -> Diagnostic? {
-    let allowed = slug.unicodeScalars.allSatisfy {
-      ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
-        || "-_.".unicodeScalars.contains($0)
+    let allowed = slug.utf8.allSatisfy {
+      (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+        || $0 == UInt8(ascii: ".")
     }
-    guard allowed, let first = slug.unicodeScalars.first, first != "-", first != "." else {
+    guard allowed, let first = slug.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: ".") else {
       return Diagnostic(
         .error, at: location,
         "\(what) '\(slug)' (the file name) may use only letters, digits, '-', '_' and '.', and must start with "

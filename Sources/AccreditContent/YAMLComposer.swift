@@ -140,6 +140,19 @@ private struct Composer {
   // Text keys only: a key that is a list or mapping is reported by the loaders, which expect words.
   private func checkDuplicates(_ pairs: [(key: YAMLNode, value: YAMLNode)]) throws(YAMLComposer.Failure) {
     guard pairs.count > 1 else { return }
+    // Mappings in records have a dozen keys at most: comparing each with the ones before is cheaper than
+    // hashing, and only a mapping with a repeated key needs the full account below.
+    var isRepeated = pairs.count > 32  // a large mapping goes straight to the hashing below
+    outer: for index in pairs.indices where !isRepeated {
+      guard case .scalar(let key) = pairs[index].key else { continue }
+      for earlier in pairs[..<index] {
+        if case .scalar(let other) = earlier.key, other.string == key.string {
+          isRepeated = true
+          break outer
+        }
+      }
+    }
+    guard isRepeated else { return }
     var seen: [String: YAMLNode.Mark] = [:]
     var duplicates: [String: YAMLNode.Mark] = [:]
     for (key, _) in pairs {
