@@ -111,3 +111,26 @@ extension TemplateValue: Encodable {
     init?(intValue: Int) { nil }
   }
 }
+
+/// A part of a view model encoded once and shared by every page that shows it: it encodes as the value
+/// `Model` encoded to, and keeps `Model` in the type so that the model still says what it holds.
+public struct Encoded<Model: Encodable>: Encodable, Sendable {
+  /// The encoded value.
+  public let value: TemplateValue
+
+  /// Encodes `model` now.
+  public init(_ model: Model) throws {
+    value = try TemplateEncoder.encode(model)
+  }
+
+  /// Wraps a value encoded already.
+  public init(value: TemplateValue) {
+    self.value = value
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    // Through a single-value container, so that `TemplateEncoder` takes the value as it is.
+    var container = encoder.singleValueContainer()
+    try container.encode(value)
+  }
+}

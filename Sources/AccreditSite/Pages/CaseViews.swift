@@ -1,4 +1,5 @@
 import AccreditEngine
+import AccreditMustache
 
 /// One stage of the escalation path as a stepper shows it.
 struct StepperStage: Sendable, Encodable {
@@ -22,7 +23,8 @@ struct CaseSummary: Sendable, Encodable {
   /// "Open at mediation", "Closed: mark placed".
   let state: String
   let isOpen: Bool
-  let stepper: [StepperStage]
+  /// The escalation path, the same on the case page and the partner page: encoded once per case.
+  let stepper: Encoded<[StepperStage]>
 }
 
 extension EscalationCase.Stage {
@@ -49,6 +51,16 @@ extension EscalationCase.Decision {
 }
 
 extension SiteContext {
+  /// The stepper of a case, encoded the first time a page asks for it.
+  func encodedStepper(for escalation: EscalationCase) -> Encoded<[StepperStage]> {
+    let key = escalation.location.file
+    if let cached = stepperCache.withLock({ $0[key] }) { return cached }
+    // Plain structs of text and flags: encoding them cannot fail.
+    let encoded = (try? Encoded(stepper(for: escalation))) ?? Encoded(value: .list([]))
+    stepperCache.withLock { $0[key] = encoded }
+    return encoded
+  }
+
   /// The stepper for a case as of the evaluation date.
   func stepper(for escalation: EscalationCase) -> [StepperStage] {
     let steps = stepsSoFar(escalation)
@@ -92,6 +104,6 @@ extension SiteContext {
       id: escalation.id, href: "\(hrefPrefix)cases/\(escalation.id)/", customer: escalation.customer,
       accreditation: escalation.accreditation.map { accreditationName($0.value) }, isSerious: escalation.isSerious,
       opened: DateView(steps.first?.date ?? asOf), state: state, isOpen: outcome == nil,
-      stepper: stepper(for: escalation))
+      stepper: encodedStepper(for: escalation))
   }
 }

@@ -1,6 +1,7 @@
 import AccreditContent
 import AccreditEngine
 import AccreditMustache
+import Synchronization
 
 // The values templates show. Everything is computed and formatted here so that the Mustache templates
 // stay free of logic: they only print fields and loop over lists.
@@ -117,6 +118,8 @@ final class SiteContext: Sendable {
   let partners: [String: Partner]
   /// Cases by partner slug, by id.
   let cases: [String: [EscalationCase]]
+  /// The steppers of the cases shown so far, encoded, by case file.
+  let stepperCache = Mutex<[String: Encoded<[StepperStage]>]>([:])
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
