@@ -221,10 +221,9 @@ struct InputKeys {
     hashes = content.inputHashes
     let hashes = content.inputHashes
     // A file counts by its path and its bytes: renaming a case changes the pages that link to it.
+    let paths = hashes.keys.sorted()
     func files(_ prefix: String) -> [UInt64] {
-      hashes.keys.filter { $0.hasPrefix(prefix) }.sorted().flatMap { path -> [UInt64] in
-        [StableHash.of(path), hashes[path] ?? 0]
-      }
+      paths.filter { $0.hasPrefix(prefix) }.flatMap { path -> [UInt64] in [StableHash.of(path), hashes[path] ?? 0] }
     }
     global = StableHash.combine(
       [

@@ -90,7 +90,13 @@ public enum SiteWriter {
         return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: false))
       }
       do {
-        if isFresh { try write(bytes, to: path) } else { try writeAtomically(bytes, to: path) }
+        if isFresh {
+          // In a new folder every page's own folder is new: making it first spares a failed `open`.
+          if job.path.hasSuffix("/index.html") { try makeFolders(above: path) }
+          try write(bytes, to: path)
+        } else {
+          try writeAtomically(bytes, to: path)
+        }
       } catch {
         return .failure(error)
       }
