@@ -21,7 +21,7 @@ public struct Accredit: AsyncParsableCommand {
 /// The tool's version, part of every build's inputs.
 public enum AccreditVersion {
   /// The version string.
-  public static let current = "0.2.0"
+  public static let current = "0.3.0"
 }
 
 /// The entry point the `accredit` executable calls.

@@ -55,7 +55,7 @@ public struct OutputJob: Sendable {
 /// Renders every output file of the site from the content and its evaluation.
 public struct SiteRenderer: Sendable {
   /// The version of the renderer, part of every output's key: a new version re-renders everything.
-  public static let version = "accredit 0.2.0"  // keep in step with AccreditVersion.current
+  public static let version = "accredit 0.3.0"  // keep in step with AccreditVersion.current
 
   /// The content.
   public var content: Content
