@@ -71,6 +71,11 @@ let package = Package(
       name: "accredit", dependencies: ["AccreditCLI"],
       linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]
     ),
+    // The fuzzing harness (Scripts/fuzz builds it with libFuzzer); built normally, it replays saved inputs.
+    .executableTarget(
+      name: "accredit-fuzz", dependencies: ["AccreditContent", "AccreditEngine", "AccreditSite"],
+      path: "Sources/AccreditFuzz"
+    ),
     .testTarget(
       name: "AccreditTests",
       dependencies: [
