@@ -11,6 +11,9 @@ public struct Build: ParsableCommand {
     discussion: """
       On any content error nothing is written and the output folder stays exactly as it was.
       The evaluation date is --as-of, else 'as_of' in site.yaml, else today (UTC).
+      One build at a time writes an output folder: a second one waits for the first (or, with --no-wait,
+      fails). A build that is killed leaves the previous site or the new one, never a mix; the next build
+      tidies up after it.
       """)
 
   @OptionGroup public var contentOptions: ContentOptions
@@ -30,6 +33,10 @@ public struct Build: ParsableCommand {
   /// Rebuild every file.
   @Flag(help: "Rebuild every file, ignoring what the previous build recorded.")
   public var clean = false
+
+  /// Fail at once when another build holds the output folder.
+  @Flag(name: .customLong("no-wait"), help: "Fail at once (exit 75) if another build is writing the output folder.")
+  public var noWait = false
 
   /// Print nothing on success.
   @Flag(help: "Print nothing on success.")

@@ -8,10 +8,13 @@ public enum Commands {
   /// Runs `build`; returns the exit status.
   public static func build(_ command: Build, console: Console, today: Day = .todayUTC()) -> Int32 {
     let started = ContinuousClock.now
-    let request = SiteBuilder.Request(
+    var request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, output: URL(fileURLWithPath: command.output, isDirectory: true),
       templates: command.templateOptions.templatesURL, asOf: command.asOf, today: today,
       clean: command.clean)
+    request.wait = !command.noWait
+    let output = command.output
+    request.onWaiting = { console.err("accredit: waiting for another build of \(output)/ to finish…\n") }
     do {
       let result = try SiteBuilder.build(request)
       let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
@@ -69,6 +72,12 @@ public enum Commands {
     case .io(let message):
       console.err("accredit: error: \(message)\n")
       return 1
+    case .write(let message):
+      console.err("accredit: error: \(message)\n")
+      return ExitStatus.cannotWrite
+    case .busy(let message):
+      console.err("accredit: error: \(message)\n")
+      return ExitStatus.busy
     }
   }
 

@@ -15,9 +15,11 @@ public enum ContentLoader {
   }
 
   /// Loads `files`, whose paths are relative to the content folder. With a `cache`, files whose bytes
-  /// (and the standards) did not change since the last load are not parsed again.
-  public static func load(_ files: [ContentFile], cache: ParseCache? = nil) -> Result {
+  /// (and the standards) did not change since the last load are not parsed again. `problems` are errors
+  /// about entries that could not be read (see `ContentFolder`), reported with the rest.
+  public static func load(_ files: [ContentFile], problems: [Diagnostic] = [], cache: ParseCache? = nil) -> Result {
     let sink = DiagnosticSink()
+    sink.append(contentsOf: problems)
     var sources: [String: SourceText] = [:]
     var layout = Layout()
     let sorted = files.sorted(by: { $0.path < $1.path })
@@ -45,7 +47,7 @@ public enum ContentLoader {
     var standards: Standards?
     if let path = layout.standards, let source = sources[path] {
       standards = StandardsLoader.load(source, sink: sink)
-    } else if layout.standards == nil {
+    } else if layout.standards == nil, !problems.contains(where: { $0.location.file == "standards.yaml" }) {
       sink.error(
         "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
     }
@@ -76,6 +78,7 @@ public enum ContentLoader {
       cache?.store(source.path, key: cacheKey, value: (item, fileSink.diagnostics))
       return (item, fileSink.diagnostics)
     }
+    cache?.keep(only: Set(layout.files.map { $0.1.path }))
     var partners: [Partner] = []
     var cases: [EscalationCase] = []
     var faq: [FAQEntry] = []
@@ -119,6 +122,14 @@ public final class ParseCache: Sendable {
 
   func store(_ path: String, key: UInt64, value: (LoadedFile, [Diagnostic])) {
     entries.withLock { $0[path] = (key, value) }
+  }
+
+  /// Forgets the files not in `paths`, so that deleted files (a loop's endless paths among them) do not
+  /// hold memory for as long as the server runs.
+  func keep(only paths: Set<String>) {
+    entries.withLock { entries in
+      for path in entries.keys where !paths.contains(path) { entries[path] = nil }
+    }
   }
 }
 

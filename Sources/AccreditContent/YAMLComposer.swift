@@ -38,7 +38,7 @@ enum YAMLComposer {
       yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
       yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
       return withUnsafeMutablePointer(to: &parser) { pointer in
-        var composer = Composer(parser: pointer)
+        var composer = Composer(parser: pointer, bytes: bytes)
         return Result { () throws(Failure) in try composer.document() }
       }
     }
@@ -49,6 +49,8 @@ enum YAMLComposer {
 /// One pass over the events of one text.
 private struct Composer {
   let parser: UnsafeMutablePointer<yaml_parser_t>
+  /// The text being parsed, to place reader errors, which libyaml gives as a byte offset only.
+  let bytes: UnsafeBufferPointer<UInt8>
   var depth = 0
 
   mutating func document() throws(YAMLComposer.Failure) -> YAMLNode? {
@@ -79,8 +81,10 @@ private struct Composer {
       let state = parser.pointee
       let problem = state.problem.map { String(cString: $0) } ?? "the YAML could not be read"
       let context = state.context.map { String(cString: $0) }
+      // A reader error (a control character, bad UTF-8) has no mark, only the offset of the bad byte.
+      let place = state.error == YAML_READER_ERROR ? mark(atOffset: state.problem_offset) : mark(state.problem_mark)
       throw .syntax(
-        problem: problem, mark: mark(state.problem_mark), context: context,
+        problem: problem, mark: place, context: context,
         contextMark: context == nil ? nil : mark(state.context_mark))
     }
     return event
@@ -165,6 +169,21 @@ private struct Composer {
     }
     guard let first = duplicates.keys.min(), let mark = duplicates[first] else { return }
     throw .duplicateKeys(duplicates.keys.sorted(), mark: mark)
+  }
+
+  /// The line and column (in Unicode scalars) of the byte at `offset`.
+  private func mark(atOffset offset: Int) -> YAMLNode.Mark {
+    var line = 1
+    var column = 1
+    for byte in bytes.prefix(offset) {
+      if byte == UInt8(ascii: "\n") {
+        line += 1
+        column = 1
+      } else if byte & 0xC0 != 0x80 {
+        column += 1
+      }
+    }
+    return YAMLNode.Mark(line: line, column: column)
   }
 
   private func mark(_ mark: yaml_mark_t) -> YAMLNode.Mark {

@@ -77,7 +77,8 @@ enum Harness {
     guard !loaded.diagnostics.hasErrors else { return }
     let content = loaded.content
     let asOf = content.site.asOf ?? Day(daysSinceUnixEpoch: 20_407)
-    let evaluations = Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: asOf)
+    let evaluations = Evaluator(standards: content.standards).evaluate(
+      content.partners, cases: content.cases, asOf: asOf)
     let renderer = SiteRenderer(
       content: content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates)
     for job in renderer.jobs() { _ = try? job.render() }
@@ -88,7 +89,8 @@ enum Harness {
   // libFuzzer's driver, from the toolchain's fuzzer runtime.
   @_silgen_name("LLVMFuzzerRunDriver")
   func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
   ) -> CInt
 

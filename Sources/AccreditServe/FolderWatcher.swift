@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Notices changes below a set of folders: a new file, an edit, a deletion or a rename.
 ///
@@ -15,6 +16,14 @@ struct FolderWatcher: Sendable {
 
   let folders: [URL]
 
+  /// A scan kept for another thread to compare with.
+  final class Record: Sendable {
+    private let scan = Mutex<[String: Stamp]?>(nil)
+
+    func store(_ value: [String: Stamp]) { scan.withLock { $0 = value } }
+    func load() -> [String: Stamp]? { scan.withLock { $0 } }
+  }
+
   /// Every regular file below the folders (hidden ones skipped), with its stamp.
   func scan() -> [String: Stamp] {
     var stamps: [String: Stamp] = [:]
@@ -24,18 +33,31 @@ struct FolderWatcher: Sendable {
     return stamps
   }
 
+  // Entries are `lstat`ed and links are not walked: a link to a folder is checked by the build, which
+  // refuses loops and links out of the folder, and a loop here would be walked for ever. A link's stamp
+  // is its own with its target's size and time, so that retargeting it and editing its target both show.
   private func scan(_ directory: String, into stamps: inout [String: Stamp]) {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
     for name in names where !name.hasPrefix(".") {
       let path = directory + "/" + name
       var info = stat()
-      guard stat(path, &info) == 0 else { continue }
-      if (info.st_mode & S_IFMT) == S_IFDIR {
+      guard lstat(path, &info) == 0 else { continue }
+      switch info.st_mode & S_IFMT {
+      case S_IFDIR:
         scan(path, into: &stamps)
-      } else {
-        let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        stamps[path] = Stamp(size: Int64(info.st_size), modified: nanoseconds, inode: UInt64(info.st_ino))
+      case S_IFLNK:
+        var target = stat()
+        if stat(path, &target) != 0 || (target.st_mode & S_IFMT) == S_IFDIR { target = stat() }
+        stamps[path] = Stamp(
+          size: Int64(target.st_size), modified: nanoseconds(info.st_mtim) ^ nanoseconds(target.st_mtim),
+          inode: UInt64(info.st_ino))
+      default:
+        stamps[path] = Stamp(size: Int64(info.st_size), modified: nanoseconds(info.st_mtim), inode: UInt64(info.st_ino))
       }
     }
+  }
+
+  private func nanoseconds(_ time: timespec) -> Int64 {
+    Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
   }
 }

@@ -4,6 +4,7 @@ import AccreditSite
 public import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// `accredit serve`: builds the site into memory, serves it, and rebuilds it when the content or the
@@ -29,6 +30,9 @@ public struct PreviewServer: Sendable {
     public var pollInterval: Duration
     /// How long the files must stay unchanged before a rebuild, so that a burst of saves rebuilds once.
     public var quietPeriod: Duration
+    /// How long a connection may stay without a complete request (idle, or sending its request slowly)
+    /// before it is closed; a response being written (the reload event stream) is not cut.
+    public var requestTimeout: Duration = .seconds(5)
 
     /// Creates options.
     public init(
@@ -52,16 +56,24 @@ public struct PreviewServer: Sendable {
   let state = PreviewState()
   let cache = ParseCache()
   let log: @Sendable (String) -> Void
+  let watcher: FolderWatcher
+  /// The folders as the last build found them, scanned before it read them: the watcher rebuilds when
+  /// the folders differ from this, so an edit made while a build runs, or before the watcher starts, is
+  /// never missed.
+  let builtScan = FolderWatcher.Record()
 
   /// Creates a server; `log` receives what the terminal shows (build results, diagnostics).
   public init(options: Options, log: @escaping @Sendable (String) -> Void) {
     self.options = options
     self.log = log
+    watcher = FolderWatcher(folders: [options.content] + (options.templates.map { [$0] } ?? []))
   }
 
   /// Builds the site once, synchronously; returns whether it built.
   @discardableResult
   public func rebuild() -> Bool {
+    let scan = watcher.scan()
+    builtScan.store(scan)
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: options.content, output: options.content, templates: options.templates, asOf: options.asOf,
@@ -83,7 +95,7 @@ public struct PreviewServer: Sendable {
         report = DiagnosticFormatter(root: options.contentLabel, sources: sources).report(diagnostics)
       case .templates(let diagnostics, let sources):
         report = DiagnosticFormatter(root: options.templatesLabel, sources: sources).report(diagnostics)
-      case .io(let message):
+      case .io(let message), .write(let message), .busy(let message):
         report = "error: \(message)\n"
       }
       state.update { $0.failing(with: report) }
@@ -96,8 +108,11 @@ public struct PreviewServer: Sendable {
   public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
     var logger = Logger(label: "accredit.serve")
     logger.logLevel = ProcessInfo.processInfo.environment["ACCREDIT_DEBUG"] == nil ? .error : .debug
+    let timeout = options.requestTimeout.components
+    let idle = TimeAmount.nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
     return Application(
       responder: SiteResponder(state: state),
+      server: .http1(configuration: .init(idleTimeout: idle)),
       configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
       services: [WatchService(server: self)],
       onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
@@ -117,22 +132,17 @@ public struct PreviewServer: Sendable {
 
   /// Watches the folders until the server stops, rebuilding after each burst of changes.
   func watch() async {
-    var folders = [options.content]
-    if let templates = options.templates { folders.append(templates) }
-    let watcher = FolderWatcher(folders: folders)
-    var known = watcher.scan()
     while !Task.isCancelled {
       do {
         try await Task.sleep(for: options.pollInterval)
         var current = watcher.scan()
-        guard current != known else { continue }
+        guard current != builtScan.load() else { continue }
         while true {
           try await Task.sleep(for: options.quietPeriod)
           let next = watcher.scan()
           if next == current { break }
           current = next
         }
-        known = current
         log("Change detected; rebuilding.\n")
         await rebuildOffThePool()
       } catch {

@@ -18,6 +18,10 @@ public enum SiteBuilder {
     public var today: Day
     /// Rebuild every file, ignoring the previous build's manifest.
     public var clean: Bool
+    /// Wait for another build of the same output folder to finish, rather than fail at once.
+    public var wait: Bool = true
+    /// Called once when the build starts waiting for another build's lock.
+    public var onWaiting: @Sendable () -> Void = {}
 
     /// Creates a request.
     public init(content: URL, output: URL, templates: URL? = nil, asOf: Day?, today: Day, clean: Bool = false) {
@@ -52,14 +56,19 @@ public enum SiteBuilder {
     case content(diagnostics: [Diagnostic], sources: [String: SourceText])
     /// The templates have errors; `location.file` is relative to the templates folder.
     case templates(diagnostics: [Diagnostic], sources: [String: SourceText])
-    /// The content folder could not be read, or the site could not be written.
+    /// The content folder could not be read.
     case io(String)
+    /// A file or folder of the site could not be written; the message has the path and the reason.
+    case write(String)
+    /// Another build holds the output folder, and the request said not to wait.
+    case busy(String)
   }
 
   /// Loads and checks the content folder.
   public static func load(_ folder: URL, cache: ParseCache? = nil) throws(Failure) -> ContentLoader.Result {
     do {
-      return ContentLoader.load(try ContentFolder.read(folder), cache: cache)
+      let listing = try ContentFolder.read(folder)
+      return ContentLoader.load(listing.files, problems: listing.problems, cache: cache)
     } catch {
       throw .io(String(describing: error))
     }
@@ -72,11 +81,14 @@ public enum SiteBuilder {
     let jobs = prepared.renderer.jobs()
     let report: SiteWriter.Report
     do {
-      report = try SiteWriter.write(jobs, to: request.output, clean: request.clean)
+      let lock = try OutputFolder.lock(request.output, wait: request.wait, onWaiting: request.onWaiting)
+      report = try withExtendedLifetime(lock) { try SiteWriter.write(jobs, to: request.output, clean: request.clean) }
     } catch let failure as TemplateSet.RenderFailure {
       throw failure.asBuildFailure
+    } catch let failure as OutputBusy {
+      throw .busy(failure.description)
     } catch {
-      throw .io(String(describing: error))
+      throw .write(String(describing: error))
     }
     let result = Result(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: [], fileCount: jobs.count,

@@ -1,16 +1,29 @@
 import AccreditContent
 public import Foundation
 
-/// Writes a site's jobs to the output folder, incrementally when it can.
+/// Writes a site's jobs to the output folder, incrementally when it can, and so that a build killed at
+/// any moment never leaves a torn site.
 ///
 /// A manifest in the output folder (`.accredit-manifest`) records, for every file, the key of what it was
 /// made from and a hash of its bytes. The next build renders only the jobs whose key changed, writes only
 /// files whose bytes changed (the others keep their modification times), and removes the files of
 /// deleted partners and cases. Without a manifest, or with `--clean`, the whole folder is built anew
-/// beside the old one and swapped in.
+/// beside the old one and swapped in (`OutputFolder.replace`).
+///
+/// An incremental build writes in two steps, recorded in a journal (`.accredit-journal`):
+/// 1. every changed file is written in full beside its final name (`<name>.accredit-tmp`), with the journal
+///    saying `writing`; a failure or a kill here leaves the site as it was;
+/// 2. the journal lists every rename and removal and says `committing`; they are done, the new manifest
+///    last, and the journal is removed.
+/// The next build (`recover`) removes the temporary files of step 1, or finishes step 2.
+/// The steps protect against a killed process; they do not `fsync`, so a power cut can still lose writes.
 public enum SiteWriter {
   /// The manifest's file name inside the output folder.
   public static let manifestName = ".accredit-manifest"
+  /// The journal's file name inside the output folder, present only while a build writes.
+  static let journalName = ".accredit-journal"
+  /// The suffix of a file written beside its final name.
+  static let temporarySuffix = ".accredit-tmp"
 
   /// What a write did.
   public struct Report: Sendable, Equatable {
@@ -29,9 +42,12 @@ public enum SiteWriter {
     let hash: UInt64
   }
 
-  /// Writes `jobs` into `output`; `clean` forces a full build.
+  /// Writes `jobs` into `output`; `clean` forces a full build. First undoes what an interrupted build left.
+  /// The caller holds the output folder's lock (`OutputFolder.lock`).
   public static func write(_ jobs: [OutputJob], to output: URL, clean: Bool) throws -> Report {
     let output = output.standardizedFileURL
+    OutputFolder.recover(output)
+    try recover(output)
     if !clean, let manifest = readManifest(in: output) {
       return try update(output, jobs: jobs, manifest: manifest)
     }
@@ -39,25 +55,95 @@ public enum SiteWriter {
     try OutputFolder.replace(output) { staging in
       let results = try renderAndWrite(jobs, into: staging, manifest: [:], isFresh: true)
       report.written = jobs.count
-      try writeManifest(results, in: staging)
+      try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path)
     }
     return report
   }
 
   private static func update(_ output: URL, jobs: [OutputJob], manifest: [String: Entry]) throws -> Report {
+    let base = output.path
+    try writeAtomically(Array("writing\n".utf8), to: base + "/" + journalName)
+    let results: [Result]
+    do {
+      results = try renderAndWrite(jobs, into: output, manifest: manifest)
+    } catch {
+      try? recover(output)
+      throw error
+    }
     var report = Report()
-    let results = try renderAndWrite(jobs, into: output, manifest: manifest)
     for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
     let produced = Set(jobs.map(\.path))
-    let manager = FileManager.default
-    for path in manifest.keys.sorted() where !produced.contains(path) {
-      let url = output.appendingPathComponent(path)
-      try? manager.removeItem(at: url)
-      report.removed += 1
-      removeEmptyFolders(above: url, upTo: output)
-    }
-    try writeManifest(results, in: output)
+    let removals = manifest.keys.sorted().filter { !produced.contains($0) }
+    report.removed = removals.count
+
+    // Step 2: the journal lists the commit, which is then done; `finish` does it again after a kill.
+    try writeAtomically(manifestBytes(results), to: base + "/" + manifestName + temporarySuffix)
+    var journal = "committing\n"
+    for result in results where result.wasWritten { journal += "R \(result.path)\n" }
+    for path in removals { journal += "D \(path)\n" }
+    journal += "R \(manifestName)\n"
+    try writeAtomically(Array(journal.utf8), to: base + "/" + journalName)
+    try finish(Substring(journal), in: output)
     return report
+  }
+
+  /// Finishes what an interrupted build left in `output`: a commit is done to its end; temporary files
+  /// of a build killed before its commit are removed. Without a journal there is nothing to do.
+  static func recover(_ output: URL) throws {
+    let journalPath = output.path + "/" + journalName
+    guard let data = FileManager.default.contents(atPath: journalPath) else { return }
+    let text = String(decoding: data, as: UTF8.self)
+    if text.hasPrefix("committing\n") {
+      try finish(Substring(text), in: output)
+    } else {
+      removeTemporaryFiles(below: output.path)
+      guard unlink(journalPath) == 0 else { throw WriteFailure("remove", journalPath) }
+    }
+  }
+
+  /// Does the commit a journal lists: each `R path` renames `path.accredit-tmp` to `path` (when the
+  /// temporary file is still there: a rename already done is skipped), each `D path` removes `path`.
+  /// Then the journal goes.
+  private static func finish(_ journal: Substring, in output: URL) throws {
+    let base = output.path
+    for line in journal.split(separator: "\n").dropFirst() {
+      let path = base + "/" + line.dropFirst(2)
+      if line.hasPrefix("R ") {
+        let temporary = path + temporarySuffix
+        if rename(temporary, path) != 0 && errno != ENOENT {
+          throw WriteFailure("rename", temporary, reason: String(cString: strerror(errno)) + " (to \(path))")
+        }
+      } else if line.hasPrefix("D ") {
+        if unlink(path) != 0 && errno != ENOENT { throw WriteFailure("remove", path) }
+        removeEmptyFolders(above: URL(fileURLWithPath: path), upTo: output)
+      }
+      CrashPoint.reach(.commit)
+    }
+    let journalPath = base + "/" + journalName
+    guard unlink(journalPath) == 0 || errno == ENOENT else { throw WriteFailure("remove", journalPath) }
+  }
+
+  /// Removes every `*.accredit-tmp` file below `folder`, and the folders left empty by that; returns
+  /// whether it removed anything.
+  @discardableResult
+  private static func removeTemporaryFiles(below folder: String) -> Bool {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return false }
+    var removed = false
+    for name in names {
+      let path = folder + "/" + name
+      var status = stat()
+      guard lstat(path, &status) == 0 else { continue }
+      if status.st_mode & S_IFMT == S_IFDIR {
+        if removeTemporaryFiles(below: path) {
+          removed = true
+          rmdir(path)  // fails, as it should, unless the folder is empty
+        }
+      } else if name.hasSuffix(temporarySuffix) {
+        unlink(path)
+        removed = true
+      }
+    }
+    return removed
   }
 
   private struct Result: Sendable {
@@ -68,7 +154,7 @@ public enum SiteWriter {
 
   // Renders what changed and writes what differs, on every core. Into a fresh folder (a full build's
   // staging folder, which no reader sees before it is swapped in) each file is written in place; into the
-  // live folder, to a temporary name and renamed, so a reader never sees half a file.
+  // live folder, beside its final name, for the commit step to rename.
   private static func renderAndWrite(
     _ jobs: [OutputJob], into folder: URL, manifest: [String: Entry], isFresh: Bool = false
   ) throws -> [Result] {
@@ -95,8 +181,9 @@ public enum SiteWriter {
           if job.path.hasSuffix("/index.html") { try makeFolders(above: path) }
           try write(bytes, to: path)
         } else {
-          try writeAtomically(bytes, to: path)
+          try write(bytes, to: path + temporarySuffix)
         }
+        CrashPoint.reach(.write)
       } catch {
         return .failure(error)
       }
@@ -105,23 +192,10 @@ public enum SiteWriter {
     return try outcomes.map { try $0.get() }
   }
 
-  private struct WriteError: Error, CustomStringConvertible {
-    var description: String
-  }
-
-  /// Makes the folders above `path` that do not exist yet. Called on every core at once: a folder another
-  /// core made first is fine.
+  /// Makes the folders above `path` that do not exist yet.
   private static func makeFolders(above path: String) throws {
     guard let slash = path.lastIndex(of: "/") else { return }
-    let folder = String(path[..<slash])
-    if mkdir(folder, 0o755) == 0 || errno == EEXIST { return }
-    guard errno == ENOENT else {
-      throw WriteError(description: "cannot create folder \(folder): \(String(cString: strerror(errno)))")
-    }
-    try makeFolders(above: folder)
-    if mkdir(folder, 0o755) != 0 && errno != EEXIST {
-      throw WriteError(description: "cannot create folder \(folder): \(String(cString: strerror(errno)))")
-    }
+    try OutputFolder.makeFolder(String(path[..<slash]))
   }
 
   /// Writes `bytes` to `path` with one `write` call (more only if the system writes less at a time).
@@ -133,7 +207,7 @@ public enum SiteWriter {
       descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     }
     guard descriptor >= 0 else {
-      throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+      throw WriteFailure("write", path)
     }
     defer { close(descriptor) }
     try bytes.withUnsafeBytes { buffer in
@@ -143,7 +217,7 @@ public enum SiteWriter {
         let written = Foundation.write(descriptor, start + offset, buffer.count - offset)
         if written < 0 {
           if errno == EINTR { continue }
-          throw WriteError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+          throw WriteFailure("write", path)
         }
         offset += written
       }
@@ -151,12 +225,12 @@ public enum SiteWriter {
   }
 
   private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    let temporary = path + ".accredit-tmp"
+    let temporary = path + temporarySuffix
     try write(bytes, to: temporary)
     guard rename(temporary, path) == 0 else {
-      let reason = String(cString: strerror(errno))
+      let failure = WriteFailure("rename", temporary, reason: String(cString: strerror(errno)) + " (to \(path))")
       unlink(temporary)
-      throw WriteError(description: "cannot rename \(temporary) to \(path): \(reason)")
+      throw failure
     }
   }
 
@@ -171,7 +245,7 @@ public enum SiteWriter {
   }
 
   // One line a file: key, hash, path; sorted by path, so the manifest is the same for the same site.
-  private static func writeManifest(_ results: [Result], in folder: URL) throws {
+  private static func manifestBytes(_ results: [Result]) -> [UInt8] {
     var bytes = Array("accredit-manifest 1\n".utf8)
     bytes.reserveCapacity(results.count * 80)
     for result in results.sorted(by: { $0.path < $1.path }) {
@@ -182,7 +256,7 @@ public enum SiteWriter {
       bytes += result.path.utf8
       bytes.append(UInt8(ascii: "\n"))
     }
-    try writeAtomically(bytes, to: folder.appendingPathComponent(manifestName).path)
+    return bytes
   }
 
   private static func readManifest(in folder: URL) -> [String: Entry]? {

@@ -44,7 +44,9 @@ public struct TemplateSet: Sendable {
     var sink: [Diagnostic] = []
     if let folder {
       do {
-        for (path, bytes) in try readFolder(folder) {
+        let (files, problems) = try readFolder(folder)
+        sink += problems
+        for (path, bytes) in files {
           if path.hasSuffix(".mustache") {
             switch SourceText.decode(bytes, path: path) {
             case .success(let source): texts[path] = source.text
@@ -120,28 +122,18 @@ public struct TemplateSet: Sendable {
       "\(error.message): there is no \(missing).mustache in the templates folder or among the built-in templates")
   }
 
-  private struct ReadError: Error, CustomStringConvertible {
-    var description: String
-  }
-
-  private static func readFolder(_ folder: URL) throws -> [(String, [UInt8])] {
-    guard FileManager.default.isFolder(atPath: folder.path) else {
-      throw ReadError(description: "templates folder '\(folder.path)' does not exist or is not a folder")
-    }
-    let base = folder.standardizedFileURL.resolvingSymlinksInPath().path
+  /// The files of a templates folder, read through `FolderJail`: links may not leave the folder.
+  private static func readFolder(_ folder: URL) throws -> (files: [(String, [UInt8])], problems: [Diagnostic]) {
+    let listing = try FolderJail.list(folder, what: "templates folder")
     var files: [(String, [UInt8])] = []
-    let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-    while let url = enumerator?.nextObject() as? URL {
-      guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
-      let full = url.standardizedFileURL.resolvingSymlinksInPath().path
-      guard full.hasPrefix(base + "/") else { continue }
-      let path = String(full.dropFirst(base.count + 1))
-      guard !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
-      guard let data = FileManager.default.contents(atPath: full) else {
-        throw ReadError(description: "cannot read template \(full)")
+    var problems = listing.problems.map { Diagnostic(.error, at: SourceLocation(file: $0.path), $0.message) }
+    for file in listing.files {
+      switch FolderJail.read(file) {
+      case .success(let bytes): files.append((file.path, bytes))
+      case .failure(let failure):
+        problems.append(Diagnostic(.error, at: SourceLocation(file: file.path), failure.description))
       }
-      files.append((path, Array(data)))
     }
-    return files.sorted { $0.0 < $1.0 }
+    return (files, problems)
   }
 }

@@ -126,7 +126,7 @@ struct ReportTests {
   }
 
   @Test func upcomingIncludesTierReviewsAndGraceEnds() throws {
-    let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")))
+    let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
     let events = UpcomingEvents.within(
       days: 60, after: Day("2026-11-15"), partners: loaded.content.partners, cases: loaded.content.cases,
       standards: loaded.content.standards)
@@ -135,5 +135,38 @@ struct ReportTests {
     let grace = try #require(events.first { $0.kind == "grace-ends" })
     #expect(grace.partnerName == "Summit Peak Partners")
     #expect(grace.date == Day("2026-12-31"))
+  }
+
+  @Test func aLinkOutOfTheContentFolderInAGitRevisionOrTheWorkingTreeIsRefused() throws {
+    try withTemporaryFolder { repository in
+      let content = repository.appendingPathComponent("content")
+      try write(Tree(["partners/alpha.yaml": healthyPartner]).files, under: content)
+      try write(["secret.yaml": "name: SECRET-VALUE\n"], under: repository)
+      try FileManager.default.createSymbolicLink(
+        atPath: content.appendingPathComponent("partners/leak.yaml").path,
+        withDestinationPath: repository.appendingPathComponent("secret.yaml").path)
+      try git(["init", "-q", "-b", "main"], in: repository)
+      try git(["add", "-A"], in: repository)
+      try git(["commit", "-q", "-m", "a link out"], in: repository)
+
+      let changes = Captured()
+      let command = try #require(
+        try Accredit.parseAsRoot([
+          "changes", "--from", "HEAD", "--to", "HEAD", "--content", content.path, "--as-of", "2026-11-15",
+        ]) as? Changes)
+      #expect(Commands.changes(command, console: changes.console) == 1)
+      #expect(
+        changes.err.contains(
+          "HEAD:content/partners/leak.yaml:1:1: error: symbolic link to a file outside the content folder"))
+      #expect(!(changes.out + changes.err).contains("SECRET-VALUE"))
+
+      let upcoming = Captured()
+      let upcomingCommand = try #require(
+        try Accredit.parseAsRoot(["upcoming", "--content", content.path, "--as-of", "2026-11-15"]) as? Upcoming)
+      #expect(Commands.upcoming(upcomingCommand, console: upcoming.console) == 1)
+      #expect(
+        upcoming.err.contains("partners/leak.yaml:1:1: error: symbolic link to a file outside the content folder"))
+      #expect(!(upcoming.out + upcoming.err).contains("SECRET-VALUE"))
+    }
   }
 }

@@ -21,18 +21,18 @@ private struct Preview {
   let server: PreviewServer
   let log = Captured()
 
-  init(folder: URL) throws {
+  init(folder: URL, requestTimeout: Duration = .seconds(5)) throws {
     self.folder = folder
     content = folder.appendingPathComponent("content")
     templates = folder.appendingPathComponent("templates")
     try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
     try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
     let log = self.log
-    server = PreviewServer(
-      options: .init(
-        content: content, contentLabel: "content", templates: templates, templatesLabel: "templates", asOf: nil,
-        port: 0, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40)),
-      log: { log.console.err($0) })
+    var options = PreviewServer.Options(
+      content: content, contentLabel: "content", templates: templates, templatesLabel: "templates", asOf: nil,
+      port: 0, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40))
+    options.requestTimeout = requestTimeout
+    server = PreviewServer(options: options, log: { log.console.err($0) })
   }
 
   func write(_ path: String, _ text: String) throws {
@@ -169,14 +169,20 @@ struct ServeTests {
   func neverServesAFileOutsideTheSite(_ row: Traversal) async throws {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
-      // A file outside the site, and a symbolic link to it among the templates' static files.
+      #expect(preview.server.rebuild())
+      // A file outside the site, and a symbolic link to it among the templates' static files: the build
+      // refuses it, naming the link, and the last good site is still served.
       let secret = folder.appendingPathComponent("secret.txt")
       try Data("TOP-SECRET-BYTES".utf8).write(to: secret)
       let staticFolder = preview.templates.appendingPathComponent("static")
       try FileManager.default.createDirectory(at: staticFolder, withIntermediateDirectories: true)
       try FileManager.default.createSymbolicLink(
         at: staticFolder.appendingPathComponent("secret.txt"), withDestinationURL: secret)
-      #expect(preview.server.rebuild())
+      #expect(!preview.server.rebuild())
+      #expect(
+        preview.log.err.contains(
+          "templates/static/secret.txt:1:1: error: symbolic link to a file outside the templates folder"))
+      #expect(!preview.log.err.contains("TOP-SECRET"))
       try await preview.server.application().test(.router) { client in
         let response = try await client.execute(uri: row.path, method: .get)
         #expect(response.status == .badRequest || response.status == .notFound)
@@ -201,7 +207,14 @@ struct LiveServeTests {
         let started = ContinuousClock.now
         let note = "cases/northwind-digital/NW-2026-019.md"
         try preview.write(note, try preview.read(note) + "\nA brand new line about **Zebra Crossings**.\n")
-        let received = try events.read(until: "event: reload", timeout: 2)
+        let received: String
+        do {
+          received = try events.read(until: "event: reload", timeout: 2)
+        } catch {
+          try await Task.sleep(for: .seconds(3))
+          Issue.record("\(error); the server's log 3 s later: \(preview.log.err)")
+          return
+        }
         #expect(received.contains("event: reload"))
         let page = try await client.execute(uri: "/partners/northwind-digital/cases/NW-2026-019/", method: .get)
         #expect(body(page).contains("<strong>Zebra Crossings</strong>"))
@@ -291,6 +304,80 @@ struct LiveServeTests {
   }
 }
 
+@Suite("Preview server: untrusted content")
+struct ServeJailTests {
+  @Test func aSymbolicLinkLoopIsAnErrorAndIsNotWalked() throws {
+    try withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      #expect(preview.server.rebuild())
+      for (name, target) in [("a", "."), ("b", ".."), ("c", "../faq")] {
+        try FileManager.default.createSymbolicLink(
+          atPath: preview.content.appendingPathComponent("faq/\(name)").path, withDestinationPath: target)
+      }
+      let started = ContinuousClock.now
+      #expect(!preview.server.rebuild())
+      #expect(started.duration(to: .now) < .seconds(10))
+      #expect(preview.log.err.contains("content/faq/a:1:1: error: symbolic link loop"))
+      // Removing the links makes the next build good again.
+      for name in ["a", "b", "c"] {
+        try FileManager.default.removeItem(at: preview.content.appendingPathComponent("faq/\(name)"))
+      }
+      #expect(preview.server.rebuild())
+    }
+  }
+}
+
+@Suite("Preview server: slow and idle connections", .serialized)
+struct ConnectionTimeoutTests {
+  @Test func requestsSentSlowlyAreClosedWhileOthersAreServed() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder, requestTimeout: .seconds(1))
+      preview.server.rebuild()
+      try await preview.server.application().test(.live) { client in
+        let port = try #require(client.port)
+        // Fifty connections that send a request head a byte at a time, and never finish it.
+        let sockets = try (0..<50).map { _ in try connectedSocket(port: port) }
+        defer { sockets.forEach { close($0) } }
+        let head = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
+        var closed = Set<Int32>()
+        let started = ContinuousClock.now
+        for round in 0..<50 where closed.count < sockets.count {
+          for socket in sockets where !closed.contains(socket) {
+            var byte = head[round % head.count]
+            if send(socket, &byte, 1, Int32(MSG_NOSIGNAL)) < 0 { closed.insert(socket) }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            var buffer = [UInt8](repeating: 0, count: 512)
+            if poll(&descriptor, 1, 0) > 0, recv(socket, &buffer, buffer.count, Int32(MSG_DONTWAIT)) <= 0 {
+              closed.insert(socket)
+            }
+          }
+          let page = try await client.execute(uri: "/", method: .get)
+          #expect(page.status == .ok, "a slow client kept another from being served")
+          try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(closed.count == sockets.count, "\(sockets.count - closed.count) slow connections still open")
+        #expect(started.duration(to: .now) < .seconds(9), "closed only after \(started.duration(to: .now))")
+      }
+    }
+  }
+
+  @Test func theReloadStreamOutlivesTheTimeout() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder, requestTimeout: .seconds(1))
+      preview.server.rebuild()
+      try await preview.server.application().test(.live) { client in
+        let events = try EventStreamReader(port: try #require(client.port))
+        #expect(try events.read(until: "event: hello", timeout: 10).contains("data: 1"))
+        try await Task.sleep(for: .milliseconds(2500))
+        let note = "cases/northwind-digital/NW-2026-019.md"
+        try preview.write(note, try preview.read(note) + "\nOne more line.\n")
+        let received = try? events.read(until: "event: reload", timeout: 10)
+        #expect(received?.contains("event: reload") == true, "log: \(preview.log.err)")
+      }
+    }
+  }
+}
+
 /// Polls `condition` every 20 ms for up to 3 seconds.
 private func waitUntil(_ condition: () -> Bool) async throws {
   let deadline = ContinuousClock.now + .seconds(3)
@@ -303,6 +390,26 @@ private func waitUntil(_ condition: () -> Bool) async throws {
   }
 }
 
+/// A TCP connection to the server on 127.0.0.1.
+private func connectedSocket(port: Int) throws -> Int32 {
+  let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+  guard socket >= 0 else { throw EventStreamReader.Failure(description: "socket") }
+  var address = sockaddr_in()
+  address.sin_family = sa_family_t(AF_INET)
+  address.sin_port = in_port_t(UInt16(port).bigEndian)
+  address.sin_addr.s_addr = inet_addr("127.0.0.1")
+  let connected = withUnsafePointer(to: &address) {
+    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+      connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+    }
+  }
+  guard connected == 0 else {
+    close(socket)
+    throw EventStreamReader.Failure(description: "connect")
+  }
+  return socket
+}
+
 /// Reads a Server-Sent Events stream over a plain socket, as a browser's EventSource would.
 private final class EventStreamReader {
   private let socket: Int32
@@ -313,18 +420,7 @@ private final class EventStreamReader {
   }
 
   init(port: Int) throws {
-    socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw Failure(description: "socket") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-        connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-      }
-    }
-    guard connected == 0 else { throw Failure(description: "connect") }
+    socket = try connectedSocket(port: port)
     let request = "GET /__accredit/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
     _ = request.withCString { send(socket, $0, strlen($0), 0) }
   }

@@ -6,7 +6,8 @@ import Testing
 
 /// Renders the sample content once, in memory.
 private let sampleSite: [String: String] = {
-  let loaded = ContentLoader.load((try? ContentFolder.read(repositoryRoot.appendingPathComponent("content"))) ?? [])
+  let loaded = ContentLoader.load(
+    (try? ContentFolder.read(repositoryRoot.appendingPathComponent("content")))?.files ?? [])
   let asOf = loaded.content.site.asOf ?? Day("2026-11-15")
   let evaluations = Evaluator(standards: loaded.content.standards)
     .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)

@@ -7,7 +7,8 @@ import Testing
 
 /// The jobs of the sample site, with nothing rendered.
 private let sampleJobs: [OutputJob] = {
-  let loaded = ContentLoader.load((try? ContentFolder.read(repositoryRoot.appendingPathComponent("content"))) ?? [])
+  let loaded = ContentLoader.load(
+    (try? ContentFolder.read(repositoryRoot.appendingPathComponent("content")))?.files ?? [])
   let asOf = loaded.content.site.asOf ?? Day("2026-11-15")
   let evaluations = Evaluator(standards: loaded.content.standards)
     .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)

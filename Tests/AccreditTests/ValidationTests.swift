@@ -629,7 +629,8 @@ extension ValidationScenario {
       b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
       ? *b : 1
       """,
-      .error(2, 4, "anchors and aliases ('&name', '*name') are not allowed: records are plain data, so write the value out")),
+      .error(
+        2, 4, "anchors and aliases ('&name', '*name') are not allowed: records are plain data, so write the value out")),
     .partner(
       "lists nested past the limit are refused",
       "name: Deep\ntiers: " + String(repeating: "[", count: 150) + String(repeating: "]", count: 150) + "\n",

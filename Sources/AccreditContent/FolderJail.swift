@@ -1,0 +1,245 @@
+import AccreditEngine
+import Foundation
+import Synchronization
+
+/// Lists and reads the files below a folder whose contents are untrusted (a pull request's content
+/// folder, a templates folder), without ever leaving it.
+///
+/// - A symbolic link is followed only when its target is inside the folder; a link to anything outside
+///   is a problem named by the link's own path, and the target is never opened.
+/// - A link to a folder that holds the link (a loop) is a problem, found before it is walked.
+/// - Only regular files are read (a FIFO would block a read for ever), each up to `maximumFileSize`.
+/// - The walk stops at `maximumDepth` folders deep and after `maximumEntries` entries, so that no tree of
+///   links can make the work grow without bound.
+public enum FolderJail {
+  /// The largest file read, in bytes: far above any record or note, far below what could exhaust memory.
+  public static let maximumFileSize = 10 * 1024 * 1024
+  /// How many folders deep the walk goes below the root.
+  public static let maximumDepth = 8
+  /// How many entries (files and folders) the walk visits at most.
+  public static let maximumEntries = 2_000_000
+
+  /// A file found by `list`.
+  public struct File: Sendable {
+    /// The path relative to the root, `/` separated, as the user sees it (through links, not their targets).
+    public var path: String
+    /// The real path to open, inside the root.
+    public var location: String
+  }
+
+  /// What `list` found.
+  public struct Listing: Sendable {
+    /// The files, sorted by path.
+    public var files: [File] = []
+    /// Entries that are not read, and why: the path relative to the root and a message.
+    public var problems: [(path: String, message: String)] = []
+  }
+
+  /// A problem with the root folder itself.
+  public struct RootError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+  }
+
+  /// The files below `root`, hidden ones (a name starting with `.`) skipped. With `only`, just the
+  /// top-level entries of those names are looked at. `what` names the folder in messages
+  /// (`content folder`, `templates folder`).
+  public static func list(_ root: URL, only: Set<String>? = nil, what: String) throws(RootError) -> Listing {
+    guard let real = realPath(root.path), kind(of: real) == .folder else {
+      throw RootError(description: "\(what) '\(root.path)' does not exist or is not a folder")
+    }
+    let walk = Walk(root: real, what: what)
+    var listing = Listing()
+    walk.list(folder: real, path: "", ancestors: [real], only: only, into: &listing)
+    if walk.visited.load(ordering: .relaxed) > maximumEntries {
+      listing.problems.append(
+        ("", "more than \(maximumEntries) entries; is a symbolic link making the folder repeat itself?"))
+    }
+    listing.files.sort { $0.path < $1.path }
+    listing.problems.sort { $0.path < $1.path }
+    return listing
+  }
+
+  /// The bytes of a listed file, or why it cannot be read: it is not a regular file, it is larger than
+  /// `maximumFileSize`, or the system refused (the message then names the path as the user sees it).
+  public static func read(_ file: File) -> Result<[UInt8], ReadFailure> {
+    // No link is followed here: `location` is a real path, and `O_NOFOLLOW` keeps it so if the folder
+    // changes between the listing and the read. `O_NONBLOCK` keeps a FIFO put there meanwhile from blocking.
+    let descriptor = open(file.location, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    guard descriptor >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    guard status.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
+    guard Int(status.st_size) <= maximumFileSize else { return .failure(.tooLarge(Int(status.st_size))) }
+    // One byte more than the size, so that the end of the file is seen without growing the buffer.
+    var bytes = [UInt8](repeating: 0, count: Swift.max(Int(status.st_size), 0) + 1)
+    var filled = 0
+    while true {
+      if filled == bytes.count {
+        guard filled <= maximumFileSize else { return .failure(.tooLarge(filled)) }
+        bytes += repeatElement(0, count: bytes.count)
+      }
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        buffer.baseAddress.map { Foundation.read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+      if count == 0 { break }
+      filled += count
+    }
+    bytes.removeLast(bytes.count - filled)
+    return .success(bytes)
+  }
+
+  /// Why a file was not read.
+  public enum ReadFailure: Error, CustomStringConvertible {
+    /// Not a regular file.
+    case notRegular
+    /// Larger than `maximumFileSize`; the size in bytes.
+    case tooLarge(Int)
+    /// The system's reason.
+    case system(String)
+
+    public var description: String {
+      switch self {
+      case .notRegular: "not a regular file; only regular files are read"
+      case .tooLarge(let size):
+        "file is \(megabytes(size)) MB, larger than the \(megabytes(maximumFileSize)) MB a file may be"
+      case .system(let reason): "cannot read the file: \(reason)"
+      }
+    }
+
+    private func megabytes(_ bytes: Int) -> String {
+      let tenths = (bytes * 10 + 1024 * 1024 / 2) / (1024 * 1024)
+      return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
+    }
+  }
+
+  enum Kind { case file, folder, other, missing }
+
+  /// What is at `path`, following links.
+  static func kind(of path: String) -> Kind {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return .missing }
+    switch status.st_mode & S_IFMT {
+    case S_IFREG: return .file
+    case S_IFDIR: return .folder
+    default: return .other
+    }
+  }
+
+  /// The path with every link resolved, or nil when it does not exist.
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  /// One walk of one root.
+  private final class Walk: Sendable {
+    let root: String
+    let what: String
+    let visited = Atomic<Int>(0)
+
+    init(root: String, what: String) {
+      self.root = root
+      self.what = what
+    }
+
+    /// Adds the files below the real folder `folder`, shown to the user as `path`. `ancestors` are the
+    /// real paths of the folders walked to get here, for loop detection. Subfolders are listed on every core.
+    func list(folder: String, path: String, ancestors: [String], only: Set<String>?, into listing: inout Listing) {
+      var folders: [(real: String, path: String)] = []
+      for (name, type) in entries(of: folder) {
+        if let only, !only.contains(name) { continue }
+        guard visited.add(1, ordering: .relaxed).newValue <= maximumEntries else { return }
+        let shown = path.isEmpty ? name : path + "/" + name
+        let full = folder + "/" + name
+        switch type {
+        case Int32(DT_REG):
+          listing.files.append(File(path: shown, location: full))
+        case Int32(DT_DIR):
+          folders.append((full, shown))
+        case Int32(DT_LNK):
+          switch follow(full) {
+          case .success(let (real, isFolder)):
+            if !isFolder {
+              listing.files.append(File(path: shown, location: real))
+            } else if ancestors.contains(real) {
+              listing.problems.append((shown, "symbolic link loop: the link points to a folder that holds it"))
+            } else {
+              folders.append((real, shown))
+            }
+          case .failure(let problem):
+            listing.problems.append((shown, problem.message))
+          }
+        default:
+          listing.problems.append((shown, "not a regular file or folder; only regular files are read"))
+        }
+      }
+      let depth = path.isEmpty ? 0 : path.split(separator: "/").count
+      if depth >= maximumDepth && !folders.isEmpty {
+        listing.problems += folders.map { ($0.path, "folder nested more than \(maximumDepth) deep; not read") }
+        return
+      }
+      let below = folders.parallelMap { sub in
+        var inside = Listing()
+        list(folder: sub.real, path: sub.path, ancestors: ancestors + [sub.real], only: nil, into: &inside)
+        return inside
+      }
+      for inside in below {
+        listing.files += inside.files
+        listing.problems += inside.problems
+      }
+    }
+
+    private struct Refusal: Error {
+      let message: String
+    }
+
+    /// Where the link at `full` leads, when that is a file or folder inside the root.
+    private func follow(_ full: String) -> Result<(String, Bool), Refusal> {
+      guard let real = realPath(full) else {
+        return .failure(Refusal(message: "broken symbolic link: its target does not exist"))
+      }
+      let kind = FolderJail.kind(of: real)
+      guard real == root || real.hasPrefix(root + "/") else {
+        let noun = kind == .folder ? "folder" : "file"
+        return .failure(Refusal(message: "symbolic link to a \(noun) outside the \(what); links must stay inside it"))
+      }
+      switch kind {
+      case .file: return .success((real, false))
+      case .folder: return .success((real, true))
+      case .other, .missing:
+        return .failure(Refusal(message: "symbolic link to something that is not a regular file or folder"))
+      }
+    }
+
+    /// The visible entries of a folder with their `d_type`; entries of unknown type are `lstat`ed.
+    private func entries(of directory: String) -> [(name: String, type: Int32)] {
+      guard let stream = opendir(directory) else { return [] }
+      defer { closedir(stream) }
+      var found: [(name: String, type: Int32)] = []
+      while let entry = readdir(stream) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+          String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        guard !name.hasPrefix(".") else { continue }
+        var type = Int32(entry.pointee.d_type)
+        if type == Int32(DT_UNKNOWN) {
+          var status = stat()
+          guard lstat(directory + "/" + name, &status) == 0 else { continue }
+          switch status.st_mode & S_IFMT {
+          case S_IFREG: type = Int32(DT_REG)
+          case S_IFDIR: type = Int32(DT_DIR)
+          case S_IFLNK: type = Int32(DT_LNK)
+          default: type = Int32(DT_FIFO)
+          }
+        }
+        found.append((name, type))
+      }
+      return found
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import AccreditEngine
+import AccreditFixtures
+import AccreditSite
+import Foundation
+import Testing
+
+/// Builds killed with `kill -9` at chosen and at random moments never tear the site: the next build
+/// leaves exactly what a clean build makes, with no temporary file, journal or staging folder left.
+@Suite("Hardening: killed builds", .serialized)
+struct KilledBuildTests {
+  /// The `accredit` executable SwiftPM built beside the test bundle.
+  private var executable: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+      .appendingPathComponent("accredit")
+  }
+
+  private func makeContent(in folder: URL) throws -> URL {
+    let content = folder.appendingPathComponent("content")
+    try FixtureGenerator(partners: 40, casesPerPartner: 4, seed: 3).generate { path, text in
+      let url = content.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(text.utf8).write(to: url)
+    }
+    return content
+  }
+
+  /// Runs `accredit build`, killing it at `crashAt` (`point:n`) or after `killAfter`; returns whether it
+  /// was killed. It waits without blocking a thread: the live server suites that run beside this one need
+  /// Swift's cooperative threads to answer their requests.
+  private func build(
+    _ content: URL, into output: URL, asOf: String, clean: Bool = false, crashAt: String? = nil,
+    killAfter: Duration? = nil
+  ) async throws -> Bool {
+    let process = Process()
+    // At the lowest priority (nice execs the build, so the process killed is the build itself): these
+    // builds take both cores, and the suites that run beside them measure time.
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+    process.arguments =
+      [
+        "-n", "19", executable.path, "build", "--quiet", "--content", content.path, "--output", output.path,
+        "--as-of", asOf,
+      ] + (clean ? ["--clean"] : [])
+    var environment = ProcessInfo.processInfo.environment
+    environment["ACCREDIT_CRASH_AT"] = crashAt
+    process.environment = environment
+    let (ended, ending) = AsyncStream.makeStream(of: Void.self)
+    process.terminationHandler = { _ in ending.finish() }
+    try process.run()
+    if let killAfter {
+      try await Task.sleep(for: killAfter)
+      kill(process.processIdentifier, SIGKILL)
+    }
+    for await _ in ended {}
+    if process.terminationReason == .uncaughtSignal { return true }
+    try #require(process.terminationStatus == 0, "accredit build exited \(process.terminationStatus)")
+    return false
+  }
+
+  /// Every file below `folder` with its bytes.
+  private func contents(_ folder: URL) throws -> [String: Data] {
+    try filesBelow(folder).mapValues(\.bytes)
+  }
+
+  /// The paths whose bytes differ between two folders' contents (present in one only, or changed).
+  private func differences(_ left: [String: Data], _ right: [String: Data]) -> [String] {
+    Set(left.keys).union(right.keys).filter { left[$0] != right[$0] }.sorted()
+  }
+
+  /// What a build must not leave behind: temporary files, a journal, staging or old folders.
+  private func leftovers(of output: URL) throws -> [String] {
+    let inside = try contents(output).keys.filter { $0.hasSuffix(".accredit-tmp") || $0 == ".accredit-journal" }
+    let beside = try FileManager.default.contentsOfDirectory(atPath: output.deletingLastPathComponent().path)
+      .filter { $0.contains("accredit-staging") || $0.contains("accredit-old") }
+    return inside.sorted() + beside.sorted()
+  }
+
+  @Test(arguments: [
+    ("write:1", false), ("write:40", false), ("commit:1", false), ("commit:25", false), ("commit:100000", false),
+    ("write:1", true), ("write:60", true), ("swap:1", true),
+  ])
+  func aBuildKilledAtAChosenPointIsRepairedByTheNext(crashAt: String, clean: Bool) async throws {
+    try #require(FileManager.default.isExecutableFile(atPath: executable.path), "no \(executable.path)")
+    try await withTemporaryFolder { folder in
+      let content = try makeContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      _ = try await build(content, into: output, asOf: "2026-01-15")
+      let before = try contents(output)
+
+      let expectedFolder = folder.appendingPathComponent("expected")
+      _ = try await build(content, into: expectedFolder, asOf: "2026-09-15", clean: true)
+      let expected = try contents(expectedFolder)
+
+      let killed = try await build(content, into: output, asOf: "2026-09-15", clean: clean, crashAt: crashAt)
+      if crashAt != "commit:100000" { #expect(killed, "the crash point was not reached") }
+      let now = try contents(output).filter { !$0.key.hasSuffix(".accredit-tmp") && $0.key != ".accredit-journal" }
+      if crashAt.hasPrefix("write") {
+        // Killed before its commit: the site is still the old one, apart from the temporary files.
+        #expect(differences(now, before) == [], "a build killed before its commit changed the site")
+      } else if crashAt.hasPrefix("swap") {
+        // Killed in the swap: the whole old site or the whole new one (an atomic exchange makes it new).
+        #expect(differences(now, before) == [] || differences(now, expected) == [], "a killed swap left a mix")
+      }
+
+      _ = try await build(content, into: output, asOf: "2026-09-15")
+      #expect(try differences(contents(output), expected) == [])
+      #expect(try leftovers(of: output) == [])
+    }
+  }
+
+  @Test func buildsKilledAtRandomMomentsNeverLeaveAMix() async throws {
+    try #require(FileManager.default.isExecutableFile(atPath: executable.path), "no \(executable.path)")
+    try await withTemporaryFolder { folder in
+      let content = try makeContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      _ = try await build(content, into: output, asOf: "2026-01-15")
+      var random = SystemRandomNumberGenerator.seeded(12)
+      let dates = ["2026-03-15", "2026-05-15", "2026-07-15", "2026-09-15", "2026-11-15", "2027-01-15"]
+      for (round, date) in dates.enumerated() {
+        let delay = Duration.milliseconds(Int.random(in: 0...400, using: &random))
+        _ = try await build(content, into: output, asOf: date, clean: round % 3 == 2, killAfter: delay)
+        _ = try await build(content, into: output, asOf: date)
+        let expected = folder.appendingPathComponent("expected-\(round)")
+        _ = try await build(content, into: expected, asOf: date, clean: true)
+        #expect(try differences(contents(output), contents(expected)) == [], "round \(round), killed after \(delay)")
+        #expect(try leftovers(of: output) == [])
+      }
+    }
+  }
+
+  @Test func twoBuildsIntoOneFolderAtOnceNeverInterleave() async throws {
+    try #require(FileManager.default.isExecutableFile(atPath: executable.path), "no \(executable.path)")
+    try await withTemporaryFolder { folder in
+      let content = try makeContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      var expected: [String: [String: Data]] = [:]
+      for date in ["2026-03-15", "2026-09-15"] {
+        let clean = folder.appendingPathComponent("expected-\(date)")
+        _ = try await build(content, into: clean, asOf: date, clean: true)
+        expected[date] = try contents(clean)
+      }
+      _ = try await build(content, into: output, asOf: "2026-01-15")
+      for round in 0..<4 {
+        // Both builds must succeed (the second waits for the first), and the folder must be exactly one
+        // of the two sites.
+        async let first = build(content, into: output, asOf: "2026-03-15", clean: round == 3)
+        async let second = build(content, into: output, asOf: "2026-09-15")
+        let killed = try await [first, second]
+        #expect(killed == [false, false])
+        let now = try contents(output)
+        let matches = expected.values.filter { differences(now, $0).isEmpty }.count
+        #expect(matches == 1, "round \(round): the folder is neither site")
+        #expect(try leftovers(of: output) == [])
+      }
+    }
+  }
+}
