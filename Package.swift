@@ -36,13 +36,16 @@ let package = Package(
     .target(name: "AccreditMustache"),
     // libcmark behind a Swift API: the only target that touches cmark.
     .target(name: "AccreditMarkdown", dependencies: ["CCmark"]),
-    // Writing the output folder.
+    // Writing the output folder. `site-templates/` is embedded at build time by the EmbedTemplates plugin.
     .target(
       name: "AccreditSite",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache",
-      ]
+      ],
+      plugins: ["EmbedTemplates"]
     ),
+    .executableTarget(name: "accredit-embed", path: "Sources/AccreditEmbed"),
+    .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["accredit-embed"]),
     // Status changes between two evaluations, and what the calendar will bring.
     .target(name: "AccreditReports", dependencies: ["AccreditEngine", "AccreditContent", "AccreditSite"]),
     // Writes large, valid content trees for benchmarks and tests.

@@ -36,7 +36,9 @@ struct TemplateTests {
       onDisk[path] = try String(contentsOf: url, encoding: .utf8)
     }
     let builtIn = Dictionary(uniqueKeysWithValues: TemplateSet.builtInFiles.map { ($0.path, $0.text) })
-    #expect(builtIn == onDisk, "site-templates/ changed: run Scripts/embed-templates")
+    #expect(
+      builtIn == onDisk,
+      "the embedded templates differ from site-templates/ (the EmbedTemplates plugin writes them at build time)")
   }
 
   @Test func aMissingPartialIsAnErrorNamingTheFile() throws {
