@@ -28,10 +28,12 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
     ),
+    // The bottom of the stack, for every target above: parallel map, stable hashing, ordered JSON.
+    .target(name: "AccreditSupport"),
     // The standards engine: value types in, value types out; no file system, no clock.
     .target(name: "AccreditEngine"),
-    // Reading and validating the content tree.
-    .target(name: "AccreditContent", dependencies: ["AccreditEngine", "CLibYAML"]),
+    // Reading and validating the content tree, and printing its diagnostics.
+    .target(name: "AccreditContent", dependencies: ["AccreditEngine", "AccreditSupport", "CLibYAML"]),
     // Mustache, compiled once and rendered into bytes; view models reach it through `Encodable`.
     .target(name: "AccreditMustache"),
     // libcmark behind a Swift API: the only target that touches cmark.
@@ -40,21 +42,21 @@ let package = Package(
     .target(
       name: "AccreditSite",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache",
+        "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache", "AccreditSupport",
       ],
       plugins: ["EmbedTemplates"]
     ),
     .executableTarget(name: "accredit-embed", path: "Sources/AccreditEmbed"),
     .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["accredit-embed"]),
     // Status changes between two evaluations, and what the calendar will bring.
-    .target(name: "AccreditReports", dependencies: ["AccreditEngine", "AccreditContent", "AccreditSite"]),
+    .target(name: "AccreditReports", dependencies: ["AccreditEngine", "AccreditContent", "AccreditSupport"]),
     // Writes large, valid content trees for benchmarks and tests.
     .target(name: "AccreditFixtures", dependencies: ["AccreditEngine"]),
     // The preview server: its own target, so that the core builds and tests without SwiftNIO.
     .target(
       name: "AccreditServe",
       dependencies: [
-        "AccreditEngine", "AccreditContent", "AccreditSite",
+        "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
@@ -67,7 +69,8 @@ let package = Package(
       name: "AccreditCLI",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMustache", "AccreditSite", "AccreditServe", "AccreditFixtures",
-        "AccreditReports", "AccreditMarkdown", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "AccreditReports", "AccreditMarkdown", "AccreditSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     // On Linux the executable allocates with mimalloc (Debian libmimalloc-dev): a build allocates and frees
@@ -79,14 +82,14 @@ let package = Package(
     ),
     // The fuzzing harness (Scripts/fuzz builds it with libFuzzer); built normally, it replays saved inputs.
     .executableTarget(
-      name: "accredit-fuzz", dependencies: ["AccreditContent", "AccreditEngine", "AccreditSite"],
+      name: "accredit-fuzz", dependencies: ["AccreditContent", "AccreditEngine", "AccreditSite", "AccreditSupport"],
       path: "Sources/AccreditFuzz"
     ),
     .testTarget(
       name: "AccreditTests",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache", "AccreditSite", "AccreditServe",
-        "AccreditCLI", "AccreditFixtures", "AccreditReports",
+        "AccreditCLI", "AccreditFixtures", "AccreditReports", "AccreditSupport",
         .product(name: "HummingbirdTesting", package: "hummingbird"),
       ],
       resources: [.copy("Fixtures")]

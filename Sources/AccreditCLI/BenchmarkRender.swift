@@ -20,9 +20,7 @@ public struct BenchmarkRender: ParsableCommand {
   public init() {}
 
   public func run() throws {
-    let request = SiteBuilder.Request(
-      content: URL(fileURLWithPath: content), output: URL(fileURLWithPath: "/nonexistent"), asOf: nil,
-      today: .todayUTC())
+    let request = SiteBuilder.Request(content: URL(fileURLWithPath: content), asOf: nil, today: .todayUTC())
     let renderer = try SiteBuilder.renderer(for: request)
     var byTemplate: [String: [OutputJob]] = [:]
     for job in renderer.jobs() where job.template != nil { byTemplate[job.template ?? "", default: []].append(job) }

@@ -8,15 +8,15 @@ public enum Commands {
   /// Runs `build`; returns the exit status.
   public static func build(_ command: Build, console: Console, today: Day = .todayUTC()) -> Int32 {
     let started = ContinuousClock.now
-    var request = SiteBuilder.Request(
-      content: command.contentOptions.contentURL, output: URL(fileURLWithPath: command.output, isDirectory: true),
-      templates: command.templateOptions.templatesURL, asOf: command.asOf, today: today,
-      clean: command.clean)
-    request.wait = !command.noWait
-    let output = command.output
-    request.onWaiting = { console.err("accredit: waiting for another build of \(output)/ to finish…\n") }
+    let request = SiteBuilder.Request(
+      content: command.contentOptions.contentURL, templates: command.templateOptions.templatesURL,
+      asOf: command.asOf, today: today)
+    let name = command.output
+    let output = SiteBuilder.Output(
+      folder: URL(fileURLWithPath: command.output, isDirectory: true), clean: command.clean, wait: !command.noWait,
+      onWaiting: { console.err("accredit: waiting for another build of \(name)/ to finish…\n") })
     do {
-      let result = try SiteBuilder.build(request)
+      let result = try SiteBuilder.build(request, into: output)
       let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
       if !result.diagnostics.isEmpty && !command.quiet {
         console.err(result.diagnostics.map(formatter.text).joined())
@@ -37,9 +37,10 @@ public enum Commands {
     let root = command.contentOptions.content
     let loaded: ContentLoader.Result
     do {
-      loaded = try SiteBuilder.load(command.contentOptions.contentURL)
+      loaded = try ContentFolder.load(command.contentOptions.contentURL)
     } catch {
-      return report(error, root: root, console: console, action: "check")
+      console.err("accredit: error: \(error.description)\n")
+      return 1
     }
     let diagnostics = loaded.diagnostics
     let formatter = DiagnosticFormatter(root: root, sources: loaded.content.sources)
@@ -81,7 +82,7 @@ public enum Commands {
     }
   }
 
-  private static func summary(_ result: SiteBuilder.Result, output: String, elapsed: Duration) -> String {
+  private static func summary(_ result: SiteBuilder.Built, output: String, elapsed: Duration) -> String {
     let statuses = result.evaluations.flatMap(\.accreditations).map(\.status)
     let counts = AccreditationStatus.allCases.compactMap { status -> String? in
       let count = statuses.count { $0 == status }

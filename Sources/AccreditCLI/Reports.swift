@@ -108,7 +108,7 @@ extension Commands {
     let root = command.contentOptions.content
     let loaded: ContentLoader.Result
     do {
-      loaded = try SiteBuilder.load(command.contentOptions.contentURL)
+      loaded = try ContentFolder.load(command.contentOptions.contentURL)
     } catch {
       console.err("accredit: error: \(error)\n")
       return 1
@@ -153,7 +153,7 @@ enum Side {
   private static func evaluate(folder: URL, label: String, asOf: Day) throws -> (StatusSnapshot, [String: String]) {
     let loaded: ContentLoader.Result
     do {
-      loaded = try SiteBuilder.load(folder)
+      loaded = try ContentFolder.load(folder)
     } catch {
       throw Failure(message: "accredit: error: \(error)\n", code: 1)
     }

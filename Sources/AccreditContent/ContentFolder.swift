@@ -1,5 +1,6 @@
 import AccreditEngine
 import Foundation
+import AccreditSupport
 
 /// Reads a content folder from disk into `ContentFile`s for `ContentLoader`.
 ///
@@ -21,6 +22,13 @@ public enum ContentFolder {
     public var files: [ContentFile]
     /// An error for each entry not read (a link out of the folder, a loop, a file too large…).
     public var problems: [Diagnostic]
+  }
+
+  /// Reads and checks the content folder at `root`: every file, and every problem, in one pass. With a
+  /// `cache`, files that did not change since its last load are not parsed again.
+  public static func load(_ root: URL, cache: ParseCache? = nil) throws(ReadError) -> ContentLoader.Result {
+    let listing = try read(root)
+    return ContentLoader.load(listing.files, problems: listing.problems, cache: cache)
   }
 
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.

@@ -1,5 +1,6 @@
 import AccreditEngine
 import Synchronization
+import AccreditSupport
 
 /// Loads and validates a content tree given as files: every problem in every file, in one pass.
 ///

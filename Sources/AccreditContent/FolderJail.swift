@@ -1,6 +1,7 @@
 import AccreditEngine
 import Foundation
 import Synchronization
+import AccreditSupport
 
 /// Lists and reads the files below a folder whose contents are untrusted (a pull request's content
 /// folder, a templates folder), without ever leaving it.

@@ -77,10 +77,7 @@ enum Harness {
     guard !loaded.diagnostics.hasErrors else { return }
     let content = loaded.content
     let asOf = content.site.asOf ?? Day(daysSinceUnixEpoch: 20_407)
-    let evaluations = Evaluator(standards: content.standards).evaluate(
-      content.partners, cases: content.cases, asOf: asOf)
-    let renderer = SiteRenderer(
-      content: content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates)
+    let renderer = SiteBuilder.renderer(for: content, asOf: asOf, contentName: "content", templates: templates)
     for job in renderer.jobs() { _ = try? job.render() }
   }
 }

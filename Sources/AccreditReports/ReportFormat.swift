@@ -1,5 +1,5 @@
 import AccreditEngine
-import AccreditSite
+import AccreditSupport
 
 /// How `changes` and `upcoming` print.
 public enum ReportFormat: String, Sendable, CaseIterable {

@@ -76,8 +76,7 @@ public struct PreviewServer: Sendable {
     builtScan.store(scan)
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
-      content: options.content, output: options.content, templates: options.templates, asOf: options.asOf,
-      today: .todayUTC())
+      content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
       let previous = state.snapshot.renderedFiles
       let result = try SiteBuilder.render(request, previous: previous, cache: cache)

@@ -1,6 +1,7 @@
 import AccreditContent
 import AccreditSite
 import Foundation
+import AccreditSupport
 
 /// One file of the site as the preview server serves it.
 struct ServedFile: Sendable {

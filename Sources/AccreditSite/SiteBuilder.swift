@@ -1,51 +1,74 @@
 public import AccreditContent
 public import AccreditEngine
 public import Foundation
+import AccreditSupport
 
-/// Runs a whole build: read and check the content, evaluate it, render the site, replace the output.
+/// Runs a whole build: read and check the content, evaluate it, render the site. Two entry points share
+/// everything up to the rendering: `build` writes the site to a folder (the CLI), `render` makes it in
+/// memory (the preview server, tests).
 public enum SiteBuilder {
-  /// What to build.
+  /// What the site is made from.
   public struct Request: Sendable {
     /// The content folder.
     public var content: URL
-    /// The output folder.
-    public var output: URL
     /// A templates folder laid over the built-in templates; nil for the built-in ones alone.
     public var templates: URL?
     /// The evaluation date given on the command line, if any.
     public var asOf: Day?
     /// Today's date (UTC), used when neither the command line nor `site.yaml` gives one.
     public var today: Day
-    /// Rebuild every file, ignoring the previous build's manifest.
-    public var clean: Bool
-    /// Wait for another build of the same output folder to finish, rather than fail at once.
-    public var wait: Bool = true
-    /// Called once when the build starts waiting for another build's lock.
-    public var onWaiting: @Sendable () -> Void = {}
 
     /// Creates a request.
-    public init(content: URL, output: URL, templates: URL? = nil, asOf: Day?, today: Day, clean: Bool = false) {
+    public init(content: URL, templates: URL? = nil, asOf: Day?, today: Day) {
       self.content = content
-      self.output = output
       self.templates = templates
       self.asOf = asOf
       self.today = today
-      self.clean = clean
     }
   }
 
-  /// What a build did.
-  public struct Result: Sendable {
+  /// Where and how `build` writes.
+  public struct Output: Sendable {
+    /// The output folder.
+    public var folder: URL
+    /// Rebuild every file, ignoring the previous build's manifest.
+    public var clean: Bool
+    /// Wait for another build of the same output folder to finish, rather than fail at once.
+    public var wait: Bool
+    /// Called once when the build starts waiting for another build's lock.
+    public var onWaiting: @Sendable () -> Void
+
+    /// Creates output options.
+    public init(folder: URL, clean: Bool = false, wait: Bool = true, onWaiting: @escaping @Sendable () -> Void = {}) {
+      self.folder = folder
+      self.clean = clean
+      self.wait = wait
+      self.onWaiting = onWaiting
+    }
+  }
+
+  /// What `build` did.
+  public struct Built: Sendable {
     /// The evaluation date used.
     public var asOf: Day
     /// Every partner's evaluation.
     public var evaluations: [PartnerEvaluation]
-    /// The files of the site: rendered by `render`, empty after `build`, which writes them as it goes.
-    public var files: [OutputFile]
     /// The number of files the site has.
     public var fileCount: Int
-    /// What `build` wrote.
+    /// What was written.
     public var report: SiteWriter.Report
+    /// Warnings found in the content.
+    public var diagnostics: [Diagnostic]
+  }
+
+  /// What `render` made.
+  public struct Rendered: Sendable {
+    /// The evaluation date used.
+    public var asOf: Day
+    /// Every partner's evaluation.
+    public var evaluations: [PartnerEvaluation]
+    /// Every file of the site.
+    public var files: [OutputFile]
     /// Warnings found in the content.
     public var diagnostics: [Diagnostic]
   }
@@ -64,25 +87,16 @@ public enum SiteBuilder {
     case busy(String)
   }
 
-  /// Loads and checks the content folder.
-  public static func load(_ folder: URL, cache: ParseCache? = nil) throws(Failure) -> ContentLoader.Result {
-    do {
-      let listing = try ContentFolder.read(folder)
-      return ContentLoader.load(listing.files, problems: listing.problems, cache: cache)
-    } catch {
-      throw .io(String(describing: error))
-    }
-  }
-
-  /// Builds the site. On a content or template error the output folder is left exactly as it was.
-  public static func build(_ request: Request) throws(Failure) -> Result {
-    try checkOutputIsSafe(request)
+  /// Builds the site into `output.folder`. On a content or template error the folder is left exactly as
+  /// it was.
+  public static func build(_ request: Request, into output: Output) throws(Failure) -> Built {
+    try checkOutputIsSafe(output.folder, content: request.content)
     let prepared = try prepare(request)
     let jobs = prepared.renderer.jobs()
     let report: SiteWriter.Report
     do {
-      let lock = try OutputFolder.lock(request.output, wait: request.wait, onWaiting: request.onWaiting)
-      report = try withExtendedLifetime(lock) { try SiteWriter.write(jobs, to: request.output, clean: request.clean) }
+      let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
+      report = try withExtendedLifetime(lock) { try SiteWriter.write(jobs, to: output.folder, clean: output.clean) }
     } catch let failure as TemplateSet.RenderFailure {
       throw failure.asBuildFailure
     } catch let failure as OutputBusy {
@@ -90,8 +104,8 @@ public enum SiteBuilder {
     } catch {
       throw .write(String(describing: error))
     }
-    let result = Result(
-      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: [], fileCount: jobs.count,
+    let result = Built(
+      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, fileCount: jobs.count,
       report: report, diagnostics: prepared.diagnostics)
     releaseInBackground((prepared.renderer, jobs))
     return result
@@ -107,7 +121,7 @@ public enum SiteBuilder {
   /// key is unchanged are reused instead of rendered again (the preview server's incremental build).
   public static func render(
     _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil
-  ) throws(Failure) -> Result {
+  ) throws(Failure) -> Rendered {
     let prepared = try prepare(request, cache: cache)
     let outcomes = prepared.renderer.jobs().parallelMap { job in
       Swift.Result { () throws -> OutputFile in
@@ -125,9 +139,9 @@ public enum SiteBuilder {
     } catch {
       throw .io(String(describing: error))
     }
-    return Result(
-      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files, fileCount: files.count,
-      report: SiteWriter.Report(), diagnostics: prepared.diagnostics)
+    return Rendered(
+      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files,
+      diagnostics: prepared.diagnostics)
   }
 
   /// The renderer of a checked and evaluated content folder, with nothing rendered yet.
@@ -138,7 +152,12 @@ public enum SiteBuilder {
   private static func prepare(_ request: Request, cache: ParseCache? = nil) throws(Failure)
     -> (renderer: SiteRenderer, diagnostics: [Diagnostic])
   {
-    let loaded = try load(request.content, cache: cache)
+    let loaded: ContentLoader.Result
+    do {
+      loaded = try ContentFolder.load(request.content, cache: cache)
+    } catch {
+      throw .io(error.description)
+    }
     guard !loaded.diagnostics.hasErrors else {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
     }
@@ -149,21 +168,29 @@ public enum SiteBuilder {
       throw .templates(diagnostics: error.diagnostics, sources: error.sources)
     }
     let content = loaded.content
-    let asOf = request.asOf ?? content.site.asOf ?? request.today
-    let evaluations = Evaluator(standards: content.standards)
-      .evaluate(content.partners, cases: content.cases, asOf: asOf) { $0.parallelMap($1) }
-    let renderer = SiteRenderer(
-      content: content, evaluations: evaluations, asOf: asOf,
+    let renderer = renderer(
+      for: content, asOf: request.asOf ?? content.site.asOf ?? request.today,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
     return (renderer, loaded.diagnostics)
   }
 
+  /// Evaluates checked content on every core and makes its renderer: the one place evaluation meets
+  /// rendering, for content read from a folder or made in memory (the fuzzing harness, tests).
+  public static func renderer(for content: Content, asOf: Day, contentName: String, templates: TemplateSet)
+    -> SiteRenderer
+  {
+    let evaluations = Evaluator(standards: content.standards)
+      .evaluate(content.partners, cases: content.cases, asOf: asOf) { $0.parallelMap($1) }
+    return SiteRenderer(
+      content: content, evaluations: evaluations, asOf: asOf, contentName: contentName, templates: templates)
+  }
+
   // The output folder is replaced as a whole: never let that be the content or a folder holding it.
-  private static func checkOutputIsSafe(_ request: Request) throws(Failure) {
-    let output = request.output.standardizedFileURL.resolvingSymlinksInPath().path
-    let content = request.content.standardizedFileURL.resolvingSymlinksInPath().path
+  private static func checkOutputIsSafe(_ folder: URL, content: URL) throws(Failure) {
+    let output = folder.standardizedFileURL.resolvingSymlinksInPath().path
+    let content = content.standardizedFileURL.resolvingSymlinksInPath().path
     if output == "/" || content == output || content.hasPrefix(output + "/") || output.hasPrefix(content + "/") {
-      throw .io("refusing to build into '\(request.output.path)': it overlaps the content folder")
+      throw .io("refusing to build into '\(folder.path)': it overlaps the content folder")
     }
   }
 }

@@ -1,6 +1,7 @@
 public import AccreditContent
 public import AccreditEngine
 public import AccreditMustache
+import AccreditSupport
 
 /// One output file to make: its path, a key that changes whenever anything it is made from changes, and
 /// how to render it. An incremental build renders a job only when its key changed.

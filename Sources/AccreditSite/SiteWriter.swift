@@ -1,5 +1,6 @@
 import AccreditContent
 public import Foundation
+import AccreditSupport
 
 /// Writes a site's jobs to the output folder, incrementally when it can, and so that a build killed at
 /// any moment never leaves a torn site.

@@ -1,4 +1,5 @@
 public import AccreditEngine
+import AccreditSupport
 
 /// `api/status.json`: the machine-readable evaluation, in the key order SPEC section 5 gives.
 public enum StatusDocument {

@@ -2,6 +2,7 @@ public import AccreditContent
 import AccreditEngine
 public import Foundation
 import AccreditMustache
+import AccreditSupport
 
 /// The Mustache templates and static files a site is rendered with: the built-in set, with whatever a
 /// templates folder provides laid over it.

@@ -10,9 +10,9 @@ import Testing
 struct BuildTests {
   private let sampleContent = repositoryRoot.appendingPathComponent("content")
 
-  private func build(content: URL, output: URL, asOf: String? = "2026-11-15") throws -> SiteBuilder.Result {
+  private func build(content: URL, output: URL, asOf: String? = "2026-11-15") throws -> SiteBuilder.Built {
     try SiteBuilder.build(
-      .init(content: content, output: output, asOf: asOf.map(Day.init), today: Day("2030-01-01")))
+      .init(content: content, asOf: asOf.map(Day.init), today: Day("2030-01-01")), into: .init(folder: output))
   }
 
   @Test func sampleStatusMatchesTheGoldenFile() throws {

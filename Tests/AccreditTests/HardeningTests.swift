@@ -61,7 +61,7 @@ struct JailTests {
 
       let output = folder.appendingPathComponent("public")
       #expect(throws: SiteBuilder.Failure.self) {
-        try SiteBuilder.build(.init(content: content, output: output, asOf: nil, today: Day("2026-11-15")))
+        try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2026-11-15")), into: .init(folder: output))
       }
       #expect(!FileManager.default.fileExists(atPath: output.path))
     }

@@ -17,8 +17,9 @@ struct IncrementalBuildTests {
     return content
   }
 
-  private func build(_ content: URL, into output: URL, clean: Bool = false) throws -> SiteBuilder.Result {
-    try SiteBuilder.build(.init(content: content, output: output, asOf: nil, today: Day("2030-01-01"), clean: clean))
+  private func build(_ content: URL, into output: URL, clean: Bool = false) throws -> SiteBuilder.Built {
+    try SiteBuilder.build(
+      .init(content: content, asOf: nil, today: Day("2030-01-01")), into: .init(folder: output, clean: clean))
   }
 
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
@@ -142,7 +143,7 @@ struct InMemoryIncrementalTests {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
       }
-      let request = SiteBuilder.Request(content: content, output: folder, asOf: nil, today: Day("2030-01-01"))
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
       let cache = ParseCache()
       var previous = try SiteBuilder.render(request, cache: cache).files
       let edits: [(String, (String) -> String)] = [
@@ -201,12 +202,9 @@ struct FixtureAndParallelTests {
     FixtureGenerator(partners: 10, casesPerPartner: 5, seed: 5).generate {
       files.append(ContentFile(path: $0, text: $1))
     }
-    let content = ContentLoader.load(files).content
-    let asOf = Day("2026-11-15")
-    let renderer = SiteRenderer(
-      content: content,
-      evaluations: Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: asOf),
-      asOf: asOf, contentName: "content", templates: try TemplateSet.builtIn())
+    let renderer = SiteBuilder.renderer(
+      for: ContentLoader.load(files).content, asOf: Day("2026-11-15"), contentName: "content",
+      templates: try TemplateSet.builtIn())
     let parallel = try renderer.render()
     let serial = try renderer.jobs().map { ($0.path, try $0.render()) }
     #expect(parallel.map(\.path) == serial.map(\.0))

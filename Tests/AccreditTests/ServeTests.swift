@@ -141,7 +141,7 @@ struct ServeTests {
       }
       let output = folder.appendingPathComponent("public")
       _ = try SiteBuilder.build(
-        .init(content: preview.content, output: output, asOf: Day("2026-11-15"), today: Day("2026-11-15")))
+        .init(content: preview.content, asOf: Day("2026-11-15"), today: Day("2026-11-15")), into: .init(folder: output))
       let built = try String(contentsOf: output.appendingPathComponent("index.html"), encoding: .utf8)
       #expect(!built.contains("__accredit"))
     }
@@ -351,8 +351,8 @@ struct ConnectionTimeoutTests {
               closed.insert(socket)
             }
           }
-          let page = try await client.execute(uri: "/", method: .get)
-          #expect(page.status == .ok, "a slow client kept another from being served")
+          // A new connection each time: the test client's kept-alive one would itself be closed as idle.
+          #expect(try statusLine(port: port) == "HTTP/1.1 200 OK", "a slow client kept another from being served")
           try await Task.sleep(for: .milliseconds(200))
         }
         #expect(closed.count == sockets.count, "\(sockets.count - closed.count) slow connections still open")
@@ -408,6 +408,24 @@ private func connectedSocket(port: Int) throws -> Int32 {
     throw EventStreamReader.Failure(description: "connect")
   }
   return socket
+}
+
+/// The status line of `GET /` on a new connection.
+private func statusLine(port: Int) throws -> String {
+  let socket = try connectedSocket(port: port)
+  defer { close(socket) }
+  let request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+  _ = request.withCString { send(socket, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+  var received: [UInt8] = []
+  var buffer = [UInt8](repeating: 0, count: 4096)
+  while !received.contains(UInt8(ascii: "\n")) {
+    var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+    guard poll(&descriptor, 1, 10_000) > 0 else { break }
+    let count = recv(socket, &buffer, buffer.count, 0)
+    guard count > 0 else { break }
+    received += buffer[..<count]
+  }
+  return String(decoding: received.prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }, as: UTF8.self)
 }
 
 /// Reads a Server-Sent Events stream over a plain socket, as a browser's EventSource would.

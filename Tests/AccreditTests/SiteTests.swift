@@ -6,15 +6,9 @@ import Testing
 
 /// Renders the sample content once, in memory.
 private let sampleSite: [String: String] = {
-  let loaded = ContentLoader.load(
-    (try? ContentFolder.read(repositoryRoot.appendingPathComponent("content")))?.files ?? [])
-  let asOf = loaded.content.site.asOf ?? Day("2026-11-15")
-  let evaluations = Evaluator(standards: loaded.content.standards)
-    .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
-  guard let templates = try? TemplateSet.builtIn() else { return [:] }
-  let renderer = SiteRenderer(
-    content: loaded.content, evaluations: evaluations, asOf: asOf, contentName: "content", templates: templates)
-  guard let files = try? renderer.render() else { return [:] }
+  let request = SiteBuilder.Request(
+    content: repositoryRoot.appendingPathComponent("content"), asOf: nil, today: Day("2026-11-15"))
+  guard let files = try? SiteBuilder.render(request).files else { return [:] }
   return Dictionary(uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.bytes, as: UTF8.self)) })
 }()
 

@@ -86,10 +86,10 @@ struct TemplateTests {
       try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
       try Data("before".utf8).write(to: output.appendingPathComponent("index.html"))
       let request = SiteBuilder.Request(
-        content: repositoryRoot.appendingPathComponent("content"), output: output, templates: templates,
+        content: repositoryRoot.appendingPathComponent("content"), templates: templates,
         asOf: Day("2026-11-15"), today: Day("2026-11-15"))
       #expect {
-        try SiteBuilder.build(request)
+        try SiteBuilder.build(request, into: .init(folder: output))
       } throws: { error in
         guard case .templates(let diagnostics, _) = error as? SiteBuilder.Failure else { return false }
         return diagnostics.map(\.message) == [

@@ -1,4 +1,4 @@
-public import AccreditContent
+import AccreditSupport
 import Foundation
 
 /// Prints diagnostics the way a compiler does, or as JSON.
