@@ -1,5 +1,5 @@
 public import AccreditEngine
-import Foundation
+public import Foundation
 
 /// The statuses of every partner at one point, from an evaluation or from a built `status.json`: what
 /// `accredit changes` compares.
@@ -37,49 +37,73 @@ public struct StatusSnapshot: Sendable {
 
   /// A snapshot of an evaluation.
   public init(evaluations: [PartnerEvaluation], asOf: Day) {
-    self.asOf = asOf.iso
+    self.init(document: StatusDocument(evaluations: evaluations, asOf: asOf, contentName: ""))
+  }
+
+  /// A snapshot of a status document.
+  public init(document: StatusDocument) {
+    asOf = document.asOf
     partners = Dictionary(
-      evaluations.map { evaluation in
+      document.partners.map { partner in
         (
-          evaluation.slug,
+          partner.slug,
           Partner(
-            slug: evaluation.slug, name: evaluation.name, tier: evaluation.tier, marks: evaluation.marks.count,
-            accreditations: evaluation.accreditations.map {
-              Accreditation(
-                type: $0.type, issued: $0.issued.iso, status: $0.status.rawValue, reasons: $0.reasons.map(\.message))
+            slug: partner.slug, name: partner.name, tier: partner.tier, marks: partner.marks,
+            accreditations: partner.accreditations.map {
+              Accreditation(type: $0.type, issued: $0.issued, status: $0.status, reasons: $0.reasons.map(\.message))
             })
         )
       }, uniquingKeysWith: { first, _ in first })
   }
 
-  /// A problem reading a `status.json`.
+  /// A problem reading a `status.json`: what is wrong, and where (`partners[2].accreditations[0].status`).
   public struct ReadError: Error, CustomStringConvertible {
-    /// What is wrong.
+    /// `partners[2].name: expected a string, found a number`.
     public var description: String
   }
 
-  /// A snapshot read from a built `api/status.json`.
-  public init(statusJSON data: Data) throws {
-    guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      root["schema"] as? Int == 1, let asOf = root["as_of"] as? String,
-      let partners = root["partners"] as? [[String: Any]]
-    else { throw ReadError(description: "not an accredit status.json (schema 1)") }
-    self.asOf = asOf
-    var bySlug: [String: Partner] = [:]
-    for partner in partners {
-      guard let slug = partner["slug"] as? String, let name = partner["name"] as? String else {
-        throw ReadError(description: "a partner without slug or name")
-      }
-      let accreditations = (partner["accreditations"] as? [[String: Any]] ?? []).map { item in
-        Accreditation(
-          type: item["type"] as? String ?? "", issued: item["issued"] as? String ?? "",
-          status: item["status"] as? String ?? "",
-          reasons: (item["reasons"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String })
-      }
-      bySlug[slug] = Partner(
-        slug: slug, name: name, tier: partner["tier"] as? String, marks: partner["marks"] as? Int ?? 0,
-        accreditations: accreditations)
+  /// A snapshot read from a built `api/status.json`, decoded as the `StatusDocument` the build writes. A
+  /// missing or mistyped field is an error naming its place in the document.
+  public init(statusJSON data: Data) throws(ReadError) {
+    let document: StatusDocument
+    do {
+      document = try JSONDecoder().decode(StatusDocument.self, from: data)
+    } catch let error as DecodingError {
+      throw ReadError(description: Self.describe(error))
+    } catch {
+      throw ReadError(description: "not JSON: \(error.localizedDescription)")
     }
-    self.partners = bySlug
+    guard document.schema == StatusDocument.schemaVersion else {
+      throw ReadError(description: "schema: \(document.schema) is not a schema this accredit reads (1)")
+    }
+    self.init(document: document)
+  }
+
+  private static func describe(_ error: DecodingError) -> String {
+    func place(_ path: [any CodingKey]) -> String {
+      let text = path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+      return text.hasPrefix(".") ? String(text.dropFirst()) : text.isEmpty ? "the document" : text
+    }
+    switch error {
+    case .keyNotFound(let key, let context):
+      return "\(place(context.codingPath + [key])): missing"
+    case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+      return "\(place(context.codingPath)): expected \(Self.noun(type))"
+    case .dataCorrupted(let context):
+      return context.codingPath.isEmpty
+        ? "not JSON (\(context.debugDescription))" : "\(place(context.codingPath)): \(context.debugDescription)"
+    @unknown default:
+      return "not an accredit status.json"
+    }
+  }
+
+  private static func noun(_ type: Any.Type) -> String {
+    switch type {
+    case is String.Type: "a string"
+    case is Int.Type: "a whole number"
+    case is Bool.Type: "true or false"
+    case is [Any].Type: "a list"
+    default: "an object"
+    }
   }
 }

@@ -190,7 +190,7 @@ public struct SiteRenderer: Sendable {
       file("feed.xml", key: keys.everything, template: "feed") { site.feed() },
       file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) },
       OutputJob(path: "api/status.json", key: keys.everything) {
-        Array(StatusDocument.json(for: evaluations, asOf: asOf, contentName: contentName).serialized().utf8)
+        Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
       },
     ]
     return sitewide + jobs

@@ -141,7 +141,8 @@ struct BuildTests {
     #expect(!loaded.diagnostics.hasErrors)
     let evaluations = Evaluator(standards: loaded.content.standards)
       .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: Day("2026-11-15"))
-    let text = StatusDocument.json(for: evaluations, asOf: Day("2026-11-15"), contentName: "content").serialized()
+    let text = StatusDocument(evaluations: evaluations, asOf: Day("2026-11-15"), contentName: "content").json
+      .serialized()
     #expect(!text.contains("<"))
     #expect(!text.contains(">"))
     #expect(text.contains("\\u003cscript\\u003e"))

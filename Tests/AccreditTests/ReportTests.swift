@@ -169,4 +169,37 @@ struct ReportTests {
       #expect(!(upcoming.out + upcoming.err).contains("SECRET-VALUE"))
     }
   }
+
+  @Test func theStatusDocumentReadsBackWhatTheBuildWrites() throws {
+    let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
+    let evaluations = Evaluator(standards: loaded.content.standards)
+      .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: Day("2026-11-15"))
+    let document = StatusDocument(evaluations: evaluations, asOf: Day("2026-11-15"), contentName: "content")
+    let written = Data(document.json.serialized().utf8)
+    #expect(try JSONDecoder().decode(StatusDocument.self, from: written) == document)
+    let snapshot = try StatusSnapshot(statusJSON: written)
+    #expect(snapshot.partners == StatusSnapshot(evaluations: evaluations, asOf: Day("2026-11-15")).partners)
+  }
+
+  @Test(arguments: [
+    ("\"name\": \"Alpha\",", "", "partners[0].name: missing"),
+    ("\"marks\": 0,", "\"marks\": \"none\",", "partners[0].marks: expected a whole number"),
+    ("\"status\": \"accredited\",", "\"status\": null,", "partners[0].accreditations[0].status: expected a string"),
+    ("\"schema\": 1,", "\"schema\": 7,", "schema: 7 is not a schema this accredit reads (1)"),
+  ])
+  func aStatusFileWithAMissingOrMistypedFieldIsAPositionedError(find: String, replace: String, message: String)
+    throws
+  {
+    let document = StatusDocument(
+      evaluations: Tree(["partners/alpha.yaml": healthyPartner.replacingOccurrences(of: "Test Partner", with: "Alpha")])
+        .evaluations(asOf: "2026-11-15"), asOf: Day("2026-11-15"), contentName: "content")
+    let text = document.json.serialized()
+    #expect(text.contains(find), "the fixture has \(find)")
+    do {
+      _ = try StatusSnapshot(statusJSON: Data(text.replacingOccurrences(of: find, with: replace).utf8))
+      Issue.record("no error for \(message)")
+    } catch {
+      #expect(error.description == message)
+    }
+  }
 }

@@ -202,14 +202,14 @@ struct LiveServeTests {
       try await preview.server.application().test(.live) { client in
         let port = try #require(client.port)
         let events = try EventStreamReader(port: port)
-        #expect(try events.read(until: "event: hello", timeout: 10).contains("data: 1"))
+        #expect(try await events.read(until: "event: hello", timeout: 10).contains("data: 1"))
 
         let started = ContinuousClock.now
         let note = "cases/northwind-digital/NW-2026-019.md"
         try preview.write(note, try preview.read(note) + "\nA brand new line about **Zebra Crossings**.\n")
         let received: String
         do {
-          received = try events.read(until: "event: reload", timeout: 2)
+          received = try await events.read(until: "event: reload", timeout: 2)
         } catch {
           try await Task.sleep(for: .seconds(3))
           Issue.record("\(error); the server's log 3 s later: \(preview.log.err)")
@@ -352,7 +352,8 @@ struct ConnectionTimeoutTests {
             }
           }
           // A new connection each time: the test client's kept-alive one would itself be closed as idle.
-          #expect(try statusLine(port: port) == "HTTP/1.1 200 OK", "a slow client kept another from being served")
+          let status = try await offThePool { try statusLine(port: port) }
+          #expect(status == "HTTP/1.1 200 OK", "a slow client kept another from being served")
           try await Task.sleep(for: .milliseconds(200))
         }
         #expect(closed.count == sockets.count, "\(sockets.count - closed.count) slow connections still open")
@@ -367,11 +368,11 @@ struct ConnectionTimeoutTests {
       preview.server.rebuild()
       try await preview.server.application().test(.live) { client in
         let events = try EventStreamReader(port: try #require(client.port))
-        #expect(try events.read(until: "event: hello", timeout: 10).contains("data: 1"))
+        #expect(try await events.read(until: "event: hello", timeout: 10).contains("data: 1"))
         try await Task.sleep(for: .milliseconds(2500))
         let note = "cases/northwind-digital/NW-2026-019.md"
         try preview.write(note, try preview.read(note) + "\nOne more line.\n")
-        let received = try? events.read(until: "event: reload", timeout: 10)
+        let received = try? await events.read(until: "event: reload", timeout: 10)
         #expect(received?.contains("event: reload") == true, "log: \(preview.log.err)")
       }
     }
@@ -410,6 +411,14 @@ private func connectedSocket(port: Int) throws -> Int32 {
   return socket
 }
 
+/// Runs `body`, which blocks on a socket, on a thread of its own: Swift's two cooperative threads (on two
+/// cores) must stay free for the server under test to answer.
+private func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Result { try body() }) }.start()
+  }
+}
+
 /// The status line of `GET /` on a new connection.
 private func statusLine(port: Int) throws -> String {
   let socket = try connectedSocket(port: port)
@@ -429,7 +438,7 @@ private func statusLine(port: Int) throws -> String {
 }
 
 /// Reads a Server-Sent Events stream over a plain socket, as a browser's EventSource would.
-private final class EventStreamReader {
+private final class EventStreamReader: @unchecked Sendable {
   private let socket: Int32
   private var received = ""
 
@@ -445,8 +454,13 @@ private final class EventStreamReader {
 
   deinit { close(socket) }
 
-  /// Reads until `marker` has arrived (since the last call), or throws after `timeout` seconds.
-  func read(until marker: String, timeout: Double) throws -> String {
+  /// Reads until `marker` has arrived (since the last call), or throws after `timeout` seconds; waits on
+  /// a thread of its own (one reader is read by one test at a time).
+  func read(until marker: String, timeout: Double) async throws -> String {
+    try await offThePool { try self.readBlocking(until: marker, timeout: timeout) }
+  }
+
+  private func readBlocking(until marker: String, timeout: Double) throws -> String {
     let deadline = Date().addingTimeInterval(timeout)
     while !received.contains(marker) {
       let remaining = deadline.timeIntervalSinceNow

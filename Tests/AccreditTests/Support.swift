@@ -34,6 +34,12 @@ struct Tree {
   func load() -> ContentLoader.Result {
     ContentLoader.load(files.map { ContentFile(path: $0.key, text: $0.value) })
   }
+
+  /// Every partner's evaluation as of `asOf`.
+  func evaluations(asOf: String) -> [PartnerEvaluation] {
+    let content = load().content
+    return Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: Day(asOf))
+  }
 }
 
 /// A partner record holding a platinum tier, every certification and a CRM accreditation, which a test

@@ -1,0 +1,56 @@
+public import AccreditEngine
+public import AccreditSupport
+
+extension StatusDocument {
+  /// The document as JSON in the key order SPEC section 5 gives (`JSONEncoder` does not keep an order).
+  /// A test decodes it back with `JSONDecoder` and compares, so the order here and `CodingKeys` agree.
+  public var json: JSONValue {
+    .object([
+      ("schema", .int(schema)),
+      ("as_of", .string(asOf)),
+      ("partners", .array(partners.map(\.json))),
+    ])
+  }
+}
+
+extension StatusDocument.Partner {
+  var json: JSONValue {
+    .object([
+      ("slug", .string(slug)),
+      ("name", .string(name)),
+      ("tier", .string(tier)),
+      ("tier_eligible", .bool(tierEligible)),
+      ("in_grace", .bool(inGrace)),
+      ("eligible_to_apply", .bool(eligibleToApply)),
+      ("marks", .int(marks)),
+      ("next_tier_review", .string(nextTierReview)),
+      ("accreditations", .array(accreditations.map(\.json))),
+      (
+        "open_cases",
+        .array(
+          openCases.map {
+            .object([("id", .string($0.id)), ("stage", .string($0.stage)), ("serious", .bool($0.serious))])
+          })
+      ),
+    ])
+  }
+}
+
+extension StatusDocument.Accreditation {
+  var json: JSONValue {
+    .object([
+      ("type", .string(type)),
+      ("issued", .string(issued)),
+      ("status", .string(status)),
+      ("next_evaluation", .string(nextEvaluation)),
+      ("missing_certifications", .array(missingCertifications.map { .string($0) })),
+      (
+        "reasons",
+        .array(
+          reasons.map {
+            .object([("rule", .string($0.rule)), ("message", .string($0.message)), ("source", .string($0.source))])
+          })
+      ),
+    ])
+  }
+}
