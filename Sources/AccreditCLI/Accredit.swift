@@ -1,4 +1,5 @@
 public import ArgumentParser
+import AccreditSite
 
 /// `accredit`: the root command.
 public struct Accredit: AsyncParsableCommand {
@@ -25,12 +26,6 @@ public enum ExitStatus {
   public static let cannotWrite: Int32 = 73
   /// `EX_TEMPFAIL`: another build holds the output folder and `--no-wait` was given.
   public static let busy: Int32 = 75
-}
-
-/// The tool's version, part of every build's inputs.
-public enum AccreditVersion {
-  /// The version string.
-  public static let current = "0.3.0"
 }
 
 /// The entry point the `accredit` executable calls.

@@ -10,6 +10,9 @@ struct Layout {
     case page(slug: String)
   }
 
+  /// The folders of the content root that hold content files.
+  static let folders = ["partners", "cases", "faq", "pages"]
+
   var files: [(Kind, SourceText)] = []
   var site: String?
   var standards: String?
@@ -47,7 +50,7 @@ struct Layout {
       }
       if let problem = slugProblem(slug, at: location, what: "file name") { return (nil, problem) }
       return (parts[0] == "faq" ? .faq(slug: slug) : .page(slug: slug), nil)
-    case _ where ["partners", "cases", "faq", "pages"].contains(parts[0]):
+    case _ where folders.contains(String(parts[0])):
       return ignored("ignored: this file is not where \(parts[0])/ expects its files")
     default:
       return (nil, nil)

@@ -152,10 +152,6 @@ struct PartnerLoader {
   }
 
   static func monthName(_ month: Int) -> String {
-    let names = [
-      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-      "November", "December",
-    ]
-    return (1...12).contains(month) ? names[month - 1] : String(month)
+    (1...12).contains(month) ? Day.monthNames[month - 1] : String(month)
   }
 }

@@ -54,9 +54,6 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
   }
 
-  /// `YYYY-MM`, the form the next tier review takes.
-  public var yearMonth: String { String(iso.prefix(7)) }
-
   /// The date as people read it on the site: `15 Nov 2026`.
   public var display: String { "\(day) \(Day.monthAbbreviations[month - 1]) \(year)" }
 
@@ -97,6 +94,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     default: return 31
     }
   }
+
+  /// The months' names, January first.
+  public static let monthNames = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+  ]
 
   private static let monthAbbreviations = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -118,7 +118,7 @@ public struct PartnerEvaluation: Sendable {
   /// Marks placed on or before the date, oldest first.
   public var marks: [Mark]
   /// The first tier review month after the date's month.
-  public var nextTierReview: String
+  public var nextTierReview: YearMonth?
   /// The accreditations issued on or before the date, by type then issue date.
   public var accreditations: [AccreditationEvaluation]
   /// Cases open on the date, by id.

@@ -11,15 +11,15 @@ extension Evaluator {
     partner.grace.filter { $0.covers(day) }.max { $0.until < $1.until }
   }
 
-  /// The first tier review month strictly after `day`'s month, as `YYYY-MM`.
-  func nextTierReview(after day: Day) -> String {
+  /// The first tier review month strictly after `day`'s month; nil when the standards name no month.
+  func nextTierReview(after day: Day) -> YearMonth? {
     let months = Set(standards.tierReviewMonths.filter { (1...12).contains($0) })
-    guard !months.isEmpty else { return "" }
+    guard !months.isEmpty else { return nil }
     var candidate = Day(year: day.year, month: day.month, day: 1) ?? day
     repeat {
       candidate = candidate.adding(months: 1)
     } while !months.contains(candidate.month)
-    return candidate.yearMonth
+    return YearMonth(candidate)
   }
 
   /// The failed tier check, if any: a `grace` reason while a grace period covers the date,

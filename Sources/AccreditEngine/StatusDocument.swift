@@ -85,7 +85,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
       Partner(
         slug: partner.slug, name: partner.name, tier: partner.tier, tierEligible: partner.isTierEligible,
         inGrace: partner.isInGrace, eligibleToApply: partner.isEligibleToApply, marks: partner.marks.count,
-        nextTierReview: partner.nextTierReview,
+        nextTierReview: partner.nextTierReview?.iso ?? "",
         accreditations: partner.accreditations.map { accreditation in
           Accreditation(
             type: accreditation.type, issued: accreditation.issued.iso, status: accreditation.status.rawValue,

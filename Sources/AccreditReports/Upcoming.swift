@@ -84,7 +84,7 @@ public enum UpcomingEvents {
             1,
             UpcomingEvent(
               date: month, kind: "tier-review", partner: "", partnerName: "",
-              detail: "tier reviews of every partner begin (\(month.yearMonth))", outlook: "")
+              detail: "tier reviews of every partner begin (\(YearMonth(month).iso))", outlook: "")
           ))
       }
       month = month.adding(months: 1)

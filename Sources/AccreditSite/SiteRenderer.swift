@@ -56,7 +56,7 @@ public struct OutputJob: Sendable {
 /// Renders every output file of the site from the content and its evaluation.
 public struct SiteRenderer: Sendable {
   /// The version of the renderer, part of every output's key: a new version re-renders everything.
-  public static let version = "accredit 0.3.0"  // keep in step with AccreditVersion.current
+  public static let version = "accredit \(AccreditVersion.current)"
 
   /// The content.
   public var content: Content
@@ -121,7 +121,8 @@ public struct SiteRenderer: Sendable {
     var jobs = evaluations.parallelMap { evaluation -> [OutputJob] in
       var partnerJobs: [OutputJob] = []
       let folder = "partners/\(evaluation.slug)"
-      let partnerKey = keys.partner(evaluation.slug, cases: site.cases[evaluation.slug] ?? [])
+      let recordFile = site.partners[evaluation.slug]?.location.file
+      let partnerKey = keys.partner(recordFile: recordFile, cases: site.cases[evaluation.slug] ?? [])
       if site.partners[evaluation.slug] != nil {
         partnerJobs.append(
           page(
@@ -137,7 +138,8 @@ public struct SiteRenderer: Sendable {
       for escalation in site.cases[evaluation.slug] ?? [] where site.exists(escalation) {
         partnerJobs.append(
           page(
-            "\(folder)/cases/\(escalation.id)", key: keys.escalation(escalation), template: "case",
+            "\(folder)/cases/\(escalation.id)", key: keys.escalation(escalation, recordFile: recordFile),
+            template: "case",
             title: "Case \(escalation.id) · \(evaluation.name)",
             description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
           ) { site.casePage(escalation, partnerName: evaluation.name) })
@@ -235,18 +237,25 @@ struct InputKeys {
     faq = StableHash.combine([global] + files("faq/"))
   }
 
-  func partner(_ slug: String, cases: [EscalationCase]) -> UInt64 {
-    let record = hashes["partners/\(slug).yaml"] ?? hashes["partners/\(slug).yml"] ?? 0
+  /// The key of a partner's pages: its record (`recordFile`, nil for cases without one) and its cases.
+  func partner(recordFile: String?, cases: [EscalationCase]) -> UInt64 {
+    let record = recordFile.flatMap { hashes[$0] } ?? 0
     let caseFiles = cases.flatMap { escalation -> [UInt64] in
       [StableHash.of(escalation.location.file), hashes[escalation.location.file] ?? 0]
     }
     return StableHash.combine([global, record] + caseFiles)
   }
 
-  func escalation(_ escalation: EscalationCase) -> UInt64 {
-    let slug = escalation.partnerSlug
-    let record = hashes["partners/\(slug).yaml"] ?? hashes["partners/\(slug).yml"] ?? 0
+  /// The key of a case page: the case's file and its partner's record.
+  func escalation(_ escalation: EscalationCase, recordFile: String?) -> UInt64 {
+    let record = recordFile.flatMap { hashes[$0] } ?? 0
     let file = escalation.location.file
     return StableHash.combine([global, record, StableHash.of(file), hashes[file] ?? 0])
   }
+}
+
+/// The tool's version: what `accredit --version` prints, and part of every output's key.
+public enum AccreditVersion {
+  /// The version string.
+  public static let current = "0.3.0"
 }

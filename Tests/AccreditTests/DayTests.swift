@@ -36,7 +36,10 @@ struct DayTests {
     let day = try #require(Day(iso: "2024-02-29"))
     #expect(day.iso == "2024-02-29")
     #expect(day.display == "29 Feb 2024")
-    #expect(day.yearMonth == "2024-02")
+    #expect(YearMonth(day).iso == "2024-02")
+    #expect(YearMonth(day).name == "February 2024")
+    #expect(YearMonth(day).firstDay == Day("2024-02-01"))
+    #expect(YearMonth(Day("2026-12-31")) < YearMonth(Day("2027-01-01")))
     #expect(Day("2026-11-05").display == "5 Nov 2026")
   }
 

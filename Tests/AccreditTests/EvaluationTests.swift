@@ -113,7 +113,7 @@ struct TierRuleTests {
   ])
   func nextTierReviewIsStrictlyAfterTheMonth(_ row: ReviewMonthCase) throws {
     let evaluation = try #require(evaluate(partner: healthyPartner, asOf: row.asOf))
-    #expect(evaluation.nextTierReview == row.expected)
+    #expect(evaluation.nextTierReview?.iso == row.expected)
   }
 }
 

@@ -58,9 +58,7 @@ extension SiteContext {
 
   func standardsPage() -> StandardsPage {
     let standards = content.standards
-    let months = standards.tierReviewMonths.sorted().map {
-      monthYear("2000-\($0 < 10 ? "0" : "")\($0)").split(separator: " ")[0]
-    }
+    let months = standards.tierReviewMonths.sorted().filter { (1...12).contains($0) }.map { Day.monthNames[$0 - 1] }
     let universal = standards.universalCertifications.map(standards.certificationName)
     return StandardsPage(
       tiers: standards.tiers.map(\.capitalized).joined(separator: " → "),

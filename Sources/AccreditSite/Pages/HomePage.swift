@@ -144,7 +144,7 @@ extension SiteContext {
         }
       }
     }
-    if let review = evaluations.first.flatMap({ Day(iso: $0.nextTierReview + "-01") }) {
+    if let review = evaluations.first?.nextTierReview?.firstDay {
       let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
       add(
         review, 1, kind: "Tier review", detail: "every partner's tier",

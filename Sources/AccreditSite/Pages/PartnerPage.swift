@@ -170,7 +170,7 @@ extension SiteContext {
       name: partner.name, slug: partner.slug, region: partner.region, website: partner.website, pdm: partner.pdm,
       overall: overall.map(StatusView.init) ?? .none, headline: headline,
       tier: evaluation.tier?.capitalized ?? "None", tierEligible: evaluation.isTierEligible, tierText: tierText,
-      nextTierReview: monthYear(evaluation.nextTierReview),
+      nextTierReview: evaluation.nextTierReview?.name ?? "",
       applyText: evaluation.isEligibleToApply
         ? "May apply for new accreditations." : "May not apply for new accreditations until its tier is eligible.",
       accreditations: cards, hasAccreditations: !cards.isEmpty, tiers: tiers, grace: grace, hasGrace: !grace.isEmpty,
@@ -212,15 +212,6 @@ extension SiteContext {
       kind: kind, isWarning: kind != "held")
   }
 
-  /// `2027-01` → `January 2027`.
-  func monthYear(_ yearMonth: String) -> String {
-    guard let day = Day(iso: yearMonth + "-01") else { return yearMonth }
-    let names = [
-      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-      "November", "December",
-    ]
-    return "\(names[day.month - 1]) \(day.year)"
-  }
 }
 
 extension Rule {
