@@ -1,17 +1,6 @@
 // Case rules: which cases exist and are open on a date, their stage, marks and serious escalations.
 
 extension Evaluator {
-  /// The latest stage `escalation` had reached on `day`; nil before its first step.
-  func stage(of escalation: EscalationCase, on day: Day) -> EscalationCase.Stage? {
-    escalation.steps.last { $0.date <= day }?.stage
-  }
-
-  /// Whether `escalation` exists on `day` and has no outcome dated on or before it.
-  func isOpen(_ escalation: EscalationCase, on day: Day) -> Bool {
-    guard let first = escalation.steps.first, first.date <= day else { return false }
-    return !(escalation.outcome.map { $0.date <= day } ?? false)
-  }
-
   /// The marks placed on or before `day`, oldest first.
   func marks(in cases: [EscalationCase], on day: Day) -> [Mark] {
     cases.compactMap { escalation -> Mark? in
@@ -23,19 +12,19 @@ extension Evaluator {
 
   /// The cases open on `day`, by id.
   func openCases(in cases: [EscalationCase], on day: Day) -> [OpenCase] {
-    cases.filter { isOpen($0, on: day) }
+    cases.filter { $0.isOpen(on: day) }
       .compactMap { escalation in
-        stage(of: escalation, on: day).map { OpenCase(id: escalation.id, stage: $0, isSerious: escalation.isSerious) }
+        escalation.stage(on: day).map { OpenCase(id: escalation.id, stage: $0, isSerious: escalation.isSerious) }
       }
       .sorted { $0.id < $1.id }
   }
 
   /// One `serious-case` reason per serious case open on `day`.
   func seriousCaseReasons(in cases: [EscalationCase], on day: Day) -> [Reason] {
-    cases.filter { $0.isSerious && isOpen($0, on: day) }
+    cases.filter { $0.isSerious && $0.isOpen(on: day) }
       .sorted { $0.id < $1.id }
       .map { escalation in
-        let stage = stage(of: escalation, on: day)?.rawValue ?? "complaint"
+        let stage = escalation.stage(on: day)?.rawValue ?? "complaint"
         return Reason(
           rule: .seriousCase, message: "Serious escalation \(escalation.id) is open at stage \(stage)",
           location: escalation.seriousLocation ?? escalation.location, caseID: escalation.id)

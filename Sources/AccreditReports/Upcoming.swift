@@ -22,74 +22,58 @@ public struct UpcomingEvent: Sendable, Equatable {
   }
 }
 
-/// What falls due in a window after a date.
+/// What falls due in a window after a date: the engine's calendar, each event with the statuses it brings.
 public enum UpcomingEvents {
   /// The events after `asOf` and within `days` days, in date order.
   public static func within(
     days: Int, after asOf: Day, partners: [Partner], cases: [EscalationCase], standards: Standards
   ) -> [UpcomingEvent] {
     let evaluator = Evaluator(standards: standards)
-    let horizon = asOf.adding(days: days)
     let casesByPartner = Dictionary(grouping: cases, by: \.partnerSlug)
+    let bySlug = Dictionary(partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     func name(_ type: String) -> String { standards.accreditationType(type)?.name ?? type }
-    var events: [(order: Int, event: UpcomingEvent)] = []
+    let evaluations = partners.sorted { $0.slug < $1.slug }.map {
+      evaluator.evaluate($0, cases: casesByPartner[$0.slug] ?? [], asOf: asOf)
+    }
+    let now = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
 
-    for partner in partners.sorted(by: { $0.slug < $1.slug }) {
-      let partnerCases = casesByPartner[partner.slug] ?? []
-      let now = evaluator.evaluate(partner, cases: partnerCases, asOf: asOf)
-      func outlook(on day: Day) -> String {
-        let then = evaluator.evaluate(partner, cases: partnerCases, asOf: day)
-        let before = Dictionary(
-          now.accreditations.map { ("\($0.type)@\($0.issued)", $0.status) }, uniquingKeysWith: { first, _ in first })
-        return then.accreditations.map { item in
-          let old = before["\(item.type)@\(item.issued)"]
-          if let old, old != item.status {
-            return "\(name(item.type)): \(old.rawValue) → \(item.status.rawValue)"
-          }
-          return "\(name(item.type)): \(item.status.rawValue)"
-        }.joined(separator: ", ")
-      }
-      func add(_ day: Day, _ order: Int, _ kind: String, _ detail: String, outlookOn: Day) {
-        guard day > asOf, day <= horizon else { return }
-        events.append(
-          (
-            order,
-            UpcomingEvent(
-              date: day, kind: kind, partner: partner.slug, partnerName: partner.name, detail: detail,
-              outlook: outlook(on: outlookOn))
-          ))
-      }
-      for accreditation in now.accreditations where accreditation.status != .revoked {
-        add(
-          accreditation.nextEvaluation, 0, "evaluation", "\(name(accreditation.type)) is evaluated",
-          outlookOn: accreditation.nextEvaluation)
-      }
-      if let grace = now.grace {
-        let after = grace.until.adding(days: 1)
-        add(grace.until, 2, "grace-ends", "grace period ends (last day)", outlookOn: after)
-      }
-      for certification in partner.certifications where certification.isHeld(on: asOf) {
-        guard let expires = certification.expires else { continue }
-        add(
-          expires, 3, "certification-expires",
-          "certification \(standards.certificationName(certification.name)) expires", outlookOn: expires)
-      }
+    // The statuses of `partner`'s accreditations on `day`, with the changes since `asOf`.
+    func outlook(_ partner: Partner, on day: Day) -> String {
+      let then = evaluator.evaluate(partner, cases: casesByPartner[partner.slug] ?? [], asOf: day)
+      let before = Dictionary(
+        (now[partner.slug]?.accreditations ?? []).map { ("\($0.type)@\($0.issued)", $0.status) },
+        uniquingKeysWith: { first, _ in first })
+      return then.accreditations.map { item in
+        if let old = before["\(item.type)@\(item.issued)"], old != item.status {
+          return "\(name(item.type)): \(old.rawValue) → \(item.status.rawValue)"
+        }
+        return "\(name(item.type)): \(item.status.rawValue)"
+      }.joined(separator: ", ")
     }
-    let monthStart = Day(year: asOf.year, month: asOf.month, day: 1) ?? asOf
-    var month = monthStart.adding(months: 1)
-    while month <= horizon {
-      if standards.tierReviewMonths.contains(month.month) {
-        events.append(
-          (
-            1,
-            UpcomingEvent(
-              date: month, kind: "tier-review", partner: "", partnerName: "",
-              detail: "tier reviews of every partner begin (\(YearMonth(month).iso))", outlook: "")
-          ))
+
+    let events = evaluator.calendar(
+      after: asOf, through: asOf.adding(days: days), partners: partners, evaluations: evaluations)
+    let upcoming = events.map { event -> (order: Int, event: UpcomingEvent) in
+      let partner = event.partner.flatMap { bySlug[$0] }
+      let detail: String
+      var outlookDay = event.date
+      switch event.kind {
+      case .evaluation: detail = "\(name(event.subject ?? "")) is evaluated"
+      case .tierReview: detail = "tier reviews of every partner begin (\(YearMonth(event.date).iso))"
+      case .graceEnds:
+        detail = "grace period ends (last day)"
+        outlookDay = event.date.adding(days: 1)
+      case .certificationExpires:
+        detail = "certification \(standards.certificationName(event.subject ?? "")) expires"
       }
-      month = month.adding(months: 1)
+      return (
+        event.kind.rank,
+        UpcomingEvent(
+          date: event.date, kind: event.kind.rawValue, partner: partner?.slug ?? "", partnerName: partner?.name ?? "",
+          detail: detail, outlook: partner.map { outlook($0, on: outlookDay) } ?? "")
+      )
     }
-    return events.sorted {
+    return upcoming.sorted {
       ($0.event.date, $0.order, $0.event.partnerName, $0.event.detail)
         < ($1.event.date, $1.order, $1.event.partnerName, $1.event.detail)
     }.map(\.event)

@@ -430,3 +430,46 @@ struct NextEvaluationTests {
 enum ContentLoaderStandards {
   static let small = Tree().load().content.standards
 }
+
+@Suite("The calendar")
+struct CalendarTests {
+  @Test func oneListOfWhatFallsDueInTheWindowInDateOrder() throws {
+    let partner =
+      healthyPartner.replacingOccurrences(of: "tier: platinum", with: "tier: gold")
+      .replacingOccurrences(of: "expires: 2027-06-01", with: "expires: 2026-12-10")
+      + "\ngrace:\n  - { from: 2026-07-01, until: 2026-12-31 }"
+    let loaded = Tree(["partners/p.yaml": partner]).load()
+    #expect(!loaded.diagnostics.hasErrors, "\(loaded.diagnostics)")
+    let evaluator = Evaluator(standards: loaded.content.standards)
+    let asOf = Day("2026-11-15")
+    let evaluations = loaded.content.partners.map { evaluator.evaluate($0, cases: [], asOf: asOf) }
+    let events = evaluator.calendar(
+      after: asOf, through: Day("2027-06-30"), partners: loaded.content.partners, evaluations: evaluations)
+    let summary = events.map { "\($0.date.iso) \($0.kind.rawValue) \($0.partner ?? "-") \($0.subject ?? "-")" }
+    #expect(
+      summary == [
+        "2026-12-10 certification-expires p sales",
+        "2026-12-31 grace-ends p -",
+        "2027-01-01 tier-review - -",
+        "2027-03-15 evaluation p crm",
+        "2027-06-01 tier-review - -",
+      ])
+    // The window's ends: nothing on the date itself, everything up to the horizon.
+    let short = evaluator.calendar(
+      after: Day("2026-12-10"), through: Day("2026-12-31"), partners: loaded.content.partners,
+      evaluations: evaluations)
+    #expect(short.map(\.kind) == [.graceEnds])
+  }
+
+  @Test func aCaseExistsFromItsFirstStepAndClosesWithItsOutcome() throws {
+    let loaded = Tree(["partners/p.yaml": healthyPartner, "cases/p/X-1.md": markCase(on: "2025-02-01")]).load()
+    let escalation = try #require(loaded.content.cases.first)
+    #expect(!escalation.exists(on: Day("2024-12-31")))
+    #expect(escalation.exists(on: Day("2025-01-01")) && escalation.isOpen(on: Day("2025-01-01")))
+    #expect(escalation.steps(through: Day("2025-01-02")).map(\.stage) == [.complaint, .mediation])
+    #expect(escalation.stage(on: Day("2025-01-03")) == .partnerOps)
+    #expect(escalation.outcome(through: Day("2025-01-31")) == nil)
+    #expect(escalation.outcome(through: Day("2025-02-01"))?.decision == .mark)
+    #expect(!escalation.isOpen(on: Day("2025-02-01")))
+  }
+}

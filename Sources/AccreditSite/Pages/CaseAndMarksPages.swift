@@ -34,7 +34,7 @@ struct MarksPage: Sendable, Encodable {
 
 extension SiteContext {
   func casePage(_ escalation: EscalationCase, partnerName: String) -> CasePage {
-    let outcome = outcomeSoFar(escalation)
+    let outcome = escalation.outcome(through: asOf)
     return CasePage(
       id: escalation.id, partnerName: partnerName, partnerHref: "../../",
       summary: summary(of: escalation, hrefPrefix: "../../"),

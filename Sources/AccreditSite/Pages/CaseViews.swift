@@ -63,9 +63,9 @@ extension SiteContext {
 
   /// The stepper for a case as of the evaluation date.
   func stepper(for escalation: EscalationCase) -> [StepperStage] {
-    let steps = stepsSoFar(escalation)
+    let steps = escalation.steps(through: asOf)
     let reached = steps.last?.stage
-    let isClosed = outcomeSoFar(escalation) != nil
+    let isClosed = escalation.outcome(through: asOf) != nil
     return EscalationCase.Stage.allCases.map { stage in
       let step = steps.first { $0.stage == stage }
       let state: String
@@ -92,8 +92,8 @@ extension SiteContext {
 
   /// A case summary, with links relative to the partner's page.
   func summary(of escalation: EscalationCase, hrefPrefix: String) -> CaseSummary {
-    let steps = stepsSoFar(escalation)
-    let outcome = outcomeSoFar(escalation)
+    let steps = escalation.steps(through: asOf)
+    let outcome = escalation.outcome(through: asOf)
     let state =
       if let outcome {
         "Closed \(outcome.date.display): \(outcome.decision.label)"

@@ -108,47 +108,41 @@ extension SiteContext {
       caseCount: content.cases.count(where: exists))
   }
 
-  /// Evaluations, tier reviews, grace ends and certification expiries after the date and within `soonDays`.
-  /// A tier review concerns every partner at once, so it is one item naming the partners whose tier is at stake.
+  /// The engine's calendar for the next `soonDays`. A tier review concerns every partner at once, so it is
+  /// one item naming the partners whose tier is at stake.
   func dueSoon() -> [HomePage.DueItem] {
-    let horizon = asOf.adding(days: soonDays)
-    var items: [(day: Day, order: Int, key: String, item: HomePage.DueItem)] = []
-    func link(_ evaluation: PartnerEvaluation, last: Bool = true) -> HomePage.PartnerLink {
-      HomePage.PartnerLink(name: evaluation.name, href: "partners/\(evaluation.slug)/", separator: last ? "" : ", ")
-    }
-    func add(
-      _ day: Day, _ order: Int, kind: String, detail: String?, label: String = "", _ partners: [PartnerEvaluation]
-    ) {
-      guard day > asOf, day <= horizon else { return }
-      let links = partners.enumerated().map { link($1, last: $0 == partners.count - 1) }
+    let events = Evaluator(standards: content.standards).calendar(
+      after: asOf, through: asOf.adding(days: soonDays), partners: content.partners, evaluations: evaluations)
+    let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
+    let items = events.map { event -> (day: Day, order: Int, key: String, item: HomePage.DueItem) in
+      let partners = event.partner.flatMap { bySlug[$0] }.map { [$0] } ?? (event.kind == .tierReview ? atStake : [])
+      let kind: String
+      var detail: String?
+      var label = ""
+      switch event.kind {
+      case .evaluation:
+        kind = "Evaluation"
+        detail = event.subject.map(accreditationName)
+      case .tierReview:
+        kind = "Tier review"
+        detail = "every partner's tier"
+        label = "below the eligible tiers now: "
+      case .graceEnds:
+        kind = "Grace period ends"
+      case .certificationExpires:
+        kind = "Certification expires"
+        detail = event.subject.map(content.standards.certificationName)
+      }
+      let links = partners.enumerated().map { index, evaluation in
+        HomePage.PartnerLink(
+          name: evaluation.name, href: "partners/\(evaluation.slug)/",
+          separator: index == partners.count - 1 ? "" : ", ")
+      }
       let item = HomePage.DueItem(
-        date: DateView(day), inDays: relativeDays(asOf.days(until: day)), kind: kind, detail: detail,
+        date: DateView(event.date), inDays: relativeDays(asOf.days(until: event.date)), kind: kind, detail: detail,
         partnersLabel: label, partners: links, hasPartners: !links.isEmpty)
-      items.append((day, order, (partners.first?.name ?? "") + (detail ?? ""), item))
-    }
-    for evaluation in evaluations {
-      for accreditation in evaluation.accreditations where accreditation.status != .revoked {
-        add(
-          accreditation.nextEvaluation, 0, kind: "Evaluation", detail: accreditationName(accreditation.type),
-          [evaluation])
-      }
-      if let grace = evaluation.grace {
-        add(grace.until, 2, kind: "Grace period ends", detail: nil, [evaluation])
-      }
-      guard let partner = partners[evaluation.slug] else { continue }
-      for certification in partner.certifications where certification.isHeld(on: asOf) {
-        if let expires = certification.expires {
-          add(
-            expires, 3, kind: "Certification expires",
-            detail: content.standards.certificationName(certification.name), [evaluation])
-        }
-      }
-    }
-    if let review = evaluations.first?.nextTierReview?.firstDay {
-      let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
-      add(
-        review, 1, kind: "Tier review", detail: "every partner's tier",
-        label: "below the eligible tiers now: ", atStake)
+      return (event.date, event.kind.rank, (partners.first?.name ?? "") + (detail ?? ""), item)
     }
     return items.sorted { ($0.day, $0.order, $0.key) < ($1.day, $1.order, $1.key) }.map(\.item)
   }
@@ -159,12 +153,12 @@ extension SiteContext {
     var ended = Array(repeating: 0, count: 4)
     var marks = 0
     for escalation in content.cases where exists(escalation) {
-      guard let furthest = stepsSoFar(escalation).map(\.stage).max() else { continue }
+      guard let furthest = escalation.steps(through: asOf).map(\.stage).max() else { continue }
       for stage in EscalationCase.Stage.allCases
-      where stage <= furthest && stepsSoFar(escalation).contains(where: { $0.stage == stage }) {
+      where stage <= furthest && escalation.steps(through: asOf).contains(where: { $0.stage == stage }) {
         reached[stage.rank] += 1
       }
-      if let outcome = outcomeSoFar(escalation) {
+      if let outcome = escalation.outcome(through: asOf) {
         ended[furthest.rank] += 1
         if outcome.decision == .mark { marks += 1 }
       }

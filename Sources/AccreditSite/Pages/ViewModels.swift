@@ -147,17 +147,7 @@ final class SiteContext: Sendable {
 
   /// Whether a case exists on the evaluation date (its first step is on or before it).
   func exists(_ escalation: EscalationCase) -> Bool {
-    escalation.steps.first.map { $0.date <= asOf } ?? false
-  }
-
-  /// The steps of a case that have happened by the evaluation date.
-  func stepsSoFar(_ escalation: EscalationCase) -> [EscalationCase.Step] {
-    escalation.steps.filter { $0.date <= asOf }
-  }
-
-  /// The outcome of a case if it has happened by the evaluation date.
-  func outcomeSoFar(_ escalation: EscalationCase) -> EscalationCase.Outcome? {
-    escalation.outcome.flatMap { $0.date <= asOf ? $0 : nil }
+    escalation.exists(on: asOf)
   }
 
   /// The main navigation, with `current` marked.

@@ -1,0 +1,101 @@
+// The calendar: what falls due after a date without any new commit. The home page's "due soon" list
+// and `accredit upcoming` both show this one list.
+
+/// Something the calendar brings after a date.
+public struct CalendarEvent: Sendable, Equatable {
+  /// What falls due.
+  public enum Kind: String, Sendable, CaseIterable {
+    /// An accreditation's next evaluation.
+    case evaluation
+    /// The first day of a tier review month; it concerns every partner.
+    case tierReview = "tier-review"
+    /// The last day of a partner's grace period.
+    case graceEnds = "grace-ends"
+    /// The expiry of a certification a partner holds.
+    case certificationExpires = "certification-expires"
+
+    /// The order of kinds on one day: evaluations, tier reviews, grace ends, expiries.
+    public var rank: Int {
+      switch self {
+      case .evaluation: 0
+      case .tierReview: 1
+      case .graceEnds: 2
+      case .certificationExpires: 3
+      }
+    }
+  }
+
+  /// The day.
+  public var date: Day
+  /// What falls due.
+  public var kind: Kind
+  /// The partner's slug; nil for a tier review.
+  public var partner: String?
+  /// The accreditation type (an evaluation) or the certification (an expiry); nil otherwise.
+  public var subject: String?
+}
+
+extension Evaluator {
+  /// Every event after `asOf` and on or before `horizon`: the next evaluation of each accreditation not
+  /// revoked, the first day of each tier review month, the last day of each grace period, and the expiry
+  /// of each certification held on `asOf`. `evaluations` are the partners' evaluations as of `asOf`. In
+  /// date order, then by kind, partner and subject.
+  public func calendar(
+    after asOf: Day, through horizon: Day, partners: [Partner], evaluations: [PartnerEvaluation]
+  ) -> [CalendarEvent] {
+    var events: [CalendarEvent] = []
+    func add(_ date: Day, _ kind: CalendarEvent.Kind, partner: String?, subject: String? = nil) {
+      guard date > asOf, date <= horizon else { return }
+      events.append(CalendarEvent(date: date, kind: kind, partner: partner, subject: subject))
+    }
+    let bySlug = Dictionary(partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    for evaluation in evaluations {
+      for accreditation in evaluation.accreditations where accreditation.status != .revoked {
+        add(accreditation.nextEvaluation, .evaluation, partner: evaluation.slug, subject: accreditation.type)
+      }
+      if let grace = evaluation.grace { add(grace.until, .graceEnds, partner: evaluation.slug) }
+      for certification in bySlug[evaluation.slug]?.certifications ?? [] where certification.isHeld(on: asOf) {
+        if let expires = certification.expires {
+          add(expires, .certificationExpires, partner: evaluation.slug, subject: certification.name)
+        }
+      }
+    }
+    var month = YearMonth(asOf).firstDay.adding(months: 1)
+    while month <= horizon {
+      if standards.tierReviewMonths.contains(month.month) { add(month, .tierReview, partner: nil) }
+      month = month.adding(months: 1)
+    }
+    return events.sorted {
+      ($0.date, $0.kind.rank, $0.partner ?? "", $0.subject ?? "") < (
+        $1.date, $1.kind.rank, $1.partner ?? "", $1.subject ?? ""
+      )
+    }
+  }
+}
+
+extension EscalationCase {
+  /// Whether the case exists on `day`: its first step is dated on or before it.
+  public func exists(on day: Day) -> Bool {
+    steps.first.map { $0.date <= day } ?? false
+  }
+
+  /// The steps dated on or before `day`.
+  public func steps(through day: Day) -> [Step] {
+    steps.filter { $0.date <= day }
+  }
+
+  /// The outcome, when it is dated on or before `day`.
+  public func outcome(through day: Day) -> Outcome? {
+    outcome.flatMap { $0.date <= day ? $0 : nil }
+  }
+
+  /// The latest stage reached on `day`; nil before the first step.
+  public func stage(on day: Day) -> Stage? {
+    steps.last { $0.date <= day }?.stage
+  }
+
+  /// Whether the case exists on `day` and has no outcome dated on or before it.
+  public func isOpen(on day: Day) -> Bool {
+    exists(on: day) && outcome(through: day) == nil
+  }
+}
