@@ -93,76 +93,74 @@ public struct SiteRenderer: Sendable {
     let templates = self.templates
     // A page job: the frame around the model, rendered with `template`.
     @Sendable func page<Body: Sendable & Encodable>(
-      _ folder: String, key: UInt64, template: String, title: String, description: String, current: String = "",
+      _ route: Route, key: UInt64, template: String, title: String, description: String, current: String = "",
       _ model: @escaping @Sendable () -> Body
     ) -> OutputJob {
-      let depth = folder.isEmpty ? 0 : folder.split(separator: "/").count
-      let root = String(repeating: "../", count: depth)
-      return OutputJob(
-        path: folder.isEmpty ? "index.html" : "\(folder)/index.html", key: key, template: template,
-        templates: templates
-      ) {
+      let root = route.root
+      return OutputJob(path: route.file, key: key, template: template, templates: templates) {
         try TemplateEncoder.encode(
           site.frame(model(), title: title, description: description, root: root, current: current))
       }
     }
     @Sendable func file<Model: Encodable>(
-      _ path: String, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
+      _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
     ) -> OutputJob {
-      OutputJob(path: path, key: key, template: template, templates: templates) { try TemplateEncoder.encode(model()) }
+      OutputJob(path: route.file, key: key, template: template, templates: templates) {
+        try TemplateEncoder.encode(model())
+      }
     }
 
     let home = page(
-      "", key: keys.everything, template: "home", title: "Overview",
+      .home, key: keys.everything, template: "home", title: "Overview",
       description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
     ) { site.homePage() }
     // Each partner's jobs are planned on every core: there are thousands.
     let asOf = self.asOf
     var jobs = evaluations.parallelMap { evaluation -> [OutputJob] in
       var partnerJobs: [OutputJob] = []
-      let folder = "partners/\(evaluation.slug)"
+      let slug = evaluation.slug
       let recordFile = site.partners[evaluation.slug]?.location.file
       let partnerKey = keys.partner(recordFile: recordFile, cases: site.cases[evaluation.slug] ?? [])
       if site.partners[evaluation.slug] != nil {
         partnerJobs.append(
           page(
-            folder, key: partnerKey, template: "partner", title: evaluation.name,
+            .partner(slug: slug), key: partnerKey, template: "partner", title: evaluation.name,
             description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
           ) { site.partnerPage(evaluation) })
       }
       partnerJobs.append(
         page(
-          "\(folder)/marks", key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
+          .marks(partner: slug), key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
           description: "Marks on record for \(evaluation.name)."
         ) { site.marksPage(evaluation) })
       for escalation in site.cases[evaluation.slug] ?? [] where site.exists(escalation) {
         partnerJobs.append(
           page(
-            "\(folder)/cases/\(escalation.id)", key: keys.escalation(escalation, recordFile: recordFile),
+            .escalation(partner: slug, id: escalation.id), key: keys.escalation(escalation, recordFile: recordFile),
             template: "case",
             title: "Case \(escalation.id) · \(evaluation.name)",
             description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
           ) { site.casePage(escalation, partnerName: evaluation.name) })
       }
       partnerJobs.append(
-        file("\(folder)/badge.svg", key: partnerKey, template: "badge") { site.badge(for: evaluation) })
+        file(.badge(partner: slug), key: partnerKey, template: "badge") { site.badge(for: evaluation) })
       return partnerJobs
     }.flatMap { $0 }
     jobs.append(
       page(
-        "faq", key: keys.faq, template: "faq", title: "Frequently asked questions",
+        .faq, key: keys.faq, template: "faq", title: "Frequently asked questions",
         description: "Answers to what partners ask about the accreditation standards.", current: "faq"
       ) { site.faqPage() })
     for item in content.pages {
       jobs.append(
         page(
-          "pages/\(item.slug)", key: keys.global, template: "page", title: item.title, description: item.title,
+          .page(slug: item.slug), key: keys.global, template: "page", title: item.title, description: item.title,
           current: "page-\(item.slug)"
         ) { site.freePage(item) })
     }
     jobs.append(
       page(
-        "standards", key: keys.global, template: "standards", title: "The standards",
+        .standards, key: keys.global, template: "standards", title: "The standards",
         description: "The program's accreditation standards: tiers, certifications and thresholds.",
         current: "standards"
       ) { site.standardsPage() })
@@ -177,7 +175,7 @@ public struct SiteRenderer: Sendable {
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
     jobs.append(
-      file("404.html", key: keys.global, template: "not-found") {
+      file(.notFound, key: keys.global, template: "not-found") {
         site.frame(
           NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
       })
@@ -189,9 +187,9 @@ public struct SiteRenderer: Sendable {
     // The files that show every partner take longest: started first, they do not finish alone at the end.
     let sitewide = [
       home,
-      file("feed.xml", key: keys.everything, template: "feed") { site.feed() },
-      file("sitemap.xml", key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) },
-      OutputJob(path: "api/status.json", key: keys.everything) {
+      file(.feed, key: keys.everything, template: "feed") { site.feed() },
+      file(.sitemap, key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) },
+      OutputJob(path: Route.statusJSON.file, key: keys.everything) {
         Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
       },
     ]

@@ -1,6 +1,6 @@
 import AccreditContent
 import AccreditEngine
-import AccreditSite
+@testable import AccreditSite
 import Foundation
 import Testing
 
@@ -117,5 +117,28 @@ struct SiteTests {
       #expect(!text.contains("\" onmouseover=\""), "\(file.path)")
       #expect(!text.contains("<iframe"), "\(file.path)")
     }
+  }
+}
+
+@Suite("The route table")
+struct RouteTests {
+  @Test func pathsFilesAndTheWayBackToTheRoot() {
+    #expect(Route.home.file == "index.html" && Route.home.root == "")
+    #expect(Route.partner(slug: "p").file == "partners/p/index.html" && Route.partner(slug: "p").root == "../../")
+    #expect(Route.escalation(partner: "p", id: "X-1").root == "../../../../")
+    #expect(Route.badge(partner: "p").file == "partners/p/badge.svg" && Route.badge(partner: "p").root == "../../")
+    #expect(Route.statusJSON.file == "api/status.json" && Route.statusJSON.root == "../")
+    #expect(Route.feed.file == "feed.xml" && Route.feed.root == "")
+  }
+
+  @Test func linksGoUpToTheSharedFolderThenDown() {
+    let partner = Route.partner(slug: "p")
+    #expect(partner.link(to: .escalation(partner: "p", id: "X-1")) == "cases/X-1/")
+    #expect(partner.link(to: .badge(partner: "p")) == "badge.svg")
+    #expect(Route.marks(partner: "p").link(to: .escalation(partner: "p", id: "X-1")) == "../cases/X-1/")
+    #expect(Route.marks(partner: "p").link(to: partner) == "../")
+    #expect(Route.escalation(partner: "p", id: "X-1").link(to: partner) == "../../")
+    #expect(Route.home.link(to: partner) == "partners/p/")
+    #expect(Route.faq.link(to: .statusJSON) == "../api/status.json")
   }
 }

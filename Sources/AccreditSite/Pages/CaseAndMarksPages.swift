@@ -35,9 +35,10 @@ struct MarksPage: Sendable, Encodable {
 extension SiteContext {
   func casePage(_ escalation: EscalationCase, partnerName: String) -> CasePage {
     let outcome = escalation.outcome(through: asOf)
+    let here = Route.escalation(partner: escalation.partnerSlug, id: escalation.id)
     return CasePage(
-      id: escalation.id, partnerName: partnerName, partnerHref: "../../",
-      summary: summary(of: escalation, hrefPrefix: "../../"),
+      id: escalation.id, partnerName: partnerName, partnerHref: here.link(to: .partner(slug: escalation.partnerSlug)),
+      summary: summary(of: escalation, from: here),
       outcome: outcome.map {
         "\($0.decision.label.prefix(1).uppercased())\($0.decision.label.dropFirst()) on \($0.date.display)"
       },
@@ -50,14 +51,18 @@ extension SiteContext {
     let rows = evaluation.marks.reversed().map { mark in
       let escalation = byID[mark.caseID]
       return MarksPage.Row(
-        date: DateView(mark.date), caseID: mark.caseID, caseHref: "../cases/\(mark.caseID)/",
+        date: DateView(mark.date), caseID: mark.caseID,
+        caseHref: Route.marks(partner: evaluation.slug).link(
+          to: .escalation(partner: evaluation.slug, id: mark.caseID)),
         customer: escalation?.customer ?? "",
         accreditation: escalation?.accreditation.map { accreditationName($0.value) } ?? "Not specified",
         reviewBoard: escalation?.steps.first { $0.stage == .reviewBoard }.map { DateView($0.date) })
     }
     let threshold = content.standards.marksReviewThreshold
     return MarksPage(
-      partnerName: evaluation.name, partnerHref: "../", marks: rows, hasMarks: !rows.isEmpty,
+      partnerName: evaluation.name,
+      partnerHref: Route.marks(partner: evaluation.slug).link(to: .partner(slug: evaluation.slug)), marks: rows,
+      hasMarks: !rows.isEmpty,
       countText: plural(rows.count, "mark") + " on record as of \(asOf.display)",
       threshold: "More than \(plural(threshold, "mark")) sends every accreditation to the review board before renewal.")
   }

@@ -91,7 +91,12 @@ extension SiteContext {
   }
 
   /// A case summary, with links relative to the partner's page.
-  func summary(of escalation: EscalationCase, hrefPrefix: String) -> CaseSummary {
+  /// The case's summary as the page at `from` shows it; its link goes through the partner's page, as
+  /// every link between a partner's pages does (`cases/ID/` from the partner, `../../cases/ID/` from a case).
+  func summary(of escalation: EscalationCase, from: Route) -> CaseSummary {
+    let partner = Route.partner(slug: escalation.partnerSlug)
+    let href =
+      from.link(to: partner) + partner.link(to: .escalation(partner: escalation.partnerSlug, id: escalation.id))
     let steps = escalation.steps(through: asOf)
     let outcome = escalation.outcome(through: asOf)
     let state =
@@ -101,7 +106,7 @@ extension SiteContext {
         "Open at \(steps.last?.stage.label.lowercased() ?? "complaint")"
       }
     return CaseSummary(
-      id: escalation.id, href: "\(hrefPrefix)cases/\(escalation.id)/", customer: escalation.customer,
+      id: escalation.id, href: href, customer: escalation.customer,
       accreditation: escalation.accreditation.map { accreditationName($0.value) }, isSerious: escalation.isSerious,
       opened: DateView(steps.first?.date ?? asOf), state: state, isOpen: outcome == nil,
       stepper: encodedStepper(for: escalation))

@@ -77,7 +77,7 @@ extension SiteContext {
       if let oldestShown, day < oldestShown { return }
       let title = title()
       let summary = summary()
-      let link = "\(base)partners/\(evaluation.slug)/"
+      let link = base + Route.partner(slug: evaluation.slug).path
       let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
       sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
       let id = "\(link)#\(kind)-\(day.iso)-\(earlier)"

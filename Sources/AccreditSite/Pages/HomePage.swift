@@ -80,7 +80,8 @@ extension SiteContext {
       let next = evaluation.accreditations.map(\.nextEvaluation).min()
       let overall = overallStatus(of: evaluation)
       return HomePage.Row(
-        name: evaluation.name, href: "partners/\(evaluation.slug)/", tier: evaluation.tier?.capitalized ?? "None",
+        name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
+        tier: evaluation.tier?.capitalized ?? "None",
         tierSort: evaluation.tier.flatMap { standards.tiers.firstIndex(of: $0) } ?? -1,
         isTierEligible: evaluation.isTierEligible, inGrace: evaluation.isInGrace,
         overall: overall.map(StatusView.init) ?? .none,
@@ -136,7 +137,7 @@ extension SiteContext {
       }
       let links = partners.enumerated().map { index, evaluation in
         HomePage.PartnerLink(
-          name: evaluation.name, href: "partners/\(evaluation.slug)/",
+          name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
           separator: index == partners.count - 1 ? "" : ", ")
       }
       let item = HomePage.DueItem(

@@ -140,11 +140,15 @@ extension SiteContext {
           ? "All accreditations" : accreditationName(decision.accreditation),
         outcome: decision.outcome == .revoke ? "Revoke" : "Retain",
         approval: decision.hasDirectorApproval ? "Director approved" : "—", caseID: decision.caseID,
-        caseHref: caseExists == true ? decision.caseID.map { "cases/\($0)/" } : nil, note: decision.note)
+        caseHref: caseExists == true
+          ? decision.caseID.map {
+            Route.partner(slug: partner.slug).link(to: .escalation(partner: partner.slug, id: $0))
+          }
+          : nil, note: decision.note)
     }
 
     let partnerCases = (cases[partner.slug] ?? []).filter(exists)
-    let summaries = partnerCases.map { summary(of: $0, hrefPrefix: "") }
+    let summaries = partnerCases.map { summary(of: $0, from: .partner(slug: evaluation.slug)) }
     let overall = overallStatus(of: evaluation)
     let attention = evaluation.accreditations.count { $0.status != .accredited }
     let headline =
@@ -179,7 +183,8 @@ extension SiteContext {
       closedCases: summaries.filter { !$0.isOpen }, hasClosedCases: summaries.contains { !$0.isOpen },
       marksText: plural(evaluation.marks.count, "mark") + " on record",
       decisions: decisions, hasDecisions: !decisions.isEmpty,
-      timeline: timeline(for: evaluation, partner: partner), badgeHref: "badge.svg")
+      timeline: timeline(for: evaluation, partner: partner),
+      badgeHref: Route.partner(slug: evaluation.slug).link(to: .badge(partner: evaluation.slug)))
   }
 
   private func reason(for reason: AccreditEngine.Reason, anchorOf: (SourceLocation) -> String) -> PartnerPage.Reason {

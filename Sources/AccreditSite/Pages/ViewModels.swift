@@ -154,12 +154,12 @@ final class SiteContext: Sendable {
   private static func nav(_ pages: [Page], root: String, current: String) -> [NavLink] {
     var links = [
       NavLink(label: "Overview", href: root.isEmpty ? "./" : root, isCurrent: current == "home"),
-      NavLink(label: "Standards", href: root + "standards/", isCurrent: current == "standards"),
+      NavLink(label: "Standards", href: root + Route.standards.path, isCurrent: current == "standards"),
     ]
     links += pages.map {
-      NavLink(label: $0.title, href: root + "pages/\($0.slug)/", isCurrent: current == "page-\($0.slug)")
+      NavLink(label: $0.title, href: root + Route.page(slug: $0.slug).path, isCurrent: current == "page-\($0.slug)")
     }
-    links.append(NavLink(label: "FAQ", href: root + "faq/", isCurrent: current == "faq"))
+    links.append(NavLink(label: "FAQ", href: root + Route.faq.path, isCurrent: current == "faq"))
     return links
   }
 

@@ -1,0 +1,62 @@
+/// Every place in the site, in one table: the file each is written to, the way back to the site root
+/// from it, and the link to it from any other place. Pages and feeds take their paths and links from
+/// here; templates link through `{{root}}` and the links their models give.
+enum Route: Equatable, Sendable {
+  case home
+  case standards
+  case faq
+  case page(slug: String)
+  case partner(slug: String)
+  case marks(partner: String)
+  case escalation(partner: String, id: String)
+  case badge(partner: String)
+  case statusJSON
+  case feed
+  case sitemap
+  case notFound
+
+  /// The path from the site root: a page's folder with a trailing slash (`partners/x/`, `""` for the
+  /// overview), or a file (`api/status.json`).
+  var path: String {
+    switch self {
+    case .home: ""
+    case .standards: "standards/"
+    case .faq: "faq/"
+    case .page(let slug): "pages/\(slug)/"
+    case .partner(let slug): "partners/\(slug)/"
+    case .marks(let partner): "partners/\(partner)/marks/"
+    case .escalation(let partner, let id): "partners/\(partner)/cases/\(id)/"
+    case .badge(let partner): "partners/\(partner)/badge.svg"
+    case .statusJSON: "api/status.json"
+    case .feed: "feed.xml"
+    case .sitemap: "sitemap.xml"
+    case .notFound: "404.html"
+    }
+  }
+
+  /// Whether the route is a page, written as its folder's `index.html`.
+  var isPage: Bool { path.isEmpty || path.hasSuffix("/") }
+
+  /// The file written, relative to the output folder.
+  var file: String { isPage ? path + "index.html" : path }
+
+  /// The folders from the site root to the route's file.
+  private var folders: [Substring] {
+    let parts = path.split(separator: "/")
+    return isPage ? parts : Array(parts.dropLast())
+  }
+
+  /// The way from this route back to the site root: `""`, `"../"`, `"../../"`…
+  var root: String { String(repeating: "../", count: folders.count) }
+
+  /// The shortest relative link from this route to `target`: up to the folders they share, then down
+  /// (`cases/NW-1/` from a partner's page, `../` from its marks page back to it).
+  func link(to target: Route) -> String {
+    let from = folders
+    let to = target.folders
+    let shared = zip(from, to).prefix { $0 == $1 }.count
+    let down = to.dropFirst(shared).map { $0 + "/" }.joined()
+    let leaf = target.isPage ? "" : String(target.path.split(separator: "/").last ?? "")
+    return String(repeating: "../", count: from.count - shared) + down + leaf
+  }
+}
