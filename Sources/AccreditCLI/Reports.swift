@@ -105,16 +105,12 @@ extension Commands {
 
   /// Runs `upcoming`; returns the exit status.
   public static func upcoming(_ command: Upcoming, console: Console, today: Day = .todayUTC()) -> Int32 {
-    let root = command.contentOptions.content
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.load(command.contentOptions.contentURL)
+      loaded = try ContentFolder.loadWithoutErrors(
+        command.contentOptions.contentURL, label: command.contentOptions.content)
     } catch {
-      console.err("accredit: error: \(error)\n")
-      return 1
-    }
-    guard !loaded.diagnostics.hasErrors else {
-      console.err(DiagnosticFormatter(root: root, sources: loaded.content.sources).report(loaded.diagnostics))
+      console.err(error.description)
       return 1
     }
     let content = loaded.content
@@ -153,13 +149,9 @@ enum Side {
   private static func evaluate(folder: URL, label: String, asOf: Day) throws -> (StatusSnapshot, [String: String]) {
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.load(folder)
+      loaded = try ContentFolder.loadWithoutErrors(folder, label: label)
     } catch {
-      throw Failure(message: "accredit: error: \(error)\n", code: 1)
-    }
-    guard !loaded.diagnostics.hasErrors else {
-      let report = DiagnosticFormatter(root: label, sources: loaded.content.sources).report(loaded.diagnostics)
-      throw Failure(message: report, code: 1)
+      throw Failure(message: error.description, code: 1)
     }
     let evaluations = Evaluator(standards: loaded.content.standards)
       .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)

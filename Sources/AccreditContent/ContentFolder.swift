@@ -31,6 +31,28 @@ public enum ContentFolder {
     return ContentLoader.load(listing.files, problems: listing.problems, cache: cache)
   }
 
+  /// Why `loadWithoutErrors` gave no content: the text to print.
+  public struct Unusable: Error, CustomStringConvertible {
+    /// `accredit: error: …` for a folder that cannot be read, or every diagnostic with its count.
+    public var description: String
+  }
+
+  /// The content of the folder at `root` when it has no errors (warnings are fine); otherwise what to
+  /// print, with paths starting at `label`. For the commands that need valid content (`upcoming`, `changes`).
+  public static func loadWithoutErrors(_ root: URL, label: String) throws(Unusable) -> ContentLoader.Result {
+    let loaded: ContentLoader.Result
+    do {
+      loaded = try load(root)
+    } catch {
+      throw Unusable(description: "accredit: error: \(error.description)\n")
+    }
+    guard !loaded.diagnostics.hasErrors else {
+      let formatter = DiagnosticFormatter(root: label, sources: loaded.content.sources)
+      throw Unusable(description: formatter.report(loaded.diagnostics))
+    }
+    return loaded
+  }
+
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.
   /// Hidden files and folders are skipped.
   public static func read(_ root: URL) throws(ReadError) -> Listing {
