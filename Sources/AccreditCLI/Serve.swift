@@ -30,6 +30,10 @@ public struct Serve: AsyncParsableCommand {
     transform: Day.argument)
   public var asOf: Day?
 
+  /// Poll for changes instead of asking the kernel.
+  @Flag(help: "Poll the folders for changes (for file systems that do not report them, such as some network mounts).")
+  public var poll = false
+
   public init() {}
 
   public func validate() throws {
@@ -37,10 +41,11 @@ public struct Serve: AsyncParsableCommand {
   }
 
   public func run() async throws {
-    let options = PreviewServer.Options(
+    var options = PreviewServer.Options(
       content: contentOptions.contentURL, contentLabel: contentOptions.content,
       templates: templateOptions.templatesURL, templatesLabel: templateOptions.label, asOf: asOf, host: host,
       port: port)
+    options.poll = poll
     let server = PreviewServer(options: options) { Console.standard.err($0) }
     do {
       try await server.run()

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 
 /// `accredit serve`: builds the site into memory, serves it, and rebuilds it when the content or the
 /// templates change; open pages reload themselves.
@@ -26,7 +27,10 @@ public struct PreviewServer: Sendable {
     public var host: String
     /// The port; 0 picks a free one.
     public var port: Int
-    /// How often to look for changes.
+    /// Poll the folders for changes instead of asking the kernel (for file systems that do not report
+    /// changes, such as some network and container mounts).
+    public var poll = false
+    /// How often to look for changes when polling.
     public var pollInterval: Duration
     /// How long the files must stay unchanged before a rebuild, so that a burst of saves rebuilds once.
     public var quietPeriod: Duration
@@ -57,6 +61,8 @@ public struct PreviewServer: Sendable {
   let cache = ParseCache()
   let log: @Sendable (String) -> Void
   let watcher: FolderWatcher
+  /// The kernel's change notifications; nil when polling.
+  let notifier: ChangeNotifier?
   /// The folders as the last build found them, scanned before it read them: the watcher rebuilds when
   /// the folders differ from this, so an edit made while a build runs, or before the watcher starts, is
   /// never missed.
@@ -66,14 +72,16 @@ public struct PreviewServer: Sendable {
   public init(options: Options, log: @escaping @Sendable (String) -> Void) {
     self.options = options
     self.log = log
-    watcher = FolderWatcher(folders: [options.content] + (options.templates.map { [$0] } ?? []))
+    let folders = [options.content] + (options.templates.map { [$0] } ?? [])
+    watcher = FolderWatcher(folders: folders)
+    // Made before the first build, so that no save after it is missed.
+    notifier = options.poll ? nil : ChangeNotifier.make(watching: folders)
   }
 
   /// Builds the site once, synchronously; returns whether it built.
   @discardableResult
   public func rebuild() -> Bool {
-    let scan = watcher.scan()
-    builtScan.store(scan)
+    if notifier == nil { builtScan.store(watcher.scan()) }
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
@@ -131,6 +139,56 @@ public struct PreviewServer: Sendable {
 
   /// Watches the folders until the server stops, rebuilding after each burst of changes.
   func watch() async {
+    if let notifier {
+      await watch(notifier)
+    } else {
+      await poll()
+    }
+  }
+
+  /// Rebuilds when the kernel reports a change, once the changes have been quiet for `quietPeriod`.
+  /// The notifier waits on a thread of its own, so that it never holds one of Swift's cooperative threads.
+  private func watch(_ notifier: ChangeNotifier) async {
+    let changes = Atomic<Int>(0)
+    let stopped = Atomic<Bool>(false)
+    let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    let thread = Thread { [notifier] in
+      while !stopped.load(ordering: .relaxed) {
+        if notifier.wait(timeout: .milliseconds(200)) {
+          changes.add(1, ordering: .relaxed)
+          signal.yield()
+        }
+      }
+      signal.finish()
+    }
+    thread.start()
+    var built = 0
+    await withTaskCancellationHandler {
+      for await _ in signals {
+        var seen = changes.load(ordering: .relaxed)
+        guard seen != built else { continue }
+        do {
+          repeat {
+            try await Task.sleep(for: options.quietPeriod)
+            let now = changes.load(ordering: .relaxed)
+            if now == seen { break }
+            seen = now
+          } while true
+        } catch {
+          break
+        }
+        built = seen
+        log("Change detected; rebuilding.\n")
+        await rebuildOffThePool()
+      }
+    } onCancel: {
+      stopped.store(true, ordering: .relaxed)
+    }
+    stopped.store(true, ordering: .relaxed)
+  }
+
+  /// Rebuilds when a scan of the folders differs from what the last build saw.
+  private func poll() async {
     while !Task.isCancelled {
       do {
         try await Task.sleep(for: options.pollInterval)

@@ -21,7 +21,7 @@ private struct Preview {
   let server: PreviewServer
   let log = Captured()
 
-  init(folder: URL, requestTimeout: Duration = .seconds(5)) throws {
+  init(folder: URL, requestTimeout: Duration = .seconds(5), poll: Bool = false) throws {
     self.folder = folder
     content = folder.appendingPathComponent("content")
     templates = folder.appendingPathComponent("templates")
@@ -32,6 +32,7 @@ private struct Preview {
       content: content, contentLabel: "content", templates: templates, templatesLabel: "templates", asOf: nil,
       port: 0, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40))
     options.requestTimeout = requestTimeout
+    options.poll = poll
     server = PreviewServer(options: options, log: { log.console.err($0) })
   }
 
@@ -195,9 +196,10 @@ struct ServeTests {
 
 @Suite("Preview server: live", .serialized)
 struct LiveServeTests {
-  @Test func aChangedCaseNoteIsAReloadEventAndNewContentWithinTwoSeconds() async throws {
+  @Test(arguments: [false, true])
+  func aChangedCaseNoteIsAReloadEventAndNewContentWithinTwoSeconds(poll: Bool) async throws {
     try await withTemporaryFolder { folder in
-      let preview = try Preview(folder: folder)
+      let preview = try Preview(folder: folder, poll: poll)
       preview.server.rebuild()
       try await preview.server.application().test(.live) { client in
         let port = try #require(client.port)
