@@ -49,8 +49,14 @@ struct SiteSnapshot: Sendable {
     var files: [String: ServedFile] = [:]
     files.reserveCapacity(output.count)
     for file in output {
-      let etag = SiteSnapshot.etag(of: file.bytes)
       let previous = self.files[file.path]
+      // A file reused from the previous render has its bytes, so it keeps its validators: hashing every
+      // file's bytes again took a tenth of a one-note rebuild at 1,000 partners.
+      if file.isReused, let previous, previous.key == file.key {
+        files[file.path] = previous
+        continue
+      }
+      let etag = SiteSnapshot.etag(of: file.bytes)
       files[file.path] = ServedFile(
         bytes: file.bytes, contentType: ContentTypes.forPath(file.path), etag: etag,
         lastModified: previous?.etag == etag ? previous?.lastModified ?? now : now, key: file.key)

@@ -46,8 +46,9 @@ enum Route: Equatable, Sendable {
     return isPage ? parts : Array(parts.dropLast())
   }
 
-  /// The way from this route back to the site root: `""`, `"../"`, `"../../"`…
-  var root: String { String(repeating: "../", count: folders.count) }
+  /// The way from this route back to the site root: `""`, `"../"`, `"../../"`…, one for each `/` in the
+  /// path (counted on bytes: this runs for every page of the site).
+  var root: String { String(repeating: "../", count: path.utf8.count { $0 == UInt8(ascii: "/") }) }
 
   /// The shortest relative link from this route to `target`: up to the folders they share, then down
   /// (`cases/NW-1/` from a partner's page, `../` from its marks page back to it).
