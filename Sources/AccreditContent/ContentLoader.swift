@@ -24,8 +24,17 @@ public enum ContentLoader {
     var sources: [String: SourceText] = [:]
     var layout = Layout()
     let sorted = files.sorted(by: { $0.path < $1.path })
+    // A file whose bytes the cache has seen is not decoded again (UTF-8 checked, line endings normalised).
     let decoded = sorted.parallelMap { file in
-      (StableHash.of(file.bytes), SourceText.decode(file.bytes, path: file.path), Layout.kind(of: file.path))
+      let hash = StableHash.of(file.bytes)
+      let decoding: Swift.Result<SourceText, Diagnostic>
+      if let source = cache?.text(file.path, hash: hash) {
+        decoding = .success(source)
+      } else {
+        decoding = SourceText.decode(file.bytes, path: file.path)
+        if case .success(let source) = decoding { cache?.store(source, hash: hash) }
+      }
+      return (hash, decoding, Layout.kind(of: file.path))
     }
     var hashes: [String: UInt64] = [:]
     hashes.reserveCapacity(sorted.count)
@@ -113,6 +122,7 @@ public enum ContentLoader {
 /// or the standards changed.
 public final class ParseCache: Sendable {
   private let entries = Mutex<[String: (key: UInt64, value: (LoadedFile, [Diagnostic]))]>([:])
+  private let texts = Mutex<[String: (hash: UInt64, source: SourceText)]>([:])
 
   /// An empty cache.
   public init() {}
@@ -125,11 +135,23 @@ public final class ParseCache: Sendable {
     entries.withLock { $0[path] = (key, value) }
   }
 
+  /// The decoded text of the file at `path`, when its bytes hash to `hash`.
+  func text(_ path: String, hash: UInt64) -> SourceText? {
+    texts.withLock { $0[path].flatMap { $0.hash == hash ? $0.source : nil } }
+  }
+
+  func store(_ source: SourceText, hash: UInt64) {
+    texts.withLock { $0[source.path] = (hash, source) }
+  }
+
   /// Forgets the files not in `paths`, so that deleted files (a loop's endless paths among them) do not
   /// hold memory for as long as the server runs.
   func keep(only paths: Set<String>) {
     entries.withLock { entries in
       for path in entries.keys where !paths.contains(path) { entries[path] = nil }
+    }
+    texts.withLock { texts in
+      for path in texts.keys where !paths.contains(path) { texts[path] = nil }
     }
   }
 }

@@ -44,7 +44,8 @@ final class ChangeNotifier: @unchecked Sendable {
   func wait(timeout: Duration) -> Bool {
     #if os(Linux)
       var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-      let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+      let milliseconds = Int32(
+        timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
       guard poll(&entry, 1, milliseconds) > 0 else { return false }
       return drain()
     #else
