@@ -42,7 +42,7 @@ public struct PreviewServer: Sendable {
     public init(
       content: URL, contentLabel: String, templates: URL?, templatesLabel: String, asOf: Day?,
       host: String = "127.0.0.1", port: Int = 8000, pollInterval: Duration = .milliseconds(100),
-      quietPeriod: Duration = .milliseconds(60)
+      quietPeriod: Duration = .milliseconds(25)
     ) {
       self.content = content
       self.contentLabel = contentLabel
