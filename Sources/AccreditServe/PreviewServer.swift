@@ -87,7 +87,13 @@ public struct PreviewServer: Sendable {
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
       let previous = state.snapshot.renderedFiles
-      let result = try SiteBuilder.render(request, previous: previous, cache: cache)
+      // The first build publishes the overview (and the 404 page and static files) as soon as they are
+      // rendered; requests for other pages wait for the rest.
+      let state = self.state
+      let isFirst = previous.isEmpty
+      let early: (@Sendable ([OutputFile]) -> Void)? =
+        isFirst ? { @Sendable files in state.update { $0.replacing(with: files, at: Date(), isPartial: true) } } : nil
+      let result = try SiteBuilder.render(request, previous: previous, cache: cache, early: early)
       state.update { $0.replacing(with: result.files, at: Date()) }
       let elapsed = started.duration(to: .now)
       let rendered = result.files.count { !$0.isReused }
@@ -126,9 +132,9 @@ public struct PreviewServer: Sendable {
       logger: logger)
   }
 
-  /// Builds, serves until SIGINT or SIGTERM, and stops cleanly.
+  /// Serves at once and builds (the overview is served as soon as it is rendered), until SIGINT or
+  /// SIGTERM; stops cleanly.
   public func run() async throws {
-    rebuild()
     let host = options.host.contains(":") ? "[\(options.host)]" : options.host
     let app = application { port in
       log("Serving at http://\(host):\(port)/ — watching for changes; press Ctrl-C to stop.\n")
@@ -137,8 +143,10 @@ public struct PreviewServer: Sendable {
     log("Stopped.\n")
   }
 
-  /// Watches the folders until the server stops, rebuilding after each burst of changes.
+  /// Builds the site if nothing was built yet, then watches the folders until the server stops,
+  /// rebuilding after each burst of changes.
   func watch() async {
+    if state.snapshot.generation == 0 { await rebuildOffThePool() }
     if let notifier {
       await watch(notifier)
     } else {

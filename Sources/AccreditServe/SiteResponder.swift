@@ -24,7 +24,24 @@ struct SiteResponder: HTTPResponder {
     }
     let rawPath = request.uri.path
     if rawPath == SiteResponder.eventsPath { return events() }
-    let snapshot = state.snapshot
+    var snapshot = state.snapshot
+    // While the first build renders, only its early files are here: wait for the whole site before
+    // answering for any other file (the stream is registered before the snapshot is read again, so the
+    // publish that completes it cannot be missed).
+    while snapshot.isPartial || snapshot.generation == 0, case .file(let key, _) = SitePath.resolve(rawPath),
+      snapshot.files[key] == nil
+    {
+      let published = state.listen()
+      snapshot = state.snapshot
+      guard snapshot.isPartial || snapshot.generation == 0 else { break }
+      var ended = true
+      for await _ in published {
+        ended = false
+        break
+      }
+      if ended { break }
+      snapshot = state.snapshot
+    }
     switch SitePath.resolve(rawPath) {
     case .invalid:
       return plain(.badRequest, "Bad request: the path leaves the site.\n", head: request.method == .head)

@@ -28,15 +28,19 @@ struct SiteSnapshot: Sendable {
   let generation: Int
   /// The diagnostics of the last build, when it failed; the last good files are still served.
   let problems: String?
+  /// Whether this is the first build's early part (the overview, the 404 page, static files), served while
+  /// the rest renders; a request for another file waits for the whole site.
+  let isPartial: Bool
   /// What goes into every HTML page of this snapshot (reload script, error overlay), and its hash:
   /// made once here rather than on every request.
   let injection: [UInt8]
   let injectionTag: String
 
-  init(files: [String: ServedFile], generation: Int, problems: String?) {
+  init(files: [String: ServedFile], generation: Int, problems: String?, isPartial: Bool = false) {
     self.files = files
     self.generation = generation
     self.problems = problems
+    self.isPartial = isPartial
     injection = Array(Injection.snippet(generation: generation, problems: problems).utf8)
     injectionTag = String(StableHash.of(injection), radix: 16)
   }
@@ -44,7 +48,7 @@ struct SiteSnapshot: Sendable {
   static let empty = SiteSnapshot(files: [:], generation: 0, problems: nil)
 
   /// The snapshot after a successful build: files whose bytes did not change keep their `Last-Modified`.
-  func replacing(with output: [OutputFile], at time: Date) -> SiteSnapshot {
+  func replacing(with output: [OutputFile], at time: Date, isPartial: Bool = false) -> SiteSnapshot {
     let now = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
     var files: [String: ServedFile] = [:]
     files.reserveCapacity(output.count)
@@ -61,7 +65,9 @@ struct SiteSnapshot: Sendable {
         bytes: file.bytes, contentType: ContentTypes.forPath(file.path), etag: etag,
         lastModified: previous?.etag == etag ? previous?.lastModified ?? now : now, key: file.key)
     }
-    return SiteSnapshot(files: files, generation: generation + 1, problems: nil)
+    // The rest of the first build completes its early part: the same build, so the same generation.
+    return SiteSnapshot(
+      files: files, generation: self.isPartial ? generation : generation + 1, problems: nil, isPartial: isPartial)
   }
 
   /// What the last good build rendered, for an incremental render.

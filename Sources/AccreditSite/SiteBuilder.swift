@@ -119,12 +119,32 @@ public enum SiteBuilder {
 
   /// Reads, checks, evaluates and renders the site in memory, writing nothing. Files of `previous` whose
   /// key is unchanged are reused instead of rendered again (the preview server's incremental build).
+  ///
+  /// With `early`, the files a browser asks for first (the overview, the 404 page, the static files) are
+  /// rendered first and handed to it before the rest: the preview server serves them while the rest renders.
   public static func render(
-    _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil
+    _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil,
+    early: (@Sendable ([OutputFile]) -> Void)? = nil
   ) throws(Failure) -> Rendered {
     let prepared = try prepare(request, cache: cache)
-    let outcomes = prepared.renderer.jobs().parallelMap { job in
+    let jobs = prepared.renderer.jobs()
+    var earlyFiles: [String: OutputFile] = [:]
+    if let early {
+      let first = jobs.filter {
+        $0.path == Route.home.file || $0.path == Route.notFound.file
+          || ($0.template == nil && $0.path != Route.statusJSON.file)
+      }
+      // A file that fails to render here fails again below, where the failure is reported.
+      let rendered = first.parallelMap { job in
+        (try? job.render()).map { OutputFile(path: job.path, bytes: $0, key: job.key) }
+      }.compactMap { $0 }
+      early(rendered)
+      earlyFiles = Dictionary(rendered.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+    let rendered = earlyFiles
+    let outcomes = jobs.parallelMap { job in
       Swift.Result { () throws -> OutputFile in
+        if let file = rendered[job.path] { return file }
         if let old = previous[job.path], old.key == job.key {
           return OutputFile(path: job.path, bytes: old.bytes, key: job.key, isReused: true)
         }

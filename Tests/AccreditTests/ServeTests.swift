@@ -306,6 +306,40 @@ struct LiveServeTests {
   }
 }
 
+@Suite("Preview server: the first build")
+struct FirstBuildTests {
+  @Test func theOverviewIsHandedOverBeforeTheRestAndTheSiteIsTheSame() throws {
+    try withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      let request = SiteBuilder.Request(content: preview.content, asOf: nil, today: Day("2026-11-15"))
+      let handed = Captured()
+      let result = try SiteBuilder.render(
+        request, early: { files in handed.console.out(files.map(\.path).joined(separator: "\n")) })
+      let early = Set(handed.out.split(separator: "\n").map(String.init))
+      #expect(early.contains("index.html") && early.contains("404.html") && early.contains("assets/style.css"))
+      #expect(!early.contains { $0.hasPrefix("partners/") } && !early.contains("api/status.json"))
+      let plain = try SiteBuilder.render(request)
+      #expect(result.files.map(\.path) == plain.files.map(\.path))
+      #expect(result.files.map(\.bytes) == plain.files.map(\.bytes))
+    }
+  }
+
+  @Test func aPageAskedForDuringTheFirstBuildIsAnsweredWhenItIsReady() async throws {
+    try await withTemporaryFolder { folder in
+      // No build before the server starts: the server builds, and a request for a partner's page made
+      // at once waits for it instead of getting a 404.
+      let preview = try Preview(folder: folder)
+      try await preview.server.application().test(.live) { client in
+        let page = try await client.execute(uri: "/partners/northwind-digital/", method: .get)
+        #expect(page.status == .ok)
+        #expect(body(page).contains("Northwind Digital"))
+        let home = try await client.execute(uri: "/", method: .get)
+        #expect(home.status == .ok)
+      }
+    }
+  }
+}
+
 @Suite("Preview server: untrusted content")
 struct ServeJailTests {
   @Test func aSymbolicLinkLoopIsAnErrorAndIsNotWalked() throws {
