@@ -13,6 +13,9 @@ final class ChangeNotifier: @unchecked Sendable {
   // All state is used by the one thread that calls `wait`, apart from `descriptor`, which is constant.
   private let descriptor: Int32
   private var folders: [Int32: String] = [:]
+  /// Whether a folder could not be watched (the system's limit on watches, `fs.inotify.max_user_watches`).
+  private let missed = Atomic<Bool>(false)
+  var missedFolder: Bool { missed.load(ordering: .relaxed) }
   private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
 
   #if os(Linux)
@@ -27,14 +30,15 @@ final class ChangeNotifier: @unchecked Sendable {
 
   deinit { close(descriptor) }
 
-  /// A notifier watching every folder below `roots`, or nil where the system has no inotify.
+  /// A notifier watching every folder below `roots`; nil where the system has no inotify or a folder could
+  /// not be watched (a change there would be missed, so the server polls instead).
   static func make(watching roots: [URL]) -> ChangeNotifier? {
     #if os(Linux)
       let descriptor = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
       guard descriptor >= 0 else { return nil }
       let notifier = ChangeNotifier(descriptor: descriptor)
       for root in roots { notifier.watch(root.standardizedFileURL.path) }
-      return notifier.folders.isEmpty ? nil : notifier
+      return notifier.folders.isEmpty || notifier.missedFolder ? nil : notifier
     #else
       return nil
     #endif
@@ -57,7 +61,10 @@ final class ChangeNotifier: @unchecked Sendable {
     /// Adds a watch on `folder` and on every folder below it (not through links).
     private func watch(_ folder: String) {
       let added = inotify_add_watch(descriptor, folder, Self.folderEvents | UInt32(IN_ONLYDIR | IN_DONT_FOLLOW))
-      guard added >= 0 else { return }
+      guard added >= 0 else {
+        if errno == ENOSPC || errno == ENOMEM { missed.store(true, ordering: .relaxed) }
+        return
+      }
       folders[added] = folder
       guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
       for name in names where !name.hasPrefix(".") {

@@ -76,6 +76,9 @@ public struct PreviewServer: Sendable {
     watcher = FolderWatcher(folders: folders)
     // Made before the first build, so that no save after it is missed.
     notifier = options.poll ? nil : ChangeNotifier.make(watching: folders)
+    if !options.poll && notifier == nil {
+      log("The system does not report changes to these folders (no inotify, or its watch limit reached): polling.\n")
+    }
   }
 
   /// Builds the site once, synchronously; returns whether it built.
@@ -188,11 +191,20 @@ public struct PreviewServer: Sendable {
         built = seen
         log("Change detected; rebuilding.\n")
         await rebuildOffThePool()
+        // A new folder could not be watched: from now on, changes are found by scanning.
+        if notifier.missedFolder {
+          log("The watch limit was reached (fs.inotify.max_user_watches): polling from now on.\n")
+          break
+        }
       }
     } onCancel: {
       stopped.store(true, ordering: .relaxed)
     }
     stopped.store(true, ordering: .relaxed)
+    if notifier.missedFolder && !Task.isCancelled {
+      builtScan.store(watcher.scan())
+      await poll()
+    }
   }
 
   /// Rebuilds when a scan of the folders differs from what the last build saw.
@@ -209,6 +221,8 @@ public struct PreviewServer: Sendable {
           current = next
         }
         log("Change detected; rebuilding.\n")
+        // `rebuild` records its own scan when there is no notifier; after a fallback from one, this does.
+        if notifier != nil { builtScan.store(current) }
         await rebuildOffThePool()
       } catch {
         break
