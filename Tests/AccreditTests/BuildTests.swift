@@ -227,3 +227,33 @@ final class Captured: @unchecked Sendable {
       err: { [self] text in lock.withLock { errText += text } })
   }
 }
+
+@Suite("The README")
+struct ReadmeTests {
+  /// The `--options` a text names, in order of first appearance, `--help` and `--version` aside.
+  private func options(in text: some StringProtocol) -> Set<String> {
+    var found: Set<String> = []
+    var rest = Substring(text)
+    while let range = rest.range(of: "--") {
+      let name = rest[range.upperBound...].prefix { $0.isLowercase || $0 == "-" }
+      if !name.isEmpty { found.insert("--" + name) }
+      rest = rest[range.upperBound...]
+    }
+    return found.subtracting(["--help", "--version"])
+  }
+
+  @Test(arguments: [
+    ("build", Build.helpMessage()), ("check", Check.helpMessage()), ("serve", Serve.helpMessage()),
+    ("changes", Changes.helpMessage()), ("upcoming", Upcoming.helpMessage()),
+  ])
+  func theSynopsisNamesEveryOptionOfTheCommand(command: String, help: String) throws {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let synopsis = try #require(
+      readme.split(separator: "\n").first { $0.hasPrefix("accredit \(command) ") }, "no synopsis line for \(command)")
+    // The usage block, which may wrap over several lines, ends at the first empty line.
+    let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+    let start = try #require(lines.firstIndex { $0.hasPrefix("USAGE:") })
+    let usage = lines[start...].prefix { !$0.isEmpty }.joined(separator: " ")
+    #expect(options(in: synopsis) == options(in: usage), "README: \(synopsis)\n--help: \(usage)")
+  }
+}
