@@ -70,15 +70,11 @@ public enum Commands {
       console.err(formatter.report(diagnostics))
       if action == "build" { console.err("accredit: build failed; the output folder was left as it was\n") }
       return 1
-    case .io(let message):
+    case .io(let message), .write(let message), .busy(let message):
       console.err("accredit: error: \(message)\n")
+      if case .write = error { return ExitStatus.cannotWrite }
+      if case .busy = error { return ExitStatus.busy }
       return 1
-    case .write(let message):
-      console.err("accredit: error: \(message)\n")
-      return ExitStatus.cannotWrite
-    case .busy(let message):
-      console.err("accredit: error: \(message)\n")
-      return ExitStatus.busy
     }
   }
 

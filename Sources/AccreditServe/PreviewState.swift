@@ -47,6 +47,18 @@ final class PreviewState: Sendable {
     return stream
   }
 
+  /// The snapshot once a build has published a whole site (see `SiteSnapshot.isWhole`), or when the
+  /// server stops. The stream is registered before the snapshot is read, so no publish is missed.
+  func wholeSnapshot() async -> SiteSnapshot {
+    while true {
+      let published = listen()
+      let current = snapshot
+      var next = published.makeAsyncIterator()
+      if current.isWhole { return current }
+      if await next.next() == nil { return snapshot }
+    }
+  }
+
   /// The number of browsers listening, for tests.
   var listenerCount: Int { state.withLock { $0.listeners.count } }
 

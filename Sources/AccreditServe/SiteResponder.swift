@@ -25,22 +25,9 @@ struct SiteResponder: HTTPResponder {
     let rawPath = request.uri.path
     if rawPath == SiteResponder.eventsPath { return events() }
     var snapshot = state.snapshot
-    // While the first build renders, only its early files are here: wait for the whole site before
-    // answering for any other file (the stream is registered before the snapshot is read again, so the
-    // publish that completes it cannot be missed).
-    while snapshot.isPartial || snapshot.generation == 0, case .file(let key, _) = SitePath.resolve(rawPath),
-      snapshot.files[key] == nil
-    {
-      let published = state.listen()
-      snapshot = state.snapshot
-      guard snapshot.isPartial || snapshot.generation == 0 else { break }
-      var ended = true
-      for await _ in published {
-        ended = false
-        break
-      }
-      if ended { break }
-      snapshot = state.snapshot
+    // While the first build renders, only its early files are here: any other file waits for the whole site.
+    if !snapshot.isWhole, case .file(let key, _) = SitePath.resolve(rawPath), snapshot.files[key] == nil {
+      snapshot = await state.wholeSnapshot()
     }
     switch SitePath.resolve(rawPath) {
     case .invalid:

@@ -31,6 +31,9 @@ struct SiteSnapshot: Sendable {
   /// Whether this is the first build's early part (the overview, the 404 page, static files), served while
   /// the rest renders; a request for another file waits for the whole site.
   let isPartial: Bool
+  /// Whether a build (good or failed) has published all it will: not before the first build, nor during
+  /// its early part.
+  var isWhole: Bool { !isPartial && generation > 0 }
   /// What goes into every HTML page of this snapshot (reload script, error overlay), and its hash:
   /// made once here rather than on every request.
   let injection: [UInt8]
