@@ -86,7 +86,8 @@ struct PartnerLoader {
       let value = entry.value("name")
     {
       let slugs = standards.certifications.map(\.slug)
-      document.warning(
+      // An error, not a warning: a typo must never change a published status (SPEC section 3).
+      document.error(
         "certification '\(name)' is not in the standards' catalog\(Suggestion.hint(for: name, in: slugs))",
         at: value)
     }

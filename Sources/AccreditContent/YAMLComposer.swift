@@ -16,8 +16,8 @@ enum YAMLComposer {
   enum Failure: Error, Equatable {
     /// libyaml's own error: what it found, where, and the construct it was in.
     case syntax(problem: String, mark: YAMLNode.Mark, context: String?, contextMark: YAMLNode.Mark?)
-    /// Keys that appear twice in one mapping (sorted), at the first of them.
-    case duplicateKeys([String], mark: YAMLNode.Mark)
+    /// A key that appears again in the same mapping: where it first stood and where it is repeated.
+    case duplicateKey(String, first: YAMLNode.Mark, repeated: YAMLNode.Mark)
     /// An anchor (`&name`) or alias (`*name`).
     case anchorOrAlias(mark: YAMLNode.Mark)
     /// Mappings and lists nested deeper than `maximumDepth`.
@@ -157,18 +157,15 @@ private struct Composer {
       }
     }
     guard isRepeated else { return }
+    // The first repeat in reading order: the editor fixes the copy, having been shown the original.
     var seen: [String: YAMLNode.Mark] = [:]
-    var duplicates: [String: YAMLNode.Mark] = [:]
     for (key, _) in pairs {
       guard case .scalar(let scalar) = key else { continue }
       if let first = seen[scalar.string] {
-        duplicates[scalar.string] = first
-      } else {
-        seen[scalar.string] = scalar.mark
+        throw .duplicateKey(scalar.string, first: first, repeated: scalar.mark)
       }
+      seen[scalar.string] = scalar.mark
     }
-    guard let first = duplicates.keys.min(), let mark = duplicates[first] else { return }
-    throw .duplicateKeys(duplicates.keys.sorted(), mark: mark)
   }
 
   /// The line and column (in Unicode scalars) of the byte at `offset`.

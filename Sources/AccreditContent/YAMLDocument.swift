@@ -42,14 +42,21 @@ struct YAMLDocument {
       let lastLine =
         text.split(separator: "\n", omittingEmptySubsequences: false)
         .lastIndex { !$0.allSatisfy(\.isWhitespace) }.map { $0 + 1 } ?? 1
-      report(error, lastLine: lastLine)
+      report(error, in: text, lastLine: lastLine)
       return nil
     }
   }
 
-  private func report(_ failure: YAMLComposer.Failure, lastLine: Int) {
+  private func report(_ failure: YAMLComposer.Failure, in text: String, lastLine: Int) {
     switch failure {
     case let .syntax(problem, mark, context, contextMark):
+      // Said in plain words at the line to change, when the indentation explains what libyaml found.
+      if YAMLDocument.indentationProblems.contains(where: problem.hasPrefix),
+        let found = YAMLIndentation.problem(in: text, through: mark.line + 1)
+      {
+        sink.error(found.message, at: location(line: found.line, column: found.column))
+        return
+      }
       let contextText =
         if let context, let contextMark { " (\(context) at line \(contextMark.line + lineOffset))" } else { "" }
       // libyaml often notices an unclosed bracket or quote only at the end of the text; point at where
@@ -59,11 +66,10 @@ struct YAMLDocument {
       let spot =
         contextMark.map { (mark.line > lastLine || aboutTheOpening) && $0.line <= lastLine ? $0 : mark } ?? mark
       sink.error("YAML syntax: \(problem)\(contextText)", at: location(line: spot.line, column: spot.column))
-    case let .duplicateKeys(keys, mark):
-      let keys = keys.map { "'\($0)'" }.joined(separator: ", ")
+    case let .duplicateKey(key, first, repeated):
       sink.error(
-        "duplicate key \(keys) in the same mapping; each key may appear once",
-        at: location(line: mark.line, column: mark.column))
+        "duplicate key '\(key)': it is already given on line \(first.line + lineOffset); each key may appear "
+          + "once in a mapping, so keep one of the two", at: location(line: repeated.line, column: repeated.column))
     case .anchorOrAlias(let mark):
       sink.error(
         "anchors and aliases ('&name', '*name') are not allowed: records are plain data, so write the value out",
@@ -78,4 +84,11 @@ struct YAMLDocument {
           + "\(1 + lineOffset))", at: location(line: mark.line, column: mark.column))
     }
   }
+
+  /// libyaml's words for a structure that did not fit, which a mis-indented line or a tab can cause.
+  private static let indentationProblems = [
+    "did not find expected key", "did not find expected '-' indicator", "found character that cannot start any token",
+    "mapping values are not allowed", "block sequence entries are not allowed", "did not find expected <block end>",
+    "found a tab character", "did not find expected <document start>",
+  ]
 }

@@ -1,4 +1,4 @@
-import AccreditContent
+@testable import AccreditContent
 import AccreditEngine
 import AccreditSite
 import Foundation
@@ -67,7 +67,7 @@ struct ValidationTests {
       .error(5, 5, "stage 'mediation' was skipped", in: "cases/a/A-1.md"),
       .error(2, 1, "unknown key 'teir' in partner record (did you mean 'tiers'?)", in: "partners/a.yaml"),
       .warning(3, 17, "falls outside the tier review months", in: "partners/b.yaml"),
-      .warning(5, 13, "certification 'salse' is not in the standards' catalog", in: "partners/b.yaml"))
+      .error(5, 13, "certification 'salse' is not in the standards' catalog", in: "partners/b.yaml"))
     let diagnostics = scenario.check()
 
     // Not only present: in exactly this order (path, then line), whatever order the files came in.
@@ -79,7 +79,7 @@ struct ValidationTests {
     let formatter = DiagnosticFormatter(root: "content", sources: [:])
     let firstLines = diagnostics.map { formatter.text($0).prefix { $0 != "\n" } }
     #expect(firstLines.first?.hasPrefix("content/cases/a/A-1.md:5:5: error: stage 'mediation' was skipped") == true)
-    #expect(firstLines.last?.hasPrefix("content/partners/b.yaml:5:13: warning: certification 'salse'") == true)
+    #expect(firstLines.last?.hasPrefix("content/partners/b.yaml:5:13: error: certification 'salse'") == true)
   }
 }
 
@@ -142,7 +142,7 @@ extension ValidationScenario {
       """,
       .error(3, 35, "unknown tier 'platnum' (did you mean 'platinum'?)")),
     .partner(
-      "unknown certification slug is a warning",
+      "unknown certification slug is an error (a typo must never change a published status)",
       """
       name: Test Partner
       tiers:
@@ -150,7 +150,7 @@ extension ValidationScenario {
       certifications:
         - { name: salse, earned: 2025-01-01 }
       """,
-      .warning(5, 13, "certification 'salse' is not in the standards' catalog (did you mean 'sales'?)")),
+      .error(5, 13, "certification 'salse' is not in the standards' catalog (did you mean 'sales'?)")),
     .partner(
       "unknown accreditation type",
       """
@@ -644,7 +644,7 @@ extension ValidationScenario {
       tiers:
         - { reviewed: 2026-01-15, tier: gold }
       """,
-      .error(1, 1, "duplicate key 'name' in the same mapping; each key may appear once")),
+      .error(3, 1, "duplicate key 'name': it is already given on line 1; each key may appear once in a mapping")),
     .partner(
       "two documents in one record",
       """
@@ -693,7 +693,7 @@ extension ValidationScenario {
       """,
       .error(2, 8, "YAML syntax")),
     .partner(
-      "a key written twice, reported at its first occurrence",
+      "a key written twice, reported at the copy, naming the first",
       """
       name: Test Partner
       pdm: Jane Roe
@@ -701,7 +701,75 @@ extension ValidationScenario {
         - { reviewed: 2026-01-15, tier: platinum }
       pdm: John Doe
       """,
-      .error(2, 1, "duplicate key 'pdm'")),
+      .error(5, 1, "duplicate key 'pdm': it is already given on line 2")),
+    .partner(
+      "a list item indented unlike its siblings, at that item and in plain words",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+         - { reviewed: 2026-06-15, tier: platinum }
+        - { reviewed: 2027-01-15, tier: platinum }
+      """,
+      .error(4, 4, "this list item is indented by 3 spaces; the other items of the list use 2, so line them up")),
+    .partner(
+      "the first of three items is the odd one out",
+      """
+      name: Test Partner
+      tiers:
+         - { reviewed: 2026-01-15, tier: platinum }
+        - { reviewed: 2026-06-15, tier: platinum }
+        - { reviewed: 2027-01-15, tier: platinum }
+      """,
+      .error(3, 4, "this list item is indented by 3 spaces; the other items of the list use 2")),
+    .partner(
+      "a tab in the indentation says so",
+      "name: Test Partner\ntiers:\n\t- { reviewed: 2026-01-15, tier: platinum }\n",
+      .error(3, 1, "tab characters cannot indent YAML; indent this line with spaces")),
+    .partner(
+      "a key indented deeper than the line above allows",
+      """
+      name: Test Partner
+       pdm: Jane Roe
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+      """,
+      .error(2, 2, "this line is indented by 1 space, but the lines above it at this level use 0")),
+    .partner(
+      "a key lined up with the list items above it",
+      """
+      name: Test Partner
+      tiers:
+        - { reviewed: 2026-01-15, tier: platinum }
+        pdm: Jane Roe
+      """,
+      .error(
+        4, 3,
+        "this line is indented by 2 spaces like the list items from line 3, but it is not a list item; "
+          + "a key beside the list's own key is indented by 0")),
+    .escalation(
+      "a mis-indented key of a block-style step, at its line in the file",
+      """
+      ---
+      customer: Contoso Ltd
+      steps:
+        - stage: complaint
+          date: 2026-02-03
+        - stage: mediation
+           date: 2026-02-10
+      ---
+      """,
+      .error(7, 6, "this line is indented by 5 spaces, but the lines above it at this level use 4")),
+    .escalation(
+      "an indented first line of front matter",
+      """
+      ---
+        customer: Contoso Ltd
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      ---
+      """,
+      .error(2, 3, "the first line is indented by 2 spaces; the top level starts at column 1")),
     .escalation(
       "missing front matter",
       """
@@ -927,5 +995,38 @@ struct ValidationScenario: Sendable, CustomTestStringConvertible {
     let location = diagnostic.location
     return "\(location.file):\(location.line):\(location.column): \(diagnostic.severity.rawValue): "
       + diagnostic.message
+  }
+}
+
+/// The plain-words indentation check runs only after libyaml has failed; it must still never blame a line
+/// of a valid text, or a real syntax error elsewhere would be reported at the wrong line.
+@Suite struct YAMLIndentationTests {
+  @Test func findsNothingInValidYAML() throws {
+    let content = repositoryRoot.appendingPathComponent("content")
+    let partners = try FileManager.default.contentsOfDirectory(atPath: content.path + "/partners")
+    let texts =
+      try (["standards.yaml", "site.yaml"] + partners.map { "partners/" + $0 }).map {
+        try String(contentsOf: content.appendingPathComponent($0), encoding: .utf8)
+      } + [
+        """
+        name: Block styles
+        notes: |
+          A block scalar's lines
+            may be indented freely:
+        - even like this
+        tiers:
+        - reviewed: 2026-01-15
+          tier: gold
+          extra:
+            - nested: [a,
+                b]
+            - deeper:
+                - x
+        - { reviewed: 2026-06-15, tier: gold }  # a comment
+        """
+      ]
+    for text in texts {
+      #expect(YAMLIndentation.problem(in: text, through: Int.max) == nil, "\(text.prefix(40))")
+    }
   }
 }
