@@ -10,7 +10,7 @@ public struct Serve: AsyncParsableCommand {
     discussion: """
       Watches the content folder and the templates folder. A build error keeps the last good site \
       served, with the diagnostics over every page, until the content is fixed. Nothing is written to \
-      the output folder. Stop with Ctrl-C.
+      the output folder. Stop with Ctrl-C. Exits 69 when it cannot listen (the port is in use).
       """)
 
   @OptionGroup public var contentOptions: ContentOptions
@@ -49,6 +49,9 @@ public struct Serve: AsyncParsableCommand {
     let server = PreviewServer(options: options) { Console.standard.err($0) }
     do {
       try await server.run()
+    } catch let error as PreviewServer.CannotListen {
+      Console.standard.err("accredit: error: \(error)\n")
+      throw ExitCode(ExitStatus.cannotListen)
     } catch {
       Console.standard.err("accredit: error: \(error)\n")
       throw ExitCode.failure

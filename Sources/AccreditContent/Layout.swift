@@ -114,8 +114,12 @@ enum CrossReferences {
     for escalation in cases {
       guard partnerFiles[escalation.partnerSlug] != nil else {
         if reportedFolders.insert(escalation.partnerSlug).inserted {
+          // A "did you mean" compares with every slug: offered for the first few folders only, so that a
+          // tree of stray folders cannot cost folders × partners comparisons.
+          let hint =
+            reportedFolders.count <= 20 ? Suggestion.hint(for: escalation.partnerSlug, in: partnerFiles.keys.sorted()) : ""
           sink.error(
-            "case folder 'cases/\(escalation.partnerSlug)/' has no partner record: add "
+            "case folder 'cases/\(escalation.partnerSlug)/' has no partner record\(hint): rename the folder, add "
               + "partners/\(escalation.partnerSlug).yaml or move the case to its partner's folder",
             at: escalation.location)
         }

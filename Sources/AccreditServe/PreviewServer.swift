@@ -142,8 +142,28 @@ public struct PreviewServer: Sendable {
     let app = application { port in
       log("Serving at http://\(host):\(port)/ — watching for changes; press Ctrl-C to stop.\n")
     }
-    try await app.runService()
+    do {
+      try await app.runService()
+    } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
+      throw CannotListen(host: options.host, port: options.port, errno: error.errnoCode)
+    }
     log("Stopped.\n")
+  }
+
+  /// The server could not take its address: the port is in use, reserved, or the host is not this machine's.
+  public struct CannotListen: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    let errno: Int32
+
+    public var description: String {
+      switch errno {
+      case EADDRINUSE:
+        "port \(port) is in use (another server is running there); pass --port 0 to pick a free one, or stop the other"
+      case EACCES: "port \(port) needs administrator rights; pass a port above 1023, or --port 0 to pick a free one"
+      default: "cannot listen on \(host): it is not an address of this machine; pass --host 127.0.0.1"
+      }
+    }
   }
 
   /// Builds the site if nothing was built yet, then watches the folders until the server stops,

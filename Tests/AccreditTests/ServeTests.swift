@@ -21,7 +21,7 @@ private struct Preview {
   let server: PreviewServer
   let log = Captured()
 
-  init(folder: URL, requestTimeout: Duration = .seconds(5), poll: Bool = false) throws {
+  init(folder: URL, requestTimeout: Duration = .seconds(5), poll: Bool = false, port: Int = 0) throws {
     self.folder = folder
     content = folder.appendingPathComponent("content")
     templates = folder.appendingPathComponent("templates")
@@ -30,7 +30,7 @@ private struct Preview {
     let log = self.log
     var options = PreviewServer.Options(
       content: content, contentLabel: "content", templates: templates, templatesLabel: "templates", asOf: nil,
-      port: 0, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40))
+      port: port, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40))
     options.requestTimeout = requestTimeout
     options.poll = poll
     server = PreviewServer(options: options, log: { log.console.err($0) })
@@ -410,6 +410,28 @@ struct ConnectionTimeoutTests {
         try preview.write(note, try preview.read(note) + "\nOne more line.\n")
         let received = try? await events.read(until: "event: reload", timeout: 10)
         #expect(received?.contains("event: reload") == true, "log: \(preview.log.err)")
+      }
+    }
+  }
+}
+
+@Suite("Preview server: a port in use")
+struct PortInUseTests {
+  @Test func aBusyPortIsSaidInPlainWordsWithTheWayOut() async throws {
+    try await withTemporaryFolder { folder in
+      let first = try Preview(folder: folder)
+      try await first.server.application().test(.live) { client in
+        let port = try #require(client.port)
+        let other = folder.appendingPathComponent("second")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let second = try Preview(folder: other, port: port)
+        await #expect {
+          try await second.server.run()
+        } throws: { error in
+          (error as? PreviewServer.CannotListen)?.description
+            == "port \(port) is in use (another server is running there); pass --port 0 to pick a free one, "
+            + "or stop the other"
+        }
       }
     }
   }

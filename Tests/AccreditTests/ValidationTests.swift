@@ -316,6 +316,12 @@ extension ValidationScenario {
       "case folder with no partner record",
       ["cases/nobody/C-1.md": openCase],
       .error(1, 1, "case folder 'cases/nobody/' has no partner record", in: "cases/nobody/C-1.md")),
+    .tree(
+      "a case folder whose name is a typo of a partner's slug gets a suggestion",
+      ["partners/bluefin-consulting.yaml": healthyPartner, "cases/bluefin-consultng/C-1.md": openCase],
+      .error(
+        1, 1, "case folder 'cases/bluefin-consultng/' has no partner record (did you mean 'bluefin-consulting'?)",
+        in: "cases/bluefin-consultng/C-1.md")),
     .escalation(
       "unknown key in case front matter",
       """
