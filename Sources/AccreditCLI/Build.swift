@@ -21,14 +21,13 @@ public struct Build: ParsableCommand {
   @OptionGroup public var templateOptions: TemplateOptions
 
   /// The output folder.
-  @Option(help: ArgumentHelp("The output folder, replaced as a whole.", valueName: "folder"))
+  @Option(
+    help: ArgumentHelp(
+      "The output folder. A build rewrites the files that changed and removes the pages it no longer makes; "
+        + "other files are left alone (--clean starts it afresh).", valueName: "folder"))
   public var output: String = "public"
 
-  /// The evaluation date.
-  @Option(
-    name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date.", valueName: "YYYY-MM-DD"),
-    transform: Day.argument)
-  public var asOf: Day?
+  @OptionGroup public var date: DateOptions
 
   /// Rebuild every file.
   @Flag(help: "Rebuild every file, ignoring what the previous build recorded.")

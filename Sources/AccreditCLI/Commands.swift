@@ -10,7 +10,7 @@ public enum Commands {
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, templates: command.templateOptions.templatesURL,
-      asOf: command.asOf, today: today)
+      asOf: command.date.asOf, today: today)
     let name = command.output
     let output = SiteBuilder.Output(
       folder: URL(fileURLWithPath: command.output, isDirectory: true), clean: command.clean, wait: !command.noWait,

@@ -22,6 +22,19 @@ public struct ContentOptions: ParsableArguments {
   public var contentURL: URL { URL(fileURLWithPath: content, isDirectory: true) }
 }
 
+/// The evaluation date, shared by every command that evaluates.
+public struct DateOptions: ParsableArguments {
+  /// The date given, if any; the command falls back to `as_of` in `site.yaml`, then today.
+  @Option(
+    name: .customLong("as-of"),
+    help: ArgumentHelp(
+      "The evaluation date (default: as_of in site.yaml, else today, UTC).", valueName: "YYYY-MM-DD"),
+    transform: Day.argument)
+  public var asOf: Day?
+
+  public init() {}
+}
+
 /// The templates option shared by `build` and `serve`.
 public struct TemplateOptions: ParsableArguments {
   /// The templates folder; by default `site-templates` when it exists, else the built-in templates.

@@ -21,12 +21,7 @@ public struct Changes: ParsableCommand {
   @Option(help: "The earlier side: a status.json, a content folder or a git revision.") public var from: String
   @Option(help: "The later side (default: the content folder).") public var to: String?
   @OptionGroup public var contentOptions: ContentOptions
-  @Option(
-    name: .customLong("as-of"),
-    help: ArgumentHelp(
-      "Evaluate both as of this date (default: today, UTC).",
-      valueName: "YYYY-MM-DD"), transform: Day.argument)
-  public var asOf: Day?
+  @OptionGroup public var date: DateOptions
   @Option(help: "markdown, text or json.") public var format: ReportFormat = .text
   @Option(
     name: .customLong("fail-on"),
@@ -61,12 +56,7 @@ public struct Upcoming: ParsableCommand {
 
   @OptionGroup public var contentOptions: ContentOptions
   @Option(help: "How many days ahead.") public var days = 30
-  @Option(
-    name: .customLong("as-of"),
-    help: ArgumentHelp(
-      "Look ahead from this date (default: today, UTC).",
-      valueName: "YYYY-MM-DD"), transform: Day.argument)
-  public var asOf: Day?
+  @OptionGroup public var date: DateOptions
   @Option(help: "markdown, text or json.") public var format: ReportFormat = .text
 
   public init() {}
@@ -84,8 +74,9 @@ public struct Upcoming: ParsableCommand {
 extension Commands {
   /// Runs `changes`; returns the exit status.
   public static func changes(_ command: Changes, console: Console, today: Day = .todayUTC()) -> Int32 {
-    let asOf = command.asOf ?? today
     let content = command.contentOptions.content
+    // The date the published site uses: as_of in the content's site.yaml wins over today, as for `build`.
+    let asOf = command.date.asOf ?? ContentFolder.settledDate(command.contentOptions.contentURL) ?? today
     do {
       let (before, beforeNames) = try Side.snapshot(command.from, content: content, asOf: asOf, console: console)
       let (after, afterNames) = try Side.snapshot(command.to ?? content, content: content, asOf: asOf, console: console)
@@ -114,7 +105,7 @@ extension Commands {
       return 1
     }
     let content = loaded.content
-    let asOf = command.asOf ?? content.site.asOf ?? today
+    let asOf = command.date.asOf ?? content.site.asOf ?? today
     let events = UpcomingEvents.within(
       days: command.days, after: asOf, partners: content.partners, cases: content.cases,
       standards: content.standards)

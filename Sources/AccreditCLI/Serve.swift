@@ -24,11 +24,7 @@ public struct Serve: AsyncParsableCommand {
   @Option(help: "The port; 0 picks a free one and prints it.")
   public var port = 8000
 
-  /// The evaluation date.
-  @Option(
-    name: .customLong("as-of"), help: ArgumentHelp("Evaluate as of this date.", valueName: "YYYY-MM-DD"),
-    transform: Day.argument)
-  public var asOf: Day?
+  @OptionGroup public var date: DateOptions
 
   /// Poll for changes instead of asking the kernel.
   @Flag(help: "Poll the folders for changes (for file systems that do not report them, such as some network mounts).")
@@ -43,7 +39,7 @@ public struct Serve: AsyncParsableCommand {
   public func run() async throws {
     var options = PreviewServer.Options(
       content: contentOptions.contentURL, contentLabel: contentOptions.content,
-      templates: templateOptions.templatesURL, templatesLabel: templateOptions.label, asOf: asOf, host: host,
+      templates: templateOptions.templatesURL, templatesLabel: templateOptions.label, asOf: date.asOf, host: host,
       port: port)
     options.poll = poll
     let server = PreviewServer(options: options) { Console.standard.err($0) }

@@ -53,6 +53,17 @@ public enum ContentFolder {
     return loaded
   }
 
+  /// The `as_of:` date of `root`'s `site.yaml`, if it has one and it can be read; problems with the file are
+  /// left to the full load to report.
+  public static func settledDate(_ root: URL) -> Day? {
+    guard let listing = try? FolderJail.list(root, only: ["site.yaml"], what: "content folder"),
+      let file = listing.files.first(where: { $0.path == "site.yaml" }),
+      case .success(let bytes) = FolderJail.read(file),
+      case .success(let source) = SourceText.decode(bytes, path: file.path)
+    else { return nil }
+    return SiteLoader.load(source, sink: DiagnosticSink()).asOf
+  }
+
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.
   /// Hidden files and folders are skipped.
   public static func read(_ root: URL) throws(ReadError) -> Listing {

@@ -16,7 +16,7 @@ extension Evaluator {
         return (
           slug,
           Reason(
-            rule: .certification, message: "Certification \(name) expired \(expires.display)",
+            rule: .certification, message: "\(name) expired \(expires.display)",
             location: expired.location)
         )
       }
@@ -25,7 +25,7 @@ extension Evaluator {
           slug,
           Reason(
             rule: .certification,
-            message: "Certification \(name) is not held until \(upcoming.earned.display)",
+            message: "\(name) is not held until \(upcoming.earned.display)",
             location: upcoming.location)
         )
       }

@@ -98,7 +98,7 @@ public enum StatusChanges {
         continue
       }
       guard before.status != item.status else { continue }
-      let fresh = item.reasons.filter { !before.reasons.contains($0) }.map(lowercasingFirst)
+      let fresh = item.reasons.filter { !before.reasons.contains($0) }
       changes.append(
         .init(
           kind: .statusChanged, partner: new.slug, partnerName: name, accreditation: names(item.type),
@@ -111,10 +111,5 @@ public enum StatusChanges {
           from: item.status))
     }
     return changes
-  }
-
-  private static func lowercasingFirst(_ text: String) -> String {
-    guard let first = text.first else { return text }
-    return first.lowercased() + text.dropFirst()
   }
 }

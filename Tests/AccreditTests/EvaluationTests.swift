@@ -163,7 +163,7 @@ struct CertificationRuleTests {
     #expect(
       accreditation.reasons.map(\.message) == [
         "Required certification Partner Program is not on record",
-        "Certification Sales Software expired 15 Oct 2026",
+        "Sales Software expired 15 Oct 2026",
       ])
     #expect(accreditation.reasons.map(\.location.line) == [7, 5])
   }

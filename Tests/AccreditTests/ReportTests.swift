@@ -73,9 +73,9 @@ struct ReportTests {
       let code = Commands.changes(command, console: captured.console)
       #expect(
         captured.out == """
-          Alpha Digital · CRM Implementation: accredited → at-risk (certification Sales Software expired 15 Oct 2026)
+          Alpha Digital · CRM Implementation: accredited → at-risk (Sales Software expired 15 Oct 2026)
           Beta Works: tier platinum → gold
-          Beta Works · CRM Implementation: accredited → ineligible (tier gold (reviewed 15 Jan 2026) is below the eligible tiers (platinum, diamond, elite) and no grace period covers 15 Nov 2026)
+          Beta Works · CRM Implementation: accredited → ineligible (Tier gold (reviewed 15 Jan 2026) is below the eligible tiers (platinum, diamond, elite) and no grace period covers 15 Nov 2026)
           New partner: Delta Labs (platinum, 1 accreditation)
           Partner removed: Gamma Group
 
@@ -93,6 +93,18 @@ struct ReportTests {
       #expect(second.out.hasPrefix("### Accreditation status changes\n"))
       #expect(second.out.contains("\n- Partner removed: Gamma Group\n"))
     }
+  }
+
+  @Test func changesEvaluatesAsOfTheSiteDateWhenNoDateIsGiven() throws {
+    // The sample's site.yaml says as_of: 2026-11-15; the site and its changes report must agree on the date.
+    let content = repositoryRoot.appendingPathComponent("content").path
+    let captured = Captured()
+    let command = try #require(
+      try Accredit.parseAsRoot(["changes", "--from", content, "--content", content, "--format", "markdown"])
+        as? Changes)
+    #expect(Commands.changes(command, console: captured.console, today: Day("2031-01-01")) == 0)
+    #expect(captured.out.contains("15 Nov 2026"), "\(captured.out)")
+    #expect(!captured.out.contains("2031"))
   }
 
   @Test func anUnknownRevisionIsABadUsage() throws {

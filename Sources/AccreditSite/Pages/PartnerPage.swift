@@ -163,8 +163,8 @@ extension SiteContext {
     let tierText =
       if let tier = evaluation.tier {
         evaluation.isTierEligible
-          ? "\(tier.capitalized) is an eligible tier (\(eligibleList))."
-          : "\(tier.capitalized) is below the eligible tiers (\(eligibleList))."
+          ? "an eligible tier (\(eligibleList))."
+          : "below the eligible tiers (\(eligibleList))."
             + (evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? "")
       } else {
         "No tier review on record yet."
