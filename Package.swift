@@ -90,7 +90,12 @@ let package = Package(
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache", "AccreditSite", "AccreditServe",
         "AccreditCLI", "AccreditFixtures", "AccreditReports", "AccreditSupport",
-        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        // Not HummingbirdTesting: it links AsyncHTTPClient, NIOSSL and BoringSSL, about five minutes of a fresh
+        // build; the serve tests use a small socket client (Tests/AccreditTests/LiveServer.swift).
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       resources: [.copy("Fixtures")]
     ),

@@ -13,7 +13,8 @@ public struct Accredit: AsyncParsableCommand {
       """,
     version: AccreditVersion.current,
     subcommands: [
-      Build.self, Check.self, Serve.self, Changes.self, Upcoming.self, GenerateFixture.self, BenchmarkRender.self,
+      Build.self, Check.self, Serve.self, New.self, Changes.self, Upcoming.self, GenerateFixture.self,
+      BenchmarkRender.self,
     ]
   )
 

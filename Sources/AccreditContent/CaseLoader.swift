@@ -2,8 +2,6 @@ import AccreditEngine
 
 /// Reads one case file: its front matter and its notes.
 struct CaseLoader {
-  static let keys = ["customer", "accreditation", "serious", "steps", "outcome"]
-
   let document: YAMLDocument
   let standards: Standards?
 
@@ -21,7 +19,7 @@ struct CaseLoader {
     -> (escalation: EscalationCase, isComplete: Bool)?
   {
     guard let root = document.compose(frontMatter.yaml, emptyMessage: "front matter is empty"),
-      let fields = Fields(root, in: document, what: "case front matter", allowed: CaseLoader.keys)
+      let fields = Fields(root, in: document, what: "case front matter", allowed: FormatKeys.escalation)
     else { return nil }
     let customer = fields.text("customer", required: true)
     var accreditation = fields.located("accreditation")
@@ -39,7 +37,7 @@ struct CaseLoader {
     }
     let steps = stepNodes.compactMap(step)
     let outcomeFields = fields.value("outcome").flatMap {
-      Fields($0, in: document, what: "outcome", allowed: ["decision", "date"])
+      Fields($0, in: document, what: "outcome", allowed: FormatKeys.outcome)
     }
     let outcome = outcomeFields.flatMap(outcome)
     guard let customer else { return nil }
@@ -52,7 +50,7 @@ struct CaseLoader {
   }
 
   private func step(_ node: YAMLNode) -> EscalationCase.Step? {
-    guard let entry = Fields(node, in: document, what: "step", allowed: ["stage", "date"]) else { return nil }
+    guard let entry = Fields(node, in: document, what: "step", allowed: FormatKeys.step) else { return nil }
     let stageText = entry.text("stage", required: true)
     let date = entry.day("date", required: true)
     guard let stageText else { return nil }

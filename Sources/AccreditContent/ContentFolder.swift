@@ -64,6 +64,11 @@ public enum ContentFolder {
     return SiteLoader.load(source, sink: DiagnosticSink()).asOf
   }
 
+  /// Why `name` cannot be a partner slug or case id (it becomes a file name and a URL segment), or nil.
+  public static func nameProblem(_ name: String, what: String) -> String? {
+    Layout.slugProblem(name, at: SourceLocation(file: name), what: what)?.message
+  }
+
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.
   /// Hidden files and folders are skipped.
   public static func read(_ root: URL) throws(ReadError) -> Listing {

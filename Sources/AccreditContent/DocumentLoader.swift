@@ -34,7 +34,7 @@ enum SiteLoader {
   static func load(_ source: SourceText, sink: DiagnosticSink) -> SiteSettings {
     let document = YAMLDocument(path: source.path, lineOffset: 0, sink: sink)
     guard let root = document.compose(source.text, emptyMessage: "site settings file is empty"),
-      let fields = Fields(root, in: document, what: "site settings", allowed: ["title", "base_url", "as_of"])
+      let fields = Fields(root, in: document, what: "site settings", allowed: FormatKeys.site)
     else { return .defaults }
     var baseURL = fields.text("base_url") ?? SiteSettings.defaults.baseURL
     if let node = fields.value("base_url"), !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {

@@ -88,7 +88,7 @@ struct Layout {
   }
 
   // Slugs become URL path segments, so they keep to characters that need no escaping.
-  private static func slugProblem(_ slug: String, at location: SourceLocation, what: String) -> Diagnostic? {
+  static func slugProblem(_ slug: String, at location: SourceLocation, what: String) -> Diagnostic? {
     let allowed = slug.utf8.allSatisfy {
       (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
         || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
@@ -117,7 +117,8 @@ enum CrossReferences {
           // A "did you mean" compares with every slug: offered for the first few folders only, so that a
           // tree of stray folders cannot cost folders × partners comparisons.
           let hint =
-            reportedFolders.count <= 20 ? Suggestion.hint(for: escalation.partnerSlug, in: partnerFiles.keys.sorted()) : ""
+            reportedFolders.count <= 20
+            ? Suggestion.hint(for: escalation.partnerSlug, in: partnerFiles.keys.sorted()) : ""
           sink.error(
             "case folder 'cases/\(escalation.partnerSlug)/' has no partner record\(hint): rename the folder, add "
               + "partners/\(escalation.partnerSlug).yaml or move the case to its partner's folder",

@@ -2,10 +2,6 @@ import AccreditEngine
 
 /// Reads one partner record and checks it against the standards.
 struct PartnerLoader {
-  static let keys = [
-    "name", "region", "website", "pdm", "tiers", "grace", "certifications", "accreditations", "decisions",
-  ]
-
   let document: YAMLDocument
   /// Nil when `standards.yaml` itself could not be read: references are then not checked.
   let standards: Standards?
@@ -18,7 +14,7 @@ struct PartnerLoader {
 
   private func load(_ text: String, slug: String) -> Partner? {
     guard let root = document.compose(text, emptyMessage: "partner record is empty"),
-      let fields = Fields(root, in: document, what: "partner record", allowed: PartnerLoader.keys)
+      let fields = Fields(root, in: document, what: "partner record", allowed: FormatKeys.partner)
     else { return nil }
     let name = fields.text("name", required: true)
 
@@ -41,7 +37,7 @@ struct PartnerLoader {
   }
 
   private func tierReview(_ node: YAMLNode) -> TierReview? {
-    guard let entry = Fields(node, in: document, what: "tier entry", allowed: ["reviewed", "tier"]) else { return nil }
+    guard let entry = Fields(node, in: document, what: "tier entry", allowed: FormatKeys.tierEntry) else { return nil }
     let reviewed = entry.day("reviewed", required: true)
     let tier = entry.text("tier", required: true)
     if let tier, let standards, !standards.tiers.contains(tier), let value = entry.value("tier") {
@@ -61,7 +57,7 @@ struct PartnerLoader {
   }
 
   private func gracePeriod(_ node: YAMLNode) -> GracePeriod? {
-    guard let entry = Fields(node, in: document, what: "grace entry", allowed: ["from", "until", "note"]) else {
+    guard let entry = Fields(node, in: document, what: "grace entry", allowed: FormatKeys.graceEntry) else {
       return nil
     }
     let from = entry.day("from", required: true)
@@ -77,7 +73,7 @@ struct PartnerLoader {
 
   private func certification(_ node: YAMLNode) -> EarnedCertification? {
     guard
-      let entry = Fields(node, in: document, what: "certification entry", allowed: ["name", "earned", "expires"])
+      let entry = Fields(node, in: document, what: "certification entry", allowed: FormatKeys.certificationEntry)
     else { return nil }
     let name = entry.text("name", required: true)
     let earned = entry.day("earned", required: true)
@@ -99,7 +95,8 @@ struct PartnerLoader {
   }
 
   private func accreditation(_ node: YAMLNode) -> Accreditation? {
-    guard let entry = Fields(node, in: document, what: "accreditation entry", allowed: ["type", "issued"]) else {
+    guard let entry = Fields(node, in: document, what: "accreditation entry", allowed: FormatKeys.accreditationEntry)
+    else {
       return nil
     }
     let type = entry.text("type", required: true)
@@ -114,8 +111,7 @@ struct PartnerLoader {
   }
 
   private func decision(_ node: YAMLNode, held: Set<String>) -> Decision? {
-    let keys = ["date", "accreditation", "outcome", "director_approval", "case", "note"]
-    guard let entry = Fields(node, in: document, what: "decision", allowed: keys) else { return nil }
+    guard let entry = Fields(node, in: document, what: "decision", allowed: FormatKeys.decision) else { return nil }
     let date = entry.day("date", required: true)
     let accreditation = entry.text("accreditation", required: true)
     let outcomeText = entry.text("outcome", required: true)

@@ -2,15 +2,10 @@ import AccreditEngine
 
 /// Reads `standards.yaml` and checks that it is consistent with itself.
 enum StandardsLoader {
-  static let keys = [
-    "tiers", "eligible_tiers", "tier_review_months", "evaluation_interval_months", "marks_review_threshold",
-    "universal_certifications", "certifications", "accreditations",
-  ]
-
   static func load(_ source: SourceText, sink: DiagnosticSink) -> Standards? {
     let document = YAMLDocument(path: source.path, lineOffset: 0, sink: sink)
     guard let root = document.compose(source.text, emptyMessage: "standards file is empty"),
-      let fields = Fields(root, in: document, what: "standards file", allowed: keys)
+      let fields = Fields(root, in: document, what: "standards file", allowed: FormatKeys.standards)
     else { return nil }
 
     let tiers = fields.textList("tiers", required: true)
@@ -50,7 +45,7 @@ enum StandardsLoader {
 
     let accreditations = fields.entries("accreditations", required: true).compactMap { key, value in
       guard case .scalar(let keyScalar) = key,
-        let entry = Fields(value, in: document, what: "accreditation type", allowed: ["name", "certifications"]),
+        let entry = Fields(value, in: document, what: "accreditation type", allowed: FormatKeys.accreditationType),
         let name = entry.text("name", required: true)
       else { return AccreditationType?.none }
       let required = entry.textList("certifications")

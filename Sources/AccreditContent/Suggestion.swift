@@ -2,7 +2,7 @@
 ///
 /// Written by hand: none of the project's libraries offers an edit distance. This is the optimal string
 /// alignment distance, which counts a swap of two neighbouring letters (`teir` → `tier`) as one edit.
-enum Suggestion {
+public enum Suggestion {
   /// The candidate closest to `word`, when it is close enough to be a likely typo.
   static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
     let limit = word.count <= 4 ? 1 : 2
@@ -18,7 +18,7 @@ enum Suggestion {
   }
 
   /// ` (did you mean 'x'?)` or an empty string.
-  static func hint(for word: String, in candidates: some Sequence<String>) -> String {
+  public static func hint(for word: String, in candidates: some Sequence<String>) -> String {
     closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
   }
 

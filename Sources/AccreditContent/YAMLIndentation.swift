@@ -100,15 +100,16 @@ enum YAMLIndentation {
       }
       let run = lines[start...end]
       let counts = Dictionary(grouping: run, by: \.indent).mapValues(\.count)
-      if counts.count > 1 {
-        // The indentation most items use; on a tie, the first item's.
-        let usual = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key != run.first!.indent) }!.key
-        if let odd = run.first(where: { $0.indent != usual }) {
-          return Problem(
-            line: odd.number, column: odd.indent + 1,
-            message: "this list item is indented by \(spaces(odd.indent)); the other items of the list use "
-              + "\(usual), so line them up")
-        }
+      // The indentation most items use; on a tie, the first item's.
+      let first = lines[start].indent
+      if counts.count > 1,
+        let usual = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key != first) })?.key,
+        let odd = run.first(where: { $0.indent != usual })
+      {
+        return Problem(
+          line: odd.number, column: odd.indent + 1,
+          message: "this list item is indented by \(spaces(odd.indent)); the other items of the list use "
+            + "\(usual), so line them up")
       }
       start = end + 1
     }
@@ -122,7 +123,7 @@ enum YAMLIndentation {
     var levels: [(indent: Int, firstItem: Line?)] = [(0, nil)]
     var previous: Line?
     for line in lines {
-      let current = levels.last!
+      let current = levels.last ?? (0, nil)
       if line.indent > current.indent {
         guard let previous else {
           return Problem(

@@ -2,6 +2,7 @@ public import AccreditContent
 public import AccreditEngine
 public import AccreditMustache
 import AccreditSupport
+import Foundation
 
 /// One output file to make: its path, a key that changes whenever anything it is made from changes, and
 /// how to render it. An incremental build renders a job only when its key changed.
@@ -57,6 +58,16 @@ public struct OutputJob: Sendable {
 public struct SiteRenderer: Sendable {
   /// The version of the renderer, part of every output's key: a new version re-renders everything.
   public static let version = "accredit \(AccreditVersion.current)"
+
+  /// The version and the running executable's size and modification time: a rebuilt `accredit` (a new
+  /// wording, a fixed rule) re-renders everything once, even when nobody changed the version string.
+  static let buildIdentity: String = {
+    let path = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+    let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+    return "\(version) \(size) \(modified)"
+  }()
 
   /// The content.
   public var content: Content
@@ -228,7 +239,7 @@ struct InputKeys {
     }
     global = StableHash.combine(
       [
-        StableHash.of(SiteRenderer.version), StableHash.of(asOf.iso), StableHash.of(contentName),
+        StableHash.of(SiteRenderer.buildIdentity), StableHash.of(asOf.iso), StableHash.of(contentName),
         hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, templates.fingerprint,
       ] + files("pages/"))
     everything = StableHash.combine([global] + files(""))

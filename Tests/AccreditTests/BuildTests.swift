@@ -245,6 +245,7 @@ struct ReadmeTests {
   @Test(arguments: [
     ("build", Build.helpMessage()), ("check", Check.helpMessage()), ("serve", Serve.helpMessage()),
     ("changes", Changes.helpMessage()), ("upcoming", Upcoming.helpMessage()),
+    ("new partner", NewPartner.helpMessage()), ("new case", NewCase.helpMessage()),
   ])
   func theSynopsisNamesEveryOptionOfTheCommand(command: String, help: String) throws {
     let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)

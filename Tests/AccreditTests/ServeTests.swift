@@ -3,8 +3,6 @@ import AccreditServe
 import AccreditSite
 import Foundation
 import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
 import Testing
 
 #if canImport(Glibc)
@@ -46,7 +44,7 @@ private struct Preview {
   }
 }
 
-private func body(_ response: TestResponse) -> String { String(buffer: response.body) }
+private func body(_ response: LiveResponse) -> String { response.text }
 
 @Suite("Preview server: serving")
 struct ServeTests {
@@ -54,7 +52,7 @@ struct ServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       #expect(preview.server.rebuild())
-      try await preview.server.application().test(.router) { client in
+      try await preview.server.live { client in
         let expected = [
           "/": "text/html; charset=utf-8", "/assets/style.css": "text/css; charset=utf-8",
           "/assets/site.js": "text/javascript; charset=utf-8", "/api/status.json": "application/json",
@@ -67,7 +65,7 @@ struct ServeTests {
           #expect(response.headers[.contentType] == type, "\(path)")
           #expect(response.headers[.eTag] != nil, "\(path)")
           #expect(response.headers[.lastModified] != nil, "\(path)")
-          #expect(response.headers[.contentLength] == String(response.body.readableBytes), "\(path)")
+          #expect(response.headers[.contentLength] == String(response.body.count), "\(path)")
         }
       }
     }
@@ -77,14 +75,14 @@ struct ServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       preview.server.rebuild()
-      try await preview.server.application().test(.router) { client in
+      try await preview.server.live { client in
         for path in ["/partners/northwind-digital/", "/assets/style.css"] {
           let first = try await client.execute(uri: path, method: .get)
           let etag = try #require(first.headers[.eTag])
           let lastModified = try #require(first.headers[.lastModified])
           let byTag = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: etag])
           #expect(byTag.status == .notModified)
-          #expect(byTag.body.readableBytes == 0)
+          #expect(byTag.body.isEmpty)
           let byDate = try await client.execute(uri: path, method: .get, headers: [.ifModifiedSince: lastModified])
           #expect(byDate.status == .notModified)
           let stale = try await client.execute(uri: path, method: .get, headers: [.ifNoneMatch: "\"other\""])
@@ -98,11 +96,11 @@ struct ServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       preview.server.rebuild()
-      try await preview.server.application().test(.router) { client in
+      try await preview.server.live { client in
         let get = try await client.execute(uri: "/faq/", method: .get)
         let head = try await client.execute(uri: "/faq/", method: .head)
         #expect(head.status == .ok)
-        #expect(head.body.readableBytes == 0)
+        #expect(head.body.isEmpty)
         #expect(head.headers[.contentLength] == get.headers[.contentLength])
         #expect(head.headers[.eTag] == get.headers[.eTag])
         let post = try await client.execute(uri: "/faq/", method: .post)
@@ -115,7 +113,7 @@ struct ServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       preview.server.rebuild()
-      try await preview.server.application().test(.router) { client in
+      try await preview.server.live { client in
         let index = try await client.execute(uri: "/partners/northwind-digital/", method: .get)
         #expect(index.status == .ok)
         #expect(body(index).contains("<h1>Northwind Digital</h1>"))
@@ -133,7 +131,7 @@ struct ServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       preview.server.rebuild()
-      try await preview.server.application().test(.router) { client in
+      try await preview.server.live { client in
         let page = try await client.execute(uri: "/", method: .get)
         #expect(body(page).contains("new EventSource(\"/__accredit/events\")"))
         #expect(body(page).hasSuffix("</script>\n</body>\n</html>\n"))
@@ -184,7 +182,7 @@ struct ServeTests {
         preview.log.err.contains(
           "templates/static/secret.txt:1:1: error: symbolic link to a file outside the templates folder"))
       #expect(!preview.log.err.contains("TOP-SECRET"))
-      try await preview.server.application().test(.router) { client in
+      try await preview.server.live { client in
         let response = try await client.execute(uri: row.path, method: .get)
         #expect(response.status == .badRequest || response.status == .notFound)
         #expect(!body(response).contains("root:"))
@@ -201,8 +199,8 @@ struct LiveServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder, poll: poll)
       preview.server.rebuild()
-      try await preview.server.application().test(.live) { client in
-        let port = try #require(client.port)
+      try await preview.server.live { client in
+        let port = client.port
         let events = try EventStreamReader(port: port)
         #expect(try await events.read(until: "event: hello", timeout: 10).contains("data: 1"))
 
@@ -229,7 +227,7 @@ struct LiveServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       preview.server.rebuild()
-      try await preview.server.application().test(.live) { _ in
+      try await preview.server.live { _ in
         let before = preview.server.generation
         for id in ["NW-2026-019", "NW-2026-011", "NW-2025-004"] {
           let note = "cases/northwind-digital/\(id).md"
@@ -245,7 +243,7 @@ struct LiveServeTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)
       preview.server.rebuild()
-      try await preview.server.application().test(.live) { client in
+      try await preview.server.live { client in
         let record = "partners/northwind-digital.yaml"
         let good = try preview.read(record)
         try preview.write(record, good.replacingOccurrences(of: "tiers:", with: "teir:"))
@@ -273,7 +271,7 @@ struct LiveServeTests {
       let note = "cases/northwind-digital/NW-2026-019.md"
       let original = try preview.read(note)
       preview.server.rebuild()
-      try await preview.server.application().test(.live) { client in
+      try await preview.server.live { client in
         let path = "/partners/northwind-digital/cases/NW-2026-019/"
         try await withThrowingTaskGroup(of: [String].self) { group in
           group.addTask {
@@ -329,7 +327,7 @@ struct FirstBuildTests {
       // No build before the server starts: the server builds, and a request for a partner's page made
       // at once waits for it instead of getting a 404.
       let preview = try Preview(folder: folder)
-      try await preview.server.application().test(.live) { client in
+      try await preview.server.live { client in
         let page = try await client.execute(uri: "/partners/northwind-digital/", method: .get)
         #expect(page.status == .ok)
         #expect(body(page).contains("Northwind Digital"))
@@ -369,8 +367,8 @@ struct ConnectionTimeoutTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder, requestTimeout: .seconds(1))
       preview.server.rebuild()
-      try await preview.server.application().test(.live) { client in
-        let port = try #require(client.port)
+      try await preview.server.live { client in
+        let port = client.port
         // Fifty connections that send a request head a byte at a time, and never finish it.
         let sockets = try (0..<50).map { _ in try connectedSocket(port: port) }
         defer { sockets.forEach { close($0) } }
@@ -402,8 +400,8 @@ struct ConnectionTimeoutTests {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder, requestTimeout: .seconds(1))
       preview.server.rebuild()
-      try await preview.server.application().test(.live) { client in
-        let events = try EventStreamReader(port: try #require(client.port))
+      try await preview.server.live { client in
+        let events = try EventStreamReader(port: client.port)
         #expect(try await events.read(until: "event: hello", timeout: 10).contains("data: 1"))
         try await Task.sleep(for: .milliseconds(2500))
         let note = "cases/northwind-digital/NW-2026-019.md"
@@ -420,8 +418,8 @@ struct PortInUseTests {
   @Test func aBusyPortIsSaidInPlainWordsWithTheWayOut() async throws {
     try await withTemporaryFolder { folder in
       let first = try Preview(folder: folder)
-      try await first.server.application().test(.live) { client in
-        let port = try #require(client.port)
+      try await first.server.live { client in
+        let port = client.port
         let other = folder.appendingPathComponent("second")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         let second = try Preview(folder: other, port: port)
@@ -446,34 +444,6 @@ private func waitUntil(_ condition: () -> Bool) async throws {
       return
     }
     try await Task.sleep(for: .milliseconds(20))
-  }
-}
-
-/// A TCP connection to the server on 127.0.0.1.
-private func connectedSocket(port: Int) throws -> Int32 {
-  let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  guard socket >= 0 else { throw EventStreamReader.Failure(description: "socket") }
-  var address = sockaddr_in()
-  address.sin_family = sa_family_t(AF_INET)
-  address.sin_port = in_port_t(UInt16(port).bigEndian)
-  address.sin_addr.s_addr = inet_addr("127.0.0.1")
-  let connected = withUnsafePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-      connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-    }
-  }
-  guard connected == 0 else {
-    close(socket)
-    throw EventStreamReader.Failure(description: "connect")
-  }
-  return socket
-}
-
-/// Runs `body`, which blocks on a socket, on a thread of its own: Swift's two cooperative threads (on two
-/// cores) must stay free for the server under test to answer.
-private func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-  try await withCheckedThrowingContinuation { continuation in
-    Thread { continuation.resume(with: Result { try body() }) }.start()
   }
 }
 

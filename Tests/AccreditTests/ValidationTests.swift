@@ -1036,3 +1036,26 @@ struct ValidationScenario: Sendable, CustomTestStringConvertible {
     }
   }
 }
+
+/// The JSON Schemas in `schemas/` (for editors) allow exactly the keys the loaders allow, object by object,
+/// so that a key an editor completes is never one `check` rejects, and the other way round.
+@Suite struct SchemaTests {
+  @Test(arguments: FormatKeys.schemas.keys.sorted())
+  func theSchemaAllowsExactlyTheLoadersKeys(file: String) throws {
+    let url = repositoryRoot.appendingPathComponent("schemas/\(file)")
+    let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    let definitions = schema["$defs"] as? [String: Any] ?? [:]
+    var objects: [String: [String: Any]] = ["": schema]
+    for (name, definition) in definitions {
+      if let definition = definition as? [String: Any], definition["properties"] != nil { objects[name] = definition }
+    }
+    let expected = try #require(FormatKeys.schemas[file])
+    #expect(Set(objects.keys) == Set(expected.keys), "objects with properties in \(file)")
+    for (name, keys) in expected {
+      let object = try #require(objects[name], "\(file): no object '\(name)'")
+      let properties = try #require(object["properties"] as? [String: Any])
+      #expect(Set(properties.keys) == Set(keys), "\(file) \(name.isEmpty ? "top level" : name)")
+      #expect(object["additionalProperties"] as? Bool == false, "\(file) \(name): unknown keys must be flagged")
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import AccreditContent
+import AccreditEngine
+import AccreditSite
+public import ArgumentParser
+import Foundation
+
+/// `accredit new`: writes a valid skeleton of a partner record or a case file, like `hugo new`.
+public struct New: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    abstract: "Write a valid skeleton of a partner record or a case file to start from.",
+    discussion: """
+      Never overwrites a file: an existing one is an error (exit 1). The skeleton is filled from \
+      standards.yaml (a tier, the review date) and passes accredit check as written.
+      """,
+    subcommands: [NewPartner.self, NewCase.self])
+
+  public init() {}
+}
+
+/// `accredit new partner <slug>`.
+public struct NewPartner: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "partner", abstract: "Write partners/<slug>.yaml.")
+
+  @OptionGroup public var contentOptions: ContentOptions
+  @OptionGroup public var date: DateOptions
+
+  /// The partner's slug: the file name and the URL segment.
+  @Argument(help: "The partner's slug, e.g. bluefin-consulting.")
+  public var slug: String
+
+  public init() {}
+
+  public func run() throws {
+    let code = Commands.newPartner(self, console: .standard)
+    if code != 0 { throw ExitCode(code) }
+  }
+}
+
+/// `accredit new case <partner> <id>`.
+public struct NewCase: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "case", abstract: "Write cases/<partner>/<id>.md, opened with its complaint step.")
+
+  @OptionGroup public var contentOptions: ContentOptions
+  @OptionGroup public var date: DateOptions
+
+  /// The partner's slug: the case's folder.
+  @Argument(help: "The partner's slug (partners/<slug>.yaml must exist).")
+  public var partner: String
+
+  /// The case id: the file name.
+  @Argument(help: "The case id, e.g. BC-2026-001.")
+  public var id: String
+
+  public init() {}
+
+  public func run() throws {
+    let code = Commands.newCase(self, console: .standard)
+    if code != 0 { throw ExitCode(code) }
+  }
+}
+
+extension Commands {
+  /// Runs `new partner`; returns the exit status.
+  public static func newPartner(_ command: NewPartner, console: Console, today: Day = .todayUTC()) -> Int32 {
+    if let problem = ContentFolder.nameProblem(command.slug, what: "partner slug") {
+      console.err("accredit: error: \(problem)\n")
+      return 1
+    }
+    let content = command.contentOptions
+    guard let standards = Skeleton.standards(content, console: console) else { return 1 }
+    let asOf = command.date.asOf ?? ContentFolder.settledDate(content.contentURL) ?? today
+    // The editor's schema header, when the content folder sits beside the repository's schemas/.
+    let schema = content.contentURL.deletingLastPathComponent().appendingPathComponent("schemas/partner.schema.json")
+    let text = Skeleton.partner(
+      slug: command.slug, standards: standards, asOf: asOf,
+      schema: FileManager.default.fileExists(atPath: schema.path) ? "../../schemas/partner.schema.json" : nil)
+    return Skeleton.write(text, to: "partners/\(command.slug).yaml", in: content, console: console)
+  }
+
+  /// Runs `new case`; returns the exit status.
+  public static func newCase(_ command: NewCase, console: Console, today: Day = .todayUTC()) -> Int32 {
+    if let problem = ContentFolder.nameProblem(command.id, what: "case id") {
+      console.err("accredit: error: \(problem)\n")
+      return 1
+    }
+    let content = command.contentOptions
+    let partners = Skeleton.partnerSlugs(content)
+    guard partners.contains(command.partner) else {
+      let hint = Suggestion.hint(for: command.partner, in: partners)
+      console.err(
+        "accredit: error: no partner record partners/\(command.partner).yaml\(hint); "
+          + "write one first with accredit new partner \(command.partner)\n")
+      return 1
+    }
+    let asOf = command.date.asOf ?? ContentFolder.settledDate(content.contentURL) ?? today
+    let text = Skeleton.escalation(opened: asOf)
+    return Skeleton.write(text, to: "cases/\(command.partner)/\(command.id).md", in: content, console: console)
+  }
+}
+
+/// The skeletons `accredit new` writes, and writing them without overwriting.
+enum Skeleton {
+  static func partner(slug: String, standards: Standards, asOf: Day, schema: String?) -> String {
+    let name = slug.split(whereSeparator: { $0 == "-" || $0 == "_" }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+      .joined(separator: " ")
+    let tier = standards.eligibleTiers.first ?? standards.tiers.last ?? "tier"
+    let certification = standards.universalCertifications.first ?? standards.certifications.first?.slug ?? "slug"
+    let accreditation = standards.accreditations.first?.slug ?? "type"
+    let header = schema.map { "# yaml-language-server: $schema=\($0)\n" } ?? ""
+    return header + """
+      # \(name): what accredit knows about this partner (docs/content-format.md lists every key).
+      name: \(name)
+      # region: EMEA
+      # website: https://\(slug).example
+      # pdm: The partner development manager's name
+      tiers:
+        # One entry per tier review; the latest one on or before a date is the partner's tier then.
+        - { reviewed: \(lastReview(on: asOf, months: standards.tierReviewMonths).iso), tier: \(tier) }
+      certifications:
+        # - { name: \(certification), earned: \(asOf.iso) }
+      accreditations:
+        # - { type: \(accreditation), issued: \(asOf.iso) }
+
+      """
+  }
+
+  static func escalation(opened: Day) -> String {
+    """
+    ---
+    customer: The customer's name
+    # accreditation: the accreditation type the complaint concerns (a slug from standards.yaml)
+    # serious: true   # a serious case may go from complaint straight to review-board
+    steps:
+      - { stage: complaint, date: \(opened.iso) }
+      # - { stage: mediation, date: YYYY-MM-DD }
+    # outcome: { decision: resolved, date: YYYY-MM-DD }
+    ---
+    What the customer reported, and what has happened since, in your own words. Markdown; raw HTML is
+    not rendered.
+
+    """
+  }
+
+  /// The latest day on or before `day` in a tier review month: `day` itself in such a month, else the last
+  /// day of the latest review month before it.
+  static func lastReview(on day: Day, months: [Int]) -> Day {
+    guard !months.contains(day.month), var month = Day(year: day.year, month: day.month, day: 1) else { return day }
+    // At most a year back: months outside 1-12 (which check reports) match nothing.
+    for _ in 0..<12 {
+      month = month.adding(months: -1)
+      if months.contains(month.month) { return month.adding(months: 1).adding(days: -1) }
+    }
+    return day
+  }
+
+  static func standards(_ content: ContentOptions, console: Console) -> Standards? {
+    guard let loaded = try? ContentFolder.load(content.contentURL) else {
+      console.err("accredit: error: cannot read the content folder '\(content.content)'\n")
+      return nil
+    }
+    guard !loaded.content.standards.tiers.isEmpty else {
+      console.err("accredit: error: \(content.content)/standards.yaml lists no tiers; run accredit check\n")
+      return nil
+    }
+    return loaded.content.standards
+  }
+
+  static func partnerSlugs(_ content: ContentOptions) -> [String] {
+    let folder = content.contentURL.appendingPathComponent("partners")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+  }
+
+  /// Writes `text` at `path` below the content folder, creating its folder; refuses an existing file.
+  static func write(_ text: String, to path: String, in content: ContentOptions, console: Console) -> Int32 {
+    let url = content.contentURL.appendingPathComponent(path)
+    let shown = "\(content.content)/\(path)"
+    do {
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      // O_EXCL: an existing file, or one created meanwhile, is never replaced.
+      try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+    } catch {
+      let exists = FileManager.default.fileExists(atPath: url.path)
+      console.err(
+        exists
+          ? "accredit: error: \(shown) already exists; accredit new never overwrites a file\n"
+          : "accredit: error: cannot write \(shown): \(error.localizedDescription)\n")
+      return exists ? 1 : ExitStatus.cannotWrite
+    }
+    console.out("Wrote \(shown): fill it in, then run accredit check.\n")
+    return 0
+  }
+}
