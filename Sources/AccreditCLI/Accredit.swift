@@ -8,7 +8,7 @@ public struct Accredit: AsyncParsableCommand {
     abstract: "Evaluate a partner program's accreditation standards and publish them as a static site.",
     discussion: """
       Exit codes: 0 success; 1 content errors (or warnings with check --strict); 2 changes --fail-on \
-      matched; 64 bad usage; 69 serve cannot listen (the port is in use); 73 the site could not be written; \
+      matched; 64 bad usage; 69 serve cannot listen (the port is in use) or build --search cannot run Pagefind; 73 the site could not be written; \
       75 build --no-wait found another build writing the output folder.
       """,
     version: AccreditVersion.current,
@@ -23,8 +23,9 @@ public struct Accredit: AsyncParsableCommand {
 
 /// The exit statuses other than 0, 1, 2 and ArgumentParser's 64 (bad usage), as in `sysexits.h`.
 public enum ExitStatus {
-  /// `EX_UNAVAILABLE`: `serve` cannot listen on its address (the port is in use, say).
-  public static let cannotListen: Int32 = 69
+  /// `EX_UNAVAILABLE`: `serve` cannot listen on its address (the port is in use, say), or `build --search`
+  /// cannot run Pagefind.
+  public static let unavailable: Int32 = 69
   /// `EX_CANTCREAT`: a file or folder of the site could not be written.
   public static let cannotWrite: Int32 = 73
   /// `EX_TEMPFAIL`: another build holds the output folder and `--no-wait` was given.

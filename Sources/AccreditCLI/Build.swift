@@ -29,6 +29,10 @@ public struct Build: ParsableCommand {
 
   @OptionGroup public var date: DateOptions
 
+  /// Index the site for search with Pagefind.
+  @Flag(help: "Index the site with Pagefind and show a search box on every page (exit 69 when Pagefind is missing).")
+  public var search = false
+
   /// Rebuild every file.
   @Flag(help: "Rebuild every file, ignoring what the previous build recorded.")
   public var clean = false

@@ -6,15 +6,28 @@ import Foundation
 /// What the commands do, apart from argument parsing, so tests can run them with a captured console.
 public enum Commands {
   /// Runs `build`; returns the exit status.
-  public static func build(_ command: Build, console: Console, today: Day = .todayUTC()) -> Int32 {
+  public static func build(
+    _ command: Build, console: Console, today: Day = .todayUTC(),
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> Int32 {
     let started = ContinuousClock.now
-    let request = SiteBuilder.Request(
+    var request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, templates: command.templateOptions.templatesURL,
       asOf: command.date.asOf, today: today)
+    request.search = command.search
     let name = command.output
-    let output = SiteBuilder.Output(
+    var output = SiteBuilder.Output(
       folder: URL(fileURLWithPath: command.output, isDirectory: true), clean: command.clean, wait: !command.noWait,
       onWaiting: { console.err("accredit: waiting for another build of \(name)/ to finish…\n") })
+    if command.search {
+      // Found before anything is built: a missing Pagefind leaves the output folder as it was.
+      do {
+        output.pagefind = try Pagefind.locate(environment: environment)
+      } catch {
+        console.err("accredit: error: \(error.description)\n")
+        return ExitStatus.unavailable
+      }
+    }
     do {
       let result = try SiteBuilder.build(request, into: output)
       let formatter = DiagnosticFormatter(root: command.contentOptions.content, sources: [:])
@@ -70,10 +83,11 @@ public enum Commands {
       console.err(formatter.report(diagnostics))
       if action == "build" { console.err("accredit: build failed; the output folder was left as it was\n") }
       return 1
-    case .io(let message), .write(let message), .busy(let message):
+    case .io(let message), .write(let message), .busy(let message), .search(let message):
       console.err("accredit: error: \(message)\n")
       if case .write = error { return ExitStatus.cannotWrite }
       if case .busy = error { return ExitStatus.busy }
+      if case .search = error { return ExitStatus.unavailable }
       return 1
     }
   }

@@ -47,7 +47,7 @@ public struct Serve: AsyncParsableCommand {
       try await server.run()
     } catch let error as PreviewServer.CannotListen {
       Console.standard.err("accredit: error: \(error)\n")
-      throw ExitCode(ExitStatus.cannotListen)
+      throw ExitCode(ExitStatus.unavailable)
     } catch {
       Console.standard.err("accredit: error: \(error)\n")
       throw ExitCode.failure

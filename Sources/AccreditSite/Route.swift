@@ -7,10 +7,16 @@ enum Route: Equatable, Sendable {
   case faq
   case page(slug: String)
   case partner(slug: String)
+  /// Page N (2 and up) of the partner list; the first page is the overview.
+  case partnerListPage(Int)
   case marks(partner: String)
   case escalation(partner: String, id: String)
   case badge(partner: String)
   case statusJSON
+  /// The compact index of every partner that the list's filters use.
+  case partnerIndex
+  /// One file of a split sitemap (1-based), listed by `sitemap.xml` when the site has too many pages for one.
+  case sitemapPart(Int)
   case feed
   case sitemap
   case notFound
@@ -24,10 +30,13 @@ enum Route: Equatable, Sendable {
     case .faq: "faq/"
     case .page(let slug): "pages/\(slug)/"
     case .partner(let slug): "partners/\(slug)/"
+    case .partnerListPage(let number): "partners/page/\(number)/"
     case .marks(let partner): "partners/\(partner)/marks/"
     case .escalation(let partner, let id): "partners/\(partner)/cases/\(id)/"
     case .badge(let partner): "partners/\(partner)/badge.svg"
     case .statusJSON: "api/status.json"
+    case .partnerIndex: "api/partners.json"
+    case .sitemapPart(let number): "sitemaps/sitemap-\(number).xml"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"
     case .notFound: "404.html"

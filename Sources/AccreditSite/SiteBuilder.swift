@@ -17,6 +17,8 @@ public enum SiteBuilder {
     public var asOf: Day?
     /// Today's date (UTC), used when neither the command line nor `site.yaml` gives one.
     public var today: Day
+    /// Whether pages show a search box (`build --search`, which also runs Pagefind).
+    public var search = false
 
     /// Creates a request.
     public init(content: URL, templates: URL? = nil, asOf: Day?, today: Day) {
@@ -37,6 +39,8 @@ public enum SiteBuilder {
     public var wait: Bool
     /// Called once when the build starts waiting for another build's lock.
     public var onWaiting: @Sendable () -> Void
+    /// Pagefind, to index the written site (`build --search`); without it, a previous index is removed.
+    public var pagefind: Pagefind?
 
     /// Creates output options.
     public init(folder: URL, clean: Bool = false, wait: Bool = true, onWaiting: @escaping @Sendable () -> Void = {}) {
@@ -85,6 +89,8 @@ public enum SiteBuilder {
     case write(String)
     /// Another build holds the output folder, and the request said not to wait.
     case busy(String)
+    /// Pagefind could not index the site (which was written).
+    case search(String)
   }
 
   /// Builds the site into `output.folder`. On a content or template error the folder is left exactly as
@@ -96,11 +102,17 @@ public enum SiteBuilder {
     let report: SiteWriter.Report
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
-      report = try withExtendedLifetime(lock) { try SiteWriter.write(jobs, to: output.folder, clean: output.clean) }
+      report = try withExtendedLifetime(lock) {
+        let report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
+        try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
+        return report
+      }
     } catch let failure as TemplateSet.RenderFailure {
       throw failure.asBuildFailure
     } catch let failure as OutputBusy {
       throw .busy(failure.description)
+    } catch let failure as Pagefind.Failure {
+      throw .search(failure.description)
     } catch {
       throw .write(String(describing: error))
     }
@@ -188,9 +200,10 @@ public enum SiteBuilder {
       throw .templates(diagnostics: error.diagnostics, sources: error.sources)
     }
     let content = loaded.content
-    let renderer = renderer(
+    var renderer = renderer(
       for: content, asOf: request.asOf ?? content.site.asOf ?? request.today,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
+    renderer.search = request.search
     return (renderer, loaded.diagnostics)
   }
 

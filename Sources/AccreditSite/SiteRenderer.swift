@@ -79,6 +79,13 @@ public struct SiteRenderer: Sendable {
   public var contentName: String
   /// The templates.
   public var templates: TemplateSet
+  /// The most URLs one sitemap file may list (the sitemap protocol's limit); past it, `sitemap.xml` becomes
+  /// a sitemap index of `sitemaps/sitemap-N.xml` files.
+  var sitemapLimit = 50_000
+  /// How many partners a page of the partner list shows.
+  var listPageSize = PartnerList.defaultPageSize
+  /// Whether pages show the search box of a Pagefind index (`build --search`, which makes the index).
+  public var search = false
 
   /// Creates a renderer.
   public init(
@@ -99,8 +106,10 @@ public struct SiteRenderer: Sendable {
 
   /// Every file of the site as a job, in a fixed order; nothing is rendered yet.
   public func jobs() -> [OutputJob] {
-    let site = SiteContext(content: content, evaluations: evaluations, asOf: asOf)
-    let keys = InputKeys(content: content, asOf: asOf, templates: templates, contentName: contentName)
+    let site = SiteContext(
+      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize)
+    let keys = InputKeys(
+      content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
     let templates = self.templates
     // A page job: the frame around the model, rendered with `template`.
     @Sendable func page<Body: Sendable & Encodable>(
@@ -157,6 +166,22 @@ public struct SiteRenderer: Sendable {
         file(.badge(partner: slug), key: partnerKey, template: "badge") { site.badge(for: evaluation) })
       return partnerJobs
     }.flatMap { $0 }
+    // The partner list beyond its first page, on the overview, and its index for the browser's filters.
+    let pageCount = site.partnerPageCount
+    if pageCount > 1 {
+      for number in 2...pageCount {
+        jobs.append(
+          page(
+            .partnerListPage(number), key: keys.everything, template: "partners",
+            title: "Partners, page \(number) of \(pageCount)",
+            description: "Page \(number) of the list of partners as of \(asOf.display)."
+          ) { site.partnerListPage(number) })
+      }
+    }
+    jobs.append(
+      OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
+        Array(PartnerIndex.json(site: site, ordered: site.listedPartners).compact().utf8)
+      })
     jobs.append(
       page(
         .faq, key: keys.faq, template: "faq", title: "Frequently asked questions",
@@ -199,12 +224,34 @@ public struct SiteRenderer: Sendable {
     let sitewide = [
       home,
       file(.feed, key: keys.everything, template: "feed") { site.feed() },
-      file(.sitemap, key: keys.everything, template: "sitemap") { site.sitemap(paths: sitemapPages) },
       OutputJob(path: Route.statusJSON.file, key: keys.everything) {
         Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
       },
     ]
-    return sitewide + jobs
+    return sitewide + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site) + jobs
+  }
+
+  /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
+  private func sitemapJobs(pages: [String], key: UInt64, site: SiteContext) -> [OutputJob] {
+    let templates = self.templates
+    func job(_ route: Route, template: String, _ model: @escaping @Sendable () -> some Encodable) -> OutputJob {
+      OutputJob(path: route.file, key: key, template: template, templates: templates) {
+        try TemplateEncoder.encode(model())
+      }
+    }
+    guard pages.count > sitemapLimit else {
+      return [job(.sitemap, template: "sitemap") { site.sitemap(paths: pages) }]
+    }
+    let parts = stride(from: 0, to: pages.count, by: sitemapLimit).map {
+      Array(pages[$0..<min($0 + sitemapLimit, pages.count)])
+    }
+    let index = job(.sitemap, template: "sitemap-index") {
+      site.sitemapIndex(files: parts.indices.map { Route.sitemapPart($0 + 1).file })
+    }
+    return [index]
+      + parts.enumerated().map { number, part in
+        job(.sitemapPart(number + 1), template: "sitemap") { site.sitemap(paths: part) }
+      }
   }
 
   /// The path part of the base URL, ending in `/`: `https://x.example/status/` → `/status/`.

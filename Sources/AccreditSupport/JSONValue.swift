@@ -19,6 +19,37 @@ public enum JSONValue: Sendable, Equatable {
     value.map { .string($0) } ?? .null
   }
 
+  /// The value as text without any whitespace, ending in a newline: for files a page fetches.
+  public func compact() -> String {
+    var output = ""
+    writeCompact(to: &output)
+    output += "\n"
+    return output
+  }
+
+  private func writeCompact(to output: inout String) {
+    switch self {
+    case .array(let items):
+      output += "["
+      for (index, item) in items.enumerated() {
+        if index > 0 { output += "," }
+        item.writeCompact(to: &output)
+      }
+      output += "]"
+    case .object(let members):
+      output += "{"
+      for (index, (key, value)) in members.enumerated() {
+        if index > 0 { output += "," }
+        JSONValue.writeString(key, to: &output)
+        output += ":"
+        value.writeCompact(to: &output)
+      }
+      output += "}"
+    default:
+      write(to: &output, indent: 0)
+    }
+  }
+
   /// The value as text: indented by two spaces, `": "` between key and value, ending in a newline.
   public func serialized() -> String {
     var output = ""

@@ -154,4 +154,9 @@ extension SiteContext {
   func sitemap(paths: [String]) -> SitemapModel {
     SitemapModel(urls: paths.map { SitemapModel.URLEntry(loc: content.site.baseURL + $0) })
   }
+
+  /// The sitemap index of a site split into several sitemap files.
+  func sitemapIndex(files: [String]) -> SitemapModel {
+    sitemap(paths: files)
+  }
 }

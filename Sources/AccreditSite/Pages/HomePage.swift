@@ -1,32 +1,15 @@
 import AccreditContent
 import AccreditEngine
 
-/// `index.html`: every partner at a glance.
+/// `index.html`: the program at a glance. Its size does not grow with the program: the partner list
+/// shows one page, the due-soon list at most `dueLimit` items, each naming at most `namedPartners`.
 struct HomePage: Sendable, Encodable {
+  static let dueLimit = 25
+  static let namedPartners = 10
+
   struct StatusCount: Sendable, Encodable {
     let status: StatusView
     let count: Int
-  }
-
-  struct AccreditationCell: Sendable, Encodable {
-    let name: String
-    let status: StatusView
-  }
-
-  struct Row: Sendable, Encodable {
-    let name: String
-    let href: String
-    let tier: String
-    let tierSort: Int
-    let isTierEligible: Bool
-    let inGrace: Bool
-    let overall: StatusView
-    let statusKeys: String
-    let accreditations: [AccreditationCell]
-    let hasAccreditations: Bool
-    let marks: Int
-    let nextEvaluation: DateView?
-    let nextEvaluationSort: String
   }
 
   struct PartnerLink: Sendable, Encodable {
@@ -44,6 +27,8 @@ struct HomePage: Sendable, Encodable {
     let partnersLabel: String
     let partners: [PartnerLink]
     let hasPartners: Bool
+    /// " and 212 more" when the item concerns more partners than it names.
+    let morePartners: String?
   }
 
   struct FunnelBar: Sendable, Encodable {
@@ -60,11 +45,12 @@ struct HomePage: Sendable, Encodable {
   let partnerCount: String
   let accreditationCount: String
   let counts: [StatusCount]
-  let rows: [Row]
-  let statusOptions: [StatusView]
-  let tierOptions: [String]
+  /// The first page of the partner list: those needing attention most.
+  let list: PartnerList
   let dueSoon: [DueItem]
   let hasDueSoon: Bool
+  /// "and 40 more in the next 60 days", when the list is cut at `dueLimit` items.
+  let moreDue: String?
   let dueDays: Int
   let funnel: [FunnelBar]
   let funnelHeight: Int
@@ -74,37 +60,21 @@ struct HomePage: Sendable, Encodable {
 
 extension SiteContext {
   func homePage() -> HomePage {
-    let standards = content.standards
     let statuses = evaluations.flatMap(\.accreditations).map(\.status)
-    let rows = evaluations.map { evaluation in
-      let next = evaluation.accreditations.map(\.nextEvaluation).min()
-      let overall = overallStatus(of: evaluation)
-      return HomePage.Row(
-        name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
-        tier: evaluation.tier?.capitalized ?? "None",
-        tierSort: evaluation.tier.flatMap { standards.tiers.firstIndex(of: $0) } ?? -1,
-        isTierEligible: evaluation.isTierEligible, inGrace: evaluation.isInGrace,
-        overall: overall.map(StatusView.init) ?? .none,
-        statusKeys: Set(evaluation.accreditations.map(\.status.rawValue)).sorted().joined(separator: " "),
-        accreditations: evaluation.accreditations.map {
-          HomePage.AccreditationCell(name: accreditationName($0.type), status: StatusView($0.status))
-        },
-        hasAccreditations: !evaluation.accreditations.isEmpty, marks: evaluation.marks.count,
-        nextEvaluation: next.map(DateView.init), nextEvaluationSort: next?.iso ?? "9999-12-31")
-    }
-    let tiersInUse = Set(evaluations.compactMap(\.tier))
     let due = dueSoon()
     let funnel = funnelCounts()
+    let shownDue = due.prefix(HomePage.dueLimit)
     return HomePage(
       partnerCount: plural(evaluations.count, "partner"),
       accreditationCount: plural(statuses.count, "accreditation"),
       counts: AccreditationStatus.allCases.map { status in
         HomePage.StatusCount(status: StatusView(status), count: statuses.count { $0 == status })
       },
-      rows: rows,
-      statusOptions: AccreditationStatus.allCases.map(StatusView.init),
-      tierOptions: standards.tiers.filter(tiersInUse.contains).map(\.capitalized),
-      dueSoon: due, hasDueSoon: !due.isEmpty, dueDays: soonDays,
+      list: partnerList(page: 1, of: listedPartners),
+      dueSoon: Array(shownDue), hasDueSoon: !due.isEmpty,
+      moreDue: due.count > shownDue.count
+        ? "and \(grouped(due.count - shownDue.count)) more in the next \(soonDays) days" : nil,
+      dueDays: soonDays,
       funnel: funnelBars(funnel), funnelHeight: 5 * 34 + 4, funnelSummary: funnelSummary(funnel),
       caseCount: content.cases.count(where: exists))
   }
@@ -135,14 +105,17 @@ extension SiteContext {
         kind = "Certification expires"
         detail = event.subject.map(content.standards.certificationName)
       }
-      let links = partners.enumerated().map { index, evaluation in
+      // A tier review can concern thousands of partners: it names the first few.
+      let named = partners.prefix(HomePage.namedPartners)
+      let links = named.enumerated().map { index, evaluation in
         HomePage.PartnerLink(
           name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
-          separator: index == partners.count - 1 ? "" : ", ")
+          separator: index == named.count - 1 ? "" : ", ")
       }
       let item = HomePage.DueItem(
         date: DateView(event.date), inDays: relativeDays(asOf.days(until: event.date)), kind: kind, detail: detail,
-        partnersLabel: label, partners: links, hasPartners: !links.isEmpty)
+        partnersLabel: label, partners: links, hasPartners: !links.isEmpty,
+        morePartners: partners.count > named.count ? " and \(grouped(partners.count - named.count)) more" : nil)
       return (event.date, event.kind.rank, (partners.first?.name ?? "") + (detail ?? ""), item)
     }
     return items.sorted { ($0.day, $0.order, $0.key) < ($1.day, $1.order, $1.key) }.map(\.item)

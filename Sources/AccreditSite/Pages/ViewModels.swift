@@ -103,6 +103,8 @@ struct PageFrame<Body: Sendable & Encodable>: Sendable, Encodable {
   let asOf: DateView
   /// The main navigation: `NavLink`s, encoded once for each depth and current page rather than per page.
   let nav: TemplateValue
+  /// Whether the site has a search index (`build --search`): the layout then shows the search box.
+  let search: Bool
   /// The page's own model.
   let page: Body
 }
@@ -113,6 +115,10 @@ final class SiteContext: Sendable {
   let content: Content
   let evaluations: [PartnerEvaluation]
   let asOf: Day
+  /// Whether the site is built with a search index.
+  let search: Bool
+  /// How many partners a page of the partner list shows.
+  let listPageSize: Int
 
   /// Partner records by slug.
   let partners: [String: Partner]
@@ -120,10 +126,17 @@ final class SiteContext: Sendable {
   let cases: [String: [EscalationCase]]
   /// The steppers of the cases shown so far, encoded, by case file.
   let stepperCache = Mutex<[String: Encoded<[StepperStage]>]>([:])
+  /// Every partner in the list's order, sorted the first time a list asks (`listedPartners`).
+  let listOrder = Mutex<[PartnerEvaluation]?>(nil)
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
-  init(content: Content, evaluations: [PartnerEvaluation], asOf: Day) {
+  init(
+    content: Content, evaluations: [PartnerEvaluation], asOf: Day, search: Bool = false,
+    listPageSize: Int = PartnerList.defaultPageSize
+  ) {
+    self.search = search
+    self.listPageSize = max(1, listPageSize)
     self.content = content
     self.evaluations = evaluations
     self.asOf = asOf
@@ -170,7 +183,7 @@ final class SiteContext: Sendable {
     PageFrame(
       siteTitle: content.site.title, title: title, description: description, root: root, asOf: DateView(asOf),
       nav: encodedNavigation[root + "\u{0}" + current]
-        ?? Self.encode(Self.nav(content.pages, root: root, current: current)), page: page)
+        ?? Self.encode(Self.nav(content.pages, root: root, current: current)), search: search, page: page)
   }
 
   private static func encode(_ links: [NavLink]) -> TemplateValue {

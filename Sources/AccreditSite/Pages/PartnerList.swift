@@ -1,0 +1,145 @@
+import AccreditContent
+import AccreditEngine
+import AccreditSupport
+
+/// The partner list, a page at a time: the overview shows the first page (the partners needing attention
+/// most), `partners/page/N/` the others, so that no page grows with the program. With JavaScript, the
+/// list filters and sorts over every partner through `api/partners.json` (`PartnerIndex`).
+struct PartnerList: Sendable, Encodable {
+  /// How many partners a page lists (`SiteRenderer.listPageSize`).
+  static let defaultPageSize = 50
+
+  struct AccreditationCell: Sendable, Encodable {
+    let name: String
+    let status: StatusView
+  }
+
+  struct Row: Sendable, Encodable {
+    let name: String
+    /// From the site root: templates put `{{root}}` before it.
+    let href: String
+    let tier: String
+    let tierSort: Int
+    let inGrace: Bool
+    let region: String?
+    let pdm: String?
+    let overall: StatusView
+    let statusKeys: String
+    let accreditations: [AccreditationCell]
+    let hasAccreditations: Bool
+    let marks: Int
+    let openCases: Int
+    let nextEvaluation: DateView?
+    let nextEvaluationSort: String
+  }
+
+  struct PageLink: Sendable, Encodable {
+    let number: Int
+    /// From the site root.
+    let href: String
+    let isCurrent: Bool
+    /// A gap ("…") comes before this link.
+    let gapBefore: Bool
+  }
+
+  let rows: [Row]
+  let total: Int
+  let pageNumber: Int
+  let pageCount: Int
+  let isPaged: Bool
+  /// "Partners 51–100 of 10,000".
+  let rangeText: String
+  let previousHref: String?
+  let nextHref: String?
+  let pages: [PageLink]
+  let statusOptions: [StatusView]
+  let tierOptions: [String]
+}
+
+extension Route {
+  /// Page `number` (1-based) of the partner list: the overview for the first.
+  static func partnerList(page number: Int) -> Route { number <= 1 ? .home : .partnerListPage(number) }
+}
+
+extension SiteContext {
+  /// Every partner in the order of the lists: the most serious status first, then by name. Sorted once,
+  /// by the first page that asks.
+  var listedPartners: [PartnerEvaluation] {
+    listOrder.withLock { cached in
+      if let cached { return cached }
+      let sorted = evaluations.sorted {
+        let left = overallStatus(of: $0).flatMap(AccreditationStatus.allCases.firstIndex) ?? Int.max
+        let right = overallStatus(of: $1).flatMap(AccreditationStatus.allCases.firstIndex) ?? Int.max
+        return (left, $0.name, $0.slug) < (right, $1.name, $1.slug)
+      }
+      cached = sorted
+      return sorted
+    }
+  }
+
+  var partnerPageCount: Int { max(1, (evaluations.count + listPageSize - 1) / listPageSize) }
+
+  /// Page `number` of the list of `ordered` partners.
+  func partnerList(page number: Int, of ordered: [PartnerEvaluation]) -> PartnerList {
+    let count = partnerPageCount
+    let start = min((number - 1) * listPageSize, ordered.count)
+    let slice = ordered[start..<min(start + listPageSize, ordered.count)]
+    let tiersInUse = Set(evaluations.compactMap(\.tier))
+    let shown = [1, count] + Array(max(1, number - 2)...min(count, number + 2))
+    let numbers = Set(shown).sorted()
+    let pages = numbers.enumerated().map { index, page in
+      PartnerList.PageLink(
+        number: page, href: Route.partnerList(page: page).path, isCurrent: page == number,
+        gapBefore: index > 0 && numbers[index - 1] != page - 1)
+    }
+    return PartnerList(
+      rows: slice.map(partnerRow), total: ordered.count, pageNumber: number, pageCount: count, isPaged: count > 1,
+      rangeText: ordered.isEmpty
+        ? "No partners yet"
+        : "Partners \(grouped(start + 1))–\(grouped(start + slice.count)) of \(grouped(ordered.count))",
+      previousHref: number > 1 ? Route.partnerList(page: number - 1).path : nil,
+      nextHref: number < count ? Route.partnerList(page: number + 1).path : nil,
+      pages: pages,
+      statusOptions: AccreditationStatus.allCases.map(StatusView.init),
+      tierOptions: content.standards.tiers.filter(tiersInUse.contains).map(\.capitalized))
+  }
+
+  func partnerRow(_ evaluation: PartnerEvaluation) -> PartnerList.Row {
+    let next = evaluation.accreditations.map(\.nextEvaluation).min()
+    let partner = partners[evaluation.slug]
+    return PartnerList.Row(
+      name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
+      tier: evaluation.tier?.capitalized ?? "None",
+      tierSort: evaluation.tier.flatMap { content.standards.tiers.firstIndex(of: $0) } ?? -1,
+      inGrace: evaluation.isInGrace, region: partner?.region, pdm: partner?.pdm,
+      overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none,
+      statusKeys: Set(evaluation.accreditations.map(\.status.rawValue)).sorted().joined(separator: " "),
+      accreditations: evaluation.accreditations.map {
+        PartnerList.AccreditationCell(name: accreditationName($0.type), status: StatusView($0.status))
+      },
+      hasAccreditations: !evaluation.accreditations.isEmpty, marks: evaluation.marks.count,
+      openCases: evaluation.openCases.count, nextEvaluation: next.map(DateView.init),
+      nextEvaluationSort: next?.iso ?? "9999-12-31")
+  }
+
+  /// `partners/page/N/`: a page of the partner list beyond the first.
+  func partnerListPage(_ number: Int) -> PartnerListPage {
+    PartnerListPage(list: partnerList(page: number, of: listedPartners))
+  }
+}
+
+/// `partners/page/N/index.html`.
+struct PartnerListPage: Sendable, Encodable {
+  let list: PartnerList
+}
+
+/// `10000` → `10,000`.
+func grouped(_ number: Int) -> String {
+  let digits = String(number)
+  var result = ""
+  for (index, digit) in digits.enumerated() {
+    if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
+    result.append(digit)
+  }
+  return result
+}
