@@ -16,7 +16,7 @@ private func site(partners: Int, sitemapLimit: Int = 50_000, search: Bool = fals
   let loaded = ContentLoader.load(files)
   #expect(!loaded.diagnostics.hasErrors)
   var renderer = SiteBuilder.renderer(
-    for: loaded.content, asOf: Day(iso: "2026-11-15")!, contentName: "content",
+    for: loaded.content, asOf: Day("2026-11-15"), contentName: "content",
     templates: try TemplateSet.load(overlay: nil))
   renderer.sitemapLimit = sitemapLimit
   renderer.search = search

@@ -85,6 +85,6 @@ struct NewTests {
     ("2026-02-01", [6], "2025-06-30"), ("2026-05-20", [], "2026-05-20"),
   ])
   func theTierReviewDateIsTheLatestInAReviewMonth(asOf: String, months: [Int], expected: String) {
-    #expect(Skeleton.lastReview(on: Day(iso: asOf)!, months: months).iso == expected)
+    #expect(Skeleton.lastReview(on: Day(asOf), months: months).iso == expected)
   }
 }
