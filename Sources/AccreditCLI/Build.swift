@@ -28,6 +28,7 @@ public struct Build: ParsableCommand {
   public var output: String = "public"
 
   @OptionGroup public var date: DateOptions
+  @OptionGroup public var cacheOptions: CacheOptions
 
   /// Index the site for search with Pagefind.
   @Flag(help: "Index the site with Pagefind and show a search box on every page (exit 69 when Pagefind is missing).")

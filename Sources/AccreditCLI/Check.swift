@@ -17,6 +17,7 @@ public struct Check: ParsableCommand {
   }
 
   @OptionGroup public var contentOptions: ContentOptions
+  @OptionGroup public var cacheOptions: CacheOptions
 
   /// Fail on warnings too.
   @Flag(help: "Treat warnings as errors.")

@@ -2,6 +2,7 @@ import AccreditContent
 import AccreditEngine
 import AccreditSite
 import Foundation
+import Synchronization
 
 /// What the commands do, apart from argument parsing, so tests can run them with a captured console.
 public enum Commands {
@@ -19,6 +20,8 @@ public enum Commands {
     var output = SiteBuilder.Output(
       folder: URL(fileURLWithPath: command.output, isDirectory: true), clean: command.clean, wait: !command.noWait,
       onWaiting: { console.err("accredit: waiting for another build of \(name)/ to finish…\n") })
+    output.cache = command.cacheOptions.cache
+    output.onCacheWarning = { console.err("accredit: warning: \($0)\n") }
     if command.search {
       // Found before anything is built: a missing Pagefind leaves the output folder as it was.
       do {
@@ -45,8 +48,63 @@ public enum Commands {
     }
   }
 
-  /// Runs `check`; returns the exit status.
+  /// Runs `check`; returns the exit status. With the content unchanged since the last check (the build
+  /// cache's record of it), prints what that check printed without reading a file.
   public static func check(_ command: Check, console: Console) -> Int32 {
+    let content = command.contentOptions.contentURL
+    let cache = command.cacheOptions.cache
+    let name = BuildCache.name(
+      "check",
+      [
+        content.standardizedFileURL.path, command.contentOptions.content, command.format.rawValue,
+        "\(command.strict)",
+      ])
+    let stamp = FolderStamp.of(content, only: ContentFolder.topLevel, what: "content folder")
+    let inputs = ["identity \(SiteRenderer.buildIdentity)"] + (stamp.map { $0.lines.map { "content " + $0 } } ?? [])
+    if let stamp {
+      switch cache.read(name) {
+      case .found(let lines) where lines.count == inputs.count + 3 && lines.starts(with: inputs):
+        if let code = Int32(lines[inputs.count].dropFirst("exit ".count)) {
+          console.out(unescape(lines[inputs.count + 1].dropFirst("out ".count)))
+          console.err(unescape(lines[inputs.count + 2].dropFirst("err ".count)))
+          return code
+        }
+      case .damaged(let why):
+        console.err("accredit: warning: ignoring the build cache's record \(cache.folder.path)/\(name) (\(why))\n")
+      default:
+        break
+      }
+    }
+    let out = Mutex(""), err = Mutex("")
+    let recording = Console(
+      out: { text in
+        out.withLock { $0 += text }; console.out(text)
+      },
+      err: { text in
+        err.withLock { $0 += text }; console.err(text)
+      })
+    let code = uncachedCheck(command, console: recording)
+    if let stamp {
+      if stamp.isRacy() {
+        cache.remove(name)
+      } else {
+        cache.write(
+          name,
+          inputs + ["exit \(code)", "out " + escape(out.withLock { $0 }), "err " + escape(err.withLock { $0 })])
+      }
+    }
+    return code
+  }
+
+  private static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  private static func unescape(_ text: Substring) -> String {
+    text.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%25", with: "%")
+  }
+
+  private static func uncachedCheck(_ command: Check, console: Console) -> Int32 {
     let root = command.contentOptions.content
     let loaded: ContentLoader.Result
     do {
@@ -93,18 +151,19 @@ public enum Commands {
   }
 
   private static func summary(_ result: SiteBuilder.Built, output: String, elapsed: Duration) -> String {
-    let statuses = result.evaluations.flatMap(\.accreditations).map(\.status)
     let counts = AccreditationStatus.allCases.compactMap { status -> String? in
-      let count = statuses.count { $0 == status }
+      let count = result.statusCounts[status] ?? 0
       return count == 0 ? nil : "\(count) \(status.rawValue)"
     }
     let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     let report = result.report
     let writes =
-      report.isFull
-      ? "\(result.fileCount) files written"
-      : "\(report.written) of \(result.fileCount) files written, \(report.removed) removed"
-    return "Built \(output)/ as of \(result.asOf.iso): \(writes); \(result.evaluations.count) partners; "
+      result.isUpToDate
+      ? "0 of \(result.fileCount) files written (nothing changed since the last build)"
+      : report.isFull
+        ? "\(result.fileCount) files written"
+        : "\(report.written) of \(result.fileCount) files written, \(report.removed) removed"
+    return "Built \(output)/ as of \(result.asOf.iso): \(writes); \(result.partnerCount) partners; "
       + "accreditations \(counts.joined(separator: ", ")); \(milliseconds) ms"
   }
 }

@@ -22,6 +22,21 @@ public struct ContentOptions: ParsableArguments {
   public var contentURL: URL { URL(fileURLWithPath: content, isDirectory: true) }
 }
 
+/// Where the persistent build cache lives (`build`).
+public struct CacheOptions: ParsableArguments {
+  @Option(
+    name: .customLong("cache"),
+    help: ArgumentHelp(
+      "The build cache folder: records of what the last build was made from, so that a build with "
+        + "nothing changed does nothing (--clean ignores it).", valueName: "folder"))
+  public var folder: String = ".accredit-cache"
+
+  public init() {}
+
+  /// The cache.
+  public var cache: BuildCache { BuildCache(folder: URL(fileURLWithPath: folder, isDirectory: true)) }
+}
+
 /// The evaluation date, shared by every command that evaluates.
 public struct DateOptions: ParsableArguments {
   /// The date given, if any; the command falls back to `as_of` in `site.yaml`, then today.

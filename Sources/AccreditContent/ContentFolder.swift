@@ -8,7 +8,7 @@ import AccreditSupport
 /// and oversized files become errors positioned at the entry, and nothing outside the folder is opened.
 public enum ContentFolder {
   /// The entries of the content root that are read: the two settings files and the content folders.
-  static let topLevel: Set<String> = Set(["site.yaml", "standards.yaml"] + Layout.folders)
+  public static let topLevel: Set<String> = Set(["site.yaml", "standards.yaml"] + Layout.folders)
 
   /// A problem with the folder itself, rather than with a file in it.
   public struct ReadError: Error, CustomStringConvertible {

@@ -41,6 +41,11 @@ public enum SiteBuilder {
     public var onWaiting: @Sendable () -> Void
     /// Pagefind, to index the written site (`build --search`); without it, a previous index is removed.
     public var pagefind: Pagefind?
+    /// The persistent build cache: a build whose inputs match its record does nothing. `clean` ignores
+    /// the record (and writes a new one).
+    public var cache: BuildCache?
+    /// Called with one line when the cache's record is damaged and is being rebuilt.
+    public var onCacheWarning: @Sendable (String) -> Void = { _ in }
 
     /// Creates output options.
     public init(folder: URL, clean: Bool = false, wait: Bool = true, onWaiting: @escaping @Sendable () -> Void = {}) {
@@ -55,14 +60,18 @@ public enum SiteBuilder {
   public struct Built: Sendable {
     /// The evaluation date used.
     public var asOf: Day
-    /// Every partner's evaluation.
-    public var evaluations: [PartnerEvaluation]
+    /// How many partners were evaluated.
+    public var partnerCount: Int
+    /// How many accreditations have each status.
+    public var statusCounts: [AccreditationStatus: Int]
     /// The number of files the site has.
     public var fileCount: Int
     /// What was written.
     public var report: SiteWriter.Report
     /// Warnings found in the content.
     public var diagnostics: [Diagnostic]
+    /// Whether nothing was done: the build cache showed the inputs unchanged since the last build.
+    public var isUpToDate = false
   }
 
   /// What `render` made.
@@ -97,6 +106,38 @@ public enum SiteBuilder {
   /// it was.
   public static func build(_ request: Request, into output: Output) throws(Failure) -> Built {
     try checkOutputIsSafe(output.folder, content: request.content)
+    // The build cache: stamped before anything is read, so that a file changed during the build makes
+    // the record stale rather than hiding the change.
+    let name = BuildRecord.name(request, output)
+    let record = output.cache == nil ? nil : BuildRecord.current(request)
+    if let cache = output.cache, let record, !output.clean {
+      // Under the lock, after repairing what a killed build left: the folder is then as its manifest says.
+      let replayed: Built?
+      do {
+        let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
+        replayed = try withExtendedLifetime(lock) { () throws -> Built? in
+          OutputFolder.recover(output.folder.standardizedFileURL)
+          try SiteWriter.recover(output.folder.standardizedFileURL)
+          switch cache.read(name) {
+          case .found(let lines):
+            let indexed = FileManager.default.fileExists(atPath: output.folder.path + "/pagefind/pagefind.js")
+            guard output.pagefind == nil || indexed else { return nil }
+            return BuildRecord.replay(lines, inputs: record, request: request, output: output.folder)
+          case .damaged(let why):
+            output.onCacheWarning(
+              "ignoring the build cache's record \(cache.folder.path)/\(name) (\(why)); rebuilding it")
+            return nil
+          case .missing:
+            return nil
+          }
+        }
+      } catch let failure as OutputBusy {
+        throw .busy(failure.description)
+      } catch {
+        throw .write(String(describing: error))
+      }
+      if let replayed { return replayed }
+    }
     let prepared = try prepare(request)
     let jobs = prepared.renderer.jobs()
     let report: SiteWriter.Report
@@ -116,9 +157,21 @@ public enum SiteBuilder {
     } catch {
       throw .write(String(describing: error))
     }
+    let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
     let result = Built(
-      asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, fileCount: jobs.count,
+      asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
+      statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
       report: report, diagnostics: prepared.diagnostics)
+    if let cache = output.cache, let record {
+      if record.stamp.isRacy() {
+        // A file changed within the last two seconds could change again unseen: no record this time.
+        cache.remove(name)
+      } else {
+        let source =
+          request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
+        cache.write(name, record.lines(for: result, source: source, request: request, output: output.folder))
+      }
+    }
     releaseInBackground((prepared.renderer, jobs))
     return result
   }

@@ -61,7 +61,7 @@ public struct SiteRenderer: Sendable {
 
   /// The version and the running executable's size and modification time: a rebuilt `accredit` (a new
   /// wording, a fixed rule) re-renders everything once, even when nobody changed the version string.
-  static let buildIdentity: String = {
+  public static let buildIdentity: String = {
     let path = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0

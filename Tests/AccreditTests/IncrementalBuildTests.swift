@@ -2,6 +2,7 @@ import AccreditContent
 import AccreditEngine
 import AccreditFixtures
 import AccreditSite
+import AccreditCLI
 import Foundation
 import Testing
 
@@ -17,24 +18,33 @@ struct IncrementalBuildTests {
     return content
   }
 
-  private func build(_ content: URL, into output: URL, clean: Bool = false) throws -> SiteBuilder.Built {
-    try SiteBuilder.build(
-      .init(content: content, asOf: nil, today: Day("2030-01-01")), into: .init(folder: output, clean: clean))
+  private func build(_ content: URL, into output: URL, clean: Bool = false, cache: BuildCache? = nil) throws
+    -> SiteBuilder.Built
+  {
+    var options = SiteBuilder.Output(folder: output, clean: clean)
+    options.cache = cache
+    return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
   }
 
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
     try withTemporaryFolder { folder in
       let content = try makeContent(in: folder)
       let output = folder.appendingPathComponent("public")
-      _ = try build(content, into: output)
+      // The build cache takes part: files are dated in the past, each edited file a second later than the
+      // last edit, so that its stamps are not "racy" and an unchanged file keeps its stamp.
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      var clock = Date().addingTimeInterval(-3600)
+      try age(content, to: clock, onlyAfter: .distantPast)
+      _ = try build(content, into: output, cache: cache)
       var random = SystemRandomNumberGenerator.seeded(42)
       let manager = FileManager.default
-      for step in 0..<14 {
+      for step in 0..<24 {
+        let editing = Date().addingTimeInterval(-1)
         let cases = try manager.subpathsOfDirectory(atPath: content.appendingPathComponent("cases").path)
           .filter { $0.hasSuffix(".md") }.sorted()
         let partners = try manager.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path).sorted()
         let pick = { (items: [String]) in items[Int(random.next() % UInt64(items.count))] }
-        switch step % 6 {
+        switch step % 8 {
         case 0:  // edit a case note
           let url = content.appendingPathComponent("cases/" + pick(cases))
           try (try String(contentsOf: url, encoding: .utf8) + "\nStep \(step): a follow-up call.\n")
@@ -55,12 +65,24 @@ struct IncrementalBuildTests {
           let slug = String(pick(partners).dropLast(".yaml".count))
           try manager.removeItem(at: content.appendingPathComponent("partners/\(slug).yaml"))
           try? manager.removeItem(at: content.appendingPathComponent("cases/\(slug)"))
-        default:  // change a FAQ answer
+        case 5:  // change a FAQ answer
           try "---\nquestion: How often?\norder: 1\n---\nEvery six months (step \(step)).\n"
             .write(to: content.appendingPathComponent("faq/how-often.md"), atomically: false, encoding: .utf8)
+        case 6:  // change the evaluation date
+          let url = content.appendingPathComponent("site.yaml")
+          let text = try String(contentsOf: url, encoding: .utf8)
+          let date = Day("2026-11-15").adding(days: step)
+          try
+            (text.split(separator: "\n").filter { !$0.hasPrefix("as_of:") }.joined(separator: "\n")
+            + "\nas_of: \(date.iso)\n").write(to: url, atomically: false, encoding: .utf8)
+        default:  // nothing at all: the cache answers
+          break
         }
-        let incremental = try build(content, into: output)
+        clock += 1
+        try age(content, to: clock, onlyAfter: editing)
+        let incremental = try build(content, into: output, cache: cache)
         #expect(!incremental.report.isFull, "step \(step) updated in place")
+        #expect(incremental.isUpToDate == (step % 8 == 7), "step \(step): the cache answers only when nothing changed")
         let clean = folder.appendingPathComponent("clean-\(step)")
         _ = try build(content, into: clean, clean: true)
         let updated = try filesBelow(output).mapValues(\.bytes)
@@ -71,6 +93,16 @@ struct IncrementalBuildTests {
         }
         try manager.removeItem(at: clean)
       }
+    }
+  }
+
+  /// Dates every file below `folder` modified after `onlyAfter` to `date`.
+  private func age(_ folder: URL, to date: Date, onlyAfter: Date) throws {
+    let manager = FileManager.default
+    for path in try manager.subpathsOfDirectory(atPath: folder.path) {
+      let url = folder.appendingPathComponent(path)
+      let modified = try manager.attributesOfItem(atPath: url.path)[.modificationDate] as? Date ?? .distantPast
+      if modified > onlyAfter { try manager.setAttributes([.modificationDate: date], ofItemAtPath: url.path) }
     }
   }
 
@@ -209,5 +241,141 @@ struct FixtureAndParallelTests {
     let serial = try renderer.jobs().map { ($0.path, try $0.render()) }
     #expect(parallel.map(\.path) == serial.map(\.0))
     #expect(parallel.map(\.bytes) == serial.map(\.1))
+  }
+}
+
+@Suite("The build cache is never trusted blindly")
+struct BuildCacheTests {
+  private func build(
+    _ content: URL, into output: URL, cache: BuildCache, clean: Bool = false, warnings: Captured? = nil
+  )
+    throws -> SiteBuilder.Built
+  {
+    var options = SiteBuilder.Output(folder: output, clean: clean)
+    options.cache = cache
+    if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
+    return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
+  }
+
+  /// A copy of the sample content whose files were last changed an hour ago.
+  private func agedContent(in folder: URL) throws -> URL {
+    let content = folder.appendingPathComponent("content")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+    let past = Date().addingTimeInterval(-3600)
+    for path in try FileManager.default.subpathsOfDirectory(atPath: content.path) {
+      try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: content.path + "/" + path)
+    }
+    return content
+  }
+
+  private func record(in cache: BuildCache) throws -> URL {
+    let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).filter { $0.hasPrefix("build-") }
+    #expect(names.count == 1)
+    return cache.folder.appendingPathComponent(try #require(names.first))
+  }
+
+  @Test(arguments: ["truncated", "garbage", "another version", "hand-edited", "empty"])
+  func aDamagedRecordIsIgnoredWithOneWarningAndRebuilt(damage: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try agedContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      #expect(try build(content, into: output, cache: cache).isUpToDate)
+
+      // A damaged record, and a change it would hide if it were trusted: a removed page.
+      let url = try record(in: cache)
+      let text = try String(contentsOf: url, encoding: .utf8)
+      let damaged: String =
+        switch damage {
+        case "truncated": String(text.prefix(text.count / 2))
+        case "garbage": "\u{0}\u{1}not a record at all"
+        case "another version": text.replacingOccurrences(of: "accredit-cache 1", with: "accredit-cache 99")
+        case "hand-edited": text.replacingOccurrences(of: "result ", with: "result 1")
+        default: ""
+        }
+      try Data(damaged.utf8).write(to: url)
+      try FileManager.default.removeItem(at: output.appendingPathComponent("faq/index.html"))
+
+      let warnings = Captured()
+      let rebuilt = try build(content, into: output, cache: cache, warnings: warnings)
+      #expect(!rebuilt.isUpToDate)
+      #expect(warnings.err.split(separator: "\n").count == 1, "\(warnings.err)")
+      #expect(warnings.err.contains("ignoring the build cache's record"))
+      let clean = folder.appendingPathComponent("clean")
+      _ = try build(
+        content, into: clean, cache: BuildCache(folder: folder.appendingPathComponent("other")), clean: true)
+      let expected = try filesBelow(clean).mapValues(\.bytes)
+      let actual = try filesBelow(output).mapValues(\.bytes)
+      #expect(Set(actual.keys) == Set(expected.keys))
+      for (path, bytes) in expected where actual[path] != bytes { Issue.record("\(path) differs from a clean build") }
+      #expect(try build(content, into: output, cache: cache).isUpToDate, "the record was rebuilt")
+    }
+  }
+
+  @Test func cleanIgnoresTheRecordAndAChangedOutputFolderIsNoticed() throws {
+    try withTemporaryFolder { folder in
+      let content = try agedContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let clean = try build(content, into: output, cache: cache, clean: true)
+      #expect(!clean.isUpToDate && clean.report.isFull)
+      #expect(try build(content, into: output, cache: cache).isUpToDate)
+      // Another build into the folder (or a hand-made change to its manifest) makes the record stale.
+      try FileManager.default.removeItem(at: output.appendingPathComponent(SiteWriter.manifestName))
+      #expect(!(try build(content, into: output, cache: cache)).isUpToDate)
+    }
+  }
+
+  @Test func filesChangedWithinTheLastSecondsAreNotRecorded() throws {
+    try withTemporaryFolder { folder in
+      let content = try agedContent(in: folder)
+      let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
+      try (try String(contentsOf: note, encoding: .utf8) + "\nJust now.\n").write(
+        to: note, atomically: false, encoding: .utf8)
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      // A save within the same clock tick could change the note again without changing its stamp.
+      #expect(!(try build(content, into: output, cache: cache)).isUpToDate)
+    }
+  }
+}
+
+@Suite("check answers from the build cache only while nothing changed")
+struct CheckCacheTests {
+  @Test func aRecordedCheckIsReplayedAndAnEditIsCheckedAgain() throws {
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+      let past = Date().addingTimeInterval(-3600)
+      for path in try FileManager.default.subpathsOfDirectory(atPath: content.path) {
+        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: content.path + "/" + path)
+      }
+      let arguments = ["check", "--content", content.path, "--cache", folder.appendingPathComponent("cache").path]
+      func check() throws -> (code: Int32, out: String, err: String) {
+        let captured = Captured()
+        let command = try #require(try Accredit.parseAsRoot(arguments) as? Check)
+        return (Commands.check(command, console: captured.console), captured.out, captured.err)
+      }
+      let first = try check()
+      #expect(first.code == 0)
+      let second = try check()
+      #expect(second.code == first.code && second.out == first.out && second.err == first.err)
+      #expect(
+        try FileManager.default.contentsOfDirectory(atPath: folder.path + "/cache").contains { $0.hasPrefix("check-") })
+
+      // An error written since, dated a minute ago: a new stamp, so a new check.
+      let record = content.appendingPathComponent("partners/northwind-digital.yaml")
+      try (try String(contentsOf: record, encoding: .utf8) + "teir: gold\n").write(
+        to: record, atomically: false, encoding: .utf8)
+      try FileManager.default.setAttributes(
+        [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: record.path)
+      let third = try check()
+      #expect(third.code == 1)
+      #expect(third.err.contains("unknown key 'teir'"))
+      #expect(try check().err == third.err, "the failing check is replayed too")
+    }
   }
 }
