@@ -286,7 +286,7 @@ def test_next_evaluation_column_sorts_by_date(home):
     dates = table_column(
         home,
         "return rows.map(function (r) {"
-        "  var t = r.cells[4].querySelector('time'); return t ? t.getAttribute('datetime') : null; });",
+        "  var t = r.querySelector('td.next time'); return t ? t.getAttribute('datetime') : null; });",
     )
     dated = [d for d in dates if d]
     assert dated == sorted(dated), dates

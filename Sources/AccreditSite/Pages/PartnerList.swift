@@ -59,6 +59,10 @@ struct PartnerList: Sendable, Encodable {
 extension Route {
   /// Page `number` (1-based) of the partner list: the overview for the first.
   static func partnerList(page number: Int) -> Route { number <= 1 ? .home : .partnerListPage(number) }
+
+  /// The link from the site root to page `number` of the partner list: the overview's file by name, since
+  /// an empty link would keep the address's query (a filtered view).
+  static func partnerListLink(page number: Int) -> String { number <= 1 ? "index.html" : partnerList(page: number).path }
 }
 
 extension SiteContext {
@@ -89,7 +93,7 @@ extension SiteContext {
     let numbers = Set(shown).sorted()
     let pages = numbers.enumerated().map { index, page in
       PartnerList.PageLink(
-        number: page, href: Route.partnerList(page: page).path, isCurrent: page == number,
+        number: page, href: Route.partnerListLink(page: page), isCurrent: page == number,
         gapBefore: index > 0 && numbers[index - 1] != page - 1)
     }
     return PartnerList(
@@ -97,8 +101,8 @@ extension SiteContext {
       rangeText: ordered.isEmpty
         ? "No partners yet"
         : "Partners \(grouped(start + 1))–\(grouped(start + slice.count)) of \(grouped(ordered.count))",
-      previousHref: number > 1 ? Route.partnerList(page: number - 1).path : nil,
-      nextHref: number < count ? Route.partnerList(page: number + 1).path : nil,
+      previousHref: number > 1 ? Route.partnerListLink(page: number - 1) : nil,
+      nextHref: number < count ? Route.partnerListLink(page: number + 1) : nil,
       pages: pages,
       statusOptions: AccreditationStatus.allCases.map(StatusView.init),
       tierOptions: content.standards.tiers.filter(tiersInUse.contains).map(\.capitalized))

@@ -9,4 +9,13 @@
     return;
   }
   new PagefindUI({ element: "#search", showSubResults: true, showImages: false, resetStyles: false });
+  // Pagefind's input has a placeholder but no accessible name: give it one.
+  var label = box.parentNode.getAttribute("aria-label");
+  function name() {
+    var input = box.querySelector("input");
+    if (input) input.setAttribute("aria-label", label);
+    return input;
+  }
+  if (!name()) new MutationObserver(function (changes, observer) { if (name()) observer.disconnect(); })
+    .observe(box, { childList: true, subtree: true });
 })();
