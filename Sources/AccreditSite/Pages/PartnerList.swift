@@ -62,7 +62,9 @@ extension Route {
 
   /// The link from the site root to page `number` of the partner list: the overview's file by name, since
   /// an empty link would keep the address's query (a filtered view).
-  static func partnerListLink(page number: Int) -> String { number <= 1 ? "index.html" : partnerList(page: number).path }
+  static func partnerListLink(page number: Int) -> String {
+    number <= 1 ? "index.html" : partnerList(page: number).path
+  }
 }
 
 extension SiteContext {
