@@ -1,6 +1,7 @@
 import AccreditContent
 public import AccreditEngine
 import AccreditReports
+import AccreditSupport
 import AccreditSite
 public import ArgumentParser
 import Foundation
@@ -191,16 +192,7 @@ enum Side {
   }
 
   private static func run(_ arguments: [String]) -> (output: String?, status: Int32) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    do { try process.run() } catch { return (nil, -1) }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { return (nil, process.terminationStatus) }
-    return (String(decoding: data, as: UTF8.self), 0)
+    guard let outcome = try? Subprocess.run(arguments, errors: false) else { return (nil, -1) }
+    return (outcome.status == 0 ? outcome.output : nil, outcome.status)
   }
 }

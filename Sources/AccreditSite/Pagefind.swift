@@ -1,4 +1,5 @@
 public import Foundation
+import AccreditSupport
 
 /// Pagefind (https://pagefind.app), the static search index Hugo and Zola sites use, run over a written
 /// site by `build --search`. PyPI's `pagefind-bin` ships its binary; it runs as `python3 -m pagefind_bin`,
@@ -65,18 +66,10 @@ public struct Pagefind: Sendable {
 
   /// Runs Pagefind with `arguments`; returns what it printed, or throws with it when it fails.
   func run(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw Failure(description: "exit status \(process.terminationStatus): \(output.suffix(2000))")
+    let outcome = try Subprocess.run(command + arguments)
+    guard outcome.status == 0 else {
+      throw Failure(description: "exit status \(outcome.status): \(outcome.output.suffix(2000))")
     }
-    return output
+    return outcome.output
   }
 }

@@ -2,6 +2,7 @@ import AccreditCLI
 import AccreditContent
 import AccreditEngine
 import AccreditReports
+import AccreditSupport
 import ArgumentParser
 import Foundation
 import Testing
@@ -11,21 +12,14 @@ struct ReportTests {
   /// Runs git in `folder`, failing the test when it fails.
   @discardableResult
   private func git(_ arguments: [String], in folder: URL) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git", "-C", folder.path] + arguments
-    process.environment = [
-      "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_NAME": "Test",
-      "GIT_COMMITTER_EMAIL": "test@example.invalid", "HOME": folder.path, "PATH": "/usr/bin:/bin:/usr/local/bin",
-    ]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    try #require(process.terminationStatus == 0, "git \(arguments): \(output)")
-    return output
+    let outcome = try Subprocess.run(
+      ["git", "-C", folder.path] + arguments,
+      environment: [
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid", "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.invalid", "HOME": folder.path, "PATH": "/usr/bin:/bin:/usr/local/bin",
+      ])
+    try #require(outcome.status == 0, "git \(arguments): \(outcome.output)")
+    return outcome.output
   }
 
   private func write(_ files: [String: String], under folder: URL) throws {

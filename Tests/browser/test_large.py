@@ -10,21 +10,19 @@ the overview takes to show a filtered list; it asserts only that the filter work
 ACCREDIT_BIN, else .build/debug/accredit.
 """
 
-import functools
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 import urllib.request
 from datetime import date, timedelta
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import serve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -72,24 +70,6 @@ def build_site(folder, partners, vary_content=False):
         vary(content)
     accredit("build", "--content", content, "--output", public, "--as-of", AS_OF, "--quiet")
     return public
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-def serve(folder):
-    """Serves `folder` on 127.0.0.1 in a thread; yields its URL (ending in /)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module")

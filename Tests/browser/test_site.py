@@ -9,23 +9,21 @@ Run through Scripts/browser-test, which installs Chromium, chromedriver, Java an
 packages when they are missing.
 """
 
-import functools
 import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 import urllib.robotparser
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
+from conftest import serve
 from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -125,24 +123,10 @@ def clear_input(element):
 # --- fixtures ----------------------------------------------------------------------------------
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url():
     assert (SITE / "index.html").is_file(), f"no built site in {SITE} (run the site build first)"
-    handler = functools.partial(QuietHandler, directory=str(SITE))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    yield from serve(SITE)
 
 
 @pytest.fixture(scope="session")
