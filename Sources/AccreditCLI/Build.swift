@@ -1,5 +1,4 @@
 import AccreditContent
-public import AccreditEngine
 public import ArgumentParser
 import AccreditSite
 import Foundation

@@ -61,7 +61,7 @@ public enum Commands {
       ])
     let stamp = FolderStamp.of(content, only: ContentFolder.topLevel, what: "content folder")
     let inputs = ["identity \(SiteRenderer.buildIdentity)"] + (stamp.map { $0.lines.map { "content " + $0 } } ?? [])
-    if let stamp {
+    if stamp != nil {
       switch cache.read(name) {
       case .found(let lines) where lines.count == inputs.count + 3 && lines.starts(with: inputs):
         if let code = Int32(lines[inputs.count].dropFirst("exit ".count)) {

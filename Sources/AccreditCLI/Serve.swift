@@ -1,5 +1,4 @@
 import AccreditServe
-public import AccreditEngine
 public import ArgumentParser
 import Foundation
 

@@ -234,7 +234,7 @@ public struct SiteRenderer: Sendable {
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
   private func sitemapJobs(pages: [String], key: UInt64, site: SiteContext) -> [OutputJob] {
     let templates = self.templates
-    func job(_ route: Route, template: String, _ model: @escaping @Sendable () -> some Encodable) -> OutputJob {
+    func job(_ route: Route, template: String, _ model: @escaping @Sendable () -> SitemapModel) -> OutputJob {
       OutputJob(path: route.file, key: key, template: template, templates: templates) {
         try TemplateEncoder.encode(model())
       }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs a program and waits for it: for the few tools accredit calls (git, tar, Pagefind).
 public enum Subprocess {

@@ -161,7 +161,7 @@ extension SiteContext {
           + (attention == 1 ? "needs attention." : "need attention.")
       }
     let tierText =
-      if let tier = evaluation.tier {
+      if evaluation.tier != nil {
         evaluation.isTierEligible
           ? "an eligible tier (\(eligibleList))."
           : "below the eligible tiers (\(eligibleList))."
