@@ -70,6 +70,19 @@ public struct BuildCache: Sendable {
     } catch {
       try? FileManager.default.removeItem(at: temporary)
     }
+    pruneRecords(olderThan: 30)
+  }
+
+  /// Removes the records nobody wrote for `days` days: of output folders built once, in a temporary place.
+  private func pruneRecords(olderThan days: Double) {
+    let manager = FileManager.default
+    let limit = Date().addingTimeInterval(-days * 86_400)
+    for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] {
+      let path = folder.appendingPathComponent(name).path
+      if let modified = try? manager.attributesOfItem(atPath: path)[.modificationDate] as? Date, modified < limit {
+        try? manager.removeItem(atPath: path)
+      }
+    }
   }
 
   /// Removes the record `name`, if any.

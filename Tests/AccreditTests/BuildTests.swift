@@ -196,7 +196,9 @@ struct CommandLineTests {
         try Data(text.utf8).write(to: url)
       }
       let captured = Captured()
-      let check = try #require(try Accredit.parseAsRoot(["check", "--content", folder.path]) as? Check)
+      // The cache in a hidden folder, which the content folder's walk skips.
+      let cache = ["--cache", folder.appendingPathComponent(".cache").path]
+      let check = try #require(try Accredit.parseAsRoot(["check", "--content", folder.path] + cache) as? Check)
       #expect(Commands.check(check, console: captured.console) == 1)
       let err = captured.err
       #expect(err.contains("partners/a.yaml:2:1: error: unknown key 'teir'"))
@@ -206,7 +208,8 @@ struct CommandLineTests {
       try Data("name: A\ntiers:\n  - { reviewed: 2026-01-15, tier: gold }\n".utf8)
         .write(to: folder.appendingPathComponent("partners/a.yaml"))
       #expect(Commands.check(check, console: captured.console) == 0, "warnings alone pass")
-      let strict = try #require(try Accredit.parseAsRoot(["check", "--strict", "--content", folder.path]) as? Check)
+      let strict = try #require(
+        try Accredit.parseAsRoot(["check", "--strict", "--content", folder.path] + cache) as? Check)
       #expect(Commands.check(strict, console: captured.console) == 1, "--strict fails on warnings")
     }
   }

@@ -38,7 +38,7 @@ struct KilledBuildTests {
     process.arguments =
       [
         "-n", "19", executable.path, "build", "--quiet", "--content", content.path, "--output", output.path,
-        "--as-of", asOf,
+        "--as-of", asOf, "--cache", output.deletingLastPathComponent().appendingPathComponent("cache").path,
       ] + (clean ? ["--clean"] : [])
     var environment = ProcessInfo.processInfo.environment
     environment["ACCREDIT_CRASH_AT"] = crashAt

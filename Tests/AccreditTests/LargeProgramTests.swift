@@ -167,7 +167,10 @@ struct SearchBuildTests {
       let output = folder.appendingPathComponent("public")
       let index = output.appendingPathComponent("pagefind/pagefind.js")
       let content = repositoryRoot.appendingPathComponent("content").path
-      let arguments = ["--content", content, "--output", output.path, "--quiet"]
+      let arguments = [
+        "--content", content, "--output", output.path, "--quiet", "--cache",
+        folder.appendingPathComponent("cache").path,
+      ]
       #expect(try run(arguments + ["--search"], pagefind: fake.path).code == 0)
       #expect(
         Int(try String(contentsOf: index, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 50)
