@@ -178,14 +178,15 @@ struct OutputLockTests {
       let held = try OutputFolder.lock(output, wait: false)
 
       let console = Captured()
-      let noWait = try Build.parse(["--content", content.path, "--output", output.path, "--no-wait"])
+      let cache = ["--cache", folder.appendingPathComponent("cache").path]
+      let noWait = try Build.parse(["--content", content.path, "--output", output.path, "--no-wait"] + cache)
       #expect(Commands.build(noWait, console: console.console) == 75)
       #expect(console.err.contains("another build is writing \(output.path)"))
       #expect(!FileManager.default.fileExists(atPath: output.path))
 
       let waiting = Captured()
       let finished = Atomic<Int32>(-1)
-      let arguments = ["--content", content.path, "--output", output.path, "--quiet"]
+      let arguments = ["--content", content.path, "--output", output.path, "--quiet"] + cache
       let thread = Thread {
         let code = (try? Build.parse(arguments)).map { Commands.build($0, console: waiting.console) } ?? 99
         finished.store(code, ordering: .sequentiallyConsistent)
@@ -212,6 +213,7 @@ struct OutputLockTests {
       let console = Captured()
       let command = try Build.parse([
         "--content", repositoryRoot.appendingPathComponent("content").path, "--output", blocker.path + "/public",
+        "--cache", folder.appendingPathComponent("cache").path,
       ])
       #expect(Commands.build(command, console: console.console) == ExitStatus.cannotWrite)
       #expect(console.err.contains("accredit: error: cannot "))
