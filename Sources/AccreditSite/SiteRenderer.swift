@@ -264,20 +264,27 @@ public struct SiteRenderer: Sendable {
   }
 }
 
-/// The keys of the outputs: which inputs each kind of page is made from.
+/// The keys of the outputs: which inputs each kind of page is made from, by what the page shows.
 ///
 /// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards
-/// and the templates: those make the global key. A partner's pages add its record and its case files; a
-/// case page adds its own file and the partner's record; the overview, the feed, the sitemap and
-/// `status.json` depend on everything.
+/// and the templates: those make the global key. A case counts by its data (`caseData`): everything but
+/// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
+/// pages add its record and its cases' data; a case page adds its whole file and the partner's record; the
+/// overview, the partner list, the feed, the sitemap and the two JSON files add every record and every
+/// case's data (`everything`), but not the FAQ, which none of them shows.
 struct InputKeys {
   let global: UInt64
   let everything: UInt64
   let faq: UInt64
   private let hashes: [String: UInt64]
+  /// Each case's data by its file: the hash of what its notes are not.
+  private let caseData: [String: UInt64]
 
   init(content: Content, asOf: Day, templates: TemplateSet, contentName: String) {
     hashes = content.inputHashes
+    let caseData = Dictionary(
+      content.cases.map { ($0.location.file, InputKeys.data(of: $0)) }, uniquingKeysWith: { first, _ in first })
+    self.caseData = caseData
     let hashes = content.inputHashes
     // A file counts by its path and its bytes: renaming a case changes the pages that link to it.
     let paths = hashes.keys.sorted()
@@ -289,15 +296,36 @@ struct InputKeys {
         StableHash.of(SiteRenderer.buildIdentity), StableHash.of(asOf.iso), StableHash.of(contentName),
         hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, templates.fingerprint,
       ] + files("pages/"))
-    everything = StableHash.combine([global] + files(""))
+    // Case files that did not parse have no data: their bytes count instead (a build with them fails).
+    let cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
+      [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0]
+    }
+    everything = StableHash.combine([global] + files("partners/") + cases)
     faq = StableHash.combine([global] + files("faq/"))
+  }
+
+  /// A case's data: every field but the notes, with the positions that reasons and evidence links cite.
+  static func data(of escalation: EscalationCase) -> UInt64 {
+    func place(_ location: SourceLocation?) -> String {
+      location.map { "\($0.file):\($0.line):\($0.column)" } ?? "-"
+    }
+    var text = [
+      escalation.id, escalation.partnerSlug, escalation.customer, escalation.accreditation?.value ?? "-",
+      place(escalation.accreditation?.location), "\(escalation.isSerious)", place(escalation.seriousLocation),
+      place(escalation.location),
+    ]
+    for step in escalation.steps { text += [step.stage.rawValue, step.date.iso, place(step.location)] }
+    if let outcome = escalation.outcome {
+      text += [outcome.decision.rawValue, outcome.date.iso, place(outcome.location)]
+    }
+    return StableHash.of(text.joined(separator: "\u{0}"))
   }
 
   /// The key of a partner's pages: its record (`recordFile`, nil for cases without one) and its cases.
   func partner(recordFile: String?, cases: [EscalationCase]) -> UInt64 {
     let record = recordFile.flatMap { hashes[$0] } ?? 0
     let caseFiles = cases.flatMap { escalation -> [UInt64] in
-      [StableHash.of(escalation.location.file), hashes[escalation.location.file] ?? 0]
+      [StableHash.of(escalation.location.file), caseData[escalation.location.file] ?? 0]
     }
     return StableHash.combine([global, record] + caseFiles)
   }

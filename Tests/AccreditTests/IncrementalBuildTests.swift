@@ -199,6 +199,44 @@ struct InMemoryIncrementalTests {
       }
     }
   }
+
+  /// Pages are keyed by what they show: a note's text is on its case page alone; a step is on the case
+  /// page, the partner's pages and the site-wide ones; a record on the partner's pages and the site-wide ones.
+  @Test func anEditRendersOnlyThePagesThatShowWhatChanged() throws {
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      try FixtureGenerator(partners: 6, casesPerPartner: 3, seed: 3).generate { path, text in
+        let url = content.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+      }
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
+      var previous = try SiteBuilder.render(request).files
+      func rendered(after path: String, _ edit: (String) -> String) throws -> Set<String> {
+        let url = content.appendingPathComponent(path)
+        try edit(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: false, encoding: .utf8)
+        let reused = Dictionary(uniqueKeysWithValues: previous.map { ($0.path, (key: $0.key, bytes: $0.bytes)) })
+        previous = try SiteBuilder.render(request, previous: reused).files
+        return Set(previous.filter { !$0.isReused }.map(\.path))
+      }
+      let note = try #require(
+        try FileManager.default.subpathsOfDirectory(atPath: content.path + "/cases/partner-00002").sorted().first)
+      let casePage = "partners/partner-00002/cases/\(note.dropLast(3))/index.html"
+      #expect(try rendered(after: "cases/partner-00002/\(note)") { $0 + "\nOne more paragraph.\n" } == [casePage])
+
+      let customer = try rendered(after: "cases/partner-00002/\(note)") {
+        $0.replacingOccurrences(of: "customer: ", with: "customer: Renamed ")
+      }
+      #expect(customer.isSuperset(of: [casePage, "partners/partner-00002/index.html", "api/status.json"]))
+      #expect(!customer.contains("partners/partner-00003/index.html"))
+      #expect(!customer.contains { $0.contains("/cases/") && $0 != casePage })
+
+      let faq = try FileManager.default.contentsOfDirectory(atPath: content.path + "/faq").sorted()
+      if let entry = faq.first {
+        #expect(try rendered(after: "faq/\(entry)") { $0 + "\nMore.\n" } == ["faq/index.html"])
+      }
+    }
+  }
 }
 
 @Suite("Generated fixtures and parallel rendering")
