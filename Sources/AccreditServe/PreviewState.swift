@@ -50,11 +50,20 @@ final class PreviewState: Sendable {
   /// The snapshot once a build has published a whole site (see `SiteSnapshot.isWhole`), or when the
   /// server stops. The stream is registered before the snapshot is read, so no publish is missed.
   func wholeSnapshot() async -> SiteSnapshot {
+    await snapshot { $0.isWhole }
+  }
+
+  /// The snapshot once it holds `key` (the first build's early part may), or is whole.
+  func snapshot(holding key: String) async -> SiteSnapshot {
+    await snapshot { $0.isWhole || $0.files[key] != nil }
+  }
+
+  private func snapshot(where isReady: (SiteSnapshot) -> Bool) async -> SiteSnapshot {
     while true {
       let published = listen()
       let current = snapshot
       var next = published.makeAsyncIterator()
-      if current.isWhole { return current }
+      if isReady(current) { return current }
       if await next.next() == nil { return snapshot }
     }
   }

@@ -25,9 +25,10 @@ struct SiteResponder: HTTPResponder {
     let rawPath = request.uri.path
     if rawPath == SiteResponder.eventsPath { return events() }
     var snapshot = state.snapshot
-    // While the first build renders, only its early files are here: any other file waits for the whole site.
+    // While the first build renders, only its early files are here: a request for one of them waits for
+    // the early part (it may come before it), any other for the whole site.
     if !snapshot.isWhole, case .file(let key, _) = SitePath.resolve(rawPath), snapshot.files[key] == nil {
-      snapshot = await state.wholeSnapshot()
+      snapshot = await state.snapshot(holding: key)
     }
     switch SitePath.resolve(rawPath) {
     case .invalid:

@@ -1,5 +1,5 @@
 import AccreditEngine
-import AccreditServe
+@testable import AccreditServe
 import AccreditSite
 import Foundation
 import HTTPTypes
@@ -320,6 +320,22 @@ struct FirstBuildTests {
       #expect(result.files.map(\.path) == plain.files.map(\.path))
       #expect(result.files.map(\.bytes) == plain.files.map(\.bytes))
     }
+  }
+
+  @Test func aRequestForTheOverviewBeforeItIsRenderedGetsTheEarlyPartNotTheWholeSite() async throws {
+    let state = PreviewState()
+    let waiting = Task { await state.snapshot(holding: "index.html") }
+    try await Task.sleep(for: .milliseconds(50))
+    let overview = OutputFile(path: "index.html", bytes: Array("<h1>Overview</h1>".utf8), key: 1)
+    state.update { $0.replacing(with: [overview], at: Date(), isPartial: true) }
+    let snapshot = await waiting.value
+    #expect(!snapshot.isWhole, "answered from the early part, without waiting for the rest")
+    #expect(snapshot.files["index.html"] != nil)
+    // A page that is not in the early part still waits for the whole site.
+    let page = Task { await state.snapshot(holding: "partners/x/index.html") }
+    try await Task.sleep(for: .milliseconds(50))
+    state.update { $0.replacing(with: [overview], at: Date()) }
+    #expect(await page.value.isWhole)
   }
 
   @Test func aPageAskedForDuringTheFirstBuildIsAnsweredWhenItIsReady() async throws {
