@@ -65,8 +65,8 @@ public enum Commands {
       switch cache.read(name) {
       case .found(let lines) where lines.count == inputs.count + 3 && lines.starts(with: inputs):
         if let code = Int32(lines[inputs.count].dropFirst("exit ".count)) {
-          console.out(unescape(lines[inputs.count + 1].dropFirst("out ".count)))
-          console.err(unescape(lines[inputs.count + 2].dropFirst("err ".count)))
+          console.out(BuildCache.unescape(lines[inputs.count + 1].dropFirst("out ".count)))
+          console.err(BuildCache.unescape(lines[inputs.count + 2].dropFirst("err ".count)))
           return code
         }
       case .damaged(let why):
@@ -83,32 +83,27 @@ public enum Commands {
       err: { text in
         err.withLock { $0 += text }; console.err(text)
       })
-    let code = uncachedCheck(command, console: recording)
+    let code = uncachedCheck(command, listing: stamp?.listing, console: recording)
     if let stamp {
       if stamp.isRacy() {
         cache.remove(name)
       } else {
         cache.write(
           name,
-          inputs + ["exit \(code)", "out " + escape(out.withLock { $0 }), "err " + escape(err.withLock { $0 })])
+          inputs + [
+            "exit \(code)", "out " + BuildCache.escape(out.withLock { $0 }),
+            "err " + BuildCache.escape(err.withLock { $0 }),
+          ])
       }
     }
     return code
   }
 
-  private static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-  }
-
-  private static func unescape(_ text: Substring) -> String {
-    text.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%25", with: "%")
-  }
-
-  private static func uncachedCheck(_ command: Check, console: Console) -> Int32 {
+  private static func uncachedCheck(_ command: Check, listing: FolderJail.Listing?, console: Console) -> Int32 {
     let root = command.contentOptions.content
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.load(command.contentOptions.contentURL)
+      loaded = try ContentFolder.load(command.contentOptions.contentURL, listing: listing)
     } catch {
       console.err("accredit: error: \(error.description)\n")
       return 1

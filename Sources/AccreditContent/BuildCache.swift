@@ -85,6 +85,18 @@ public struct BuildCache: Sendable {
     }
   }
 
+  /// `text` with its tabs, line breaks and `%` escaped, to be one field of a record's line.
+  public static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09")
+      .replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  /// The text `escape` made `field` from.
+  public static func unescape(_ field: some StringProtocol) -> String {
+    field.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t")
+      .replacingOccurrences(of: "%25", with: "%")
+  }
+
   /// Removes the record `name`, if any.
   public func remove(_ name: String) {
     try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
@@ -102,11 +114,13 @@ public struct BuildCache: Sendable {
 
 /// The files of a folder by path, size, modification time (in nanoseconds) and inode, as git's index
 /// keeps them: when none of these changed, neither did the file, short of someone setting the time back.
-public struct FolderStamp: Equatable, Sendable {
+public struct FolderStamp: Sendable {
   /// One line a file: `size mtime inode path`, sorted by path.
   public let lines: [String]
   /// The latest modification time among the files, in nanoseconds since 1970.
   public let newest: Int64
+  /// The walk the stamp was taken from, for reading the same files without walking the folder again.
+  public let listing: FolderJail.Listing
 
   /// Stamps the files `FolderJail` lists below `root` (with `only`, just those top-level entries); nil
   /// when the folder cannot be listed or has an entry it would not read (the full run reports it).
@@ -134,7 +148,7 @@ public struct FolderStamp: Equatable, Sendable {
       lines.append(stamp.line)
       newest = max(newest, stamp.mtime)
     }
-    return FolderStamp(lines: lines, newest: newest)
+    return FolderStamp(lines: lines, newest: newest, listing: listing)
   }
 
   /// Whether a file was changed so recently that a change within the same clock tick could go unseen

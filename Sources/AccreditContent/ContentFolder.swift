@@ -25,9 +25,12 @@ public enum ContentFolder {
   }
 
   /// Reads and checks the content folder at `root`: every file, and every problem, in one pass. With a
-  /// `cache`, files that did not change since its last load are not parsed again.
-  public static func load(_ root: URL, cache: ParseCache? = nil) throws(ReadError) -> ContentLoader.Result {
-    let listing = try read(root)
+  /// `cache`, files that did not change since its last load are not parsed again. With `listing` (the
+  /// build cache's stamp of the folder), the folder is not walked a second time.
+  public static func load(_ root: URL, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil) throws(ReadError)
+    -> ContentLoader.Result
+  {
+    let listing = try read(root, listing: listing)
     return ContentLoader.load(listing.files, problems: listing.problems, cache: cache)
   }
 
@@ -71,12 +74,16 @@ public enum ContentFolder {
 
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.
   /// Hidden files and folders are skipped.
-  public static func read(_ root: URL) throws(ReadError) -> Listing {
+  public static func read(_ root: URL, listing walked: FolderJail.Listing? = nil) throws(ReadError) -> Listing {
     let listing: FolderJail.Listing
-    do {
-      listing = try FolderJail.list(root, only: topLevel, what: "content folder")
-    } catch {
-      throw ReadError(description: error.description)
+    if let walked {
+      listing = walked
+    } else {
+      do {
+        listing = try FolderJail.list(root, only: topLevel, what: "content folder")
+      } catch {
+        throw ReadError(description: error.description)
+      }
     }
     // Reading is most of the time of a small build's input side: the files are read on every core.
     let read = listing.files.parallelMap { file in (file.path, FolderJail.read(file)) }

@@ -75,7 +75,7 @@ struct BuildRecord {
     }
     var diagnostics: [Diagnostic] = []
     for line in rest {
-      let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { unescape(String($0)) }
+      let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { BuildCache.unescape($0) }
       guard fields.count == 6, fields[0] == "diagnostic", let severity = Diagnostic.Severity(rawValue: fields[1]),
         let lineNumber = Int(fields[3]), let column = Int(fields[4])
       else { return nil }
@@ -99,17 +99,7 @@ struct BuildRecord {
         [
           "diagnostic", diagnostic.severity.rawValue, diagnostic.location.file, String(diagnostic.location.line),
           String(diagnostic.location.column), diagnostic.message,
-        ].map(BuildRecord.escape).joined(separator: "\t")
+        ].map(BuildCache.escape).joined(separator: "\t")
       }
-  }
-
-  private static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\t", with: "%09")
-      .replacingOccurrences(of: "\n", with: "%0A")
-  }
-
-  private static func unescape(_ text: String) -> String {
-    text.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t")
-      .replacingOccurrences(of: "%25", with: "%")
   }
 }

@@ -138,7 +138,8 @@ public enum SiteBuilder {
       }
       if let replayed { return replayed }
     }
-    let prepared = try prepare(request)
+    // The stamp's walk of the content folder is read, not walked again.
+    let prepared = try prepare(request, listing: record?.stamp.listing)
     let jobs = prepared.renderer.jobs()
     let report: SiteWriter.Report
     do {
@@ -234,12 +235,13 @@ public enum SiteBuilder {
     try prepare(request).renderer
   }
 
-  private static func prepare(_ request: Request, cache: ParseCache? = nil) throws(Failure)
+  private static func prepare(_ request: Request, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil)
+    throws(Failure)
     -> (renderer: SiteRenderer, diagnostics: [Diagnostic])
   {
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.load(request.content, cache: cache)
+      loaded = try ContentFolder.load(request.content, listing: listing, cache: cache)
     } catch {
       throw .io(error.description)
     }
