@@ -9,13 +9,7 @@ import Testing
 @Suite("Incremental builds")
 struct IncrementalBuildTests {
   private func makeContent(in folder: URL, partners: Int = 12, cases: Int = 5) throws -> URL {
-    let content = folder.appendingPathComponent("content")
-    try FixtureGenerator(partners: partners, casesPerPartner: cases, seed: 7).generate { path, text in
-      let url = content.appendingPathComponent(path)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Data(text.utf8).write(to: url)
-    }
-    return content
+    try generatedContent(in: folder, partners: partners, cases: cases, seed: 7)
   }
 
   private func build(_ content: URL, into output: URL, clean: Bool = false, cache: BuildCache? = nil) throws
@@ -34,7 +28,7 @@ struct IncrementalBuildTests {
       // last edit, so that its stamps are not "racy" and an unchanged file keeps its stamp.
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
       var clock = Date().addingTimeInterval(-3600)
-      try age(content, to: clock, onlyAfter: .distantPast)
+      try redate(content, to: clock)
       _ = try build(content, into: output, cache: cache)
       var random = SystemRandomNumberGenerator.seeded(42)
       let manager = FileManager.default
@@ -79,7 +73,7 @@ struct IncrementalBuildTests {
           break
         }
         clock += 1
-        try age(content, to: clock, onlyAfter: editing)
+        try redate(content, to: clock, changedAfter: editing)
         let incremental = try build(content, into: output, cache: cache)
         #expect(!incremental.report.isFull, "step \(step) updated in place")
         #expect(incremental.isUpToDate == (step % 8 == 7), "step \(step): the cache answers only when nothing changed")
@@ -93,16 +87,6 @@ struct IncrementalBuildTests {
         }
         try manager.removeItem(at: clean)
       }
-    }
-  }
-
-  /// Dates every file below `folder` modified after `onlyAfter` to `date`.
-  private func age(_ folder: URL, to date: Date, onlyAfter: Date) throws {
-    let manager = FileManager.default
-    for path in try manager.subpathsOfDirectory(atPath: folder.path) {
-      let url = folder.appendingPathComponent(path)
-      let modified = try manager.attributesOfItem(atPath: url.path)[.modificationDate] as? Date ?? .distantPast
-      if modified > onlyAfter { try manager.setAttributes([.modificationDate: date], ofItemAtPath: url.path) }
     }
   }
 
@@ -169,12 +153,7 @@ struct SeededGenerator: RandomNumberGenerator {
 struct InMemoryIncrementalTests {
   @Test func reusedFilesAndCachedParsesGiveWhatAFullRenderGives() throws {
     try withTemporaryFolder { folder in
-      let content = folder.appendingPathComponent("content")
-      try FixtureGenerator(partners: 8, casesPerPartner: 5, seed: 3).generate { path, text in
-        let url = content.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-      }
+      let content = try generatedContent(in: folder, partners: 8, cases: 5, seed: 3)
       let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
       let cache = ParseCache()
       var previous = try SiteBuilder.render(request, cache: cache).files
@@ -204,12 +183,7 @@ struct InMemoryIncrementalTests {
   /// page, the partner's pages and the site-wide ones; a record on the partner's pages and the site-wide ones.
   @Test func anEditRendersOnlyThePagesThatShowWhatChanged() throws {
     try withTemporaryFolder { folder in
-      let content = folder.appendingPathComponent("content")
-      try FixtureGenerator(partners: 6, casesPerPartner: 3, seed: 3).generate { path, text in
-        let url = content.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-      }
+      let content = try generatedContent(in: folder, partners: 6, cases: 3, seed: 3)
       let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
       var previous = try SiteBuilder.render(request).files
       func rendered(after path: String, _ edit: (String) -> String) throws -> Set<String> {
@@ -295,17 +269,6 @@ struct BuildCacheTests {
     return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
   }
 
-  /// A copy of the sample content whose files were last changed an hour ago.
-  private func agedContent(in folder: URL) throws -> URL {
-    let content = folder.appendingPathComponent("content")
-    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
-    let past = Date().addingTimeInterval(-3600)
-    for path in try FileManager.default.subpathsOfDirectory(atPath: content.path) {
-      try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: content.path + "/" + path)
-    }
-    return content
-  }
-
   private func record(in cache: BuildCache) throws -> URL {
     let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).filter { $0.hasPrefix("build-") }
     #expect(names.count == 1)
@@ -315,7 +278,7 @@ struct BuildCacheTests {
   @Test(arguments: ["truncated", "garbage", "another version", "hand-edited", "empty"])
   func aDamagedRecordIsIgnoredWithOneWarningAndRebuilt(damage: String) throws {
     try withTemporaryFolder { folder in
-      let content = try agedContent(in: folder)
+      let content = try agedSampleContent(in: folder)
       let output = folder.appendingPathComponent("public")
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
       _ = try build(content, into: output, cache: cache)
@@ -353,7 +316,7 @@ struct BuildCacheTests {
 
   @Test func cleanIgnoresTheRecordAndAChangedOutputFolderIsNoticed() throws {
     try withTemporaryFolder { folder in
-      let content = try agedContent(in: folder)
+      let content = try agedSampleContent(in: folder)
       let output = folder.appendingPathComponent("public")
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
       _ = try build(content, into: output, cache: cache)
@@ -368,7 +331,7 @@ struct BuildCacheTests {
 
   @Test func filesChangedWithinTheLastSecondsAreNotRecorded() throws {
     try withTemporaryFolder { folder in
-      let content = try agedContent(in: folder)
+      let content = try agedSampleContent(in: folder)
       let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
       try (try String(contentsOf: note, encoding: .utf8) + "\nJust now.\n").write(
         to: note, atomically: false, encoding: .utf8)
@@ -385,12 +348,7 @@ struct BuildCacheTests {
 struct CheckCacheTests {
   @Test func aRecordedCheckIsReplayedAndAnEditIsCheckedAgain() throws {
     try withTemporaryFolder { folder in
-      let content = folder.appendingPathComponent("content")
-      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
-      let past = Date().addingTimeInterval(-3600)
-      for path in try FileManager.default.subpathsOfDirectory(atPath: content.path) {
-        try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: content.path + "/" + path)
-      }
+      let content = try agedSampleContent(in: folder)
       let arguments = ["check", "--content", content.path, "--cache", folder.appendingPathComponent("cache").path]
       func check() throws -> (code: Int32, out: String, err: String) {
         let captured = Captured()

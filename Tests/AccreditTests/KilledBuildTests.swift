@@ -1,5 +1,4 @@
 import AccreditEngine
-import AccreditFixtures
 import AccreditSite
 import Foundation
 import Testing
@@ -15,13 +14,7 @@ struct KilledBuildTests {
   }
 
   private func makeContent(in folder: URL) throws -> URL {
-    let content = folder.appendingPathComponent("content")
-    try FixtureGenerator(partners: 40, casesPerPartner: 4, seed: 3).generate { path, text in
-      let url = content.appendingPathComponent(path)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try Data(text.utf8).write(to: url)
-    }
-    return content
+    try generatedContent(in: folder, partners: 40, cases: 4, seed: 3)
   }
 
   /// Runs `accredit build`, killing it at `crashAt` (`point:n`) or after `killAfter`; returns whether it

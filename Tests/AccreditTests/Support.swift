@@ -1,5 +1,6 @@
 import AccreditContent
 import AccreditEngine
+import AccreditFixtures
 import Foundation
 import Testing
 
@@ -130,4 +131,34 @@ func filesBelow(_ folder: URL) throws -> [String: (bytes: Data, modified: Date)]
     files[path] = (try Data(contentsOf: url), values.contentModificationDate ?? .distantPast)
   }
   return files
+}
+
+/// A generated content tree written to `folder/content`; returns that folder.
+func generatedContent(in folder: URL, partners: Int, cases: Int, seed: UInt64) throws -> URL {
+  let content = folder.appendingPathComponent("content")
+  try FixtureGenerator(partners: partners, casesPerPartner: cases, seed: seed).generate { path, text in
+    let url = content.appendingPathComponent(path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url)
+  }
+  return content
+}
+
+/// Dates every file below `folder` modified after `changedAfter` to `date`: the build cache's stamps then
+/// see them as changed at `date`, and not as "racily" just changed.
+func redate(_ folder: URL, to date: Date, changedAfter: Date = .distantPast) throws {
+  let manager = FileManager.default
+  for path in try manager.subpathsOfDirectory(atPath: folder.path) {
+    let url = folder.appendingPathComponent(path)
+    let modified = try manager.attributesOfItem(atPath: url.path)[.modificationDate] as? Date ?? .distantPast
+    if modified > changedAfter { try manager.setAttributes([.modificationDate: date], ofItemAtPath: url.path) }
+  }
+}
+
+/// A copy of the sample content in `folder/content` whose files were last changed an hour ago.
+func agedSampleContent(in folder: URL) throws -> URL {
+  let content = folder.appendingPathComponent("content")
+  try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+  try redate(content, to: Date().addingTimeInterval(-3600))
+  return content
 }
