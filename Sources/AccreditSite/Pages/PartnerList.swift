@@ -73,11 +73,13 @@ extension SiteContext {
   var listedPartners: [PartnerEvaluation] {
     listOrder.withLock { cached in
       if let cached { return cached }
-      let sorted = evaluations.sorted {
-        let left = overallStatus(of: $0).flatMap(AccreditationStatus.allCases.firstIndex) ?? Int.max
-        let right = overallStatus(of: $1).flatMap(AccreditationStatus.allCases.firstIndex) ?? Int.max
-        return (left, $0.name, $0.slug) < (right, $1.name, $1.slug)
+      // Each partner's most serious status once, not at every comparison.
+      let ranked = evaluations.map { evaluation in
+        (rank: overallStatus(of: evaluation).flatMap(AccreditationStatus.allCases.firstIndex) ?? Int.max, evaluation)
       }
+      let sorted = ranked.sorted {
+        ($0.rank, $0.1.name, $0.1.slug) < ($1.rank, $1.1.name, $1.1.slug)
+      }.map(\.1)
       cached = sorted
       return sorted
     }
