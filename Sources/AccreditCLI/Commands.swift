@@ -60,7 +60,8 @@ public enum Commands {
         "\(command.strict)",
       ])
     let stamp = FolderStamp.of(content, only: ContentFolder.topLevel, what: "content folder")
-    let inputs = ["identity \(SiteRenderer.buildIdentity)"] + (stamp.map { $0.lines.map { "content " + $0 } } ?? [])
+    let identity = "identity \(SiteRenderer.buildIdentity)"
+    let inputs = [identity] + (stamp.map { $0.lines.map { "content " + $0 } } ?? [])
     if stamp != nil {
       switch cache.read(name) {
       case .found(let lines) where lines.count == inputs.count + 3 && lines.starts(with: inputs):
@@ -85,16 +86,12 @@ public enum Commands {
       })
     let code = uncachedCheck(command, listing: stamp?.listing, console: recording)
     if let stamp {
-      if stamp.isRacy() {
-        cache.remove(name)
-      } else {
-        cache.write(
-          name,
-          inputs + [
-            "exit \(code)", "out " + BuildCache.escape(out.withLock { $0 }),
-            "err " + BuildCache.escape(err.withLock { $0 }),
-          ])
-      }
+      cache.write(
+        name,
+        [identity] + stamp.recordedLines().map { "content " + $0 } + [
+          "exit \(code)", "out " + BuildCache.escape(out.withLock { $0 }),
+          "err " + BuildCache.escape(err.withLock { $0 }),
+        ])
     }
     return code
   }
@@ -157,7 +154,9 @@ public enum Commands {
       ? "0 of \(result.fileCount) files written (nothing changed since the last build)"
       : report.isFull
         ? "\(result.fileCount) files written"
-        : "\(report.written) of \(result.fileCount) files written, \(report.removed) removed"
+        : result.isNoteEdit
+          ? "\(report.written) of \(result.fileCount) files written (case notes edited alone)"
+          : "\(report.written) of \(result.fileCount) files written, \(report.removed) removed"
     return "Built \(output)/ as of \(result.asOf.iso): \(writes); \(result.partnerCount) partners; "
       + "accreditations \(counts.joined(separator: ", ")); \(milliseconds) ms"
   }

@@ -117,8 +117,8 @@ public struct BuildCache: Sendable {
 public struct FolderStamp: Sendable {
   /// One line a file: `size mtime inode path`, sorted by path.
   public let lines: [String]
-  /// The latest modification time among the files, in nanoseconds since 1970.
-  public let newest: Int64
+  /// Each file's modification time, in nanoseconds since 1970, in the order of `lines`.
+  let mtimes: [Int64]
   /// The walk the stamp was taken from, for reading the same files without walking the folder again.
   public let listing: FolderJail.Listing
 
@@ -141,19 +141,25 @@ public struct FolderStamp: Sendable {
       return ("\(status.st_size) \(mtime) \(status.st_ino) \(file.path)", mtime)
     }
     var lines: [String] = []
+    var mtimes: [Int64] = []
     lines.reserveCapacity(stamps.count)
-    var newest: Int64 = 0
+    mtimes.reserveCapacity(stamps.count)
     for stamp in stamps {
       guard let stamp else { return nil }
       lines.append(stamp.line)
-      newest = max(newest, stamp.mtime)
+      mtimes.append(stamp.mtime)
     }
-    return FolderStamp(lines: lines, newest: newest, listing: listing)
+    return FolderStamp(lines: lines, mtimes: mtimes, listing: listing)
   }
 
-  /// Whether a file was changed so recently that a change within the same clock tick could go unseen
-  /// (git's "racily clean" entries): such a stamp is not recorded.
-  public func isRacy(now: Date = Date()) -> Bool {
-    Int64(now.timeIntervalSince1970 * 1_000_000_000) - newest < 2_000_000_000
+  /// The lines to record. A file changed so recently that a change within the same clock tick could go
+  /// unseen (git's "racily clean" entries) has its size smudged to `-`, as git does: its line never
+  /// matches, so the next run looks at the file again.
+  public func recordedLines(now: Date = Date()) -> [String] {
+    let limit = Int64(now.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000
+    return zip(lines, mtimes).map { line, mtime in
+      guard mtime > limit, let space = line.firstIndex(of: " ") else { return line }
+      return "-" + line[space...]
+    }
   }
 }

@@ -108,3 +108,20 @@ extension FileManager {
     return fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
   }
 }
+
+extension ContentFolder {
+  /// The partner slug and case id of the case file at `path` (`cases/<partner>/<id>.md`), or nil when
+  /// `path` is not a case file.
+  public static func casePath(_ path: String) -> (partner: String, id: String)? {
+    guard case .escalation(let partner, let id)? = Layout.kind(of: path).kind else { return nil }
+    return (partner, id)
+  }
+
+  /// A hash of a case file's front matter, through its closing `---` line. When it is what it was, an edit
+  /// changed the notes alone: the case's data, its diagnostics and every page but its own are the same.
+  /// Nil when the file has no closed front matter.
+  public static func caseHead(_ source: SourceText) -> UInt64? {
+    guard let split = FrontMatter.split(source, sink: DiagnosticSink()) else { return nil }
+    return StableHash.of(source.text.utf8.dropLast(split.body.utf8.count))
+  }
+}

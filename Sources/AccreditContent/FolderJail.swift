@@ -34,6 +34,11 @@ public enum FolderJail {
     public var files: [File] = []
     /// Entries that are not read, and why: the path relative to the root and a message.
     public var problems: [(path: String, message: String)] = []
+
+    /// A listing of `files`, with no problems: a part of another listing, to read those files alone.
+    public init(files: [File] = []) {
+      self.files = files
+    }
   }
 
   /// A problem with the root folder itself.

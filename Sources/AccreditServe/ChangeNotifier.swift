@@ -17,6 +17,24 @@ final class ChangeNotifier: @unchecked Sendable {
   private let missed = Atomic<Bool>(false)
   var missedFolder: Bool { missed.load(ordering: .relaxed) }
   private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+  /// What changed since the last `takeChanges`.
+  private let pending = Mutex(Changes())
+
+  /// The changes the kernel reported: the files, or `isUnknown` when a folder changed or events were lost.
+  struct Changes: Sendable {
+    /// The full paths of the files created, written, removed or renamed.
+    var files: Set<String> = []
+    /// Whether something else changed (a folder, or more than the kernel's queue held): read everything.
+    var isUnknown = false
+  }
+
+  /// The changes reported since the last call, which are then forgotten.
+  func takeChanges() -> Changes {
+    pending.withLock { pending in
+      defer { pending = Changes() }
+      return pending
+    }
+  }
 
   #if os(Linux)
     private static let folderEvents =
@@ -92,11 +110,20 @@ final class ChangeNotifier: @unchecked Sendable {
           let name = String(decoding: nameBytes, as: UTF8.self)
           offset += 16 + length
           if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+            pending.withLock { $0.isUnknown = true }
             changed = true
             continue
           }
           guard !name.hasPrefix(".") else { continue }
           changed = true
+          let parent = folders[watched]
+          pending.withLock { pending in
+            if let parent, !name.isEmpty, mask & UInt32(IN_ISDIR) == 0 {
+              pending.files.insert(parent + "/" + name)
+            } else {
+              pending.isUnknown = true
+            }
+          }
           if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0, let parent = folders[watched] {
             watch(parent + "/" + name)
           }

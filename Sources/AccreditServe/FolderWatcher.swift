@@ -16,14 +16,6 @@ struct FolderWatcher: Sendable {
 
   let folders: [URL]
 
-  /// A scan kept for another thread to compare with.
-  final class Record: Sendable {
-    private let scan = Mutex<[String: Stamp]?>(nil)
-
-    func store(_ value: [String: Stamp]) { scan.withLock { $0 = value } }
-    func load() -> [String: Stamp]? { scan.withLock { $0 } }
-  }
-
   /// Every regular file below the folders (hidden ones skipped), with its stamp.
   func scan() -> [String: Stamp] {
     var stamps: [String: Stamp] = [:]
@@ -60,4 +52,12 @@ struct FolderWatcher: Sendable {
   private func nanoseconds(_ time: timespec) -> Int64 {
     Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
   }
+}
+
+/// A value kept for another thread: a scan to compare with, what the last build left.
+final class Shared<Value: Sendable>: Sendable {
+  private let value = Mutex<Value?>(nil)
+
+  func store(_ newValue: Value?) { value.withLock { $0 = newValue } }
+  func load() -> Value? { value.withLock { $0 } }
 }

@@ -66,7 +66,9 @@ public struct PreviewServer: Sendable {
   /// The folders as the last build found them, scanned before it read them: the watcher rebuilds when
   /// the folders differ from this, so an edit made while a build runs, or before the watcher starts, is
   /// never missed.
-  let builtScan = FolderWatcher.Record()
+  let builtScan = Shared<[String: FolderWatcher.Stamp]>()
+  /// What the last good build leaves for telling a note edit; nil after a failed build.
+  let baseline = Shared<SiteBuilder.NoteBaseline>()
 
   /// Creates a server; `log` receives what the terminal shows (build results, diagnostics).
   public init(options: Options, log: @escaping @Sendable (String) -> Void) {
@@ -84,11 +86,29 @@ public struct PreviewServer: Sendable {
   /// Builds the site once, synchronously; returns whether it built.
   @discardableResult
   public func rebuild() -> Bool {
+    rebuild(after: nil)
+  }
+
+  /// Builds the site after `changes` (what the kernel reported since the last build): case notes edited
+  /// alone render their own pages and nothing else; anything else, or no report, builds the whole site.
+  @discardableResult
+  func rebuild(after changes: ChangeNotifier.Changes?) -> Bool {
     if notifier == nil { builtScan.store(watcher.scan()) }
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
+      if let changes, let baseline = baseline.load(), !changes.isUnknown {
+        let root = options.content.standardizedFileURL.path + "/"
+        let paths = Set(changes.files.map { $0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0 })
+        if let files = try SiteBuilder.renderNoteEdits(request, changed: paths, since: baseline) {
+          state.patch(with: files, at: Date())
+          log(
+            "Built \(state.snapshot.files.count) files (\(files.count) rendered: case notes edited) as of "
+              + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
+          return true
+        }
+      }
       let previous = state.snapshot.renderedFiles
       // The first build publishes the overview (and the 404 page and static files) as soon as they are
       // rendered; requests for other pages wait for the rest.
@@ -98,6 +118,7 @@ public struct PreviewServer: Sendable {
         isFirst ? { @Sendable files in state.update { $0.replacing(with: files, at: Date(), isPartial: true) } } : nil
       let result = try SiteBuilder.render(request, previous: previous, cache: cache, early: early)
       state.update { $0.replacing(with: result.files, at: Date()) }
+      baseline.store(result.baseline)
       let elapsed = started.duration(to: .now)
       let rendered = result.files.count { !$0.isReused }
       log(
@@ -114,6 +135,7 @@ public struct PreviewServer: Sendable {
       case .io(let message), .write(let message), .busy(let message), .search(let message):
         report = "error: \(message)\n"
       }
+      baseline.store(nil)
       state.update { $0.failing(with: report) }
       log(report + "The last good site is still served; fix the problems above and save.\n")
       return false
@@ -209,8 +231,10 @@ public struct PreviewServer: Sendable {
           break
         }
         built = seen
+        let reported = notifier.takeChanges()
+        guard reported.isUnknown || !reported.files.isEmpty else { continue }
         log("Change detected; rebuilding.\n")
-        await rebuildOffThePool()
+        await rebuildOffThePool(after: reported)
         // A new folder could not be watched: from now on, changes are found by scanning.
         if notifier.missedFolder {
           log("The watch limit was reached (fs.inotify.max_user_watches): polling from now on.\n")
@@ -252,10 +276,10 @@ public struct PreviewServer: Sendable {
 
   // A build blocks its thread for its whole length and spreads over every core; running it on a
   // Dispatch thread keeps Swift's cooperative threads, which answer requests, free meanwhile.
-  private func rebuildOffThePool() async {
+  private func rebuildOffThePool(after changes: ChangeNotifier.Changes? = nil) async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
       DispatchQueue.global(qos: .userInitiated).async {
-        rebuild()
+        rebuild(after: changes)
         continuation.resume()
       }
     }

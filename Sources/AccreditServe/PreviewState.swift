@@ -1,3 +1,4 @@
+import AccreditSite
 import Foundation
 import Synchronization
 
@@ -21,6 +22,15 @@ final class PreviewState: Sendable {
       return Array(state.listeners.values)
     }
     for listener in listeners { listener.yield(snapshot.generation) }
+  }
+
+  /// Puts the files of a build that made `output` alone into the snapshot, in place, and publishes it.
+  func patch(with output: [OutputFile], at time: Date) {
+    let (generation, listeners) = state.withLock { state in
+      state.snapshot.patch(with: output, at: time)
+      return (state.snapshot.generation, Array(state.listeners.values))
+    }
+    for listener in listeners { listener.yield(generation) }
   }
 
   /// Changes the snapshot with `change` and publishes the result.

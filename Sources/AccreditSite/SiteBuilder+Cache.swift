@@ -6,10 +6,19 @@ import Foundation
 /// content and template file's stamp, the output folder's manifest) and what it printed. A build whose
 /// inputs match the record has nothing to do, and says so without reading a file.
 struct BuildRecord {
-  /// The lines that must match for the record to hold: tool, options, inputs.
-  let inputs: [String]
-  /// The content folder's stamp, for the racy check.
+  /// The tool and the options.
+  let header: [String]
+  /// The content folder's stamp; its walk is read by the build.
   let stamp: FolderStamp
+  /// The templates folder's stamp, if one is laid over the built-in templates.
+  let templates: FolderStamp?
+
+  /// The lines that must match for the record to hold: tool, options, inputs.
+  var inputs: [String] { lines(content: stamp.lines, templates: templates?.lines) }
+
+  private func lines(content: [String], templates: [String]?) -> [String] {
+    header + content.map { "content \($0)" } + (templates ?? []).map { "templates \($0)" }
+  }
 
   static func name(_ request: SiteBuilder.Request, _ output: SiteBuilder.Output) -> String {
     BuildCache.name(
@@ -21,17 +30,17 @@ struct BuildRecord {
     guard let content = FolderStamp.of(request.content, only: ContentFolder.topLevel, what: "content folder") else {
       return nil
     }
-    var inputs = [
+    let header = [
       "identity \(SiteRenderer.buildIdentity)",
       "request \(request.templates?.standardizedFileURL.path ?? "-")\t\(request.asOf?.iso ?? "-")\t"
         + "\(request.search ? 1 : 0)",
     ]
-    inputs += content.lines.map { "content \($0)" }
-    if let templates = request.templates {
-      guard let stamp = FolderStamp.of(templates, what: "templates folder") else { return nil }
-      inputs += stamp.lines.map { "templates \($0)" }
+    var templates: FolderStamp?
+    if let folder = request.templates {
+      guard let stamp = FolderStamp.of(folder, what: "templates folder") else { return nil }
+      templates = stamp
     }
-    return BuildRecord(inputs: inputs, stamp: content)
+    return BuildRecord(header: header, stamp: content, templates: templates)
   }
 
   /// The output folder's manifest, which a build rewrites whenever it writes: another build into the
@@ -48,19 +57,47 @@ struct BuildRecord {
     return "output \(status.st_size) \(time.tv_sec).\(time.tv_nsec) \(status.st_ino)"
   }
 
-  /// The build a matching record describes, or nil when the record does not hold for `request` today.
-  static func replay(_ lines: [String], inputs: BuildRecord, request: SiteBuilder.Request, output: URL)
-    -> SiteBuilder.Built?
-  {
-    var rest = lines[...]
-    guard rest.count >= inputs.inputs.count + 3, rest.prefix(inputs.inputs.count).elementsEqual(inputs.inputs) else {
+  /// What a record says besides its inputs, read back.
+  struct Recorded {
+    /// The inputs it was made from.
+    var inputs: ArraySlice<String>
+    /// The build it describes, as a build with nothing to do.
+    var built: SiteBuilder.Built
+    /// Where the date came from: `arg`, `site` or `today`.
+    var dateSource: String
+    /// The record's `head <hash> <path>` lines: each case file's front-matter hash (`ContentFolder.caseHead`).
+    var headLines: ArraySlice<String>
+
+    /// The front-matter hashes of the case files `paths`, read from their lines alone (there are thousands).
+    func heads(of paths: Set<String>) -> [String: UInt64] {
+      let endings = paths.map { " " + $0 }
+      var heads: [String: UInt64] = [:]
+      for line in headLines where endings.contains(where: { line.hasSuffix($0) }) {
+        let parts = line.split(separator: " ", maxSplits: 2)
+        guard parts.count == 3, paths.contains(String(parts[2])), let hash = UInt64(parts[1], radix: 16) else {
+          continue
+        }
+        heads[String(parts[2])] = hash
+      }
+      return heads
+    }
+  }
+
+  /// The record's lines for `heads`, sorted by path.
+  static func headLines(_ heads: [String: UInt64]) -> [String] {
+    heads.sorted { $0.key < $1.key }.map { "head \(String($0.value, radix: 16)) \($0.key)" }
+  }
+
+  /// The record's lines read back, or nil when it does not hold for `request` today: its date is not
+  /// today's any more, or the output folder's manifest changed.
+  static func read(_ lines: [String], request: SiteBuilder.Request, output: URL) -> Recorded? {
+    guard let dateIndex = lines.firstIndex(where: { $0.hasPrefix("asof ") }), lines.count >= dateIndex + 3 else {
       return nil
     }
-    rest = rest.dropFirst(inputs.inputs.count)
+    var rest = lines[dateIndex...]
     // The date: as given, from site.yaml (unchanged with the files), or today's, which must still be today.
     let date = rest.removeFirst().split(separator: " ").map(String.init)
-    guard date.count == 4, date[0] == "asof", let asOf = Day(iso: date[1]),
-      date[2] != "today" || date[3] == request.today.iso
+    guard date.count == 4, let asOf = Day(iso: date[1]), date[2] != "today" || date[3] == request.today.iso
     else { return nil }
     guard rest.removeFirst() == outputLine(output) else { return nil }
     let result = rest.removeFirst().split(separator: " ").map(String.init)
@@ -73,6 +110,8 @@ struct BuildRecord {
       else { return nil }
       counts[status] = count
     }
+    let headLines = rest.prefix { $0.hasPrefix("head ") }
+    rest = rest.dropFirst(headLines.count)
     var diagnostics: [Diagnostic] = []
     for line in rest {
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { BuildCache.unescape($0) }
@@ -82,19 +121,44 @@ struct BuildRecord {
       diagnostics.append(
         Diagnostic(severity, at: SourceLocation(file: fields[2], line: lineNumber, column: column), fields[5]))
     }
-    return SiteBuilder.Built(
+    let built = SiteBuilder.Built(
       asOf: asOf, partnerCount: partners, statusCounts: counts, fileCount: fileCount,
       report: SiteWriter.Report(isFull: false), diagnostics: diagnostics, isUpToDate: true)
+    return Recorded(inputs: lines[..<dateIndex], built: built, dateSource: date[2], headLines: headLines)
+  }
+
+  /// The build a record describes when its inputs are these: nothing to do.
+  func replay(_ recorded: Recorded) -> SiteBuilder.Built? {
+    recorded.inputs.elementsEqual(inputs) ? recorded.built : nil
+  }
+
+  /// The content files whose stamps changed since the record, when nothing else did: the same tool,
+  /// options, templates and files, some of them edited. Nil otherwise.
+  func editedFiles(since recorded: Recorded) -> Set<String>? {
+    guard recorded.inputs.count == inputs.count else { return nil }
+    var edited: Set<String> = []
+    for (old, new) in zip(recorded.inputs, inputs) where old != new {
+      guard old.hasPrefix("content "), new.hasPrefix("content ") else { return nil }
+      let oldPath = old.split(separator: " ", maxSplits: 4).last
+      let newPath = new.split(separator: " ", maxSplits: 4).last
+      guard let oldPath, oldPath == newPath else { return nil }
+      edited.insert(String(oldPath))
+    }
+    return edited
   }
 
   /// The record of a build just made from these inputs.
-  func lines(for built: SiteBuilder.Built, source: String, request: SiteBuilder.Request, output: URL) -> [String] {
+  func lines(
+    for built: SiteBuilder.Built, source: String, heads: some Collection<String>, request: SiteBuilder.Request,
+    output: URL
+  ) -> [String] {
     let counts = AccreditationStatus.allCases.map { "\($0.rawValue)=\(built.statusCounts[$0] ?? 0)" }
-    return inputs + [
+    return lines(content: stamp.recordedLines(), templates: templates?.recordedLines()) + [
       "asof \(built.asOf.iso) \(source) \(request.today.iso)",
       BuildRecord.outputLine(output),
       "result \(built.fileCount) \(built.partnerCount) \(counts.joined(separator: ","))",
     ]
+      + heads
       + built.diagnostics.map { diagnostic in
         [
           "diagnostic", diagnostic.severity.rawValue, diagnostic.location.file, String(diagnostic.location.line),

@@ -72,6 +72,8 @@ public enum SiteBuilder {
     public var diagnostics: [Diagnostic]
     /// Whether nothing was done: the build cache showed the inputs unchanged since the last build.
     public var isUpToDate = false
+    /// Whether the build cache showed case notes edited alone, and only their pages were made.
+    public var isNoteEdit = false
   }
 
   /// What `render` made.
@@ -84,6 +86,8 @@ public enum SiteBuilder {
     public var files: [OutputFile]
     /// Warnings found in the content.
     public var diagnostics: [Diagnostic]
+    /// What the next render needs to tell a note edit (`renderNoteEdits`).
+    public var baseline: NoteBaseline
   }
 
   /// Why a build stopped without touching the output.
@@ -121,8 +125,11 @@ public enum SiteBuilder {
           switch cache.read(name) {
           case .found(let lines):
             let indexed = FileManager.default.fileExists(atPath: output.folder.path + "/pagefind/pagefind.js")
-            guard output.pagefind == nil || indexed else { return nil }
-            return BuildRecord.replay(lines, inputs: record, request: request, output: output.folder)
+            guard output.pagefind == nil || indexed,
+              let recorded = BuildRecord.read(lines, request: request, output: output.folder)
+            else { return nil }
+            if let built = record.replay(recorded) { return built }
+            return try buildNoteEdits(since: recorded, record: record, request: request, output: output, name: name)
           case .damaged(let why):
             output.onCacheWarning(
               "ignoring the build cache's record \(cache.folder.path)/\(name) (\(why)); rebuilding it")
@@ -131,10 +138,8 @@ public enum SiteBuilder {
             return nil
           }
         }
-      } catch let failure as OutputBusy {
-        throw .busy(failure.description)
       } catch {
-        throw .write(String(describing: error))
+        throw failure(error)
       }
       if let replayed { return replayed }
     }
@@ -149,14 +154,8 @@ public enum SiteBuilder {
         try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
         return report
       }
-    } catch let failure as TemplateSet.RenderFailure {
-      throw failure.asBuildFailure
-    } catch let failure as OutputBusy {
-      throw .busy(failure.description)
-    } catch let failure as Pagefind.Failure {
-      throw .search(failure.description)
     } catch {
-      throw .write(String(describing: error))
+      throw failure(error)
     }
     let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
     let result = Built(
@@ -164,17 +163,46 @@ public enum SiteBuilder {
       statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
       report: report, diagnostics: prepared.diagnostics)
     if let cache = output.cache, let record {
-      if record.stamp.isRacy() {
-        // A file changed within the last two seconds could change again unseen: no record this time.
-        cache.remove(name)
-      } else {
-        let source =
-          request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
-        cache.write(name, record.lines(for: result, source: source, request: request, output: output.folder))
-      }
+      let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
+      let heads = BuildRecord.headLines(caseHeads(prepared.renderer.content))
+      cache.write(
+        name, record.lines(for: result, source: source, heads: heads, request: request, output: output.folder))
     }
     releaseInBackground((prepared.renderer, jobs))
     return result
+  }
+
+  /// The build of case notes edited alone since the record (see `noteEdits`): their pages are rendered and
+  /// written, the rest of the site and the record's report stay. Nil when the change is anything else.
+  private static func buildNoteEdits(
+    since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
+  ) throws -> Built? {
+    let files = NoteFiles(record.stamp.listing.files)
+    guard let cache = output.cache, let changed = record.editedFiles(since: recorded), changed.count <= 100,
+      let edited = noteEdits(changed, heads: recorded.heads(of: changed), files: files),
+      let jobs = noteJobs(request, edited: edited, files: files),
+      let report = try SiteWriter.patch(jobs, in: output.folder)
+    else { return nil }
+    try Pagefind.update(output.folder, with: output.pagefind, changed: report.written > 0)
+    var built = recorded.built
+    built.report = report
+    built.isUpToDate = false
+    built.isNoteEdit = true
+    cache.write(
+      name,
+      record.lines(
+        for: built, source: recorded.dateSource, heads: recorded.headLines, request: request, output: output.folder))
+    return built
+  }
+
+  /// A failure of the output side as the build reports it.
+  private static func failure(_ error: any Error) -> Failure {
+    switch error {
+    case let failure as TemplateSet.RenderFailure: failure.asBuildFailure
+    case let failure as OutputBusy: .busy(failure.description)
+    case let failure as Pagefind.Failure: .search(failure.description)
+    default: .write(String(describing: error))
+    }
   }
 
   /// Lets another thread free `values`: freeing the content and the planned jobs took a fifth of a second
@@ -227,7 +255,10 @@ public enum SiteBuilder {
     }
     return Rendered(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files,
-      diagnostics: prepared.diagnostics)
+      diagnostics: prepared.diagnostics,
+      baseline: NoteBaseline(
+        files: NoteFiles(prepared.listing.files), heads: caseHeads(prepared.renderer.content), today: request.today,
+        templates: prepared.renderer.templates, asOf: prepared.renderer.asOf))
   }
 
   /// The renderer of a checked and evaluated content folder, with nothing rendered yet.
@@ -237,13 +268,15 @@ public enum SiteBuilder {
 
   private static func prepare(_ request: Request, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil)
     throws(Failure)
-    -> (renderer: SiteRenderer, diagnostics: [Diagnostic])
+    -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
   {
+    let walked: FolderJail.Listing
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.load(request.content, listing: listing, cache: cache)
+      walked = try listing ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
+      loaded = try ContentFolder.load(request.content, listing: walked, cache: cache)
     } catch {
-      throw .io(error.description)
+      throw .io(String(describing: error))
     }
     guard !loaded.diagnostics.hasErrors else {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
@@ -259,7 +292,7 @@ public enum SiteBuilder {
       for: content, asOf: request.asOf ?? content.site.asOf ?? request.today,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
     renderer.search = request.search
-    return (renderer, loaded.diagnostics)
+    return (renderer, loaded.diagnostics, walked)
   }
 
   /// Evaluates checked content on every core and makes its renderer: the one place evaluation meets

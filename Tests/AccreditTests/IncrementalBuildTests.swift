@@ -32,17 +32,29 @@ struct IncrementalBuildTests {
       _ = try build(content, into: output, cache: cache)
       var random = SystemRandomNumberGenerator.seeded(42)
       let manager = FileManager.default
-      for step in 0..<24 {
+      for step in 0..<30 {
         let editing = Date().addingTimeInterval(-1)
         let cases = try manager.subpathsOfDirectory(atPath: content.appendingPathComponent("cases").path)
           .filter { $0.hasSuffix(".md") }.sorted()
         let partners = try manager.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path).sorted()
         let pick = { (items: [String]) in items[Int(random.next() % UInt64(items.count))] }
-        switch step % 8 {
-        case 0:  // edit a case note
-          let url = content.appendingPathComponent("cases/" + pick(cases))
+        func addNote(to path: String) throws {
+          let url = content.appendingPathComponent("cases/" + path)
           try (try String(contentsOf: url, encoding: .utf8) + "\nStep \(step): a follow-up call.\n")
             .write(to: url, atomically: false, encoding: .utf8)
+        }
+        switch step % 10 {
+        case 0:  // edit a case note
+          try addNote(to: pick(cases))
+        case 8:  // edit the notes of two cases
+          try addNote(to: pick(cases))
+          try addNote(to: pick(cases))
+        case 7:  // edit a case's front matter and another case's notes
+          let url = content.appendingPathComponent("cases/" + pick(cases))
+          let text = try String(contentsOf: url, encoding: .utf8)
+          try text.replacingOccurrences(of: "customer: ", with: "customer: Renamed ").write(
+            to: url, atomically: false, encoding: .utf8)
+          try addNote(to: pick(cases))
         case 1:  // edit a partner record
           let url = content.appendingPathComponent("partners/" + pick(partners))
           let text = try String(contentsOf: url, encoding: .utf8)
@@ -76,7 +88,10 @@ struct IncrementalBuildTests {
         try redate(content, to: clock, changedAfter: editing)
         let incremental = try build(content, into: output, cache: cache)
         #expect(!incremental.report.isFull, "step \(step) updated in place")
-        #expect(incremental.isUpToDate == (step % 8 == 7), "step \(step): the cache answers only when nothing changed")
+        #expect(incremental.isUpToDate == (step % 10 == 9), "step \(step): the cache answers only when nothing changed")
+        #expect(
+          incremental.isNoteEdit == [0, 8].contains(step % 10),
+          "step \(step): notes edited alone take the short way, and nothing else does")
         let clean = folder.appendingPathComponent("clean-\(step)")
         _ = try build(content, into: clean, clean: true)
         let updated = try filesBelow(output).mapValues(\.bytes)
@@ -329,17 +344,56 @@ struct BuildCacheTests {
     }
   }
 
-  @Test func filesChangedWithinTheLastSecondsAreNotRecorded() throws {
+  @Test func aFileChangedWithinTheLastSecondsIsLookedAtAgain() throws {
     try withTemporaryFolder { folder in
       let content = try agedSampleContent(in: folder)
       let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
-      try (try String(contentsOf: note, encoding: .utf8) + "\nJust now.\n").write(
-        to: note, atomically: false, encoding: .utf8)
       let output = folder.appendingPathComponent("public")
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
       _ = try build(content, into: output, cache: cache)
-      // A save within the same clock tick could change the note again without changing its stamp.
-      #expect(!(try build(content, into: output, cache: cache)).isUpToDate)
+      try (try String(contentsOf: note, encoding: .utf8) + "\nJust now.\n").write(
+        to: note, atomically: false, encoding: .utf8)
+      let edited = try build(content, into: output, cache: cache)
+      #expect(edited.isNoteEdit && edited.report.written == 1)
+      // A save within the same clock tick could change the note again without changing its stamp: the
+      // note is read again, and its page is the same.
+      let again = try build(content, into: output, cache: cache)
+      #expect(!again.isUpToDate && again.isNoteEdit && again.report.written == 0)
+    }
+  }
+
+  @Test func aNoteEditedAloneWritesItsPageAndTheSiteEqualsACleanBuild() throws {
+    try withTemporaryFolder { folder in
+      let content = try agedSampleContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let before = try filesBelow(output)
+      let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
+      try (try String(contentsOf: note, encoding: .utf8) + "\nA **follow-up** call.\n").write(
+        to: note, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-10), changedAfter: Date().addingTimeInterval(-5))
+      let edited = try build(content, into: output, cache: cache)
+      #expect(edited.isNoteEdit && !edited.isUpToDate)
+      #expect(edited.report.written == 1 && edited.report.unchanged == edited.fileCount - 1)
+      let after = try filesBelow(output)
+      let rewritten = after.keys.filter { after[$0]?.bytes != before[$0]?.bytes }.sorted()
+      #expect(rewritten == [".accredit-manifest", "partners/northwind-digital/cases/NW-2026-019/index.html"])
+      let page = try #require(after["partners/northwind-digital/cases/NW-2026-019/index.html"]).bytes
+      #expect(String(decoding: page, as: UTF8.self).contains("<strong>follow-up</strong>"))
+      // The record is rewritten: nothing changed since.
+      #expect(try build(content, into: output, cache: cache).isUpToDate)
+      let clean = folder.appendingPathComponent("clean")
+      _ = try build(content, into: clean, cache: BuildCache(folder: folder.appendingPathComponent("c2")), clean: true)
+      #expect(try filesBelow(output).mapValues(\.bytes) == filesBelow(clean).mapValues(\.bytes))
+
+      // A changed front matter is a data edit: the whole site is planned again.
+      let text = try String(contentsOf: note, encoding: .utf8)
+      try text.replacingOccurrences(of: "Pinecrest Realty\"", with: "Pinecrest Realty Group\"").write(
+        to: note, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-4), changedAfter: Date().addingTimeInterval(-3))
+      let data = try build(content, into: output, cache: cache)
+      #expect(!data.isNoteEdit && !data.isUpToDate && data.report.written > 1)
     }
   }
 }

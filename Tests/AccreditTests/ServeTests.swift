@@ -223,6 +223,45 @@ struct LiveServeTests {
     }
   }
 
+  @Test func aNoteEditedAloneRendersItsPageAloneAndTheSiteEqualsAFullRender() async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder)
+      preview.server.rebuild()
+      try await preview.server.live { _ in
+        func edit(_ change: () throws -> Void) async throws {
+          let before = preview.server.generation
+          try change()
+          try await waitUntil { preview.server.generation > before }
+        }
+        func servedEqualsAFullRender() throws {
+          let request = SiteBuilder.Request(
+            content: preview.content, templates: preview.templates, asOf: nil, today: .todayUTC())
+          let full = Dictionary(
+            try SiteBuilder.render(request).files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+          #expect(preview.server.state.snapshot.files.mapValues(\.bytes) == full)
+        }
+        let note = "cases/northwind-digital/NW-2026-019.md"
+        try await edit { try preview.write(note, try preview.read(note) + "\nA call about **Zebra Crossings**.\n") }
+        #expect(preview.log.err.contains("(1 rendered: case notes edited)"))
+        try servedEqualsAFullRender()
+
+        // A changed front matter, or a record edited with a note, is built whole.
+        let fullBuilds = preview.log.err.components(separatedBy: "rendered) as of").count
+        try await edit {
+          try preview.write(
+            note, try preview.read(note).replacingOccurrences(of: "Pinecrest Realty\"", with: "Pinecrest Homes\""))
+        }
+        let record = "partners/northwind-digital.yaml"
+        try await edit {
+          try preview.write(note, try preview.read(note) + "\nAnother call.\n")
+          try preview.write(record, try preview.read(record) + "\n")
+        }
+        #expect(preview.log.err.components(separatedBy: "rendered) as of").count == fullBuilds + 2)
+        try servedEqualsAFullRender()
+      }
+    }
+  }
+
   @Test func aBurstOfSavesRebuildsOnce() async throws {
     try await withTemporaryFolder { folder in
       let preview = try Preview(folder: folder)

@@ -1,0 +1,142 @@
+public import AccreditContent
+import AccreditSupport
+public import AccreditEngine
+import Foundation
+
+/// Case notes edited alone: the common edit, and the one a records editor waits on in the preview.
+///
+/// A case file whose front matter (`ContentFolder.caseHead`) is as it was has the same data and the same
+/// diagnostics; only its notes changed, and only its own page shows them (see `InputKeys`). Its page is
+/// then rendered from the few files it shows — the settings, the standards, the free pages of the
+/// navigation, the partner's record and cases — instead of from the whole folder: at 1,000 partners this
+/// is what brings a one-note rebuild from half a second to a few milliseconds. Anything else (a new or
+/// removed file, a changed record, a changed front matter, a template) takes the whole build.
+extension SiteBuilder {
+  /// What a render leaves for the next one to tell a note edit: the content folder's files as listed, each
+  /// case file's front-matter hash, and the day it was made.
+  public struct NoteBaseline: Sendable {
+    let files: NoteFiles
+    let heads: [String: UInt64]
+    let today: Day
+    /// The templates of that render: a change to them is not a note edit, so they are reused.
+    let templates: TemplateSet
+    /// The evaluation date of that render, which a note edit keeps.
+    public let asOf: Day
+  }
+
+  /// The files of the preview server's rebuild after the files `changed` (paths relative to the content
+  /// folder) were saved, when they are case notes edited alone since `baseline`'s render: their pages, the
+  /// only files that change. Nil otherwise (the server then renders the whole site).
+  public static func renderNoteEdits(_ request: Request, changed: Set<String>, since baseline: NoteBaseline)
+    throws(Failure) -> [OutputFile]?
+  {
+    guard request.today == baseline.today, changed.count <= 100,
+      let edited = noteEdits(changed, heads: baseline.heads, files: baseline.files),
+      let jobs = noteJobs(request, edited: edited, files: baseline.files, templates: baseline.templates)
+    else { return nil }
+    do {
+      return try jobs.map { OutputFile(path: $0.path, bytes: try $0.render(), key: $0.key) }
+    } catch let failure as TemplateSet.RenderFailure {
+      throw failure.asBuildFailure
+    } catch {
+      throw .io(String(describing: error))
+    }
+  }
+
+  /// The case files among `changed` and their front-matter hashes now, when every changed path is an
+  /// existing case file of `files` whose front matter hashes to `heads[path]`; nil otherwise.
+  static func noteEdits(_ changed: Set<String>, heads: [String: UInt64], files: NoteFiles) -> [ContentFile]? {
+    guard !changed.isEmpty else { return nil }
+    var read: [ContentFile] = []
+    for path in changed.sorted() {
+      guard ContentFolder.casePath(path) != nil, let head = heads[path], let file = files.byPath[path],
+        case .success(let bytes) = FolderJail.read(file),
+        case .success(let source) = SourceText.decode(bytes, path: path),
+        ContentFolder.caseHead(source) == head
+      else { return nil }
+      read.append(ContentFile(path: path, bytes: bytes))
+    }
+    return read
+  }
+
+  /// The pages of the case files `edited` (whose notes alone changed), planned from the files those pages
+  /// show; nil when those files do not load without errors on their own, or a page is missing.
+  static func noteJobs(_ request: Request, edited: [ContentFile], files: NoteFiles, templates: TemplateSet? = nil)
+    -> [OutputJob]?
+  {
+    let cases = edited.compactMap { ContentFolder.casePath($0.path) }
+    guard cases.count == edited.count else { return nil }
+    let editedPaths = Set(edited.map(\.path))
+    let shown = files.shown(for: Set(cases.map(\.partner))).filter { !editedPaths.contains($0.path) }
+    guard let listing = try? ContentFolder.read(request.content, listing: FolderJail.Listing(files: shown)) else {
+      return nil
+    }
+    let loaded = ContentLoader.load(listing.files + edited, problems: listing.problems)
+    guard !loaded.diagnostics.hasErrors,
+      let templates = templates ?? (try? TemplateSet.load(overlay: request.templates))
+    else {
+      return nil
+    }
+    let content = loaded.content
+    var renderer = renderer(
+      for: content, asOf: request.asOf ?? content.site.asOf ?? request.today,
+      contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
+    renderer.search = request.search
+    let pages = Set(cases.map { Route.escalation(partner: $0.partner, id: $0.id).file })
+    let jobs = renderer.jobs().filter { pages.contains($0.path) }
+    return jobs.count == pages.count ? jobs : nil
+  }
+
+  /// Each case file's front-matter hash, for telling a note edit from a data edit next time.
+  static func caseHeads(_ content: Content) -> [String: UInt64] {
+    let heads = content.sources.values.filter { ContentFolder.casePath($0.path) != nil }
+      .parallelMap { source in ContentFolder.caseHead(source).map { (source.path, $0) } }
+    return Dictionary(heads.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
+  }
+}
+
+/// The content folder's files as a note edit needs them: by path, and those a case page shows (the
+/// settings, the standards, the free pages; the partner's record and cases), found without a pass over
+/// the thousands of others.
+struct NoteFiles: Sendable {
+  let byPath: [String: FolderJail.File]
+  private let shared: [FolderJail.File]
+  private let byPartner: [String: [FolderJail.File]]
+
+  init(_ files: [FolderJail.File]) {
+    var byPath: [String: FolderJail.File] = [:]
+    var shared: [FolderJail.File] = []
+    var byPartner: [String: [FolderJail.File]] = [:]
+    byPath.reserveCapacity(files.count)
+    for file in files {
+      let path = file.path
+      byPath[path] = file
+      if path == "site.yaml" || path == "standards.yaml" || path.hasPrefix("pages/") {
+        shared.append(file)
+      } else if let partner = Self.partner(of: path) {
+        byPartner[partner, default: []].append(file)
+      }
+    }
+    self.byPath = byPath
+    self.shared = shared
+    self.byPartner = byPartner
+  }
+
+  /// The files the case pages of `partners` show.
+  func shown(for partners: Set<String>) -> [FolderJail.File] {
+    shared + partners.sorted().flatMap { byPartner[$0] ?? [] }
+  }
+
+  /// The partner a record (`partners/<slug>.yaml`) or a file of its cases (`cases/<slug>/…`) belongs to.
+  private static func partner(of path: String) -> String? {
+    let parts = path.split(separator: "/", maxSplits: 2)
+    if parts.count == 2, parts[0] == "partners" {
+      for suffix in [".yaml", ".yml"] where parts[1].hasSuffix(suffix) {
+        return String(parts[1].dropLast(suffix.count))
+      }
+    } else if parts.count == 3, parts[0] == "cases" {
+      return String(parts[1])
+    }
+    return nil
+  }
+}
