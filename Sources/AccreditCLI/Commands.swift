@@ -84,7 +84,11 @@ public enum Commands {
       err: { text in
         err.withLock { $0 += text }; console.err(text)
       })
-    let code = uncachedCheck(command, listing: stamp?.listing, console: recording)
+    let parseFile = cache.parseCacheFile(for: content)
+    let parseCache = ParseCache.load(from: parseFile, identity: SiteRenderer.buildIdentity)
+    if let warning = parseCache.warning { console.err("accredit: warning: \(warning)\n") }
+    let code = uncachedCheck(command, listing: stamp?.listing, parseCache: parseCache.cache, console: recording)
+    parseCache.cache.save(to: parseFile, identity: SiteRenderer.buildIdentity)
     if let stamp {
       cache.write(
         name,
@@ -96,11 +100,13 @@ public enum Commands {
     return code
   }
 
-  private static func uncachedCheck(_ command: Check, listing: FolderJail.Listing?, console: Console) -> Int32 {
+  private static func uncachedCheck(
+    _ command: Check, listing: FolderJail.Listing?, parseCache: ParseCache, console: Console
+  ) -> Int32 {
     let root = command.contentOptions.content
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.load(command.contentOptions.contentURL, listing: listing)
+      loaded = try ContentFolder.load(command.contentOptions.contentURL, listing: listing, cache: parseCache)
     } catch {
       console.err("accredit: error: \(error.description)\n")
       return 1

@@ -4,7 +4,7 @@ import Foundation
 
 /// The persistent build cache (`.accredit-cache/` in the working folder unless `--cache` says otherwise):
 /// records of what a build or a check was made from, so that a run whose inputs did not change can skip
-/// reading, checking and rendering altogether.
+/// reading, checking and rendering altogether; and each content folder's parsed files (`ParseCache`).
 ///
 /// A record is text: a header with the format's version, lines, and a checksum line. It is never trusted
 /// blindly: a record that is truncated, damaged, hand-edited or of another format version is ignored with
@@ -95,6 +95,11 @@ public struct BuildCache: Sendable {
   public static func unescape(_ field: some StringProtocol) -> String {
     field.replacingOccurrences(of: "%0A", with: "\n").replacingOccurrences(of: "%09", with: "\t")
       .replacingOccurrences(of: "%25", with: "%")
+  }
+
+  /// Where the parse cache (`ParseCache`) of the content folder `content` is kept.
+  public func parseCacheFile(for content: URL) -> URL {
+    folder.appendingPathComponent(BuildCache.name("parse", [content.standardizedFileURL.path]))
   }
 
   /// Removes the record `name`, if any.

@@ -14,10 +14,13 @@ public struct Content: Sendable {
   public var faq: [FAQEntry]
   /// Free pages, by `order` then slug.
   public var pages: [Page]
-  /// The decoded text of every file read, by path, for diagnostics' source lines.
+  /// The decoded text of the files read, by path, for diagnostics' source lines. A file the parse cache
+  /// answered for is not read, and is here only when a diagnostic names it.
   public var sources: [String: SourceText]
   /// A stable hash of every file's bytes, by path: what incremental builds compare.
   public var inputHashes: [String: UInt64]
+  /// Each case file's front-matter hash (`ContentFolder.caseHead`), by path: what tells a note edit.
+  public var caseHeads: [String: UInt64] = [:]
 
   /// Creates a content tree.
   public init(

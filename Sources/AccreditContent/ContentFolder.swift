@@ -30,8 +30,69 @@ public enum ContentFolder {
   public static func load(_ root: URL, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil) throws(ReadError)
     -> ContentLoader.Result
   {
-    let listing = try read(root, listing: listing)
-    return ContentLoader.load(listing.files, problems: listing.problems, cache: cache)
+    guard let cache else {
+      let listing = try read(root, listing: listing)
+      return ContentLoader.load(listing.files, problems: listing.problems)
+    }
+    let walked = try list(root, listing: listing)
+    let stampedAt = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+    // The standards first: every parsed file was checked against them, and their change parses it again.
+    let standardsHash =
+      walked.files.first { $0.path == "standards.yaml" }
+      .flatMap { try? FolderJail.read($0).get() }.map { StableHash.of($0) } ?? 0
+    enum Outcome {
+      case reused(ParseCache.Entry)
+      case read([UInt8], ParseCache.Stamp?)
+      case failed(FolderJail.ReadFailure)
+    }
+    let outcomes = walked.files.parallelMap { file -> Outcome in
+      // Stamped before it is read: a change during the read leaves a stamp that no longer matches.
+      let stamp = ParseCache.Stamp.of(file.location)
+      if let stamp, file.path != "site.yaml", file.path != "standards.yaml",
+        let entry = cache.reusable(file.path, stamp: stamp, standards: standardsHash)
+      {
+        return .reused(entry)
+      }
+      switch FolderJail.read(file) {
+      case .success(let bytes): return .read(bytes, stamp)
+      case .failure(let failure): return .failed(failure)
+      }
+    }
+    var files: [ContentFile] = []
+    var reused: [(path: String, entry: ParseCache.Entry)] = []
+    var stamps: [String: ParseCache.Stamp] = [:]
+    var problems = walked.problems.map { Diagnostic(.error, at: SourceLocation(file: $0.path), $0.message) }
+    for (file, outcome) in zip(walked.files, outcomes) {
+      switch outcome {
+      case .reused(let entry): reused.append((file.path, entry))
+      case .read(let bytes, let stamp):
+        files.append(ContentFile(path: file.path, bytes: bytes))
+        stamps[file.path] = stamp
+      case .failed(let failure):
+        problems.append(Diagnostic(.error, at: SourceLocation(file: file.path), failure.description))
+      }
+    }
+    var loaded = ContentLoader.load(files, reused: reused, problems: problems, cache: cache)
+    cache.record(stamps, hashes: loaded.content.inputHashes, at: stampedAt)
+    // A diagnostic in a file the cache answered for shows its source line like any other.
+    let listed = Dictionary(walked.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    for path in Set(loaded.diagnostics.map(\.location.file)) where loaded.content.sources[path] == nil {
+      if let file = listed[path], case .success(let bytes) = FolderJail.read(file),
+        case .success(let source) = SourceText.decode(bytes, path: path)
+      {
+        loaded.content.sources[path] = source
+      }
+    }
+    return loaded
+  }
+
+  private static func list(_ root: URL, listing: FolderJail.Listing?) throws(ReadError) -> FolderJail.Listing {
+    if let listing { return listing }
+    do {
+      return try FolderJail.list(root, only: topLevel, what: "content folder")
+    } catch {
+      throw ReadError(description: error.description)
+    }
   }
 
   /// Why `loadWithoutErrors` gave no content: the text to print.
@@ -75,16 +136,7 @@ public enum ContentFolder {
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.
   /// Hidden files and folders are skipped.
   public static func read(_ root: URL, listing walked: FolderJail.Listing? = nil) throws(ReadError) -> Listing {
-    let listing: FolderJail.Listing
-    if let walked {
-      listing = walked
-    } else {
-      do {
-        listing = try FolderJail.list(root, only: topLevel, what: "content folder")
-      } catch {
-        throw ReadError(description: error.description)
-      }
-    }
+    let listing = try list(root, listing: walked)
     // Reading is most of the time of a small build's input side: the files are read on every core.
     let read = listing.files.parallelMap { file in (file.path, FolderJail.read(file)) }
     var files: [ContentFile] = []

@@ -19,6 +19,14 @@ public enum ContentLoader {
   /// (and the standards) did not change since the last load are not parsed again. `problems` are errors
   /// about entries that could not be read (see `ContentFolder`), reported with the rest.
   public static func load(_ files: [ContentFile], problems: [Diagnostic] = [], cache: ParseCache? = nil) -> Result {
+    load(files, reused: [], problems: problems, cache: cache)
+  }
+
+  /// Loads `files` and the files `reused` from the parse cache without reading them (see `ContentFolder`).
+  static func load(
+    _ files: [ContentFile], reused: [(path: String, entry: ParseCache.Entry)], problems: [Diagnostic],
+    cache: ParseCache?
+  ) -> Result {
     let sink = DiagnosticSink()
     sink.append(contentsOf: problems)
     var sources: [String: SourceText] = [:]
@@ -37,9 +45,17 @@ public enum ContentLoader {
       return (hash, decoding, Layout.kind(of: file.path))
     }
     var hashes: [String: UInt64] = [:]
-    hashes.reserveCapacity(sorted.count)
+    hashes.reserveCapacity(sorted.count + reused.count)
     sources.reserveCapacity(sorted.count)
     layout.files.reserveCapacity(sorted.count)
+    var reusedEntries: [(path: String, entry: ParseCache.Entry)] = []
+    for (path, entry) in reused {
+      let classified = Layout.kind(of: path)
+      if let problem = classified.problem { sink.append(contentsOf: [problem]) }
+      guard let kind = classified.kind, layout.register(kind, path: path, sink: sink) != nil else { continue }
+      hashes[path] = entry.hash
+      reusedEntries.append((path, entry))
+    }
     for (file, (hash, decoding, classified)) in zip(sorted, decoded) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
       guard let kind = classified.kind.flatMap({ layout.register($0, path: file.path, sink: sink) }) else { continue }
@@ -66,10 +82,12 @@ public enum ContentLoader {
     let standardsRead = standards
     let standardsHash = layout.standards.flatMap { hashes[$0] } ?? 0
     let fileHashes = hashes
-    let loaded = layout.files.parallelMap { (kind, source) -> (LoadedFile, [Diagnostic]) in
-      let cacheKey = StableHash.combine([fileHashes[source.path] ?? 0, standardsHash, StableHash.of(source.path)])
+    let parsed = layout.files.parallelMap { (kind, source) -> ParseCache.Entry in
+      let hash = fileHashes[source.path] ?? 0
+      let cacheKey = ParseCache.key(hash: hash, standards: standardsHash, path: source.path)
       if let cached = cache?.lookup(source.path, key: cacheKey) { return cached }
       let fileSink = DiagnosticSink()
+      var head: UInt64?
       let item: LoadedFile
       switch kind {
       case .partner(let slug):
@@ -78,6 +96,7 @@ public enum ContentLoader {
         let loaded = CaseLoader.load(source, id: id, partnerSlug: partner, standards: standardsRead, sink: fileSink)
         if let loaded, loaded.isComplete { CaseValidation.check(loaded.escalation, sink: fileSink) }
         item = .escalation(loaded?.escalation)
+        head = ContentFolder.caseHead(source)
       case .faq(let slug):
         item = .faq(DocumentLoader.faq(source, slug: slug, sink: fileSink))
       case .page(let slug):
@@ -85,17 +104,21 @@ public enum ContentLoader {
       case .site, .standards:
         item = .none
       }
-      cache?.store(source.path, key: cacheKey, value: (item, fileSink.diagnostics))
-      return (item, fileSink.diagnostics)
+      let entry = ParseCache.Entry(
+        key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
+      cache?.store(source.path, entry)
+      return entry
     }
-    cache?.keep(only: Set(layout.files.map { $0.1.path }))
+    cache?.keep(only: Set(layout.files.map { $0.1.path } + reused.map(\.path)))
     var partners: [Partner] = []
     var cases: [EscalationCase] = []
     var faq: [FAQEntry] = []
     var pages: [Page] = []
-    for (item, diagnostics) in loaded {
-      sink.append(contentsOf: diagnostics)
-      switch item {
+    var heads: [String: UInt64] = [:]
+    for (path, entry) in zip(layout.files.map(\.1.path), parsed) + reusedEntries {
+      sink.append(contentsOf: entry.diagnostics)
+      heads[path] = entry.head
+      switch entry.item {
       case .partner(let partner?): partners.append(partner)
       case .escalation(let escalation?): cases.append(escalation)
       case .faq(let entry?): faq.append(entry)
@@ -106,7 +129,7 @@ public enum ContentLoader {
 
     CrossReferences.check(partners: partners, partnerFiles: layout.partnerSlugs, cases: cases, sink: sink)
 
-    let content = Content(
+    var content = Content(
       site: site,
       standards: standards ?? Standards.empty,
       partners: partners.sorted { $0.slug < $1.slug },
@@ -114,45 +137,8 @@ public enum ContentLoader {
       faq: faq.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
       pages: pages.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
       sources: sources, inputHashes: hashes)
+    content.caseHeads = heads
     return Result(content: content, diagnostics: sink.diagnostics.sorted())
-  }
-}
-
-/// Parsed files kept between loads, for the preview server: a file is parsed again only when its bytes
-/// or the standards changed.
-public final class ParseCache: Sendable {
-  private let entries = Mutex<[String: (key: UInt64, value: (LoadedFile, [Diagnostic]))]>([:])
-  private let texts = Mutex<[String: (hash: UInt64, source: SourceText)]>([:])
-
-  /// An empty cache.
-  public init() {}
-
-  func lookup(_ path: String, key: UInt64) -> (LoadedFile, [Diagnostic])? {
-    entries.withLock { $0[path].flatMap { $0.key == key ? $0.value : nil } }
-  }
-
-  func store(_ path: String, key: UInt64, value: (LoadedFile, [Diagnostic])) {
-    entries.withLock { $0[path] = (key, value) }
-  }
-
-  /// The decoded text of the file at `path`, when its bytes hash to `hash`.
-  func text(_ path: String, hash: UInt64) -> SourceText? {
-    texts.withLock { $0[path].flatMap { $0.hash == hash ? $0.source : nil } }
-  }
-
-  func store(_ source: SourceText, hash: UInt64) {
-    texts.withLock { $0[source.path] = (hash, source) }
-  }
-
-  /// Forgets the files not in `paths`, so that deleted files (a loop's endless paths among them) do not
-  /// hold memory for as long as the server runs.
-  func keep(only paths: Set<String>) {
-    entries.withLock { entries in
-      for path in entries.keys where !paths.contains(path) { entries[path] = nil }
-    }
-    texts.withLock { texts in
-      for path in texts.keys where !paths.contains(path) { texts[path] = nil }
-    }
   }
 }
 

@@ -87,12 +87,6 @@ extension SiteBuilder {
     return jobs.count == pages.count ? jobs : nil
   }
 
-  /// Each case file's front-matter hash, for telling a note edit from a data edit next time.
-  static func caseHeads(_ content: Content) -> [String: UInt64] {
-    let heads = content.sources.values.filter { ContentFolder.casePath($0.path) != nil }
-      .parallelMap { source in ContentFolder.caseHead(source).map { (source.path, $0) } }
-    return Dictionary(heads.compactMap { $0 }, uniquingKeysWith: { first, _ in first })
-  }
 }
 
 /// The content folder's files as a note edit needs them: by path, and those a case page shows (the

@@ -143,8 +143,18 @@ public enum SiteBuilder {
       }
       if let replayed { return replayed }
     }
+    // Parsed files are kept on disk too: only those whose bytes changed are parsed again.
+    let parseCache = output.cache.map { cache in
+      let file = cache.parseCacheFile(for: request.content)
+      let loaded =
+        output.clean
+        ? (cache: ParseCache(), warning: nil) : ParseCache.load(from: file, identity: SiteRenderer.buildIdentity)
+      if let warning = loaded.warning { output.onCacheWarning(warning) }
+      return (cache: loaded.cache, file: file)
+    }
+    defer { parseCache.map { $0.cache.save(to: $0.file, identity: SiteRenderer.buildIdentity) } }
     // The stamp's walk of the content folder is read, not walked again.
-    let prepared = try prepare(request, listing: record?.stamp.listing)
+    let prepared = try prepare(request, listing: record?.stamp.listing, cache: parseCache?.cache)
     let jobs = prepared.renderer.jobs()
     let report: SiteWriter.Report
     do {
@@ -164,7 +174,7 @@ public enum SiteBuilder {
       report: report, diagnostics: prepared.diagnostics)
     if let cache = output.cache, let record {
       let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
-      let heads = BuildRecord.headLines(caseHeads(prepared.renderer.content))
+      let heads = BuildRecord.headLines(prepared.renderer.content.caseHeads)
       cache.write(
         name, record.lines(for: result, source: source, heads: heads, request: request, output: output.folder))
     }
@@ -257,7 +267,7 @@ public enum SiteBuilder {
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files,
       diagnostics: prepared.diagnostics,
       baseline: NoteBaseline(
-        files: NoteFiles(prepared.listing.files), heads: caseHeads(prepared.renderer.content), today: request.today,
+        files: NoteFiles(prepared.listing.files), heads: prepared.renderer.content.caseHeads, today: request.today,
         templates: prepared.renderer.templates, asOf: prepared.renderer.asOf))
   }
 

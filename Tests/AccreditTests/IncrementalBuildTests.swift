@@ -429,3 +429,126 @@ struct CheckCacheTests {
     }
   }
 }
+
+@Suite("The parse cache keeps parsed files between builds")
+struct ParseCacheTests {
+  /// Sample content with a warning inside a partner record (a tier review outside the review months),
+  /// so that cached diagnostics are compared too.
+  private func content(in folder: URL) throws -> URL {
+    let content = try agedSampleContent(in: folder)
+    let record = content.appendingPathComponent("partners/northwind-digital.yaml")
+    try (try String(contentsOf: record, encoding: .utf8)).replacingOccurrences(
+      of: "reviewed: 2025-06-27", with: "reviewed: 2025-07-27"
+    ).write(to: record, atomically: false, encoding: .utf8)
+    try redate(content, to: Date().addingTimeInterval(-3600))
+    return content
+  }
+
+  private func site(_ loaded: ContentLoader.Result) throws -> [String: [UInt8]] {
+    let renderer = SiteBuilder.renderer(
+      for: loaded.content, asOf: Day("2026-11-15"), contentName: "content", templates: try TemplateSet.builtIn())
+    return Dictionary(try renderer.render().map { ($0.path, $0.bytes) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  @Test func aCacheSavedAndLoadedAgainGivesWhatParsingGives() throws {
+    try withTemporaryFolder { folder in
+      let content = try content(in: folder)
+      let file = folder.appendingPathComponent("parse-cache")
+      let parsed = try ContentFolder.load(content)
+      #expect(parsed.diagnostics.contains { $0.message.contains("outside the tier review months") })
+      let first = ParseCache()
+      _ = try ContentFolder.load(content, cache: first)
+      first.save(to: file, identity: "test")
+
+      let (reloaded, warning) = ParseCache.load(from: file, identity: "test")
+      #expect(warning == nil)
+      let cached = try ContentFolder.load(content, cache: reloaded)
+      #expect(cached.diagnostics == parsed.diagnostics)
+      #expect(cached.content.caseHeads == parsed.content.caseHeads && !parsed.content.caseHeads.isEmpty)
+      #expect(cached.content.inputHashes == parsed.content.inputHashes)
+      #expect(try site(cached) == site(parsed))
+      // The file named by a diagnostic is there for its source line, though the cache answered for it.
+      #expect(cached.content.sources["partners/northwind-digital.yaml"] != nil)
+      #expect(cached.content.sources["partners/contoso-consulting.yaml"] == nil, "an unchanged file is not read")
+
+      // Another build of accredit parses everything again, without a warning.
+      let other = ParseCache.load(from: file, identity: "another build")
+      #expect(other.warning == nil)
+      #expect(try ContentFolder.load(content, cache: other.cache).content.sources.count == parsed.content.sources.count)
+    }
+  }
+
+  @Test func aFileWhoseStampIsUnchangedIsNotReadAgainAndATouchedFileIsRead() throws {
+    try withTemporaryFolder { folder in
+      let content = try content(in: folder)
+      let cache = ParseCache()
+      _ = try ContentFolder.load(content, cache: cache)
+      let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
+      let attributes = try FileManager.default.attributesOfItem(atPath: note.path)
+      // The same size and modification time (and inode): the file is taken as unchanged, as git would.
+      let text = try String(contentsOf: note, encoding: .utf8)
+      let sameSize = text.replacingOccurrences(of: "Pinecrest", with: "Pinecrust")
+      let handle = try FileHandle(forWritingTo: note)
+      try handle.write(contentsOf: Data(sameSize.utf8))
+      try handle.close()
+      try FileManager.default.setAttributes(
+        [.modificationDate: try #require(attributes[.modificationDate] as? Date)], ofItemAtPath: note.path)
+      let stale = try ContentFolder.load(content, cache: cache)
+      #expect(stale.content.cases.first { $0.id == "NW-2026-019" }?.customer == "Pinecrest Realty")
+      // A new modification time: the file is read again.
+      try FileManager.default.setAttributes(
+        [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: note.path)
+      let fresh = try ContentFolder.load(content, cache: cache)
+      #expect(fresh.content.cases.first { $0.id == "NW-2026-019" }?.customer == "Pinecrust Realty")
+    }
+  }
+
+  @Test(arguments: ["truncated", "flipped byte", "another version", "garbage", "empty"])
+  func aDamagedParseCacheIsIgnoredWithOneWarningAndRebuilt(damage: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try content(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      func build(warnings: Captured? = nil) throws -> SiteBuilder.Built {
+        var options = SiteBuilder.Output(folder: output)
+        options.cache = cache
+        if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
+        return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
+      }
+      func editRecord(_ line: String) throws {
+        let record = content.appendingPathComponent("partners/contoso-consulting.yaml")
+        try (try String(contentsOf: record, encoding: .utf8) + line).write(
+          to: record, atomically: false, encoding: .utf8)
+        try redate(content, to: Date().addingTimeInterval(-10), changedAfter: Date().addingTimeInterval(-5))
+      }
+      _ = try build()
+      let file = cache.parseCacheFile(for: content)
+      var bytes = [UInt8](try Data(contentsOf: file))
+      switch damage {
+      case "truncated": bytes.removeLast(bytes.count / 2)
+      case "flipped byte": bytes[bytes.count / 2] ^= 0x20
+      case "another version": bytes.replaceSubrange(0..<16, with: Array("accredit-parse 9".utf8))
+      case "garbage": bytes = Array("not a cache at all".utf8)
+      default: bytes = []
+      }
+      try Data(bytes).write(to: file)
+      try editRecord("# a comment\n")
+
+      let warnings = Captured()
+      let rebuilt = try build(warnings: warnings)
+      #expect(warnings.err.split(separator: "\n").count == 1, "\(warnings.err)")
+      #expect(warnings.err.contains("ignoring the parse cache"))
+      #expect(rebuilt.diagnostics.contains { $0.message.contains("outside the tier review months") })
+      let clean = folder.appendingPathComponent("clean")
+      var options = SiteBuilder.Output(folder: clean, clean: true)
+      options.cache = BuildCache(folder: folder.appendingPathComponent("other"))
+      _ = try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
+      #expect(try filesBelow(output).mapValues(\.bytes) == filesBelow(clean).mapValues(\.bytes))
+
+      try editRecord("# another comment\n")
+      let again = Captured()
+      _ = try build(warnings: again)
+      #expect(again.err.isEmpty, "the cache was rebuilt: \(again.err)")
+    }
+  }
+}

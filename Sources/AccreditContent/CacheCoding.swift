@@ -1,0 +1,324 @@
+import AccreditEngine
+
+/// The binary form of parsed content files in the persistent parse cache: variable-length integers and
+/// length-prefixed UTF-8, field after field in declaration order. Written by hand because no library the
+/// project uses has a binary `Codable` coder, and Foundation's JSON coders decoded the 11,000 parsed files
+/// of a 1,000-partner program far slower than parsing them again would take on two cores.
+///
+/// Locations carry their file only when it differs from the file being coded (it never does in practice),
+/// so that thousands of copies of a path are neither written nor read.
+struct CacheWriter {
+  private(set) var bytes: [UInt8] = []
+
+  init(capacity: Int = 0) {
+    bytes.reserveCapacity(capacity)
+  }
+
+  mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+
+  mutating func int(_ value: Int) {
+    // Zigzag, then 7 bits a byte.
+    var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1))))
+    while rest >= 0x80 {
+      bytes.append(UInt8(rest & 0x7F) | 0x80)
+      rest >>= 7
+    }
+    bytes.append(UInt8(rest))
+  }
+
+  mutating func word(_ value: UInt64) {
+    withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+  }
+
+  mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+
+  mutating func string(_ value: String) {
+    var value = value
+    value.withUTF8 { utf8 in
+      int(utf8.count)
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
+  mutating func optional<T>(_ value: T?, _ write: (inout CacheWriter, T) -> Void) {
+    bool(value != nil)
+    if let value { write(&self, value) }
+  }
+
+  mutating func list<T>(_ values: [T], _ write: (inout CacheWriter, T) -> Void) {
+    int(values.count)
+    for value in values { write(&self, value) }
+  }
+
+  mutating func day(_ value: Day) {
+    int(value.year)
+    int(value.month)
+    int(value.day)
+  }
+
+  mutating func location(_ value: SourceLocation, in file: String) {
+    optional(value.file == file ? nil : value.file) { $0.string($1) }
+    int(value.line)
+    int(value.column)
+  }
+
+  mutating func diagnostic(_ value: Diagnostic, in file: String) {
+    bool(value.severity == .error)
+    location(value.location, in: file)
+    string(value.message)
+  }
+
+  mutating func loaded(_ value: LoadedFile, in file: String) {
+    switch value {
+    case .partner(let partner):
+      int(0)
+      optional(partner) { $0.partner($1, in: file) }
+    case .escalation(let escalation):
+      int(1)
+      optional(escalation) { $0.escalation($1, in: file) }
+    case .faq(let entry):
+      int(2)
+      optional(entry) { writer, entry in
+        writer.document(slug: entry.slug, title: entry.question, order: entry.order, body: entry.body)
+        writer.location(entry.location, in: file)
+      }
+    case .page(let page):
+      int(3)
+      optional(page) { writer, page in
+        writer.document(slug: page.slug, title: page.title, order: page.order, body: page.body)
+        writer.location(page.location, in: file)
+      }
+    case .none:
+      int(4)
+    }
+  }
+
+  private mutating func document(slug: String, title: String, order: Int?, body: String) {
+    string(slug)
+    string(title)
+    optional(order) { $0.int($1) }
+    string(body)
+  }
+
+  private mutating func partner(_ value: Partner, in file: String) {
+    string(value.slug)
+    string(value.name)
+    for text in [value.region, value.website, value.pdm] { optional(text) { $0.string($1) } }
+    list(value.tiers) { writer, tier in
+      writer.day(tier.reviewed)
+      writer.string(tier.tier)
+      writer.location(tier.location, in: file)
+    }
+    list(value.grace) { writer, grace in
+      writer.day(grace.from)
+      writer.day(grace.until)
+      writer.optional(grace.note) { $0.string($1) }
+      writer.location(grace.location, in: file)
+    }
+    list(value.certifications) { writer, certification in
+      writer.string(certification.name)
+      writer.day(certification.earned)
+      writer.optional(certification.expires) { $0.day($1) }
+      writer.location(certification.location, in: file)
+    }
+    list(value.accreditations) { writer, accreditation in
+      writer.string(accreditation.type)
+      writer.day(accreditation.issued)
+      writer.location(accreditation.location, in: file)
+    }
+    list(value.decisions) { writer, decision in
+      writer.day(decision.date)
+      writer.string(decision.accreditation)
+      writer.string(decision.outcome.rawValue)
+      writer.bool(decision.hasDirectorApproval)
+      writer.optional(decision.caseID) { $0.string($1) }
+      writer.optional(decision.note) { $0.string($1) }
+      writer.location(decision.location, in: file)
+    }
+    location(value.location, in: file)
+  }
+
+  private mutating func escalation(_ value: EscalationCase, in file: String) {
+    string(value.id)
+    string(value.partnerSlug)
+    string(value.customer)
+    optional(value.accreditation) { writer, accreditation in
+      writer.string(accreditation.value)
+      writer.location(accreditation.location, in: file)
+    }
+    bool(value.isSerious)
+    optional(value.seriousLocation) { $0.location($1, in: file) }
+    list(value.steps) { writer, step in
+      writer.string(step.stage.rawValue)
+      writer.day(step.date)
+      writer.location(step.location, in: file)
+    }
+    optional(value.outcome) { writer, outcome in
+      writer.string(outcome.decision.rawValue)
+      writer.day(outcome.date)
+      writer.location(outcome.location, in: file)
+    }
+    string(value.notes)
+    location(value.location, in: file)
+  }
+}
+
+/// Reads what `CacheWriter` wrote; any byte out of place throws, and the cache is then not used.
+struct CacheReader {
+  struct Damaged: Error {}
+
+  private let bytes: [UInt8]
+  private(set) var offset: Int
+  /// Where the coded part ends (a checksum may follow).
+  private let end: Int
+
+  init(_ bytes: [UInt8], from offset: Int = 0, to end: Int? = nil) {
+    self.bytes = bytes
+    self.offset = offset
+    self.end = min(end ?? bytes.count, bytes.count)
+  }
+
+  var isAtEnd: Bool { offset == end }
+
+  mutating func int() throws -> Int {
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while true {
+      guard offset < end, shift < 64 else { throw Damaged() }
+      let byte = bytes[offset]
+      offset += 1
+      value |= UInt64(byte & 0x7F) << shift
+      if byte < 0x80 { break }
+      shift += 7
+    }
+    let zigzag = Int64(bitPattern: value)
+    return Int((zigzag >> 1) ^ -(zigzag & 1))
+  }
+
+  mutating func word() throws -> UInt64 {
+    guard offset + 8 <= end else { throw Damaged() }
+    let value = bytes.withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+    offset += 8
+    return value
+  }
+
+  mutating func bool() throws -> Bool {
+    guard offset < end, bytes[offset] <= 1 else { throw Damaged() }
+    offset += 1
+    return bytes[offset - 1] == 1
+  }
+
+  mutating func string() throws -> String {
+    let count = try int()
+    guard count >= 0, count <= end - offset,
+      let text = String(validating: bytes[offset..<(offset + count)], as: UTF8.self)
+    else { throw Damaged() }
+    offset += count
+    return text
+  }
+
+  mutating func optional<T>(_ read: (inout CacheReader) throws -> T) throws -> T? {
+    try bool() ? try read(&self) : nil
+  }
+
+  mutating func list<T>(_ read: (inout CacheReader) throws -> T) throws -> [T] {
+    let count = try int()
+    guard count >= 0, count <= end - offset else { throw Damaged() }
+    var values: [T] = []
+    values.reserveCapacity(count)
+    for _ in 0..<count { values.append(try read(&self)) }
+    return values
+  }
+
+  mutating func day() throws -> Day {
+    guard let day = Day(year: try int(), month: try int(), day: try int()) else { throw Damaged() }
+    return day
+  }
+
+  mutating func location(in file: String) throws -> SourceLocation {
+    SourceLocation(file: try optional { try $0.string() } ?? file, line: try int(), column: try int())
+  }
+
+  mutating func diagnostic(in file: String) throws -> Diagnostic {
+    let severity: Diagnostic.Severity = try bool() ? .error : .warning
+    return Diagnostic(severity, at: try location(in: file), try string())
+  }
+
+  mutating func rawValue<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
+    guard let value = T(rawValue: try string()) else { throw Damaged() }
+    return value
+  }
+
+  mutating func loaded(in file: String) throws -> LoadedFile {
+    switch try int() {
+    case 0: return .partner(try optional { try $0.partner(in: file) })
+    case 1: return .escalation(try optional { try $0.escalation(in: file) })
+    case 2:
+      return .faq(
+        try optional { reader in
+          FAQEntry(
+            slug: try reader.string(), question: try reader.string(), order: try reader.optional { try $0.int() },
+            body: try reader.string(), location: try reader.location(in: file))
+        })
+    case 3:
+      return .page(
+        try optional { reader in
+          Page(
+            slug: try reader.string(), title: try reader.string(), order: try reader.optional { try $0.int() },
+            body: try reader.string(), location: try reader.location(in: file))
+        })
+    case 4: return .none
+    default: throw Damaged()
+    }
+  }
+
+  private mutating func partner(in file: String) throws -> Partner {
+    Partner(
+      slug: try string(), name: try string(), region: try optional { try $0.string() },
+      website: try optional { try $0.string() }, pdm: try optional { try $0.string() },
+      tiers: try list { reader in
+        TierReview(reviewed: try reader.day(), tier: try reader.string(), location: try reader.location(in: file))
+      },
+      grace: try list { reader in
+        GracePeriod(
+          from: try reader.day(), until: try reader.day(), note: try reader.optional { try $0.string() },
+          location: try reader.location(in: file))
+      },
+      certifications: try list { reader in
+        EarnedCertification(
+          name: try reader.string(), earned: try reader.day(), expires: try reader.optional { try $0.day() },
+          location: try reader.location(in: file))
+      },
+      accreditations: try list { reader in
+        Accreditation(type: try reader.string(), issued: try reader.day(), location: try reader.location(in: file))
+      },
+      decisions: try list { reader in
+        Decision(
+          date: try reader.day(), accreditation: try reader.string(),
+          outcome: try reader.rawValue(Decision.Outcome.self),
+          hasDirectorApproval: try reader.bool(), caseID: try reader.optional { try $0.string() },
+          note: try reader.optional { try $0.string() }, location: try reader.location(in: file))
+      },
+      location: try location(in: file))
+  }
+
+  private mutating func escalation(in file: String) throws -> EscalationCase {
+    EscalationCase(
+      id: try string(), partnerSlug: try string(), customer: try string(),
+      accreditation: try optional { reader in Located(try reader.string(), at: try reader.location(in: file)) },
+      isSerious: try bool(), seriousLocation: try optional { try $0.location(in: file) },
+      steps: try list { reader in
+        EscalationCase.Step(
+          stage: try reader.rawValue(EscalationCase.Stage.self), date: try reader.day(),
+          location: try reader.location(in: file))
+      },
+      outcome: try optional { reader in
+        EscalationCase.Outcome(
+          decision: try reader.rawValue(EscalationCase.Decision.self), date: try reader.day(),
+          location: try reader.location(in: file))
+      },
+      notes: try string(), location: try location(in: file))
+  }
+}

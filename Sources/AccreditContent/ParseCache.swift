@@ -1,0 +1,251 @@
+import AccreditEngine
+import AccreditSupport
+import Foundation
+import Synchronization
+
+/// Parsed and checked content files kept between loads: in memory for the preview server, and on disk
+/// (`BuildCache.parseCacheName`) for the CLI, so that a build after a record edit, or CI on a fresh
+/// checkout with the cache restored, parses only the files whose bytes changed.
+///
+/// An entry is keyed by a hash of the file's bytes and of the standards it was checked against. It also
+/// keeps the file's size, modification time and inode when it was read, as git's index does: a file whose
+/// stamp is unchanged, and was already old when it was stamped, is not even read again. A file changed
+/// within two seconds of its stamp ("racily clean") is always read.
+public final class ParseCache: Sendable {
+  /// A file's size, modification time in nanoseconds, and inode.
+  struct Stamp: Equatable, Sendable {
+    var size: Int64
+    var mtime: Int64
+    var inode: UInt64
+
+    /// The stamp of the file at `location`, or nil when it cannot be stat'ed.
+    static func of(_ location: String) -> Stamp? {
+      var status = stat()
+      guard stat(location, &status) == 0 else { return nil }
+      #if canImport(Darwin)
+        let time = status.st_mtimespec
+      #else
+        let time = status.st_mtim
+      #endif
+      return Stamp(
+        size: Int64(status.st_size), mtime: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec),
+        inode: UInt64(status.st_ino))
+    }
+  }
+
+  /// One parsed file.
+  struct Entry: Sendable {
+    /// The hash of the bytes, the standards' bytes and the path (`key(hash:standards:path:)`).
+    var key: UInt64
+    /// The hash of the file's bytes.
+    var hash: UInt64
+    var item: LoadedFile
+    var diagnostics: [Diagnostic]
+    /// A case file's front-matter hash (`ContentFolder.caseHead`).
+    var head: UInt64?
+    /// The file's stamp when its bytes were read, and when that was (nanoseconds since 1970).
+    var stamp: Stamp?
+    var stampedAt: Int64 = 0
+  }
+
+  private let entries = Mutex<[String: Entry]>([:])
+  private let texts = Mutex<[String: (hash: UInt64, source: SourceText)]>([:])
+  /// How many entries were added, replaced, removed or restamped since the cache was loaded.
+  private let changes = Atomic<Int>(0)
+
+  /// An empty cache.
+  public init() {}
+
+  static func key(hash: UInt64, standards: UInt64, path: String) -> UInt64 {
+    StableHash.combine([hash, standards, StableHash.of(path)])
+  }
+
+  func lookup(_ path: String, key: UInt64) -> Entry? {
+    entries.withLock { $0[path].flatMap { $0.key == key ? $0 : nil } }
+  }
+
+  func store(_ path: String, _ entry: Entry) {
+    entries.withLock { $0[path] = entry }
+    changes.add(1, ordering: .relaxed)
+  }
+
+  /// The entry of the file at `path` when the file need not be read: its stamp is the one recorded, the
+  /// file was at least two seconds old then, and the entry was checked against these standards.
+  func reusable(_ path: String, stamp: Stamp, standards: UInt64) -> Entry? {
+    entries.withLock { entries in
+      guard let entry = entries[path], entry.stamp == stamp, entry.stampedAt - stamp.mtime >= 2_000_000_000,
+        entry.key == Self.key(hash: entry.hash, standards: standards, path: path)
+      else { return nil }
+      return entry
+    }
+  }
+
+  /// Records the stamps of files just read, taken at `time`, on the entries made from the same bytes.
+  func record(_ stamps: [String: Stamp], hashes: [String: UInt64], at time: Int64) {
+    entries.withLock { entries in
+      for (path, stamp) in stamps {
+        guard var entry = entries[path], entry.hash == hashes[path], entry.stamp != stamp || entry.stampedAt != time
+        else { continue }
+        entry.stamp = stamp
+        entry.stampedAt = time
+        entries[path] = entry
+        changes.add(1, ordering: .relaxed)
+      }
+    }
+  }
+
+  /// The decoded text of the file at `path`, when its bytes hash to `hash`.
+  func text(_ path: String, hash: UInt64) -> SourceText? {
+    texts.withLock { $0[path].flatMap { $0.hash == hash ? $0.source : nil } }
+  }
+
+  func store(_ source: SourceText, hash: UInt64) {
+    texts.withLock { $0[source.path] = (hash, source) }
+  }
+
+  /// Forgets the files not in `paths`, so that deleted files (a loop's endless paths among them) do not
+  /// hold memory for as long as the server runs.
+  func keep(only paths: Set<String>) {
+    entries.withLock { entries in
+      for path in entries.keys where !paths.contains(path) {
+        entries[path] = nil
+        changes.add(1, ordering: .relaxed)
+      }
+    }
+    texts.withLock { texts in
+      for path in texts.keys where !paths.contains(path) { texts[path] = nil }
+    }
+  }
+
+  // MARK: On disk
+
+  private static let header = Array("accredit-parse 1\n".utf8)
+
+  /// The cache saved at `url` by the same `identity` (the tool's build), or an empty one: with a warning
+  /// when the file is there but cannot be trusted (truncated, damaged, written by another version).
+  public static func load(from url: URL, identity: String) -> (cache: ParseCache, warning: String?) {
+    let cache = ParseCache()
+    guard let bytes = readWhole(url.path) else { return (cache, nil) }
+    func damaged(_ why: String) -> (ParseCache, String?) {
+      (cache, "ignoring the parse cache \(url.path) (\(why)); rebuilding it")
+    }
+    guard bytes.starts(with: header) else {
+      return damaged(bytes.starts(with: Array("accredit-parse ".utf8)) ? "another version wrote it" : "no header")
+    }
+    guard bytes.count >= header.count + 8 else { return damaged("it is truncated") }
+    let body = bytes.count - 8
+    let checksum = bytes.withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: body, as: UInt64.self))
+    }
+    guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<body])) }) == checksum else {
+      return damaged("its checksum does not match")
+    }
+    var reader = CacheReader(bytes, from: header.count, to: body)
+    do {
+      // Another build of accredit may parse differently: its entries are not used, without a warning.
+      guard try reader.string() == identity else { return (cache, nil) }
+      let count = try reader.int()
+      var entries: [String: Entry] = [:]
+      entries.reserveCapacity(max(0, min(count, 1_000_000)))
+      for _ in 0..<count {
+        let path = try reader.string()
+        let key = try reader.word()
+        let hash = try reader.word()
+        let head = try reader.optional { try $0.word() }
+        let stamp = try reader.optional { reader in
+          Stamp(size: Int64(try reader.int()), mtime: Int64(try reader.int()), inode: try reader.word())
+        }
+        let stampedAt = Int64(try reader.int())
+        let diagnostics = try reader.list { try $0.diagnostic(in: path) }
+        let item = try reader.loaded(in: path)
+        entries[path] = Entry(
+          key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt)
+      }
+      guard reader.isAtEnd else { throw CacheReader.Damaged() }
+      cache.entries.withLock { $0 = entries }
+      cache.loadedSize.store(bytes.count, ordering: .relaxed)
+    } catch {
+      return damaged("it is damaged")
+    }
+    return (cache, nil)
+  }
+
+  /// The size of the file the cache was loaded from, to size the next one's buffer.
+  private let loadedSize = Atomic<Int>(0)
+
+  /// Saves the cache at `url` (beside it, then renamed) when loads changed more than a fiftieth of it: a
+  /// few files parsed again cost less than writing the whole cache (tens of megabytes at 1,000 partners),
+  /// and their old entries simply miss. A failure only costs the next run the parsing the cache would
+  /// have saved, so it is ignored.
+  public func save(to url: URL, identity: String) {
+    let entries = self.entries.withLock { $0 }
+    let changed = changes.exchange(0, ordering: .relaxed)
+    let loadedSize = self.loadedSize.load(ordering: .relaxed)
+    guard changed > 0, loadedSize == 0 || changed * 50 > entries.count else { return }
+    var writer = CacheWriter(capacity: max(loadedSize, 1 << 16) + loadedSize / 8)
+    writer.raw(Self.header)
+    writer.string(identity)
+    writer.int(entries.count)
+    for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+      writer.string(path)
+      writer.word(entry.key)
+      writer.word(entry.hash)
+      writer.optional(entry.head) { $0.word($1) }
+      writer.optional(entry.stamp) { writer, stamp in
+        writer.int(Int(stamp.size))
+        writer.int(Int(stamp.mtime))
+        writer.word(stamp.inode)
+      }
+      writer.int(Int(entry.stampedAt))
+      writer.list(entry.diagnostics) { $0.diagnostic($1, in: path) }
+      writer.loaded(entry.item, in: path)
+    }
+    writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
+    let folder = url.deletingLastPathComponent()
+    let temporary = folder.path + "/.\(url.lastPathComponent).\(getpid()).tmp"
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    guard writeWhole(writer.bytes, to: temporary), rename(temporary, url.path) == 0 else {
+      unlink(temporary)
+      return
+    }
+  }
+
+  /// The bytes of the file at `path`, read into one buffer.
+  private static func readWhole(_ path: String) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_size >= 0 else { return nil }
+    let size = Int(status.st_size)
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      while count < size {
+        let read = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)
+        if read < 0 && errno == EINTR { continue }
+        if read <= 0 {
+          failed = read < 0
+          break
+        }
+        count += read
+      }
+    }
+    return failed ? nil : bytes
+  }
+
+  private func writeWhole(_ bytes: [UInt8], to path: String) -> Bool {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    return bytes.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        guard written > 0 else { return false }
+        offset += written
+      }
+      return true
+    }
+  }
+}
