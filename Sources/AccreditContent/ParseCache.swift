@@ -220,8 +220,9 @@ public final class ParseCache: Sendable {
     let size = Int(status.st_size)
     var failed = false
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      guard let base = buffer.baseAddress else { return }
       while count < size {
-        let read = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)
+        let read = Foundation.read(descriptor, base + count, size - count)
         if read < 0 && errno == EINTR { continue }
         if read <= 0 {
           failed = read < 0
@@ -238,9 +239,10 @@ public final class ParseCache: Sendable {
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }
     return bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return true }
       var offset = 0
       while offset < buffer.count {
-        let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
         if written < 0 && errno == EINTR { continue }
         guard written > 0 else { return false }
         offset += written
