@@ -28,7 +28,9 @@ public struct CacheOptions: ParsableArguments {
     name: .customLong("cache"),
     help: ArgumentHelp(
       "The build cache folder: records of what the last build was made from, so that a build with "
-        + "nothing changed does nothing (--clean ignores it).", valueName: "folder"))
+        + "nothing changed does nothing and one with case notes edited alone makes their pages alone, and "
+        + "the parsed content files, so that only changed files are parsed again (--clean ignores it).",
+      valueName: "folder"))
   public var folder: String = ".accredit-cache"
 
   public init() {}

@@ -97,19 +97,32 @@ struct NoteFiles: Sendable {
   private let shared: [FolderJail.File]
   private let byPartner: [String: [FolderJail.File]]
 
-  init(_ files: [FolderJail.File]) {
+  /// Indexes `files`; with `partners`, only the files of those partners and the shared ones (one cheap pass
+  /// over a large folder, for a build that knows which partners its edited notes belong to).
+  init(_ files: [FolderJail.File], partners: Set<String>? = nil) {
     var byPath: [String: FolderJail.File] = [:]
     var shared: [FolderJail.File] = []
     var byPartner: [String: [FolderJail.File]] = [:]
-    byPath.reserveCapacity(files.count)
+    let prefixes = partners.map { partners in partners.map { ("cases/\($0)/", $0) } } ?? []
+    let records = partners.map { partners in
+      Dictionary(partners.flatMap { [("partners/\($0).yaml", $0), ("partners/\($0).yml", $0)] }) { a, _ in a }
+    }
+    if partners == nil { byPath.reserveCapacity(files.count) }
     for file in files {
       let path = file.path
-      byPath[path] = file
+      let partner: String?
       if path == "site.yaml" || path == "standards.yaml" || path.hasPrefix("pages/") {
         shared.append(file)
-      } else if let partner = Self.partner(of: path) {
-        byPartner[partner, default: []].append(file)
+        byPath[path] = file
+        continue
+      } else if let records {
+        partner = records[path] ?? prefixes.first { path.hasPrefix($0.0) }?.1
+        guard partner != nil else { continue }
+      } else {
+        partner = Self.partner(of: path)
       }
+      byPath[path] = file
+      if let partner { byPartner[partner, default: []].append(file) }
     }
     self.byPath = byPath
     self.shared = shared
@@ -123,13 +136,13 @@ struct NoteFiles: Sendable {
 
   /// The partner a record (`partners/<slug>.yaml`) or a file of its cases (`cases/<slug>/…`) belongs to.
   private static func partner(of path: String) -> String? {
-    let parts = path.split(separator: "/", maxSplits: 2)
-    if parts.count == 2, parts[0] == "partners" {
-      for suffix in [".yaml", ".yml"] where parts[1].hasSuffix(suffix) {
-        return String(parts[1].dropLast(suffix.count))
-      }
-    } else if parts.count == 3, parts[0] == "cases" {
-      return String(parts[1])
+    if path.hasPrefix("partners/") {
+      let name = path.dropFirst("partners/".count)
+      guard !name.contains("/") else { return nil }
+      for suffix in [".yaml", ".yml"] where name.hasSuffix(suffix) { return String(name.dropLast(suffix.count)) }
+    } else if path.hasPrefix("cases/") {
+      let rest = path.dropFirst("cases/".count)
+      return rest.firstIndex(of: "/").map { String(rest[..<$0]) }
     }
     return nil
   }

@@ -187,9 +187,12 @@ public enum SiteBuilder {
   private static func buildNoteEdits(
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
   ) throws -> Built? {
-    let files = NoteFiles(record.stamp.listing.files)
-    guard let cache = output.cache, let changed = record.editedFiles(since: recorded), changed.count <= 100,
-      let edited = noteEdits(changed, heads: recorded.heads(of: changed), files: files),
+    guard let cache = output.cache, let changed = record.editedFiles(since: recorded), changed.count <= 100 else {
+      return nil
+    }
+    let files = NoteFiles(
+      record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))
+    guard let edited = noteEdits(changed, heads: recorded.heads(of: changed), files: files),
       let jobs = noteJobs(request, edited: edited, files: files),
       let report = try SiteWriter.patch(jobs, in: output.folder)
     else { return nil }
