@@ -12,12 +12,13 @@ struct IncrementalBuildTests {
     try generatedContent(in: folder, partners: partners, cases: cases, seed: 7)
   }
 
-  private func build(_ content: URL, into output: URL, clean: Bool = false, cache: BuildCache? = nil) throws
-    -> SiteBuilder.Built
-  {
+  private func build(
+    _ content: URL, templates: URL? = nil, into output: URL, clean: Bool = false, cache: BuildCache? = nil
+  ) throws -> SiteBuilder.Built {
     var options = SiteBuilder.Output(folder: output, clean: clean)
     options.cache = cache
-    return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
+    return try SiteBuilder.build(
+      .init(content: content, templates: templates, asOf: nil, today: Day("2030-01-01")), into: options)
   }
 
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
@@ -27,12 +28,16 @@ struct IncrementalBuildTests {
       // The build cache takes part: files are dated in the past, each edited file a second later than the
       // last edit, so that its stamps are not "racy" and an unchanged file keeps its stamp.
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      // A templates folder laid over the built-in templates, changed by some steps.
+      let templates = folder.appendingPathComponent("templates")
+      try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+      let caseTemplate = try #require(TemplateSet.builtInFiles.first { $0.path == "case.mustache" }).text
       var clock = Date().addingTimeInterval(-3600)
       try redate(content, to: clock)
-      _ = try build(content, into: output, cache: cache)
+      _ = try build(content, templates: templates, into: output, cache: cache)
       var random = SystemRandomNumberGenerator.seeded(42)
       let manager = FileManager.default
-      for step in 0..<30 {
+      for step in 0..<44 {
         let editing = Date().addingTimeInterval(-1)
         let cases = try manager.subpathsOfDirectory(atPath: content.appendingPathComponent("cases").path)
           .filter { $0.hasSuffix(".md") }.sorted()
@@ -43,7 +48,7 @@ struct IncrementalBuildTests {
           try (try String(contentsOf: url, encoding: .utf8) + "\nStep \(step): a follow-up call.\n")
             .write(to: url, atomically: false, encoding: .utf8)
         }
-        switch step % 10 {
+        switch step % 11 {
         case 0:  // edit a case note
           try addNote(to: pick(cases))
         case 8:  // edit the notes of two cases
@@ -81,19 +86,25 @@ struct IncrementalBuildTests {
           try
             (text.split(separator: "\n").filter { !$0.hasPrefix("as_of:") }.joined(separator: "\n")
             + "\nas_of: \(date.iso)\n").write(to: url, atomically: false, encoding: .utf8)
+        case 10:  // change a template
+          try caseTemplate.replacingOccurrences(
+            of: "<h1 data-pagefind-meta=\"title\">Case {{id}}", with: "<h1>Case \(step): {{id}}"
+          )
+          .write(to: templates.appendingPathComponent("case.mustache"), atomically: false, encoding: .utf8)
         default:  // nothing at all: the cache answers
           break
         }
         clock += 1
         try redate(content, to: clock, changedAfter: editing)
-        let incremental = try build(content, into: output, cache: cache)
+        try redate(templates, to: clock, changedAfter: editing)
+        let incremental = try build(content, templates: templates, into: output, cache: cache)
         #expect(!incremental.report.isFull, "step \(step) updated in place")
-        #expect(incremental.isUpToDate == (step % 10 == 9), "step \(step): the cache answers only when nothing changed")
+        #expect(incremental.isUpToDate == (step % 11 == 9), "step \(step): the cache answers only when nothing changed")
         #expect(
-          incremental.isNoteEdit == [0, 8].contains(step % 10),
+          incremental.isNoteEdit == [0, 8].contains(step % 11),
           "step \(step): notes edited alone take the short way, and nothing else does")
         let clean = folder.appendingPathComponent("clean-\(step)")
-        _ = try build(content, into: clean, clean: true)
+        _ = try build(content, templates: templates, into: clean, clean: true)
         let updated = try filesBelow(output).mapValues(\.bytes)
         let expected = try filesBelow(clean).mapValues(\.bytes)
         #expect(Set(updated.keys) == Set(expected.keys), "step \(step): the same files")
