@@ -1,11 +1,12 @@
 import AccreditContent
 import AccreditEngine
+import AccreditSupport
 import Foundation
 
 /// The build cache's record of a build: what it was made from (the tool, the options, the date, every
 /// content and template file's stamp, the output folder's manifest) and what it printed. A build whose
 /// inputs match the record has nothing to do, and says so without reading a file.
-struct BuildRecord {
+struct BuildRecord: Sendable {
   /// The tool and the options.
   let header: [String]
   /// The content folder's stamp; its walk is read by the build.
@@ -65,33 +66,46 @@ struct BuildRecord {
     var built: SiteBuilder.Built
     /// Where the date came from: `arg`, `site` or `today`.
     var dateSource: String
-    /// The record's `head <hash> <path>` lines: each case file's front-matter hash (`ContentFolder.caseHead`).
-    var headLines: ArraySlice<String>
-
-    /// The front-matter hashes of the case files `paths`, read from their lines alone (there are thousands).
-    func heads(of paths: Set<String>) -> [String: UInt64] {
-      let endings = paths.map { " " + $0 }
-      var heads: [String: UInt64] = [:]
-      for line in headLines where endings.contains(where: { line.hasSuffix($0) }) {
-        let parts = line.split(separator: " ", maxSplits: 2)
-        guard parts.count == 3, paths.contains(String(parts[2])), let hash = UInt64(parts[1], radix: 16) else {
-          continue
-        }
-        heads[String(parts[2])] = hash
-      }
-      return heads
-    }
+    /// The id of the record's case heads, kept beside it (`writeHeads`) since only a note edit reads them.
+    var headsID: String
   }
 
-  /// The record's lines for `heads`, sorted by path.
-  static func headLines(_ heads: [String: UInt64]) -> [String] {
-    heads.sorted { $0.key < $1.key }.map { "head \(String($0.value, radix: 16)) \($0.key)" }
+  /// The name of the file beside the record `name` that holds each case file's front-matter hash.
+  static func headsName(_ name: String) -> String { name + "-heads" }
+
+  /// Writes each case file's front-matter hash beside the record `name`; returns the id the record names
+  /// them by, so that heads and record written by different builds are never used together.
+  static func writeHeads(_ heads: [String: UInt64], beside name: String, in cache: BuildCache) -> String {
+    let lines = heads.sorted { $0.key < $1.key }.map { "\(String($0.value, radix: 16)) \($0.key)" }
+    let id = String(StableHash.of(lines.joined(separator: "\n")), radix: 16)
+    cache.write(headsName(name), ["id \(id)"] + lines)
+    return id
+  }
+
+  /// The front-matter hashes of the case files `paths` as the record `name` knows them; nil when the file
+  /// of heads is missing, damaged or not the record's.
+  static func heads(of paths: Set<String>, recorded: Recorded, name: String, in cache: BuildCache)
+    -> [String: UInt64]?
+  {
+    guard case .found(let lines) = cache.read(headsName(name)), lines.first == "id \(recorded.headsID)" else {
+      return nil
+    }
+    let endings = paths.map { " " + $0 }
+    var heads: [String: UInt64] = [:]
+    for line in lines.dropFirst() where endings.contains(where: { line.hasSuffix($0) }) {
+      let parts = line.split(separator: " ", maxSplits: 1)
+      guard parts.count == 2, paths.contains(String(parts[1])), let hash = UInt64(parts[0], radix: 16) else {
+        continue
+      }
+      heads[String(parts[1])] = hash
+    }
+    return heads
   }
 
   /// The record's lines read back, or nil when it does not hold for `request` today: its date is not
   /// today's any more, or the output folder's manifest changed.
   static func read(_ lines: [String], request: SiteBuilder.Request, output: URL) -> Recorded? {
-    guard let dateIndex = lines.firstIndex(where: { $0.hasPrefix("asof ") }), lines.count >= dateIndex + 3 else {
+    guard let dateIndex = lines.firstIndex(where: { $0.hasPrefix("asof ") }), lines.count >= dateIndex + 4 else {
       return nil
     }
     var rest = lines[dateIndex...]
@@ -110,8 +124,8 @@ struct BuildRecord {
       else { return nil }
       counts[status] = count
     }
-    let headLines = rest.prefix { $0.hasPrefix("head ") }
-    rest = rest.dropFirst(headLines.count)
+    let heads = rest.removeFirst().split(separator: " ")
+    guard heads.count == 2, heads[0] == "heads" else { return nil }
     var diagnostics: [Diagnostic] = []
     for line in rest {
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { BuildCache.unescape($0) }
@@ -124,7 +138,7 @@ struct BuildRecord {
     let built = SiteBuilder.Built(
       asOf: asOf, partnerCount: partners, statusCounts: counts, fileCount: fileCount,
       report: SiteWriter.Report(isFull: false), diagnostics: diagnostics, isUpToDate: true)
-    return Recorded(inputs: lines[..<dateIndex], built: built, dateSource: date[2], headLines: headLines)
+    return Recorded(inputs: lines[..<dateIndex], built: built, dateSource: date[2], headsID: String(heads[1]))
   }
 
   /// The build a record describes when its inputs are these: nothing to do.
@@ -149,8 +163,7 @@ struct BuildRecord {
 
   /// The record of a build just made from these inputs.
   func lines(
-    for built: SiteBuilder.Built, source: String, heads: some Collection<String>, request: SiteBuilder.Request,
-    output: URL
+    for built: SiteBuilder.Built, source: String, headsID: String, request: SiteBuilder.Request, output: URL
   ) -> [String] {
     let counts = AccreditationStatus.allCases.map { "\($0.rawValue)=\(built.statusCounts[$0] ?? 0)" }
     return lines(content: stamp.recordedLines(), templates: templates?.recordedLines()) + [
@@ -158,7 +171,7 @@ struct BuildRecord {
       BuildRecord.outputLine(output),
       "result \(built.fileCount) \(built.partnerCount) \(counts.joined(separator: ","))",
     ]
-      + heads
+      + ["heads \(headsID)"]
       + built.diagnostics.map { diagnostic in
         [
           "diagnostic", diagnostic.severity.rawValue, diagnostic.location.file, String(diagnostic.location.line),

@@ -114,6 +114,8 @@ public enum SiteBuilder {
     // the record stale rather than hiding the change.
     let name = BuildRecord.name(request, output)
     let record = output.cache == nil ? nil : BuildRecord.current(request)
+    // The stamp of every file, freed by another thread while the command reports.
+    defer { releaseInBackground(record) }
     if let cache = output.cache, let record, !output.clean {
       // Under the lock, after repairing what a killed build left: the folder is then as its manifest says.
       let replayed: Built?
@@ -124,6 +126,7 @@ public enum SiteBuilder {
           try SiteWriter.recover(output.folder.standardizedFileURL)
           switch cache.read(name) {
           case .found(let lines):
+            defer { releaseInBackground(lines) }
             let indexed = FileManager.default.fileExists(atPath: output.folder.path + "/pagefind/pagefind.js")
             guard output.pagefind == nil || indexed,
               let recorded = BuildRecord.read(lines, request: request, output: output.folder)
@@ -174,9 +177,9 @@ public enum SiteBuilder {
       report: report, diagnostics: prepared.diagnostics)
     if let cache = output.cache, let record {
       let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
-      let heads = BuildRecord.headLines(prepared.renderer.content.caseHeads)
+      let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
       cache.write(
-        name, record.lines(for: result, source: source, heads: heads, request: request, output: output.folder))
+        name, record.lines(for: result, source: source, headsID: headsID, request: request, output: output.folder))
     }
     releaseInBackground((prepared.renderer, jobs))
     return result
@@ -192,7 +195,8 @@ public enum SiteBuilder {
     }
     let files = NoteFiles(
       record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))
-    guard let edited = noteEdits(changed, heads: recorded.heads(of: changed), files: files),
+    guard let heads = BuildRecord.heads(of: changed, recorded: recorded, name: name, in: cache),
+      let edited = noteEdits(changed, heads: heads, files: files),
       let jobs = noteJobs(request, edited: edited, files: files),
       let report = try SiteWriter.patch(jobs, in: output.folder)
     else { return nil }
@@ -204,7 +208,7 @@ public enum SiteBuilder {
     cache.write(
       name,
       record.lines(
-        for: built, source: recorded.dateSource, heads: recorded.headLines, request: request, output: output.folder))
+        for: built, source: recorded.dateSource, headsID: recorded.headsID, request: request, output: output.folder))
     return built
   }
 

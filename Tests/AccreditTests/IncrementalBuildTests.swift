@@ -296,7 +296,9 @@ struct BuildCacheTests {
   }
 
   private func record(in cache: BuildCache) throws -> URL {
-    let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).filter { $0.hasPrefix("build-") }
+    let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).filter {
+      $0.hasPrefix("build-") && !$0.hasSuffix("-heads")
+    }
     #expect(names.count == 1)
     return cache.folder.appendingPathComponent(try #require(names.first))
   }
@@ -337,6 +339,26 @@ struct BuildCacheTests {
       #expect(Set(actual.keys) == Set(expected.keys))
       for (path, bytes) in expected where actual[path] != bytes { Issue.record("\(path) differs from a clean build") }
       #expect(try build(content, into: output, cache: cache).isUpToDate, "the record was rebuilt")
+    }
+  }
+
+  @Test func aDamagedFileOfCaseHeadsTakesTheWholeBuild() throws {
+    try withTemporaryFolder { folder in
+      let content = try agedSampleContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let heads = URL(fileURLWithPath: try record(in: cache).path + "-heads")
+      try (try String(contentsOf: heads, encoding: .utf8)).replacingOccurrences(of: "id ", with: "id 0").write(
+        to: heads, atomically: false, encoding: .utf8)
+      let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
+      try (try String(contentsOf: note, encoding: .utf8) + "\nA call.\n").write(
+        to: note, atomically: false, encoding: .utf8)
+      let rebuilt = try build(content, into: output, cache: cache)
+      #expect(!rebuilt.isNoteEdit && !rebuilt.isUpToDate && rebuilt.report.written == 1)
+      let clean = folder.appendingPathComponent("clean")
+      _ = try build(content, into: clean, cache: BuildCache(folder: folder.appendingPathComponent("c2")), clean: true)
+      #expect(try filesBelow(output).mapValues(\.bytes) == filesBelow(clean).mapValues(\.bytes))
     }
   }
 
