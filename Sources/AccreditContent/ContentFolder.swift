@@ -75,9 +75,10 @@ public enum ContentFolder {
     var loaded = ContentLoader.load(files, reused: reused, problems: problems, cache: cache)
     cache.record(stamps, hashes: loaded.content.inputHashes, at: stampedAt)
     // A diagnostic in a file the cache answered for shows its source line like any other.
-    let listed = Dictionary(walked.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-    for path in Set(loaded.diagnostics.map(\.location.file)) where loaded.content.sources[path] == nil {
-      if let file = listed[path], case .success(let bytes) = FolderJail.read(file),
+    let unread = Set(loaded.diagnostics.map(\.location.file)).filter { loaded.content.sources[$0] == nil }
+    for file in unread.isEmpty ? [] : walked.files where unread.contains(file.path) {
+      let path = file.path
+      if case .success(let bytes) = FolderJail.read(file),
         case .success(let source) = SourceText.decode(bytes, path: path)
       {
         loaded.content.sources[path] = source

@@ -102,7 +102,8 @@ public struct PreviewServer: Sendable {
         let root = options.content.standardizedFileURL.path + "/"
         let paths = Set(changes.files.map { $0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0 })
         if let files = try SiteBuilder.renderNoteEdits(request, changed: paths, since: baseline) {
-          state.patch(with: files, at: Date())
+          // Files that came and went change nothing: no new build for open pages to reload.
+          if !files.isEmpty { state.patch(with: files, at: Date()) }
           log(
             "Built \(state.snapshot.files.count) files (\(files.count) rendered: case notes edited) as of "
               + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")

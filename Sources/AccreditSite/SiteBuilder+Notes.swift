@@ -1,4 +1,4 @@
-public import AccreditContent
+import AccreditContent
 import AccreditSupport
 public import AccreditEngine
 import Foundation
@@ -26,10 +26,19 @@ extension SiteBuilder {
 
   /// The files of the preview server's rebuild after the files `changed` (paths relative to the content
   /// folder) were saved, when they are case notes edited alone since `baseline`'s render: their pages, the
-  /// only files that change. Nil otherwise (the server then renders the whole site).
+  /// only files that change (none when the changed files came and went). Nil otherwise (the server then
+  /// renders the whole site).
   public static func renderNoteEdits(_ request: Request, changed: Set<String>, since baseline: NoteBaseline)
     throws(Failure) -> [OutputFile]?
   {
+    // A file that came and went since the last build (vim's `4913` write test, a temporary save) is no
+    // change to the site.
+    let root = request.content.standardizedFileURL.path + "/"
+    let changed = changed.filter { path in
+      var status = stat()
+      return baseline.files.byPath[path] != nil || lstat(root + path, &status) == 0
+    }
+    if changed.isEmpty, request.today == baseline.today { return [] }
     guard request.today == baseline.today, changed.count <= 100,
       let edited = noteEdits(changed, heads: baseline.heads, files: baseline.files),
       let jobs = noteJobs(request, edited: edited, files: baseline.files, templates: baseline.templates)
@@ -86,7 +95,6 @@ extension SiteBuilder {
     let jobs = renderer.jobs().filter { pages.contains($0.path) }
     return jobs.count == pages.count ? jobs : nil
   }
-
 }
 
 /// The content folder's files as a note edit needs them: by path, and those a case page shows (the

@@ -241,7 +241,12 @@ struct LiveServeTests {
           #expect(preview.server.state.snapshot.files.mapValues(\.bytes) == full)
         }
         let note = "cases/northwind-digital/NW-2026-019.md"
-        try await edit { try preview.write(note, try preview.read(note) + "\nA call about **Zebra Crossings**.\n") }
+        try await edit {
+          // As vim saves: a file made and removed to test the folder, then the note written.
+          try preview.write("cases/northwind-digital/4913", "")
+          try FileManager.default.removeItem(at: preview.content.appendingPathComponent("cases/northwind-digital/4913"))
+          try preview.write(note, try preview.read(note) + "\nA call about **Zebra Crossings**.\n")
+        }
         #expect(preview.log.err.contains("(1 rendered: case notes edited)"))
         try servedEqualsAFullRender()
 
