@@ -61,7 +61,7 @@ public enum Commands {
       ])
     let stamp = FolderStamp.of(content, only: ContentFolder.topLevel, what: "content folder")
     let identity = "identity \(SiteRenderer.buildIdentity)"
-    let inputs = [identity] + (stamp.map { $0.lines.map { "content " + $0 } } ?? [])
+    let inputs = [identity] + (stamp.map { ["content " + $0.digest()] } ?? [])
     if stamp != nil {
       switch cache.read(name) {
       case .found(let lines) where lines.count == inputs.count + 3 && lines.starts(with: inputs):
@@ -92,7 +92,7 @@ public enum Commands {
     if let stamp {
       cache.write(
         name,
-        [identity] + stamp.recordedLines().map { "content " + $0 } + [
+        [identity, "content " + stamp.digest(smudgingAt: Date())] + [
           "exit \(code)", "out " + BuildCache.escape(out.withLock { $0 }),
           "err " + BuildCache.escape(err.withLock { $0 }),
         ])

@@ -14,12 +14,28 @@ struct BuildRecord: Sendable {
   /// The templates folder's stamp, if one is laid over the built-in templates.
   let templates: FolderStamp?
 
-  /// The lines that must match for the record to hold: tool, options, inputs.
-  var inputs: [String] { lines(content: stamp.lines, templates: templates?.lines) }
+  /// The lines that must match for the record to hold: tool, options, and a digest of every input file's
+  /// stamp (a line per file would make a record to read of a megabyte at 10,000 partners).
+  var inputs: [String] { inputs(smudgingAt: nil) }
 
-  private func lines(content: [String], templates: [String]?) -> [String] {
-    header + content.map { "content \($0)" } + (templates ?? []).map { "templates \($0)" }
+  private func inputs(smudgingAt now: Date?) -> [String] {
+    header + [
+      "content \(stamp.digest(smudgingAt: now))", "templates \(templates?.digest(smudgingAt: now) ?? "-")",
+    ]
   }
+
+  /// A line per input file (`content size mtime inode path`, `templates …`), kept beside the record
+  /// (`filesName`) for a note edit to find which files changed.
+  private func fileLines(smudgingAt now: Date?) -> [String] {
+    func lines(_ stamp: FolderStamp?) -> [String] {
+      guard let stamp else { return [] }
+      return now.map { stamp.recordedLines(now: $0) } ?? stamp.lines
+    }
+    return lines(stamp).map { "content \($0)" } + lines(templates).map { "templates \($0)" }
+  }
+
+  /// The name of the file beside the record `name` that holds a line per input file.
+  static func filesName(_ name: String) -> String { name + "-files" }
 
   static func name(_ request: SiteBuilder.Request, _ output: SiteBuilder.Output) -> String {
     BuildCache.name(
@@ -68,6 +84,8 @@ struct BuildRecord: Sendable {
     var dateSource: String
     /// The id of the record's case heads, kept beside it (`writeHeads`) since only a note edit reads them.
     var headsID: String
+    /// The id of the record's lines per input file, kept beside it (`filesName`) for the same reason.
+    var filesID: String
   }
 
   /// The name of the file beside the record `name` that holds each case file's front-matter hash.
@@ -125,7 +143,7 @@ struct BuildRecord: Sendable {
       counts[status] = count
     }
     let heads = rest.removeFirst().split(separator: " ")
-    guard heads.count == 2, heads[0] == "heads" else { return nil }
+    guard heads.count == 3, heads[0] == "heads" else { return nil }
     var diagnostics: [Diagnostic] = []
     for line in rest {
       let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { BuildCache.unescape($0) }
@@ -138,7 +156,9 @@ struct BuildRecord: Sendable {
     let built = SiteBuilder.Built(
       asOf: asOf, partnerCount: partners, statusCounts: counts, fileCount: fileCount,
       report: SiteWriter.Report(isFull: false), diagnostics: diagnostics, isUpToDate: true)
-    return Recorded(inputs: lines[..<dateIndex], built: built, dateSource: date[2], headsID: String(heads[1]))
+    return Recorded(
+      inputs: lines[..<dateIndex], built: built, dateSource: date[2], headsID: String(heads[1]),
+      filesID: String(heads[2]))
   }
 
   /// The build a record describes when its inputs are these: nothing to do.
@@ -146,12 +166,16 @@ struct BuildRecord: Sendable {
     recorded.inputs.elementsEqual(inputs) ? recorded.built : nil
   }
 
-  /// The content files whose stamps changed since the record, when nothing else did: the same tool,
-  /// options, templates and files, some of them edited. Nil otherwise.
-  func editedFiles(since recorded: Recorded) -> Set<String>? {
-    guard recorded.inputs.count == inputs.count else { return nil }
+  /// The content files whose stamps changed since the record `name`, when nothing else did: the same
+  /// tool, options, templates and files, some of them edited. Nil otherwise.
+  func editedFiles(since recorded: Recorded, name: String, in cache: BuildCache) -> Set<String>? {
+    guard recorded.inputs.count == header.count + 2, recorded.inputs.prefix(header.count).elementsEqual(header),
+      case .found(let lines) = cache.read(Self.filesName(name)), lines.first == "id \(recorded.filesID)"
+    else { return nil }
+    let current = fileLines(smudgingAt: nil)
+    guard lines.count == current.count + 1 else { return nil }
     var edited: Set<String> = []
-    for (old, new) in zip(recorded.inputs, inputs) where old != new {
+    for (old, new) in zip(lines.dropFirst(), current) where old != new {
       guard old.hasPrefix("content "), new.hasPrefix("content ") else { return nil }
       let oldPath = old.split(separator: " ", maxSplits: 4).last
       let newPath = new.split(separator: " ", maxSplits: 4).last
@@ -161,17 +185,35 @@ struct BuildRecord: Sendable {
     return edited
   }
 
+  /// Writes the record `name` of a build just made from these inputs, with its file of lines per input
+  /// file beside it.
+  func write(
+    _ name: String, in cache: BuildCache, for built: SiteBuilder.Built, source: String, headsID: String,
+    request: SiteBuilder.Request, output: URL
+  ) {
+    let now = Date()
+    let inputs = inputs(smudgingAt: now)
+    let filesID = String(StableHash.of(inputs.joined(separator: "\n")), radix: 16)
+    cache.write(Self.filesName(name), ["id \(filesID)"] + fileLines(smudgingAt: now))
+    cache.write(
+      name,
+      lines(
+        for: built, inputs: inputs, source: source, headsID: headsID, filesID: filesID, request: request,
+        output: output))
+  }
+
   /// The record of a build just made from these inputs.
-  func lines(
-    for built: SiteBuilder.Built, source: String, headsID: String, request: SiteBuilder.Request, output: URL
+  private func lines(
+    for built: SiteBuilder.Built, inputs: [String], source: String, headsID: String, filesID: String,
+    request: SiteBuilder.Request, output: URL
   ) -> [String] {
     let counts = AccreditationStatus.allCases.map { "\($0.rawValue)=\(built.statusCounts[$0] ?? 0)" }
-    return lines(content: stamp.recordedLines(), templates: templates?.recordedLines()) + [
+    return inputs + [
       "asof \(built.asOf.iso) \(source) \(request.today.iso)",
       BuildRecord.outputLine(output),
       "result \(built.fileCount) \(built.partnerCount) \(counts.joined(separator: ","))",
+      "heads \(headsID) \(filesID)",
     ]
-      + ["heads \(headsID)"]
       + built.diagnostics.map { diagnostic in
         [
           "diagnostic", diagnostic.severity.rawValue, diagnostic.location.file, String(diagnostic.location.line),

@@ -178,8 +178,8 @@ public enum SiteBuilder {
     if let cache = output.cache, let record {
       let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
       let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
-      cache.write(
-        name, record.lines(for: result, source: source, headsID: headsID, request: request, output: output.folder))
+      record.write(
+        name, in: cache, for: result, source: source, headsID: headsID, request: request, output: output.folder)
     }
     releaseInBackground((prepared.renderer, jobs))
     return result
@@ -190,7 +190,9 @@ public enum SiteBuilder {
   private static func buildNoteEdits(
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
   ) throws -> Built? {
-    guard let cache = output.cache, let changed = record.editedFiles(since: recorded), changed.count <= 100 else {
+    guard let cache = output.cache, let changed = record.editedFiles(since: recorded, name: name, in: cache),
+      changed.count <= 100
+    else {
       return nil
     }
     let files = NoteFiles(
@@ -205,10 +207,9 @@ public enum SiteBuilder {
     built.report = report
     built.isUpToDate = false
     built.isNoteEdit = true
-    cache.write(
-      name,
-      record.lines(
-        for: built, source: recorded.dateSource, headsID: recorded.headsID, request: request, output: output.folder))
+    record.write(
+      name, in: cache, for: built, source: recorded.dateSource, headsID: recorded.headsID, request: request,
+      output: output.folder)
     return built
   }
 

@@ -297,7 +297,7 @@ struct BuildCacheTests {
 
   private func record(in cache: BuildCache) throws -> URL {
     let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).filter {
-      $0.hasPrefix("build-") && !$0.hasSuffix("-heads")
+      $0.hasPrefix("build-") && !$0.hasSuffix("-heads") && !$0.hasSuffix("-files")
     }
     #expect(names.count == 1)
     return cache.folder.appendingPathComponent(try #require(names.first))
@@ -342,13 +342,16 @@ struct BuildCacheTests {
     }
   }
 
-  @Test func aDamagedFileOfCaseHeadsTakesTheWholeBuild() throws {
+  /// The files beside a record (each case's front-matter hash, a line per input file) are read by a note
+  /// edit alone; one that is not the record's is not used.
+  @Test(arguments: ["-heads", "-files"])
+  func aFileBesideTheRecordThatIsNotItsTakesTheWholeBuild(suffix: String) throws {
     try withTemporaryFolder { folder in
       let content = try agedSampleContent(in: folder)
       let output = folder.appendingPathComponent("public")
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
       _ = try build(content, into: output, cache: cache)
-      let heads = URL(fileURLWithPath: try record(in: cache).path + "-heads")
+      let heads = URL(fileURLWithPath: try record(in: cache).path + suffix)
       try (try String(contentsOf: heads, encoding: .utf8)).replacingOccurrences(of: "id ", with: "id 0").write(
         to: heads, atomically: false, encoding: .utf8)
       let note = content.appendingPathComponent("cases/northwind-digital/NW-2026-019.md")
