@@ -194,6 +194,17 @@ public struct FolderStamp: Sendable {
   /// matches, so the next run looks at the file again.
   public func recordedLines(now: Date = Date()) -> [String] { lines(smudgingAt: now) }
 
+  /// `lines` (this stamp's own, perhaps with a prefix) as `recordedLines` would give them: only the lines
+  /// of racily clean files are made again.
+  public func smudging(_ lines: [String], prefix: String = "", now: Date = Date()) -> [String] {
+    let limit = Int64(now.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000
+    var lines = lines
+    for (index, stamp) in stamps.enumerated() where stamp.mtime > limit && index < lines.count {
+      lines[index] = prefix + "- \(stamp.mtime) \(stamp.inode) \(listing.files[index].path)"
+    }
+    return lines
+  }
+
   private func lines(smudgingAt now: Date?) -> [String] {
     let limit = now.map { Int64($0.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000 } ?? .max
     return zip(listing.files, stamps).map { file, stamp in

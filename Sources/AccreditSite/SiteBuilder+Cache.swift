@@ -168,7 +168,9 @@ struct BuildRecord: Sendable {
 
   /// The content files whose stamps changed since the record `name`, when nothing else did: the same
   /// tool, options, templates and files, some of them edited. Nil otherwise.
-  func editedFiles(since recorded: Recorded, name: String, in cache: BuildCache) -> Set<String>? {
+  func editedFiles(since recorded: Recorded, name: String, in cache: BuildCache)
+    -> (paths: Set<String>, lines: [String])?
+  {
     guard recorded.inputs.count == header.count + 2, recorded.inputs.prefix(header.count).elementsEqual(header),
       case .found(let lines) = cache.read(Self.filesName(name)), lines.first == "id \(recorded.filesID)"
     else { return nil }
@@ -182,19 +184,26 @@ struct BuildRecord: Sendable {
       guard let oldPath, oldPath == newPath else { return nil }
       edited.insert(String(oldPath))
     }
-    return edited
+    return (edited, current)
   }
 
   /// Writes the record `name` of a build just made from these inputs, with its file of lines per input
   /// file beside it.
+  /// With `lines` (from `editedFiles`), the lines per file are not made again.
   func write(
     _ name: String, in cache: BuildCache, for built: SiteBuilder.Built, source: String, headsID: String,
-    request: SiteBuilder.Request, output: URL
+    request: SiteBuilder.Request, output: URL, lines current: [String]? = nil
   ) {
     let now = Date()
     let inputs = inputs(smudgingAt: now)
     let filesID = String(StableHash.of(inputs.joined(separator: "\n")), radix: 16)
-    cache.write(Self.filesName(name), ["id \(filesID)"] + fileLines(smudgingAt: now))
+    let files =
+      if let current, templates == nil {
+        stamp.smudging(current, prefix: "content ", now: now)
+      } else {
+        fileLines(smudgingAt: now)
+      }
+    cache.write(Self.filesName(name), ["id \(filesID)"] + files)
     cache.write(
       name,
       lines(

@@ -190,7 +190,7 @@ public enum SiteBuilder {
   private static func buildNoteEdits(
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
   ) throws -> Built? {
-    guard let cache = output.cache, let changed = record.editedFiles(since: recorded, name: name, in: cache),
+    guard let cache = output.cache, let (changed, lines) = record.editedFiles(since: recorded, name: name, in: cache),
       changed.count <= 100
     else {
       return nil
@@ -209,7 +209,7 @@ public enum SiteBuilder {
     built.isNoteEdit = true
     record.write(
       name, in: cache, for: built, source: recorded.dateSource, headsID: recorded.headsID, request: request,
-      output: output.folder)
+      output: output.folder, lines: lines)
     return built
   }
 
