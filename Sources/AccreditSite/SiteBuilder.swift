@@ -155,9 +155,25 @@ public enum SiteBuilder {
       if let warning = loaded.warning { output.onCacheWarning(warning) }
       return (cache: loaded.cache, file: file)
     }
-    defer { parseCache.map { $0.cache.save(to: $0.file, identity: SiteRenderer.buildIdentity) } }
+    // Saved while the site renders (writing tens of megabytes was a tenth of a first build), and before
+    // the build returns, content errors or not.
+    let saving = DispatchGroup()
+    defer { saving.wait() }
+    func save() {
+      guard let parseCache else { return }
+      DispatchQueue.global(qos: .utility).async(group: saving) {
+        parseCache.cache.save(to: parseCache.file, identity: SiteRenderer.buildIdentity)
+      }
+    }
     // The stamp's walk of the content folder is read, not walked again.
-    let prepared = try prepare(request, listing: record?.stamp.listing, cache: parseCache?.cache)
+    let prepared: (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
+    do {
+      prepared = try prepare(request, listing: record?.stamp.listing, cache: parseCache?.cache)
+    } catch {
+      save()
+      throw error
+    }
+    save()
     let jobs = prepared.renderer.jobs()
     let report: SiteWriter.Report
     do {
