@@ -62,29 +62,12 @@ public enum SiteWriter {
   }
 
   private static func update(_ output: URL, jobs: [OutputJob], manifest: [String: Entry]) throws -> Report {
-    let base = output.path
-    try writeAtomically(Array("writing\n".utf8), to: base + "/" + journalName)
-    let results: [Result]
-    do {
-      results = try renderAndWrite(jobs, into: output, manifest: manifest)
-    } catch {
-      try? recover(output)
-      throw error
-    }
-    var report = Report()
-    for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
     let produced = Set(jobs.map(\.path))
     let removals = manifest.keys.sorted().filter { !produced.contains($0) }
+    let results = try writeInPlace(jobs, into: output, manifest: manifest, removals: removals) { manifestBytes($0) }
+    var report = Report()
+    for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
     report.removed = removals.count
-
-    // Step 2: the journal lists the commit, which is then done; `finish` does it again after a kill.
-    try writeAtomically(manifestBytes(results), to: base + "/" + manifestName + temporarySuffix)
-    var journal = "committing\n"
-    for result in results where result.wasWritten { journal += "R \(result.path)\n" }
-    for path in removals { journal += "D \(path)\n" }
-    journal += "R \(manifestName)\n"
-    try writeAtomically(Array(journal.utf8), to: base + "/" + journalName)
-    try finish(Substring(journal), in: output)
     return report
   }
 
@@ -101,6 +84,27 @@ public enum SiteWriter {
     for (position, line) in lines.enumerated() where index[line.path] != nil { index[line.path] = position }
     guard !index.values.contains(-1) else { return nil }
     let manifest = Dictionary(jobs.map { ($0.path, lines[index[$0.path] ?? 0].entry) }, uniquingKeysWith: { a, _ in a })
+    var report = Report()
+    report.unchanged = lines.count
+    _ = try writeInPlace(jobs, into: output, manifest: manifest) { results in
+      for result in results {
+        lines[index[result.path] ?? 0] = Result(path: result.path, entry: result.entry, wasWritten: false)
+        if result.wasWritten {
+          report.written += 1
+          report.unchanged -= 1
+        }
+      }
+      return manifestBytes(lines, sorted: true)
+    }
+    return report
+  }
+
+  /// An update of the live folder in the two steps above: renders and writes what changed beside its final
+  /// name, then commits the renames, the removal of `removals` and the manifest `newManifest` makes.
+  private static func writeInPlace(
+    _ jobs: [OutputJob], into output: URL, manifest: [String: Entry], removals: [String] = [],
+    newManifest: ([Result]) -> [UInt8]
+  ) throws -> [Result] {
     let base = output.path
     try writeAtomically(Array("writing\n".utf8), to: base + "/" + journalName)
     let results: [Result]
@@ -110,22 +114,15 @@ public enum SiteWriter {
       try? recover(output)
       throw error
     }
-    var report = Report()
-    report.unchanged = lines.count
-    for result in results {
-      lines[index[result.path] ?? 0] = Result(path: result.path, entry: result.entry, wasWritten: false)
-      if result.wasWritten {
-        report.written += 1
-        report.unchanged -= 1
-      }
-    }
-    try writeAtomically(manifestBytes(lines, sorted: true), to: base + "/" + manifestName + temporarySuffix)
+    // Step 2: the journal lists the commit, which is then done; `finish` does it again after a kill.
+    try writeAtomically(newManifest(results), to: base + "/" + manifestName + temporarySuffix)
     var journal = "committing\n"
     for result in results where result.wasWritten { journal += "R \(result.path)\n" }
+    for path in removals { journal += "D \(path)\n" }
     journal += "R \(manifestName)\n"
     try writeAtomically(Array(journal.utf8), to: base + "/" + journalName)
     try finish(Substring(journal), in: output)
-    return report
+    return results
   }
 
   /// Finishes what an interrupted build left in `output`: a commit is done to its end; temporary files
