@@ -12,15 +12,6 @@ struct IncrementalBuildTests {
     try generatedContent(in: folder, partners: partners, cases: cases, seed: 7)
   }
 
-  private func build(
-    _ content: URL, templates: URL? = nil, into output: URL, clean: Bool = false, cache: BuildCache? = nil
-  ) throws -> SiteBuilder.Built {
-    var options = SiteBuilder.Output(folder: output, clean: clean)
-    options.cache = cache
-    return try SiteBuilder.build(
-      .init(content: content, templates: templates, asOf: nil, today: Day("2030-01-01")), into: options)
-  }
-
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
     try withTemporaryFolder { folder in
       let content = try makeContent(in: folder)
@@ -158,6 +149,19 @@ struct IncrementalBuildTests {
   }
 }
 
+/// Builds `content` into `output` as of 2030-01-01 (unless `site.yaml` sets a date), with the build cache
+/// `cache` if any; `warnings` receives what the cache warns about.
+private func build(
+  _ content: URL, templates: URL? = nil, into output: URL, cache: BuildCache? = nil, clean: Bool = false,
+  warnings: Captured? = nil
+) throws -> SiteBuilder.Built {
+  var options = SiteBuilder.Output(folder: output, clean: clean)
+  options.cache = cache
+  if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
+  return try SiteBuilder.build(
+    .init(content: content, templates: templates, asOf: nil, today: Day("2030-01-01")), into: options)
+}
+
 extension SystemRandomNumberGenerator {
   /// A deterministic generator for tests (SplitMix64), so a failing sequence can be replayed.
   static func seeded(_ seed: UInt64) -> SeededGenerator { SeededGenerator(state: seed) }
@@ -284,17 +288,6 @@ struct FixtureAndParallelTests {
 
 @Suite("The build cache is never trusted blindly")
 struct BuildCacheTests {
-  private func build(
-    _ content: URL, into output: URL, cache: BuildCache, clean: Bool = false, warnings: Captured? = nil
-  )
-    throws -> SiteBuilder.Built
-  {
-    var options = SiteBuilder.Output(folder: output, clean: clean)
-    options.cache = cache
-    if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
-    return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
-  }
-
   private func record(in cache: BuildCache) throws -> URL {
     let names = try FileManager.default.contentsOfDirectory(atPath: cache.folder.path).filter {
       $0.hasPrefix("build-") && !$0.hasSuffix("-heads") && !$0.hasSuffix("-files")
@@ -545,19 +538,13 @@ struct ParseCacheTests {
       let content = try content(in: folder)
       let output = folder.appendingPathComponent("public")
       let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
-      func build(warnings: Captured? = nil) throws -> SiteBuilder.Built {
-        var options = SiteBuilder.Output(folder: output)
-        options.cache = cache
-        if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
-        return try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
-      }
       func editRecord(_ line: String) throws {
         let record = content.appendingPathComponent("partners/contoso-consulting.yaml")
         try (try String(contentsOf: record, encoding: .utf8) + line).write(
           to: record, atomically: false, encoding: .utf8)
         try redate(content, to: Date().addingTimeInterval(-10), changedAfter: Date().addingTimeInterval(-5))
       }
-      _ = try build()
+      _ = try build(content, into: output, cache: cache)
       let file = cache.parseCacheFile(for: content)
       var bytes = [UInt8](try Data(contentsOf: file))
       switch damage {
@@ -571,19 +558,18 @@ struct ParseCacheTests {
       try editRecord("# a comment\n")
 
       let warnings = Captured()
-      let rebuilt = try build(warnings: warnings)
+      let rebuilt = try build(content, into: output, cache: cache, warnings: warnings)
       #expect(warnings.err.split(separator: "\n").count == 1, "\(warnings.err)")
       #expect(warnings.err.contains("ignoring the parse cache"))
       #expect(rebuilt.diagnostics.contains { $0.message.contains("outside the tier review months") })
       let clean = folder.appendingPathComponent("clean")
-      var options = SiteBuilder.Output(folder: clean, clean: true)
-      options.cache = BuildCache(folder: folder.appendingPathComponent("other"))
-      _ = try SiteBuilder.build(.init(content: content, asOf: nil, today: Day("2030-01-01")), into: options)
+      _ = try build(
+        content, into: clean, cache: BuildCache(folder: folder.appendingPathComponent("other")), clean: true)
       #expect(try filesBelow(output).mapValues(\.bytes) == filesBelow(clean).mapValues(\.bytes))
 
       try editRecord("# another comment\n")
       let again = Captured()
-      _ = try build(warnings: again)
+      _ = try build(content, into: output, cache: cache, warnings: again)
       #expect(again.err.isEmpty, "the cache was rebuilt: \(again.err)")
     }
   }
