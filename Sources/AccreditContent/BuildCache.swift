@@ -218,11 +218,12 @@ public struct FolderStamp: Sendable {
     let limit = now.map { Int64($0.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000 } ?? .max
     var parts: [UInt64] = []
     parts.reserveCapacity(stamps.count * 4)
+    // Four appends, not an array literal per file: this runs on every build with nothing to do.
     for (file, stamp) in zip(listing.files, stamps) {
-      parts += [
-        stamp.mtime > limit ? .max : UInt64(bitPattern: stamp.size), UInt64(bitPattern: stamp.mtime), stamp.inode,
-        StableHash.of(file.path),
-      ]
+      parts.append(stamp.mtime > limit ? .max : UInt64(bitPattern: stamp.size))
+      parts.append(UInt64(bitPattern: stamp.mtime))
+      parts.append(stamp.inode)
+      parts.append(StableHash.of(file.path))
     }
     return "\(String(StableHash.combine(parts), radix: 16)) \(stamps.count)"
   }

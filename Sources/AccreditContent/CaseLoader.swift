@@ -5,14 +5,15 @@ struct CaseLoader {
   let document: YAMLDocument
   let standards: Standards?
 
-  /// The case, and whether every step was readable (the path rules are checked only then).
+  /// The case, whether every step was readable (the path rules are checked only then), and the front
+  /// matter's hash (`ContentFolder.caseHead`).
   static func load(
     _ source: SourceText, id: String, partnerSlug: String, standards: Standards?, sink: DiagnosticSink
-  ) -> (escalation: EscalationCase, isComplete: Bool)? {
+  ) -> (escalation: EscalationCase, isComplete: Bool, head: UInt64)? {
     guard let frontMatter = FrontMatter.split(source, sink: sink) else { return nil }
     let loader = CaseLoader(
       document: YAMLDocument(path: source.path, lineOffset: 1, sink: sink), standards: standards)
-    return loader.load(frontMatter, id: id, partnerSlug: partnerSlug)
+    return loader.load(frontMatter, id: id, partnerSlug: partnerSlug).map { ($0.0, $0.1, frontMatter.headHash) }
   }
 
   private func load(_ frontMatter: FrontMatter, id: String, partnerSlug: String)

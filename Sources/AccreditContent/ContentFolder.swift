@@ -174,7 +174,6 @@ extension ContentFolder {
   /// changed the notes alone: the case's data, its diagnostics and every page but its own are the same.
   /// Nil when the file has no closed front matter.
   public static func caseHead(_ source: SourceText) -> UInt64? {
-    guard let split = FrontMatter.split(source, sink: DiagnosticSink()) else { return nil }
-    return StableHash.of(source.text.utf8.dropLast(split.body.utf8.count))
+    FrontMatter.split(source, sink: DiagnosticSink())?.headHash
   }
 }

@@ -96,7 +96,7 @@ public enum ContentLoader {
         let loaded = CaseLoader.load(source, id: id, partnerSlug: partner, standards: standardsRead, sink: fileSink)
         if let loaded, loaded.isComplete { CaseValidation.check(loaded.escalation, sink: fileSink) }
         item = .escalation(loaded?.escalation)
-        head = ContentFolder.caseHead(source)
+        head = loaded?.head
       case .faq(let slug):
         item = .faq(DocumentLoader.faq(source, slug: slug, sink: fileSink))
       case .page(let slug):

@@ -1,4 +1,5 @@
 import AccreditEngine
+import AccreditSupport
 
 /// A Markdown file split into its YAML front matter and its body.
 ///
@@ -11,6 +12,8 @@ struct FrontMatter {
   var body: String
   /// The line number of the closing `---`, so body positions can be told.
   var closingLine: Int
+  /// A hash of the text through the closing `---` line: unchanged, an edit changed the body alone.
+  var headHash: UInt64
 
   /// Splits `source`; reports a missing or unclosed block and returns nil.
   static func split(_ source: SourceText, sink: DiagnosticSink) -> FrontMatter? {
@@ -38,7 +41,8 @@ struct FrontMatter {
         yamlStart = next
       } else if isFence, let yamlStart {
         return FrontMatter(
-          yaml: String(text[yamlStart..<lineStart]), body: String(text[next...]), closingLine: lineNumber)
+          yaml: String(text[yamlStart..<lineStart]), body: String(text[next...]), closingLine: lineNumber,
+          headHash: StableHash.of(bytes[..<next]))
       }
       if lineEnd == bytes.endIndex { break }
       lineStart = next
