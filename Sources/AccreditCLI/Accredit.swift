@@ -23,6 +23,9 @@ public struct Accredit: AsyncParsableCommand {
 
 /// The exit statuses other than 0, 1, 2 and ArgumentParser's 64 (bad usage), as in `sysexits.h`.
 public enum ExitStatus {
+  /// `EX_USAGE`, as swift-argument-parser exits on bad usage: also `build` into a folder it must never
+  /// write (the content folder, a git repository, a home folder…).
+  public static let usage: Int32 = 64
   /// `EX_UNAVAILABLE`: `serve` cannot listen on its address (the port is in use, say), or `build --search`
   /// cannot run Pagefind.
   public static let unavailable: Int32 = 69

@@ -37,7 +37,10 @@ public enum Commands {
       if !result.diagnostics.isEmpty && !command.quiet {
         console.err(result.diagnostics.map(formatter.text).joined())
       }
+      // What the build did to an interrupted one, or could not tidy up: said even with --quiet.
+      for note in result.report.notes { console.err("accredit: note: \(note)\n") }
       if !command.quiet {
+        if !result.report.kept.isEmpty { console.err(keptNote(result.report.kept, output: command.output)) }
         let elapsed = started.duration(to: .now)
         console.out(summary(result, output: command.output, elapsed: elapsed) + "\n")
       }
@@ -139,13 +142,24 @@ public enum Commands {
       console.err(formatter.report(diagnostics))
       if action == "build" { console.err("accredit: build failed; the output folder was left as it was\n") }
       return 1
-    case .io(let message), .write(let message), .busy(let message), .search(let message):
+    case .io(let message), .write(let message), .busy(let message), .search(let message), .refused(let message):
       console.err("accredit: error: \(message)\n")
+      if case .refused = error { return ExitStatus.usage }
       if case .write = error { return ExitStatus.cannotWrite }
       if case .busy = error { return ExitStatus.busy }
       if case .search = error { return ExitStatus.unavailable }
       return 1
     }
+  }
+
+  /// The files of the output folder that accredit did not make, said once: on the build that found the
+  /// folder without a manifest of accredit's. A build never removes them.
+  private static func keptNote(_ kept: [String], output: String) -> String {
+    let shown = kept.prefix(10).joined(separator: ", ")
+    let more = kept.count > 10 ? " and \(kept.count - 10) more" : ""
+    let noun = kept.count == 1 ? "entry" : "entries"
+    return "accredit: note: kept \(kept.count) \(noun) in \(output)/ that accredit did not make: \(shown)\(more) "
+      + "(a build removes only the files it made)\n"
   }
 
   private static func summary(_ result: SiteBuilder.Built, output: String, elapsed: Duration) -> String {
@@ -158,7 +172,7 @@ public enum Commands {
     let writes =
       result.isUpToDate
       ? "0 of \(result.fileCount) files written (nothing changed since the last build)"
-      : report.isFull
+      : report.isFull && report.written == result.fileCount
         ? "\(result.fileCount) files written"
         : result.isNoteEdit
           ? "\(report.written) of \(result.fileCount) files written (case notes edited alone)"

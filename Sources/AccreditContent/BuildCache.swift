@@ -164,7 +164,9 @@ public struct FolderStamp: Sendable {
         var status = stat()
         let location = listing.files[index].location
         let name = slashes[index].map { String(Substring(location.utf8[$0...].dropFirst())) } ?? location
-        guard fstatat(descriptor, name, &status, 0) == 0 else { return nil }
+        guard fstatat(descriptor, name, &status, 0) == 0, FolderJail.isReadable(status, at: location) else {
+          return nil
+        }
         #if canImport(Darwin)
           let time = status.st_mtimespec
         #else

@@ -56,6 +56,10 @@ public enum FolderJail {
     }
     let walk = Walk(root: real, what: what)
     var listing = Listing()
+    // A root that cannot be listed names itself, rather than every file it seems to lack.
+    if case .failure(let reason) = walk.entries(of: real) {
+      throw RootError(description: "cannot list the \(what) '\(root.path)': \(reason)")
+    }
     walk.list(folder: real, path: "", ancestors: [real], only: only, into: &listing)
     if walk.visited.load(ordering: .relaxed) > maximumEntries {
       listing.problems.append(
@@ -72,10 +76,10 @@ public enum FolderJail {
     // No link is followed here: `location` is a real path, and `O_NOFOLLOW` keeps it so if the folder
     // changes between the listing and the read. `O_NONBLOCK` keeps a FIFO put there meanwhile from blocking.
     let descriptor = open(file.location, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-    guard descriptor >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    guard descriptor >= 0 else { return .failure(.system(systemReason())) }
     defer { close(descriptor) }
     var status = stat()
-    guard fstat(descriptor, &status) == 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+    guard fstat(descriptor, &status) == 0 else { return .failure(.system(systemReason())) }
     guard status.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
     guard Int(status.st_size) <= maximumFileSize else { return .failure(.tooLarge(Int(status.st_size))) }
     // One byte more than the size, so that the end of the file is seen without growing the buffer.
@@ -90,7 +94,7 @@ public enum FolderJail {
         buffer.baseAddress.map { Foundation.read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
       }
       if count < 0 && errno == EINTR { continue }
-      guard count >= 0 else { return .failure(.system(String(cString: strerror(errno)))) }
+      guard count >= 0 else { return .failure(.system(systemReason())) }
       if count == 0 { break }
       filled += count
     }
@@ -120,6 +124,23 @@ public enum FolderJail {
       let tenths = (bytes * 10 + 1024 * 1024 / 2) / (1024 * 1024)
       return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)"
     }
+  }
+
+  /// The system's reason for the last failure, with its name: `Permission denied (EACCES)`.
+  public static func systemReason(_ code: Int32 = errno) -> String {
+    let names: [Int32: String] = [
+      EACCES: "EACCES", EPERM: "EPERM", EMFILE: "EMFILE", ENFILE: "ENFILE", EIO: "EIO", ENOENT: "ENOENT",
+      ENOTDIR: "ENOTDIR", ELOOP: "ELOOP", ENAMETOOLONG: "ENAMETOOLONG", ENOMEM: "ENOMEM", EISDIR: "EISDIR",
+    ]
+    let text = String(cString: strerror(code))
+    return names[code].map { "\(text) (\($0))" } ?? text
+  }
+
+  /// Whether this process may read the file `status` describes: a cache may answer for a file only while
+  /// reading it would succeed, so that a file made unreadable (`chmod 000`) is an error, not old bytes.
+  /// The permission bits answer for most files; `access` is asked only when they do not.
+  static func isReadable(_ status: stat, at path: String) -> Bool {
+    geteuid() == 0 || status.st_mode & S_IROTH != 0 || access(path, R_OK) == 0
   }
 
   enum Kind { case file, folder, other, missing }
@@ -157,10 +178,25 @@ public enum FolderJail {
     /// real paths of the folders walked to get here, for loop detection. Subfolders are listed on every core.
     func list(folder: String, path: String, ancestors: [String], only: Set<String>?, into listing: inout Listing) {
       var folders: [(real: String, path: String)] = []
-      for (name, type) in entries(of: folder) {
+      let found: [Entry]
+      switch entries(of: folder) {
+      case .success(let entries): found = entries
+      case .failure(let reason):
+        // A folder that cannot be listed is an error, never an empty folder: its pages would be removed.
+        listing.problems.append((path, "cannot list the folder: \(reason)"))
+        return
+      }
+      for entry in found {
+        let name = entry.name
+        let shown = path.isEmpty ? name : path + "/" + name
+        guard let type = entry.type else {
+          if only == nil || only?.contains(name) == true {
+            listing.problems.append((shown, entry.problem ?? "cannot read this entry"))
+          }
+          continue
+        }
         if let only, !only.contains(name) { continue }
         guard visited.add(1, ordering: .relaxed).newValue <= maximumEntries else { return }
-        let shown = path.isEmpty ? name : path + "/" + name
         let full = folder + "/" + name
         switch type {
         case Int32(DT_REG):
@@ -222,20 +258,43 @@ public enum FolderJail {
       }
     }
 
-    /// The visible entries of a folder with their `d_type`; entries of unknown type are `lstat`ed.
-    private func entries(of directory: String) -> [(name: String, type: Int32)] {
-      guard let stream = opendir(directory) else { return [] }
+    /// An entry of a folder: its name and `d_type`, or, when it cannot be read (a name that is not UTF-8,
+    /// an `lstat` that failed), why.
+    struct Entry {
+      var name: String
+      var type: Int32?
+      var problem: String?
+    }
+
+    /// The visible entries of a folder with their `d_type`; entries of unknown type are `lstat`ed. A folder
+    /// that cannot be opened or read to its end is a failure with the system's reason.
+    func entries(of directory: String) -> Result<[Entry], ListFailure> {
+      guard let stream = opendir(directory) else { return .failure(ListFailure(reason: systemReason())) }
       defer { closedir(stream) }
-      var found: [(name: String, type: Int32)] = []
-      while let entry = readdir(stream) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-          String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      var found: [Entry] = []
+      while true {
+        errno = 0
+        guard let entry = readdir(stream) else {
+          if errno != 0 { return .failure(ListFailure(reason: systemReason())) }
+          break
         }
-        guard !name.hasPrefix(".") else { continue }
+        let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+        guard bytes.first != UInt8(ascii: ".") else { continue }
+        guard let name = String(validating: bytes, as: UTF8.self) else {
+          // Shown with the bytes that are not UTF-8 replaced, so that the message itself is text.
+          found.append(
+            Entry(
+              name: String(decoding: bytes, as: UTF8.self), type: nil,
+              problem: "name is not valid UTF-8; rename it (names become paths and addresses of the site)"))
+          continue
+        }
         var type = Int32(entry.pointee.d_type)
         if type == Int32(DT_UNKNOWN) {
           var status = stat()
-          guard lstat(directory + "/" + name, &status) == 0 else { continue }
+          guard lstat(directory + "/" + name, &status) == 0 else {
+            found.append(Entry(name: name, type: nil, problem: "cannot read this entry: \(systemReason())"))
+            continue
+          }
           switch status.st_mode & S_IFMT {
           case S_IFREG: type = Int32(DT_REG)
           case S_IFDIR: type = Int32(DT_DIR)
@@ -243,9 +302,15 @@ public enum FolderJail {
           default: type = Int32(DT_FIFO)
           }
         }
-        found.append((name, type))
+        found.append(Entry(name: name, type: type))
       }
-      return found
+      return .success(found)
     }
+  }
+
+  /// Why a folder could not be listed: the system's reason.
+  struct ListFailure: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
   }
 }

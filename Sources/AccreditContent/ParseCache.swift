@@ -21,7 +21,7 @@ public final class ParseCache: Sendable {
     /// The stamp of the file at `location`, or nil when it cannot be stat'ed.
     static func of(_ location: String) -> Stamp? {
       var status = stat()
-      guard stat(location, &status) == 0 else { return nil }
+      guard stat(location, &status) == 0, FolderJail.isReadable(status, at: location) else { return nil }
       #if canImport(Darwin)
         let time = status.st_mtimespec
       #else

@@ -133,7 +133,7 @@ public struct PreviewServer: Sendable {
         report = DiagnosticFormatter(root: options.contentLabel, sources: sources).report(diagnostics)
       case .templates(let diagnostics, let sources):
         report = DiagnosticFormatter(root: options.templatesLabel, sources: sources).report(diagnostics)
-      case .io(let message), .write(let message), .busy(let message), .search(let message):
+      case .io(let message), .write(let message), .busy(let message), .search(let message), .refused(let message):
         report = "error: \(message)\n"
       }
       baseline.store(nil)

@@ -1,4 +1,5 @@
 public import Foundation
+import AccreditSupport
 import Synchronization
 
 /// A file of the built site: its path relative to the output folder, and its bytes.
@@ -64,9 +65,9 @@ public enum OutputFolder {
   /// Takes the output folder's lock. When another build holds it: with `wait`, calls `onWaiting` once and
   /// waits; without, throws `OutputBusy`.
   public static func lock(_ output: URL, wait: Bool, onWaiting: () -> Void = {}) throws -> Lock {
-    let output = output.standardizedFileURL
+    let output = resolved(output)
     let parent = output.deletingLastPathComponent().path
-    let path = parent + "/.\(output.lastPathComponent).accredit-lock"
+    let path = parent + "/" + neighbour(of: output, "lock")
     try makeFolder(parent)
     let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw WriteFailure("create the lock file", path) }
@@ -92,32 +93,131 @@ public enum OutputFolder {
     return Lock(descriptor: descriptor)
   }
 
+  /// The output folder with every symbolic link resolved, when it exists: a build writes the folder a link
+  /// points to, and never replaces the link itself with a folder.
+  public static func resolved(_ output: URL) -> URL {
+    let output = output.standardizedFileURL
+    guard let real = realpath(output.path, nil) else { return output }
+    defer { free(real) }
+    return URL(fileURLWithPath: String(cString: real), isDirectory: true)
+  }
+
+  /// Why a build must not write into `output`, or nil: it is or holds the content or templates folder, is
+  /// the root, a home folder or one holding home folders, a git repository (a `.git` folder or inside
+  /// one, a bare repository, or a folder holding a `.git` folder). A build only ever removes files it made,
+  /// but it writes its own files under their names, and none of these folders is a place for a site.
+  public static func refusal(_ output: URL, content: URL, templates: URL?, home: URL?) -> String? {
+    let path = existingPrefixResolved(output)
+    func overlaps(_ other: URL) -> Bool {
+      let other = existingPrefixResolved(other)
+      return other == path || other.hasPrefix(path == "/" ? "/" : path + "/") || path.hasPrefix(other + "/")
+    }
+    if path == "/" { return "it is the root folder" }
+    if overlaps(content) { return "it overlaps the content folder" }
+    if let templates, overlaps(templates) { return "it overlaps the templates folder" }
+    let homes = ["/root", "/home", "/Users"] + (home.map { [existingPrefixResolved($0)] } ?? [])
+    if homes.contains(where: { $0 == path || $0.hasPrefix(path + "/") })
+      || ["/home", "/Users"].contains((path as NSString).deletingLastPathComponent)
+    {
+      return "it is a home folder or holds one"
+    }
+    let components = path.split(separator: "/")
+    if components.contains(".git") { return "it is inside a git repository's .git folder" }
+    // A `.git` file is a linked work tree or a submodule: how a site is deployed to a branch of its own
+    // (`git worktree add public gh-pages`), and it is kept. A `.git` folder is a repository's own root.
+    if isFolder(path + "/.git") {
+      return "it is the root of a git repository (it holds a .git folder); to publish into a branch, "
+        + "build into a linked work tree of it (git worktree add public gh-pages)"
+    }
+    if access(path + "/HEAD", F_OK) == 0, isFolder(path + "/objects"), isFolder(path + "/refs") {
+      return "it is a git repository"
+    }
+    return nil
+  }
+
+  private static func isFolder(_ path: String) -> Bool {
+    var status = stat()
+    return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+  }
+
+  /// The path with the links of its longest existing part resolved, the rest as given.
+  static func existingPrefixResolved(_ url: URL) -> String {
+    var existing = url.standardizedFileURL
+    var rest: [String] = []
+    while existing.path != "/" {
+      if let real = realpath(existing.path, nil) {
+        defer { free(real) }
+        var path = String(cString: real)
+        for name in rest.reversed() { path += (path == "/" ? "" : "/") + name }
+        return path
+      }
+      rest.append(existing.lastPathComponent)
+      existing = existing.deletingLastPathComponent().standardizedFileURL
+    }
+    return "/" + rest.reversed().joined(separator: "/")
+  }
+
+  /// The name of a neighbour of `output` (`lock`, `staging-<id>`, `old-<id>`): `.<name>.accredit-<kind>`,
+  /// with a hash in place of a name so long that the neighbour's would pass the 255 bytes a name may have.
+  static func neighbour(of output: URL, _ kind: String) -> String {
+    let name = output.lastPathComponent
+    let shown = name.utf8.count <= 200 ? name : "h" + String(StableHash.of(Array(name.utf8)), radix: 16)
+    return ".\(shown).accredit-\(kind)"
+  }
+
   /// Undoes what a killed full build left beside `output`: when the folder is missing and an old copy
   /// exists, the swap was cut between its two renames and the old copy goes back; then every staging and
-  /// old folder of `output` is removed. Call it holding the lock.
-  static func recover(_ output: URL) {
+  /// old folder of `output` is removed. Call it holding the lock. Returns what it could not remove.
+  @discardableResult
+  static func recover(_ output: URL) -> [String] {
     let manager = FileManager.default
     let output = output.standardizedFileURL
     let parent = output.deletingLastPathComponent()
-    let prefix = ".\(output.lastPathComponent).accredit-"
-    guard let names = try? manager.contentsOfDirectory(atPath: parent.path) else { return }
+    let prefix = neighbour(of: output, "")
+    guard let names = try? manager.contentsOfDirectory(atPath: parent.path) else { return [] }
     let leftovers = names.filter { $0.hasPrefix(prefix + "staging-") || $0.hasPrefix(prefix + "old-") }.sorted()
     if !manager.fileExists(atPath: output.path), let old = leftovers.first(where: { $0.hasPrefix(prefix + "old-") }) {
       _ = rename(parent.appendingPathComponent(old).path, output.path)
     }
-    for name in leftovers { try? manager.removeItem(at: parent.appendingPathComponent(name)) }
+    return leftovers.compactMap { remove(parent.appendingPathComponent($0)) }
+  }
+
+  /// Removes a staging or old folder; nil when it is gone, else why it stays.
+  private static func remove(_ folder: URL) -> String? {
+    do {
+      try FileManager.default.removeItem(at: folder)
+      return nil
+    } catch {
+      guard FileManager.default.fileExists(atPath: folder.path) else { return nil }
+      return "could not remove \(folder.path) (\((error as NSError).localizedDescription)); remove it by hand"
+    }
+  }
+
+  /// Whether a full build may replace `output` with a staging folder swapped in: the folder is this user's
+  /// own (a build never takes over another user's folder), a mount point is never moved, and the parent
+  /// folder must be writable. Otherwise the build updates the folder in place.
+  static func canReplace(_ output: URL) -> Bool {
+    let output = output.standardizedFileURL
+    let parent = output.deletingLastPathComponent().path
+    var folder = stat()
+    var above = stat()
+    guard lstat(output.path, &folder) == 0 else { return access(parent, W_OK) == 0 }
+    guard stat(parent, &above) == 0, folder.st_mode & S_IFMT == S_IFDIR else { return false }
+    let isOwn = geteuid() == 0 || folder.st_uid == geteuid()
+    return isOwn && folder.st_dev == above.st_dev && access(parent, W_OK) == 0 && access(output.path, W_OK) == 0
   }
 
   /// Replaces `output` with a folder that `fill` writes, so that a failed build leaves the previous site
   /// exactly as it was: `fill` writes a staging folder beside it, which is swapped in with two renames.
-  static func replace(_ output: URL, fill: (URL) throws -> Void) throws {
+  /// Returns what it could not remove afterwards (the previous copy, when the system refused).
+  @discardableResult
+  static func replace(_ output: URL, fill: (URL) throws -> Void) throws -> [String] {
     let manager = FileManager.default
     let output = output.standardizedFileURL
     let parent = output.deletingLastPathComponent()
-    let name = output.lastPathComponent
     let id = UUID().uuidString.prefix(8).lowercased()
-    let staging = parent.appendingPathComponent(".\(name).accredit-staging-\(id)")
-    let previous = parent.appendingPathComponent(".\(name).accredit-old-\(id)")
+    let staging = parent.appendingPathComponent(neighbour(of: output, "staging-\(id)"))
+    let previous = parent.appendingPathComponent(neighbour(of: output, "old-\(id)"))
 
     var isDirectory: ObjCBool = false
     let exists = manager.fileExists(atPath: output.path, isDirectory: &isDirectory)
@@ -132,10 +232,15 @@ public enum OutputFolder {
       try? manager.removeItem(at: staging)
       throw error
     }
+    if exists {
+      // The new site keeps the folder's permissions.
+      var status = stat()
+      if stat(output.path, &status) == 0 { chmod(staging.path, status.st_mode & 0o7777) }
+    }
     if exists, let exchange, exchange(AT_FDCWD, staging.path, AT_FDCWD, output.path, renameExchange) == 0 {
       // One atomic step: the output is the new site, and the staging folder holds the old one.
       CrashPoint.reach(.swap)
-      try? manager.removeItem(at: staging)
+      return remove(staging).map { [$0] } ?? []
     } else if exists {
       guard rename(output.path, previous.path) == 0 else {
         let failure = WriteFailure("replace", output.path)
@@ -149,12 +254,13 @@ public enum OutputFolder {
         try? manager.removeItem(at: staging)
         throw failure
       }
-      try? manager.removeItem(at: previous)
+      return remove(previous).map { [$0] } ?? []
     } else if rename(staging.path, output.path) != 0 {
       let failure = WriteFailure("create", output.path)
       try? manager.removeItem(at: staging)
       throw failure
     }
+    return []
   }
 
   /// `renameat2`, which swaps two folders in one atomic step with `RENAME_EXCHANGE` (Linux 3.15, glibc
@@ -208,5 +314,33 @@ enum CrashPoint: String {
   static func reach(_ point: CrashPoint) {
     guard let target, target.point == point else { return }
     if reached.add(1, ordering: .relaxed).newValue == target.count { kill(getpid(), SIGKILL) }
+  }
+}
+
+/// Writes a test can make fail as a full disk would (`ENOSPC`), to check that a failed write leaves no
+/// temporary file or journal behind: `ACCREDIT_FAIL_AT=<point>:<n>` fails the n-th write of that kind and
+/// every later one. Unset, as always outside tests, each write costs one load of a constant.
+enum FailPoint: String {
+  /// A page or other file of the site.
+  case write
+  /// The manifest.
+  case manifest
+  /// The journal.
+  case journal
+
+  private static let target: (point: FailPoint, count: Int)? = {
+    guard let value = ProcessInfo.processInfo.environment["ACCREDIT_FAIL_AT"] else { return nil }
+    let parts = value.split(separator: ":")
+    guard parts.count == 2, let point = FailPoint(rawValue: String(parts[0])), let count = Int(parts[1]) else {
+      return nil
+    }
+    return (point, count)
+  }()
+  private static let reached = Atomic<Int>(0)
+
+  /// Whether this write is to fail.
+  func fails() -> Bool {
+    guard let target = Self.target, target.point == self else { return false }
+    return Self.reached.add(1, ordering: .relaxed).newValue >= target.count
   }
 }

@@ -104,12 +104,17 @@ public enum SiteBuilder {
     case busy(String)
     /// Pagefind could not index the site (which was written).
     case search(String)
+    /// The output folder is one a build must never write into (the content, a git repository, a home
+    /// folder…); nothing was written.
+    case refused(String)
   }
 
   /// Builds the site into `output.folder`. On a content or template error the folder is left exactly as
   /// it was.
   public static func build(_ request: Request, into output: Output) throws(Failure) -> Built {
-    try checkOutputIsSafe(output.folder, content: request.content)
+    try checkOutputIsSafe(output.folder, request: request)
+    var output = output
+    output.folder = OutputFolder.resolved(output.folder)
     // The build cache: stamped before anything is read, so that a file changed during the build makes
     // the record stale rather than hiding the change.
     let name = BuildRecord.name(request, output)
@@ -175,27 +180,28 @@ public enum SiteBuilder {
     }
     save()
     let jobs = prepared.renderer.jobs()
-    let report: SiteWriter.Report
+    let result: Built
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
-      report = try withExtendedLifetime(lock) {
+      result = try withExtendedLifetime(lock) {
         let report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
         try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
-        return report
+        let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
+        let result = Built(
+          asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
+          statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
+          report: report, diagnostics: prepared.diagnostics)
+        // Under the lock: a record paired with another build's site would answer "nothing changed" over it.
+        if let cache = output.cache, let record {
+          let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
+          let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
+          record.write(
+            name, in: cache, for: result, source: source, headsID: headsID, request: request, output: output.folder)
+        }
+        return result
       }
     } catch {
       throw failure(error)
-    }
-    let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
-    let result = Built(
-      asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
-      statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
-      report: report, diagnostics: prepared.diagnostics)
-    if let cache = output.cache, let record {
-      let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
-      let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
-      record.write(
-        name, in: cache, for: result, source: source, headsID: headsID, request: request, output: output.folder)
     }
     releaseInBackground((prepared.renderer, jobs))
     return result
@@ -340,12 +346,12 @@ public enum SiteBuilder {
       content: content, evaluations: evaluations, asOf: asOf, contentName: contentName, templates: templates)
   }
 
-  // The output folder is replaced as a whole: never let that be the content or a folder holding it.
-  private static func checkOutputIsSafe(_ folder: URL, content: URL) throws(Failure) {
-    let output = folder.standardizedFileURL.resolvingSymlinksInPath().path
-    let content = content.standardizedFileURL.resolvingSymlinksInPath().path
-    if output == "/" || content == output || content.hasPrefix(output + "/") || output.hasPrefix(content + "/") {
-      throw .io("refusing to build into '\(folder.path)': it overlaps the content folder")
+  // A build writes into the output folder and removes what it made there before: never let that be the
+  // content or templates, a git repository, a home folder or the root.
+  private static func checkOutputIsSafe(_ folder: URL, request: Request) throws(Failure) {
+    let home = ProcessInfo.processInfo.environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+    if let reason = OutputFolder.refusal(folder, content: request.content, templates: request.templates, home: home) {
+      throw .refused("refusing to build into '\(folder.path)': \(reason); choose another --output")
     }
   }
 }

@@ -34,8 +34,16 @@ public enum SiteWriter {
     public var unchanged = 0
     /// Files removed because nothing makes them any more.
     public var removed = 0
-    /// Whether the folder was built anew rather than updated.
+    /// Whether the folder was built anew: it had no manifest (or `clean` was asked).
     public var isFull = false
+    /// Whether the new site was put in place in one step (a staging folder swapped in), rather than file
+    /// by file.
+    public var isSwapped = false
+    /// What the folder held that accredit did not make, found when it had no manifest: kept, never
+    /// removed. A folder none of whose files the site makes is one entry, ending in `/`.
+    public var kept: [String] = []
+    /// What this build did to finish an interrupted one, and what it could not tidy up.
+    public var notes: [String] = []
   }
 
   private struct Entry: Equatable {
@@ -43,32 +51,175 @@ public enum SiteWriter {
     let hash: UInt64
   }
 
-  /// Writes `jobs` into `output`; `clean` forces a full build. First undoes what an interrupted build left.
-  /// The caller holds the output folder's lock (`OutputFolder.lock`).
+  /// Above this many files to write or remove, an update is written as a new folder and swapped in with
+  /// one rename, so that a reader never sees a mix of two sites; at or below it, the files are renamed into
+  /// place one by one, which takes a few milliseconds (see `docs/hardening.md`).
+  static let inPlaceLimit = 256
+
+  /// Writes `jobs` into `output`; `clean` renders every file again. First finishes or undoes what an
+  /// interrupted build left. Files that no build of accredit made are never removed: only those its
+  /// manifest lists. The caller holds the output folder's lock (`OutputFolder.lock`).
   public static func write(_ jobs: [OutputJob], to output: URL, clean: Bool) throws -> Report {
-    let output = output.standardizedFileURL
-    OutputFolder.recover(output)
-    try recover(output)
-    if !clean, let manifest = readManifest(in: output) {
-      return try update(output, jobs: jobs, manifest: manifest)
+    let output = OutputFolder.resolved(output)
+    var notes = OutputFolder.recover(output)
+    if let repaired = try recover(output) { notes.append(repaired) }
+    let manifest = readManifest(in: output)
+    var report: Report
+    if try isEmptyOrMissing(output) {
+      report = Report(isFull: true, isSwapped: true)
+      notes += try OutputFolder.replace(output) { staging in
+        let results = try renderAndWrite(jobs, into: staging, manifest: [:], isFresh: true)
+        report.written = jobs.count
+        try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path, .manifest)
+      }
+    } else {
+      let produced = Set(jobs.map(\.path))
+      let removals = (manifest ?? [:]).keys.sorted().filter { !produced.contains($0) }
+      let plan = Plan(
+        output: output, jobs: jobs, reusable: clean ? [:] : manifest ?? [:], removals: removals,
+        ours: produced.union((manifest ?? [:]).keys), comparesDisk: manifest == nil)
+      let changing = jobs.count { plan.reusable[$0.path]?.key != $0.key } + removals.count
+      report =
+        if changing > inPlaceLimit, OutputFolder.canReplace(output), let swapped = try replace(plan, notes: &notes) {
+          swapped
+        } else {
+          try update(plan)
+        }
+      if manifest == nil {
+        report.isFull = true
+        report.kept = foreignEntries(in: output.path, plan: plan).map { $0.isFolder ? $0.path + "/" : $0.path }
+          .filter { !$0.hasPrefix(Pagefind.folder + "/") }
+      }
     }
-    var report = Report(isFull: true)
-    try OutputFolder.replace(output) { staging in
-      let results = try renderAndWrite(jobs, into: staging, manifest: [:], isFresh: true)
-      report.written = jobs.count
-      try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path)
-    }
+    report.notes = notes
     return report
   }
 
-  private static func update(_ output: URL, jobs: [OutputJob], manifest: [String: Entry]) throws -> Report {
-    let produced = Set(jobs.map(\.path))
-    let removals = manifest.keys.sorted().filter { !produced.contains($0) }
-    let results = try writeInPlace(jobs, into: output, manifest: manifest, removals: removals) { manifestBytes($0) }
+  /// What an update of a folder that holds files is made of.
+  private struct Plan {
+    let output: URL
+    let jobs: [OutputJob]
+    /// The previous build's entries that may be kept as they are (none when `clean`).
+    let reusable: [String: Entry]
+    /// Files the previous build made that this one does not.
+    let removals: [String]
+    /// Every path this build or the previous one made: anything else in the folder is not accredit's.
+    let ours: Set<String>
+    /// Whether a file with no manifest entry is compared with what is on disk before it is written (no
+    /// manifest: the folder's files are not known to be accredit's, and an equal one keeps its time).
+    let comparesDisk: Bool
+  }
+
+  private static func isEmptyOrMissing(_ output: URL) throws -> Bool {
+    guard let stream = opendir(output.path) else {
+      if errno == ENOENT { return true }
+      throw WriteFailure("read the folder", output.path)
+    }
+    defer { closedir(stream) }
+    while let entry = readdir(stream) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+      if name != Array(".".utf8) && name != Array("..".utf8) { return false }
+    }
+    return true
+  }
+
+  /// Updates the live folder file by file, in the two steps of the journal.
+  private static func update(_ plan: Plan) throws -> Report {
+    let results = try writeInPlace(
+      plan.jobs, into: plan.output, manifest: plan.reusable, removals: plan.removals, comparesDisk: plan.comparesDisk
+    ) { manifestBytes($0) }
     var report = Report()
     for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
-    report.removed = removals.count
+    report.removed = plan.removals.count
     return report
+  }
+
+  /// Writes the new site as a staging folder and swaps it in: unchanged files and every file accredit did
+  /// not make are hard links to the live ones (so they keep their times, and cost no copy), changed files
+  /// are written. Nil, with the staging folder gone, when a file cannot be linked: the caller then updates
+  /// in place, which never moves a file it did not make.
+  private static func replace(_ plan: Plan, notes: inout [String]) throws -> Report? {
+    var report = Report(isSwapped: true)
+    do {
+      notes += try OutputFolder.replace(plan.output) { staging in
+        try carry(foreignEntries(in: plan.output.path, plan: plan), from: plan.output.path, to: staging.path)
+        let results = try renderAndWrite(
+          plan.jobs, into: staging, manifest: plan.reusable, isFresh: true, linkingFrom: plan.output.path,
+          comparesDisk: plan.comparesDisk)
+        for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
+        try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path, .manifest)
+      }
+    } catch is CarryFailure {
+      return nil
+    }
+    report.removed = plan.removals.count
+    return report
+  }
+
+  /// A file accredit did not make could not be linked into a staging folder.
+  private struct CarryFailure: Error {}
+
+  /// An entry of the output folder that accredit did not make.
+  private struct Foreign {
+    let path: String
+    let isFolder: Bool
+  }
+
+  /// The entries below `base` that are not accredit's: a folder none of whose files are accredit's is one
+  /// entry. The manifest, journal and temporary files are accredit's.
+  private static func foreignEntries(in base: String, plan: Plan) -> [Foreign] {
+    var ourFolders: Set<String> = [""]
+    for path in plan.ours {
+      var folder = Substring(path)
+      while let slash = folder.lastIndex(of: "/") {
+        folder = folder[..<slash]
+        guard ourFolders.insert(String(folder)).inserted else { break }
+      }
+    }
+    var found: [Foreign] = []
+    func walk(_ folder: String) {
+      let full = folder.isEmpty ? base : base + "/" + folder
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return }
+      for name in names.sorted() {
+        let path = folder.isEmpty ? name : folder + "/" + name
+        if path == manifestName || path == journalName || name.hasSuffix(temporarySuffix) { continue }
+        var status = stat()
+        guard lstat(base + "/" + path, &status) == 0 else { continue }
+        if status.st_mode & S_IFMT == S_IFDIR {
+          if ourFolders.contains(path) { walk(path) } else { found.append(Foreign(path: path, isFolder: true)) }
+        } else if !plan.ours.contains(path) {
+          found.append(Foreign(path: path, isFolder: false))
+        }
+      }
+    }
+    walk("")
+    return found
+  }
+
+  /// Hard-links `entries` of the folder `source` into the folder `target`, folders made anew with their
+  /// permissions.
+  private static func carry(_ entries: [Foreign], from source: String, to target: String) throws {
+    for entry in entries {
+      let from = source + "/" + entry.path
+      let to = target + "/" + entry.path
+      try makeFolders(above: to)
+      if entry.isFolder {
+        var status = stat()
+        guard lstat(from, &status) == 0, mkdir(to, status.st_mode & 0o7777 | 0o700) == 0 || errno == EEXIST,
+          let names = try? FileManager.default.contentsOfDirectory(atPath: from)
+        else { throw CarryFailure() }
+        try carry(names.map { Foreign(path: entry.path + "/" + $0, isFolder: isFolder(source + "/" + entry.path + "/" + $0)) },
+          from: source, to: target)
+        chmod(to, status.st_mode & 0o7777)
+      } else if linkat(AT_FDCWD, from, AT_FDCWD, to, 0) != 0 {
+        throw CarryFailure()
+      }
+    }
+  }
+
+  private static func isFolder(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
   }
 
   /// Renders and writes `jobs` alone into `output`, leaving every other file and its manifest line as they
@@ -77,7 +228,7 @@ public enum SiteWriter {
   static func patch(_ jobs: [OutputJob], in output: URL) throws -> Report? {
     let output = output.standardizedFileURL
     OutputFolder.recover(output)
-    try recover(output)
+    _ = try recover(output)
     guard var lines = readManifestLines(in: output) else { return nil }
     var index: [String: Int] = [:]
     for job in jobs { index[job.path] = -1 }
@@ -100,65 +251,81 @@ public enum SiteWriter {
   }
 
   /// An update of the live folder in the two steps above: renders and writes what changed beside its final
-  /// name, then commits the renames, the removal of `removals` and the manifest `newManifest` makes.
+  /// name, then commits the renames, the removal of `removals` and the manifest `newManifest` makes. A
+  /// failure before the commit (a full disk, say) removes every temporary file and the journal, leaving the
+  /// folder exactly as it was.
   private static func writeInPlace(
     _ jobs: [OutputJob], into output: URL, manifest: [String: Entry], removals: [String] = [],
-    newManifest: ([Result]) -> [UInt8]
+    comparesDisk: Bool = false, newManifest: ([Result]) -> [UInt8]
   ) throws -> [Result] {
     let base = output.path
-    try writeAtomically(Array("writing\n".utf8), to: base + "/" + journalName)
     let results: [Result]
+    var journal = "committing\n"
     do {
-      results = try renderAndWrite(jobs, into: output, manifest: manifest)
+      try writeAtomically(Array("writing\n".utf8), to: base + "/" + journalName, .journal)
+      results = try renderAndWrite(jobs, into: output, manifest: manifest, comparesDisk: comparesDisk)
+      try writeAtomically(newManifest(results), to: base + "/" + manifestName + temporarySuffix, .manifest)
+      for result in results where result.wasWritten { journal += "R \(result.path)\n" }
+      for path in removals { journal += "D \(path)\n" }
+      journal += "R \(manifestName)\n"
+      // Step 2 begins when this journal is in place: from then on `finish` does the commit again after a kill.
+      try writeAtomically(Array(journal.utf8), to: base + "/" + journalName, .journal)
     } catch {
-      try? recover(output)
+      removeTemporaryFiles(below: base)
+      unlink(base + "/" + journalName)
       throw error
     }
-    // Step 2: the journal lists the commit, which is then done; `finish` does it again after a kill.
-    try writeAtomically(newManifest(results), to: base + "/" + manifestName + temporarySuffix)
-    var journal = "committing\n"
-    for result in results where result.wasWritten { journal += "R \(result.path)\n" }
-    for path in removals { journal += "D \(path)\n" }
-    journal += "R \(manifestName)\n"
-    try writeAtomically(Array(journal.utf8), to: base + "/" + journalName)
     try finish(Substring(journal), in: output)
     return results
   }
 
   /// Finishes what an interrupted build left in `output`: a commit is done to its end; temporary files
-  /// of a build killed before its commit are removed. Without a journal there is nothing to do.
-  static func recover(_ output: URL) throws {
+  /// of a build killed before its commit are removed. Without a journal there is nothing to do. Returns
+  /// what it did, for the build to say.
+  static func recover(_ output: URL) throws -> String? {
     let journalPath = output.path + "/" + journalName
-    guard let data = FileManager.default.contents(atPath: journalPath) else { return }
+    guard let data = FileManager.default.contents(atPath: journalPath) else { return nil }
     let text = String(decoding: data, as: UTF8.self)
     if text.hasPrefix("committing\n") {
-      try finish(Substring(text), in: output)
-    } else {
-      removeTemporaryFiles(below: output.path)
-      guard unlink(journalPath) == 0 else { throw WriteFailure("remove", journalPath) }
+      let done = try finish(Substring(text), in: output)
+      return "finished the commit of an interrupted build: \(done.renamed) files renamed into place, "
+        + "\(done.removed) removed"
     }
+    let removed = removeTemporaryFiles(below: output.path)
+    guard unlink(journalPath) == 0 else { throw WriteFailure("remove", journalPath) }
+    return removed ? "removed the unfinished files of an interrupted build; the site was left as it was" : nil
   }
 
   /// Does the commit a journal lists: each `R path` renames `path.accredit-tmp` to `path` (when the
   /// temporary file is still there: a rename already done is skipped), each `D path` removes `path`.
   /// Then the journal goes.
-  private static func finish(_ journal: Substring, in output: URL) throws {
+  /// Returns how many renames and removals it did (those already done before a kill are not counted).
+  @discardableResult
+  private static func finish(_ journal: Substring, in output: URL) throws -> (renamed: Int, removed: Int) {
     let base = output.path
+    var done = (renamed: 0, removed: 0)
     for line in journal.split(separator: "\n").dropFirst() {
       let path = base + "/" + line.dropFirst(2)
       if line.hasPrefix("R ") {
         let temporary = path + temporarySuffix
-        if rename(temporary, path) != 0 && errno != ENOENT {
+        if rename(temporary, path) == 0 {
+          done.renamed += 1
+        } else if errno != ENOENT {
           throw WriteFailure("rename", temporary, reason: String(cString: strerror(errno)) + " (to \(path))")
         }
       } else if line.hasPrefix("D ") {
-        if unlink(path) != 0 && errno != ENOENT { throw WriteFailure("remove", path) }
+        if unlink(path) == 0 {
+          done.removed += 1
+        } else if errno != ENOENT {
+          throw WriteFailure("remove", path)
+        }
         removeEmptyFolders(above: URL(fileURLWithPath: path), upTo: output)
       }
       CrashPoint.reach(.commit)
     }
     let journalPath = base + "/" + journalName
     guard unlink(journalPath) == 0 || errno == ENOENT else { throw WriteFailure("remove", journalPath) }
+    return done
   }
 
   /// Removes every `*.accredit-tmp` file below `folder`, and the folders left empty by that; returns
@@ -191,18 +358,32 @@ public enum SiteWriter {
   }
 
   // Renders what changed and writes what differs, on every core. Into a fresh folder (a full build's
-  // staging folder, which no reader sees before it is swapped in) each file is written in place; into the
-  // live folder, beside its final name, for the commit step to rename.
+  // staging folder, which no reader sees before it is swapped in) each file is written in place, or, when
+  // it is unchanged and `linkingFrom` names the live folder, linked from there; into the live folder,
+  // beside its final name, for the commit step to rename.
   private static func renderAndWrite(
-    _ jobs: [OutputJob], into folder: URL, manifest: [String: Entry], isFresh: Bool = false
+    _ jobs: [OutputJob], into folder: URL, manifest: [String: Entry], isFresh: Bool = false,
+    linkingFrom live: String? = nil, comparesDisk: Bool = false
   ) throws -> [Result] {
     let base = folder.path
+    let current = live ?? base
     let outcomes = jobs.parallelMap { job -> Swift.Result<Result, any Error> in
       let path = base + "/" + job.path
       let old = manifest[job.path]
-      if let old, old.key == job.key, access(path, F_OK) == 0 {
-        return .success(Result(path: job.path, entry: old, wasWritten: false))
+      // The file as it is now, kept: in place it stays, into a staging folder it is linked.
+      func keep(_ entry: Entry) -> Result? {
+        let existing = current + "/" + job.path
+        guard let live else {
+          return access(existing, F_OK) == 0 ? Result(path: job.path, entry: entry, wasWritten: false) : nil
+        }
+        if job.path.hasSuffix("/index.html") { try? makeFolders(above: path) }
+        var linked = linkat(AT_FDCWD, live + "/" + job.path, AT_FDCWD, path, 0) == 0
+        if !linked && errno == ENOENT, (try? makeFolders(above: path)) != nil {
+          linked = linkat(AT_FDCWD, live + "/" + job.path, AT_FDCWD, path, 0) == 0
+        }
+        return linked ? Result(path: job.path, entry: entry, wasWritten: false) : nil
       }
+      if let old, old.key == job.key, let kept = keep(old) { return .success(kept) }
       let bytes: [UInt8]
       do {
         bytes = try job.render()
@@ -210,24 +391,48 @@ public enum SiteWriter {
         return .failure(error)
       }
       let hash = StableHash.of(bytes)
-      if let old, old.hash == hash, access(path, F_OK) == 0 {
-        return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: false))
+      let entry = Entry(key: job.key, hash: hash)
+      if old?.hash == hash || (old == nil && comparesDisk && hasBytes(current + "/" + job.path, bytes)),
+        let kept = keep(entry)
+      {
+        return .success(kept)
       }
       do {
         if isFresh {
           // In a new folder every page's own folder is new: making it first spares a failed `open`.
           if job.path.hasSuffix("/index.html") { try makeFolders(above: path) }
-          try write(bytes, to: path)
+          try write(bytes, to: path, .write)
         } else {
-          try write(bytes, to: path + temporarySuffix)
+          try write(bytes, to: path + temporarySuffix, .write)
         }
         CrashPoint.reach(.write)
       } catch {
         return .failure(error)
       }
-      return .success(Result(path: job.path, entry: Entry(key: job.key, hash: hash), wasWritten: true))
+      return .success(Result(path: job.path, entry: entry, wasWritten: true))
     }
     return try outcomes.map { try $0.get() }
+  }
+
+  /// Whether the regular file at `path` holds exactly `bytes`.
+  private static func hasBytes(_ path: String, _ bytes: [UInt8]) -> Bool {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count
+    else { return false }
+    var found = [UInt8](repeating: 0, count: bytes.count)
+    var filled = 0
+    while filled < found.count {
+      let count = found.withUnsafeMutableBytes { buffer in
+        buffer.baseAddress.map { Foundation.read(descriptor, $0 + filled, buffer.count - filled) } ?? 0
+      }
+      if count < 0 && errno == EINTR { continue }
+      guard count > 0 else { return false }
+      filled += count
+    }
+    return found == bytes
   }
 
   /// Makes the folders above `path` that do not exist yet.
@@ -236,8 +441,12 @@ public enum SiteWriter {
     try OutputFolder.makeFolder(String(path[..<slash]))
   }
 
-  /// Writes `bytes` to `path` with one `write` call (more only if the system writes less at a time).
-  private static func write(_ bytes: [UInt8], to path: String) throws {
+  /// Writes `bytes` to `path` with one `write` call (more only if the system writes less at a time). A
+  /// file it could not write in full is removed. `point` names the write for failures injected by tests.
+  private static func write(_ bytes: [UInt8], to path: String, _ point: FailPoint) throws {
+    if point.fails() {
+      throw WriteFailure("write", path, reason: String(cString: strerror(ENOSPC)))
+    }
     var descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     if descriptor < 0 && errno == ENOENT {
       // Folders are made as the files that go in them are written, rather than all first on one core.
@@ -247,24 +456,29 @@ public enum SiteWriter {
     guard descriptor >= 0 else {
       throw WriteFailure("write", path)
     }
-    defer { close(descriptor) }
-    try bytes.withUnsafeBytes { buffer in
-      guard let start = buffer.baseAddress else { return }
-      var offset = 0
-      while offset < buffer.count {
-        let written = Foundation.write(descriptor, start + offset, buffer.count - offset)
-        if written < 0 {
-          if errno == EINTR { continue }
-          throw WriteFailure("write", path)
+    do {
+      defer { close(descriptor) }
+      try bytes.withUnsafeBytes { buffer in
+        guard let start = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+          let written = Foundation.write(descriptor, start + offset, buffer.count - offset)
+          if written < 0 {
+            if errno == EINTR { continue }
+            throw WriteFailure("write", path)
+          }
+          offset += written
         }
-        offset += written
       }
+    } catch {
+      unlink(path)
+      throw error
     }
   }
 
-  private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+  private static func writeAtomically(_ bytes: [UInt8], to path: String, _ point: FailPoint) throws {
     let temporary = path + temporarySuffix
-    try write(bytes, to: temporary)
+    try write(bytes, to: temporary, point)
     guard rename(temporary, path) == 0 else {
       let failure = WriteFailure("rename", temporary, reason: String(cString: strerror(errno)) + " (to \(path))")
       unlink(temporary)

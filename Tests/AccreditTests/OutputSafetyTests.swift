@@ -1,0 +1,267 @@
+import AccreditCLI
+import AccreditContent
+import AccreditEngine
+import AccreditSite
+import Foundation
+import Testing
+
+/// The `accredit` executable SwiftPM built beside the test bundle.
+var accreditExecutable: URL {
+  URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    .appendingPathComponent("accredit")
+}
+
+/// What a run of the `accredit` executable printed, and how it ended.
+struct Run {
+  var status: Int32
+  var out: String
+  var err: String
+}
+
+/// Runs `accredit` with `arguments`: as `user` (through `runuser`) when given, with `environment` added,
+/// and under `wrapper` (a command line that ends with the executable's place, e.g. `unshare -m sh -c …`).
+func runAccredit(_ arguments: [String], user: String? = nil, environment: [String: String] = [:]) throws -> Run {
+  let process = Process()
+  if let user {
+    process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+    process.arguments = ["-u", user, "--", accreditExecutable.path] + arguments
+  } else {
+    process.executableURL = accreditExecutable
+    process.arguments = arguments
+  }
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+  let out = Pipe()
+  let err = Pipe()
+  process.standardOutput = out
+  process.standardError = err
+  try process.run()
+  let outData = out.fileHandleForReading.readDataToEndOfFile()
+  let errData = err.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return Run(
+    status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self),
+    err: String(decoding: errData, as: UTF8.self))
+}
+
+/// Runs a shell command line; returns its exit status and what it printed.
+@discardableResult
+func shell(_ command: String) throws -> (status: Int32, output: String) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/sh")
+  process.arguments = ["-c", command]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// A user without rights, for the tests of permissions: made when missing. Nil when this process is not
+/// root (it cannot make one, and as another user it is already without rights over root's files).
+func unprivilegedUser() throws -> String? {
+  guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else { return nil }
+  let name = "accredit-test"
+  if try shell("id -u \(name)").status != 0 {
+    let made = try shell("useradd --no-create-home --shell /usr/sbin/nologin \(name) 2>&1 || id -u \(name)")
+    try #require(made.status == 0, "useradd: \(made.output)")
+  }
+  return name
+}
+
+private func write(_ text: String, to url: URL) throws {
+  try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+  try Data(text.utf8).write(to: url)
+}
+
+private func text(_ url: URL) -> String? {
+  (try? Data(contentsOf: url)).map { String(decoding: $0, as: UTF8.self) }
+}
+
+/// Issue 20: a build only ever removes files it made itself, and refuses folders that are not a site's.
+@Suite("Hardening: nothing a user owns is removed")
+struct OutputSafetyTests {
+  private let asOf = Day("2026-11-15")
+
+  private func build(_ content: URL, into output: URL, clean: Bool = false) throws -> SiteBuilder.Built {
+    try SiteBuilder.build(
+      .init(content: content, asOf: asOf, today: asOf), into: .init(folder: output, clean: clean))
+  }
+
+  private func buildCommand(_ arguments: [String]) throws -> (code: Int32, out: String, err: String) {
+    let console = Captured()
+    let code = Commands.build(try Build.parse(arguments), console: console.console, today: asOf)
+    return (code, console.out, console.err)
+  }
+
+  /// Hand-written files a site's folder holds: a custom domain, GitHub Pages' switch, a guide.
+  private let handWritten = [
+    "CNAME": "status.example.internal\n", ".nojekyll": "", "docs/guide.md": "# Guide\n",
+    "partners/README.txt": "written by hand\n",
+  ]
+
+  @Test func aFirstBuildIntoAFolderKeepsEveryFileItDidNotMakeAndSaysSo() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 6, cases: 2, seed: 1)
+      let output = folder.appendingPathComponent("public")
+      for (path, body) in handWritten { try write(body, to: output.appendingPathComponent(path)) }
+      try write("stale", to: output.appendingPathComponent("index.html"))
+
+      let (code, _, err) = try buildCommand([
+        "--content", content.path, "--output", output.path, "--as-of", "2026-11-15",
+      ])
+      #expect(code == 0, "\(err)")
+      for (path, body) in handWritten { #expect(text(output.appendingPathComponent(path)) == body, "\(path)") }
+      #expect(text(output.appendingPathComponent("index.html"))?.contains("<html") == true)
+      #expect(
+        err.contains(
+          "accredit: note: kept 4 entries in \(output.path)/ that accredit did not make: .nojekyll, CNAME, docs/, "
+            + "partners/README.txt (a build removes only the files it made)"), "\(err)")
+      // Said once: the next build knows its own files from its manifest.
+      let again = try buildCommand(["--content", content.path, "--output", output.path, "--as-of", "2026-11-15"])
+      #expect(!again.err.contains("kept"), "\(again.err)")
+    }
+  }
+
+  @Test(arguments: [false, true])
+  func laterBuildsSmallLargeAndCleanKeepThemAndRemoveOnlyTheirOwnFiles(clean: Bool) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 60, cases: 2, seed: 2)
+      let output = folder.appendingPathComponent("public")
+      _ = try build(content, into: output)
+      for (path, body) in handWritten { try write(body, to: output.appendingPathComponent(path)) }
+      let partner = try #require(
+        try FileManager.default.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path).min())
+      let slug = String(partner.dropLast(".yaml".count))
+      try write("mine\n", to: output.appendingPathComponent("partners/\(slug)/notes.txt"))
+
+      // A small change (one partner gone): updated in place.
+      try FileManager.default.removeItem(at: content.appendingPathComponent("partners/\(partner)"))
+      try? FileManager.default.removeItem(at: content.appendingPathComponent("cases/\(slug)"))
+      let small = try build(content, into: output, clean: clean)
+      #expect(small.report.removed > 0)
+      #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("partners/\(slug)/index.html").path))
+      #expect(text(output.appendingPathComponent("partners/\(slug)/notes.txt")) == "mine\n")
+
+      // A change of every page (the title): written as a new folder and swapped in, hand-written files linked.
+      let site = content.appendingPathComponent("site.yaml")
+      try write((text(site) ?? "").replacingOccurrences(of: "title:", with: "title: New") + "\n", to: site)
+      let large = try build(content, into: output, clean: clean)
+      #expect(large.report.isSwapped)
+      for (path, body) in handWritten { #expect(text(output.appendingPathComponent(path)) == body, "\(path)") }
+      #expect(text(output.appendingPathComponent("partners/\(slug)/notes.txt")) == "mine\n")
+      // And equal, apart from those, to a clean build into an empty folder.
+      let fresh = folder.appendingPathComponent("fresh")
+      _ = try build(content, into: fresh)
+      var built = try filesBelow(output).mapValues(\.bytes)
+      for path in handWritten.keys { built[path] = nil }
+      built["partners/\(slug)/notes.txt"] = nil
+      built[SiteWriter.manifestName] = nil
+      var expected = try filesBelow(fresh).mapValues(\.bytes)
+      expected[SiteWriter.manifestName] = nil
+      #expect(built == expected)
+      let beside = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      #expect(beside.filter { $0.contains("accredit-staging") || $0.contains("accredit-old") }.isEmpty)
+    }
+  }
+
+  @Test func aCommittedCNAMESurvivesABuildOnAFreshClone() throws {
+    try withTemporaryFolder { folder in
+      let origin = folder.appendingPathComponent("records")
+      _ = try generatedContent(in: origin, partners: 4, cases: 1, seed: 4)
+      try write("status.example.internal\n", to: origin.appendingPathComponent("public/CNAME"))
+      try write("", to: origin.appendingPathComponent("public/.nojekyll"))
+      let git = "git -c user.name=t -c user.email=t@example.invalid"
+      let setUp = try shell(
+        "cd '\(origin.path)' && git init -q && \(git) add -A && \(git) commit -qm records && "
+          + "git clone -q '\(origin.path)' '\(folder.path)/clone'")
+      try #require(setUp.status == 0, "\(setUp.output)")
+      let clone = folder.appendingPathComponent("clone")
+      #expect(!FileManager.default.fileExists(atPath: clone.appendingPathComponent("public/.accredit-manifest").path))
+      let run = try runAccredit([
+        "build", "--content", clone.appendingPathComponent("content").path,
+        "--output", clone.appendingPathComponent("public").path, "--as-of", "2026-11-15",
+        "--cache", folder.appendingPathComponent("cache").path,
+      ])
+      #expect(run.status == 0, "\(run.err)")
+      #expect(text(clone.appendingPathComponent("public/CNAME")) == "status.example.internal\n")
+      #expect(FileManager.default.fileExists(atPath: clone.appendingPathComponent("public/.nojekyll").path))
+      #expect(FileManager.default.fileExists(atPath: clone.appendingPathComponent("public/index.html").path))
+      let status = try shell("cd '\(clone.path)' && git status --porcelain public/CNAME public/.nojekyll")
+      #expect(status.output.isEmpty, "\(status.output)")
+    }
+  }
+
+  /// The folders a build refuses, each with the reason it gives; nothing is written into any.
+  @Test(arguments: [
+    ("content", "it overlaps the content folder"),
+    ("content/partners", "it overlaps the content folder"),
+    ("templates", "it overlaps the templates folder"),
+    ("templates/partials", "it overlaps the templates folder"),
+    ("repo/.git", "it is inside a git repository's .git folder"),
+    ("repo/.git/objects", "it is inside a git repository's .git folder"),
+    ("repo", "it is the root of a git repository (it holds a .git folder)"),
+    ("bare.git", "it is a git repository"),
+    ("home", "it is a home folder or holds one"),
+    ("/", "it is the root folder"),
+  ])
+  func foldersThatAreNotASitesAreRefusedWithExit64(output: String, reason: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 2, cases: 1, seed: 5)
+      let templates = folder.appendingPathComponent("templates")
+      try write("{{title}}", to: templates.appendingPathComponent("partials/extra.mustache"))
+      let setUp = try shell(
+        "cd '\(folder.path)' && git init -q repo && git init -q --bare bare.git && mkdir home")
+      try #require(setUp.status == 0, "\(setUp.output)")
+      let target = output.hasPrefix("/") ? URL(fileURLWithPath: output) : folder.appendingPathComponent(output)
+      let before = try shell("find '\(folder.path)' | sort").output
+      let run = try runAccredit(
+        [
+          "build", "--content", content.path, "--templates", templates.path, "--output", target.path,
+          "--as-of", "2026-11-15", "--cache", "/nonexistent-cache-is-never-written",
+        ], environment: ["HOME": folder.appendingPathComponent("home").path])
+      #expect(run.status == 64, "\(run.err)")
+      #expect(run.err.contains("error: refusing to build into '\(target.path)': \(reason)"), "\(run.err)")
+      #expect(try shell("find '\(folder.path)' | sort").output == before)
+    }
+  }
+
+  @Test func aLinkedWorkTreeIsAPlaceToPublishAndItsGitFileIsKept() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 6)
+      let output = folder.appendingPathComponent("public")
+      try write("gitdir: /elsewhere/.git/worktrees/public\n", to: output.appendingPathComponent(".git"))
+      let built = try build(content, into: output)
+      #expect(built.report.kept == [".git"])
+      #expect(text(output.appendingPathComponent(".git")) == "gitdir: /elsewhere/.git/worktrees/public\n")
+    }
+  }
+
+  @Test func anOutputThatIsALinkIsWrittenThroughAndStaysALink() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 7)
+      let real = folder.appendingPathComponent("www/site")
+      try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+      let link = folder.appendingPathComponent("public")
+      try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+      _ = try build(content, into: link)
+      _ = try build(content, into: link, clean: true)
+      let kind = try FileManager.default.attributesOfItem(atPath: link.path)[.type] as? FileAttributeType
+      #expect(kind == .typeSymbolicLink)
+      #expect(FileManager.default.fileExists(atPath: real.appendingPathComponent("index.html").path))
+    }
+  }
+
+  @Test func anOutputFolderWithANameOf240BytesBuildsAndRebuildsClean() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 8)
+      let output = folder.appendingPathComponent(String(repeating: "s", count: 240))
+      _ = try build(content, into: output)
+      _ = try build(content, into: output, clean: true)
+      #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("index.html").path))
+      let beside = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      #expect(beside.filter { $0.contains("staging") || $0.contains("-old-") }.isEmpty, "\(beside)")
+    }
+  }
+}
