@@ -121,14 +121,16 @@ public enum SiteBuilder {
     let record = output.cache == nil ? nil : BuildRecord.current(request)
     // The stamp of every file, freed by another thread while the command reports.
     defer { releaseInBackground(record) }
+    // What repairing a killed build did, said by whichever way this build ends.
+    var repairs: [String] = []
     if let cache = output.cache, let record, !output.clean {
       // Under the lock, after repairing what a killed build left: the folder is then as its manifest says.
-      let replayed: Built?
+      var replayed: Built?
       do {
         let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
         replayed = try withExtendedLifetime(lock) { () throws -> Built? in
-          OutputFolder.recover(output.folder.standardizedFileURL)
-          try SiteWriter.recover(output.folder.standardizedFileURL)
+          repairs = OutputFolder.recover(output.folder.standardizedFileURL)
+          if let repaired = try SiteWriter.recover(output.folder.standardizedFileURL) { repairs.append(repaired) }
           switch cache.read(name) {
           case .found(let lines):
             defer { releaseInBackground(lines) }
@@ -149,7 +151,10 @@ public enum SiteBuilder {
       } catch {
         throw failure(error)
       }
-      if let replayed { return replayed }
+      if var replayed {
+        replayed.report.notes = repairs + replayed.report.notes
+        return replayed
+      }
     }
     // Parsed files are kept on disk too: only those whose bytes changed are parsed again.
     let parseCache = output.cache.map { cache in
@@ -184,7 +189,8 @@ public enum SiteBuilder {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
       result = try withExtendedLifetime(lock) {
-        let report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
+        var report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
+        report.notes = repairs + report.notes
         try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
         let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
         let result = Built(

@@ -85,8 +85,8 @@ public enum SiteWriter {
         } else {
           try update(plan)
         }
+      report.isFull = manifest == nil || clean
       if manifest == nil {
-        report.isFull = true
         report.kept = foreignEntries(in: output.path, plan: plan).map { $0.isFolder ? $0.path + "/" : $0.path }
           .filter { !$0.hasPrefix(Pagefind.folder + "/") }
       }

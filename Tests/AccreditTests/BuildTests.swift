@@ -97,14 +97,20 @@ struct BuildTests {
     }
   }
 
-  @Test func aSuccessfulBuildReplacesTheOutputWhole() throws {
+  @Test func aSuccessfulBuildKeepsWhatItDidNotMakeAndRemovesWhatItNoLongerMakes() throws {
     try withTemporaryFolder { folder in
       let output = folder.appendingPathComponent("public")
       try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-      try Data("stale".utf8).write(to: output.appendingPathComponent("stale.html"))
-      _ = try build(content: sampleContent, output: output)
-      #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("stale.html").path))
+      try Data("by hand".utf8).write(to: output.appendingPathComponent("hand.html"))
+      let content = folder.appendingPathComponent("content")
+      try FileManager.default.copyItem(at: sampleContent, to: content)
+      let first = try build(content: content, output: output)
+      #expect(first.report.kept == ["hand.html"])
       #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("api/status.json").path))
+      // Said once: the second build knows its own files from its manifest.
+      let second = try build(content: content, output: output, asOf: "2026-11-16")
+      #expect(second.report.kept.isEmpty && second.report.written > 0)
+      #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("hand.html").path))
     }
   }
 

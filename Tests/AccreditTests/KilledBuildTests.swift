@@ -49,6 +49,14 @@ struct KilledBuildTests {
     return false
   }
 
+  /// Renames the partner of the record at `url` (its first line, `name: …`): a change of a few pages.
+  private func renameFirstPartner(_ url: URL) throws {
+    var text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+    let range = try #require(text.range(of: "name: "))
+    text.replaceSubrange(range, with: "name: Renamed ")
+    try Data(text.utf8).write(to: url)
+  }
+
   /// Every file below `folder` with its bytes.
   private func contents(_ folder: URL) throws -> [String: Data] {
     try filesBelow(folder).mapValues(\.bytes)
@@ -68,7 +76,7 @@ struct KilledBuildTests {
   }
 
   @Test(arguments: [
-    ("write:1", false), ("write:40", false), ("commit:1", false), ("commit:25", false), ("commit:100000", false),
+    ("write:1", false), ("write:40", false), ("commit:1", false), ("commit:6", false), ("commit:100000", false),
     ("write:1", true), ("write:60", true), ("swap:1", true),
   ])
   func aBuildKilledAtAChosenPointIsRepairedByTheNext(crashAt: String, clean: Bool) async throws {
@@ -79,11 +87,20 @@ struct KilledBuildTests {
       _ = try await build(content, into: output, asOf: "2026-01-15")
       let before = try contents(output)
 
+      // A commit is renames in place only for a small change (`SiteWriter.inPlaceLimit`): one partner's
+      // name. A larger one (a new date) is a new folder swapped in.
+      let date = crashAt.hasPrefix("commit") ? "2026-01-15" : "2026-09-15"
+      if crashAt.hasPrefix("commit") {
+        let partners = content.appendingPathComponent("partners")
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: partners.path).min())
+        let record = partners.appendingPathComponent(first)
+        try renameFirstPartner(record)
+      }
       let expectedFolder = folder.appendingPathComponent("expected")
-      _ = try await build(content, into: expectedFolder, asOf: "2026-09-15", clean: true)
+      _ = try await build(content, into: expectedFolder, asOf: date, clean: true)
       let expected = try contents(expectedFolder)
 
-      let killed = try await build(content, into: output, asOf: "2026-09-15", clean: clean, crashAt: crashAt)
+      let killed = try await build(content, into: output, asOf: date, clean: clean, crashAt: crashAt)
       if crashAt != "commit:100000" { #expect(killed, "the crash point was not reached") }
       let now = try contents(output).filter { !$0.key.hasSuffix(".accredit-tmp") && $0.key != ".accredit-journal" }
       if crashAt.hasPrefix("write") {
@@ -94,8 +111,30 @@ struct KilledBuildTests {
         #expect(differences(now, before) == [] || differences(now, expected) == [], "a killed swap left a mix")
       }
 
-      _ = try await build(content, into: output, asOf: "2026-09-15")
+      _ = try await build(content, into: output, asOf: date)
       #expect(try differences(contents(output), expected) == [])
+      #expect(try leftovers(of: output) == [])
+    }
+  }
+
+  @Test func theBuildAfterAKillDuringACommitSaysWhatItFinished() async throws {
+    try await withTemporaryFolder { folder in
+      let content = try makeContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      _ = try await build(content, into: output, asOf: "2026-01-15")
+      let partners = content.appendingPathComponent("partners")
+      let first = try #require(try FileManager.default.contentsOfDirectory(atPath: partners.path).min())
+      let record = partners.appendingPathComponent(first)
+      try renameFirstPartner(record)
+      #expect(try await build(content, into: output, asOf: "2026-01-15", crashAt: "commit:2"))
+      let repair = try runAccredit([
+        "build", "--content", content.path, "--output", output.path, "--as-of", "2026-01-15",
+        "--cache", folder.appendingPathComponent("cache").path,
+      ])
+      #expect(repair.status == 0)
+      #expect(
+        repair.err.contains("accredit: note: finished the commit of an interrupted build: ")
+          && repair.err.contains(" files renamed into place, 0 removed"), "\(repair.err)")
       #expect(try leftovers(of: output) == [])
     }
   }

@@ -265,3 +265,192 @@ struct OutputSafetyTests {
     }
   }
 }
+
+/// Issue 20: a folder or file that cannot be read is an error at its path, never an empty folder.
+@Suite("Hardening: unreadable content is an error", .serialized)
+struct UnreadableContentTests {
+  private func check(_ content: URL, user: String) throws -> Run {
+    try runAccredit(["check", "--content", content.path, "--cache", content.path + "/../cache-\(user)"], user: user)
+  }
+
+  /// Content in a folder the unprivileged user can read and write, as can root.
+  private func sharedContent(in folder: URL) throws -> URL {
+    let content = try generatedContent(in: folder, partners: 4, cases: 2, seed: 9)
+    try shell("chmod -R a+rwX '\(folder.path)'")
+    return content
+  }
+
+  @Test(arguments: ["cases/FIRST", "faq", "partners"])
+  func aFolderThatCannotBeListedIsAnErrorAndTheBuildWritesNothing(folderPath: String) throws {
+    guard let user = try unprivilegedUser() else { return }
+    try withTemporaryFolder { folder in
+      let content = try sharedContent(in: folder)
+      try FileManager.default.createDirectory(
+        at: content.appendingPathComponent("faq"), withIntermediateDirectories: true)
+      try Data("---\nquestion: Why?\n---\nBecause.\n".utf8).write(to: content.appendingPathComponent("faq/why.md"))
+      let firstPartner = try #require(
+        try FileManager.default.contentsOfDirectory(atPath: content.appendingPathComponent("cases").path).min())
+      let path = folderPath.replacingOccurrences(of: "FIRST", with: firstPartner)
+      let output = folder.appendingPathComponent("public")
+      try shell("chmod -R a+rwX '\(folder.path)'")
+      let first = try runAccredit(
+        ["build", "--content", content.path, "--output", output.path, "--as-of", "2026-11-15", "--quiet"], user: user)
+      try #require(first.status == 0, "\(first.err)")
+      let before = try filesBelow(output).mapValues(\.bytes)
+
+      try shell("chmod 000 '\(content.appendingPathComponent(path).path)'")
+      defer { _ = try? shell("chmod 755 '\(content.appendingPathComponent(path).path)'") }
+      let checked = try check(content, user: user)
+      #expect(checked.status == 1)
+      #expect(
+        checked.err.contains("\(content.path)/\(path):1:1: error: cannot list the folder: Permission denied (EACCES)"),
+        "\(checked.err)")
+      #expect(!checked.err.contains("no standards file"))
+      let built = try runAccredit(
+        ["build", "--content", content.path, "--output", output.path, "--as-of", "2026-11-15"], user: user)
+      #expect(built.status == 1, "\(built.err)")
+      #expect(try filesBelow(output).mapValues(\.bytes) == before)
+    }
+  }
+
+  @Test func anUnreadableContentRootNamesItself() throws {
+    guard let user = try unprivilegedUser() else { return }
+    try withTemporaryFolder { folder in
+      let content = try sharedContent(in: folder)
+      try shell("chmod 311 '\(content.path)'")
+      defer { _ = try? shell("chmod 755 '\(content.path)'") }
+      let checked = try check(content, user: user)
+      #expect(checked.status == 1)
+      #expect(
+        checked.err.contains("cannot list the content folder '\(content.path)': Permission denied (EACCES)"),
+        "\(checked.err)")
+      #expect(!checked.err.contains("no standards file"), "\(checked.err)")
+    }
+  }
+
+  @Test func anUnreadableFileIsAnErrorEvenWhenTheCachesKnowIt() throws {
+    guard let user = try unprivilegedUser() else { return }
+    try withTemporaryFolder { folder in
+      let content = try sharedContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let arguments = [
+        "build", "--content", content.path, "--output", output.path, "--as-of", "2026-11-15",
+        "--cache", folder.appendingPathComponent("cache").path,
+      ]
+      // Twice, and dated back: the second build's caches answer for every file without reading it.
+      #expect(try runAccredit(arguments, user: user).status == 0)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      #expect(try runAccredit(arguments, user: user).status == 0)
+      let partner = try #require(
+        try FileManager.default.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path).min())
+      try shell("chmod 000 '\(content.appendingPathComponent("partners/\(partner)").path)'")
+      let built = try runAccredit(arguments, user: user)
+      #expect(built.status == 1, "\(built.out)\(built.err)")
+      #expect(
+        built.err.contains("partners/\(partner):1:1: error: cannot read the file: Permission denied (EACCES)"),
+        "\(built.err)")
+    }
+  }
+
+  @Test func aNameThatIsNotUTF8IsAnError() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 10)
+      let made = try shell("mkdir \"\(content.path)/cases/x$(printf '\\377')\" && touch \"\(content.path)/faq$(printf '\\376').md\"")
+      try #require(made.status == 0, "\(made.output)")
+      let console = Captured()
+      let code = Commands.check(try Check.parse(["--content", content.path]), console: console.console)
+      #expect(code == 1)
+      #expect(console.err.contains("/cases/x\u{FFFD}:1:1: error: name is not valid UTF-8"), "\(console.err)")
+      #expect(!console.err.contains("faq\u{FFFD}.md"), "only the content folders' entries are read")
+    }
+  }
+}
+
+/// Issue 20: a write that fails (a full disk) leaves the folder exactly as it was, with no temporary file,
+/// journal or staging folder; and a build never takes over a folder it cannot replace.
+@Suite("Hardening: failed writes leave nothing behind", .serialized)
+struct FailedWriteTests {
+  private func leftovers(_ folder: URL) throws -> [String] {
+    try shell("find '\(folder.path)' -name '*accredit-tmp*' -o -name '.accredit-journal' -o -name '*accredit-staging*' -o -name '*accredit-old*'")
+      .output.split(separator: "\n").map(String.init)
+  }
+
+  @Test(arguments: ["write:1", "write:5", "manifest:1", "journal:1", "journal:2"])
+  func aFullDiskDuringAnUpdateLeavesTheSiteAsItWas(failAt: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 5, cases: 1, seed: 11)
+      let output = folder.appendingPathComponent("public")
+      let arguments = ["build", "--content", content.path, "--output", output.path, "--quiet"]
+      #expect(try runAccredit(arguments + ["--as-of", "2026-01-15"]).status == 0)
+      let before = try filesBelow(output).mapValues(\.bytes)
+      let failed = try runAccredit(arguments + ["--as-of", "2026-02-15"], environment: ["ACCREDIT_FAIL_AT": failAt])
+      #expect(failed.status == 73, "\(failed.err)")
+      #expect(failed.err.contains("No space left on device"), "\(failed.err)")
+      #expect(try filesBelow(output).mapValues(\.bytes) == before)
+      #expect(try leftovers(folder) == [])
+    }
+  }
+
+  @Test(arguments: ["write:3", "manifest:1"])
+  func aFullDiskDuringAFullBuildLeavesNoStagingFolder(failAt: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 5, cases: 1, seed: 12)
+      let output = folder.appendingPathComponent("public")
+      let failed = try runAccredit(
+        ["build", "--content", content.path, "--output", output.path, "--as-of", "2026-01-15"],
+        environment: ["ACCREDIT_FAIL_AT": failAt])
+      #expect(failed.status == 73, "\(failed.err)")
+      #expect(!FileManager.default.fileExists(atPath: output.path))
+      #expect(try leftovers(folder) == [])
+    }
+  }
+
+  @Test func aRealFullDiskLeavesTheSiteAsItWas() throws {
+    guard geteuid() == 0, try shell("command -v unshare").status == 0 else { return }
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 40, cases: 2, seed: 13)
+      let disk = folder.appendingPathComponent("disk")
+      try FileManager.default.createDirectory(at: disk, withIntermediateDirectories: true)
+      // A small tmpfs in a mount namespace of its own: the first build fits, a second copy of the site does not.
+      let output = disk.appendingPathComponent("public")
+      let build = "'\(accreditExecutable.path)' build --content '\(content.path)' --output '\(output.path)' --quiet"
+      let script = """
+        mount -t tmpfs -o size=3m tmpfs '\(disk.path)' || exit 90
+        \(build) --as-of 2026-01-15 || exit 91
+        find '\(output.path)' -type f | sort | xargs md5sum > '\(folder.path)/before'
+        head -c 1400000 /dev/zero > '\(disk.path)/filler'
+        \(build) --as-of 2026-06-15 --clean 2> '\(folder.path)/err'; echo $? > '\(folder.path)/status'
+        \(build) --as-of 2026-06-15 2>> '\(folder.path)/err'; echo $? >> '\(folder.path)/status'
+        find '\(output.path)' -type f | sort | xargs md5sum > '\(folder.path)/after'
+        find '\(disk.path)' -name '*accredit-tmp*' -o -name '*.accredit-journal' -o -name '*accredit-staging*' > '\(folder.path)/left'
+        """
+      let ran = try shell("unshare -m sh -c \"$(cat <<'EOS'\n\(script)\nEOS\n)\"")
+      guard ran.status != 90 else { return }  // no tmpfs here (a container without the capability)
+      try #require(ran.status == 0, "\(ran.output)")
+      let read = { (name: String) in (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "" }
+      let statuses = read("status").split(separator: "\n")
+      #expect(statuses.count == 2 && statuses.allSatisfy { $0 == "73" }, "\(read("status")) \(read("err"))")
+      #expect(read("err").contains("No space left on device"), "\(read("err"))")
+      #expect(!read("before").isEmpty && read("before") == read("after"))
+      #expect(read("left").isEmpty, "\(read("left"))")
+    }
+  }
+
+  @Test func aFolderOfAnotherUserThatCannotBeWrittenFailsWithNothingLeftBeside() throws {
+    guard let user = try unprivilegedUser() else { return }
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 14)
+      let output = folder.appendingPathComponent("site")
+      #expect(try runAccredit(["build", "--content", content.path, "--output", output.path, "--quiet"]).status == 0)
+      try shell("chmod -R a+rX '\(folder.path)' && chmod a+rwx '\(folder.path)' && chmod 555 '\(output.path)'")
+      let before = try filesBelow(output).mapValues(\.bytes)
+      let run = try runAccredit(
+        ["build", "--clean", "--content", content.path, "--output", output.path, "--cache", folder.path + "/c"],
+        user: user)
+      #expect(run.status == 73, "\(run.err)")
+      #expect(run.err.contains("Permission denied"), "\(run.err)")
+      #expect(try filesBelow(output).mapValues(\.bytes) == before)
+      #expect(try leftovers(folder) == [])
+    }
+  }
+}
