@@ -12,7 +12,7 @@ public struct Build: ParsableCommand {
       The evaluation date is --as-of, else 'as_of' in site.yaml, else today (UTC).
       One build at a time writes an output folder: a second one waits for the first (or, with --no-wait,
       fails). A build that is killed leaves the previous site or the new one, never a mix; the next build
-      tidies up after it.
+      tidies up after it and says what it finished.
       """)
 
   @OptionGroup public var contentOptions: ContentOptions
@@ -23,7 +23,8 @@ public struct Build: ParsableCommand {
   @Option(
     help: ArgumentHelp(
       "The output folder. A build rewrites the files that changed and removes the pages it no longer makes; "
-        + "other files are left alone (--clean starts it afresh).", valueName: "folder"))
+        + "files it did not make are never removed. The content or templates folder, a git repository, a home "
+        + "folder or / is refused (exit 64).", valueName: "folder"))
   public var output: String = "public"
 
   @OptionGroup public var date: DateOptions
