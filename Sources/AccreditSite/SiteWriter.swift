@@ -208,7 +208,8 @@ public enum SiteWriter {
         guard lstat(from, &status) == 0, mkdir(to, status.st_mode & 0o7777 | 0o700) == 0 || errno == EEXIST,
           let names = try? FileManager.default.contentsOfDirectory(atPath: from)
         else { throw CarryFailure() }
-        try carry(names.map { Foreign(path: entry.path + "/" + $0, isFolder: isFolder(source + "/" + entry.path + "/" + $0)) },
+        try carry(
+          names.map { Foreign(path: entry.path + "/" + $0, isFolder: isFolder(source + "/" + entry.path + "/" + $0)) },
           from: source, to: target)
         chmod(to, status.st_mode & 0o7777)
       } else if linkat(AT_FDCWD, from, AT_FDCWD, to, 0) != 0 {

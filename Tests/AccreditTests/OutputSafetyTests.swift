@@ -141,7 +141,8 @@ struct OutputSafetyTests {
       try? FileManager.default.removeItem(at: content.appendingPathComponent("cases/\(slug)"))
       let small = try build(content, into: output, clean: clean)
       #expect(small.report.removed > 0)
-      #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("partners/\(slug)/index.html").path))
+      #expect(
+        !FileManager.default.fileExists(atPath: output.appendingPathComponent("partners/\(slug)/index.html").path))
       #expect(text(output.appendingPathComponent("partners/\(slug)/notes.txt")) == "mine\n")
 
       // A change of every page (the title): written as a new folder and swapped in, hand-written files linked.
@@ -355,7 +356,8 @@ struct UnreadableContentTests {
   @Test func aNameThatIsNotUTF8IsAnError() throws {
     try withTemporaryFolder { folder in
       let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 10)
-      let made = try shell("mkdir \"\(content.path)/cases/x$(printf '\\377')\" && touch \"\(content.path)/faq$(printf '\\376').md\"")
+      let made = try shell(
+        "mkdir \"\(content.path)/cases/x$(printf '\\377')\" && touch \"\(content.path)/faq$(printf '\\376').md\"")
       try #require(made.status == 0, "\(made.output)")
       let console = Captured()
       let code = Commands.check(try Check.parse(["--content", content.path]), console: console.console)
@@ -371,8 +373,10 @@ struct UnreadableContentTests {
 @Suite("Hardening: failed writes leave nothing behind", .serialized)
 struct FailedWriteTests {
   private func leftovers(_ folder: URL) throws -> [String] {
-    try shell("find '\(folder.path)' -name '*accredit-tmp*' -o -name '.accredit-journal' -o -name '*accredit-staging*' -o -name '*accredit-old*'")
-      .output.split(separator: "\n").map(String.init)
+    try shell(
+      "find '\(folder.path)' -name '*accredit-tmp*' -o -name '.accredit-journal' -o -name '*accredit-staging*' -o -name '*accredit-old*'"
+    )
+    .output.split(separator: "\n").map(String.init)
   }
 
   @Test(arguments: ["write:1", "write:5", "manifest:1", "journal:1", "journal:2"])
@@ -427,7 +431,9 @@ struct FailedWriteTests {
       let ran = try shell("unshare -m sh -c \"$(cat <<'EOS'\n\(script)\nEOS\n)\"")
       guard ran.status != 90 else { return }  // no tmpfs here (a container without the capability)
       try #require(ran.status == 0, "\(ran.output)")
-      let read = { (name: String) in (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? "" }
+      let read = { (name: String) in
+        (try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)) ?? ""
+      }
       let statuses = read("status").split(separator: "\n")
       #expect(statuses.count == 2 && statuses.allSatisfy { $0 == "73" }, "\(read("status")) \(read("err"))")
       #expect(read("err").contains("No space left on device"), "\(read("err"))")
