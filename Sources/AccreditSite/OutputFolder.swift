@@ -301,14 +301,7 @@ enum CrashPoint: String {
   /// Between the two renames of a full build's swap.
   case swap
 
-  private static let target: (point: CrashPoint, count: Int)? = {
-    guard let value = ProcessInfo.processInfo.environment["ACCREDIT_CRASH_AT"] else { return nil }
-    let parts = value.split(separator: ":")
-    guard parts.count == 2, let point = CrashPoint(rawValue: String(parts[0])), let count = Int(parts[1]) else {
-      return nil
-    }
-    return (point, count)
-  }()
+  private static let target = testPoint("ACCREDIT_CRASH_AT", of: CrashPoint.self)
   private static let reached = Atomic<Int>(0)
 
   static func reach(_ point: CrashPoint) {
@@ -328,14 +321,7 @@ enum FailPoint: String {
   /// The journal.
   case journal
 
-  private static let target: (point: FailPoint, count: Int)? = {
-    guard let value = ProcessInfo.processInfo.environment["ACCREDIT_FAIL_AT"] else { return nil }
-    let parts = value.split(separator: ":")
-    guard parts.count == 2, let point = FailPoint(rawValue: String(parts[0])), let count = Int(parts[1]) else {
-      return nil
-    }
-    return (point, count)
-  }()
+  private static let target = testPoint("ACCREDIT_FAIL_AT", of: FailPoint.self)
   private static let reached = Atomic<Int>(0)
 
   /// Whether this write is to fail.
@@ -343,4 +329,14 @@ enum FailPoint: String {
     guard let target = Self.target, target.point == self else { return false }
     return Self.reached.add(1, ordering: .relaxed).newValue >= target.count
   }
+}
+
+/// The point and count a test names in the environment variable `variable` (`<point>:<n>`), or nil.
+private func testPoint<Point: RawRepresentable<String>>(_ variable: String, of: Point.Type) -> (
+  point: Point, count: Int
+)? {
+  guard let value = ProcessInfo.processInfo.environment[variable] else { return nil }
+  let parts = value.split(separator: ":")
+  guard parts.count == 2, let point = Point(rawValue: String(parts[0])), let count = Int(parts[1]) else { return nil }
+  return (point, count)
 }
