@@ -35,7 +35,9 @@ public struct Build: ParsableCommand {
   public var search = false
 
   /// Rebuild every file.
-  @Flag(help: "Rebuild every file, ignoring what the previous build recorded.")
+  @Flag(
+    help: "Render every file again, ignoring what the previous build recorded (files accredit did not make "
+      + "are still kept).")
   public var clean = false
 
   /// Fail at once when another build holds the output folder.
