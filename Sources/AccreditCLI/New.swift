@@ -69,6 +69,11 @@ extension Commands {
       return 1
     }
     let content = command.contentOptions
+    let partners = Skeleton.partnerFiles(content).map { (name: $0.slug, path: "partners/\($0.file)") }
+    if let problem = ContentFolder.caseClash("partner slug", command.slug, existing: partners) {
+      console.err("accredit: error: \(problem)\n")
+      return 1
+    }
     guard let standards = Skeleton.standards(content, console: console) else { return 1 }
     let asOf = command.date.asOf ?? ContentFolder.settledDate(content.contentURL) ?? today
     // The editor's schema header, when the content folder sits beside the repository's schemas/.
@@ -86,12 +91,23 @@ extension Commands {
       return 1
     }
     let content = command.contentOptions
-    let partners = Skeleton.partnerSlugs(content)
+    let partners = Skeleton.partnerFiles(content).map(\.slug)
     guard partners.contains(command.partner) else {
       let hint = Suggestion.hint(for: command.partner, in: partners)
       console.err(
         "accredit: error: no partner record partners/\(command.partner).yaml\(hint); "
           + "write one first with accredit new partner \(command.partner)\n")
+      return 1
+    }
+    // The case folder and the case id, against the folders and ids already there.
+    let cases = content.contentURL.appendingPathComponent("cases")
+    let folders = Skeleton.names(in: cases).map { (name: $0, path: "cases/\($0)/") }
+    let ids = Skeleton.names(in: cases.appendingPathComponent(command.partner)).filter { $0.hasSuffix(".md") }
+      .map { (name: String($0.dropLast(3)), path: "cases/\(command.partner)/\($0)") }
+    if let problem = ContentFolder.caseClash("case folder", command.partner, existing: folders)
+      ?? ContentFolder.caseClash("case id", command.id, existing: ids)
+    {
+      console.err("accredit: error: \(problem)\n")
       return 1
     }
     let asOf = command.date.asOf ?? ContentFolder.settledDate(content.contentURL) ?? today
@@ -167,10 +183,19 @@ enum Skeleton {
     return loaded.content.standards
   }
 
-  static func partnerSlugs(_ content: ContentOptions) -> [String] {
-    let folder = content.contentURL.appendingPathComponent("partners")
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+  /// The partner records' slugs and file names (`.yaml` and `.yml`), by slug.
+  static func partnerFiles(_ content: ContentOptions) -> [(slug: String, file: String)] {
+    names(in: content.contentURL.appendingPathComponent("partners")).compactMap { file in
+      for suffix in [".yaml", ".yml"] where file.hasSuffix(suffix) {
+        return (String(file.dropLast(suffix.count)), file)
+      }
+      return nil
+    }.sorted { $0.slug < $1.slug }
+  }
+
+  /// The names in `folder` but hidden ones; none when it cannot be read.
+  static func names(in folder: URL) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { !$0.hasPrefix(".") }
   }
 
   /// Writes `text` at `path` below the content folder, creating its folder; refuses an existing file.

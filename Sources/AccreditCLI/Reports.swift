@@ -56,14 +56,30 @@ public struct Upcoming: ParsableCommand {
       + "status each partner will have then if nothing changes.")
 
   @OptionGroup public var contentOptions: ContentOptions
-  @Option(help: "How many days ahead.") public var days = 30
+  @Option(help: "How many days ahead, from 1 to \(Upcoming.maximumDays) (ten years).") public var days = 30
   @OptionGroup public var date: DateOptions
   @Option(help: "markdown, text or json.") public var format: ReportFormat = .text
+
+  /// The longest window: ten years and their leap days. Enough for any plan, and it keeps the report's
+  /// size and time small whatever is asked.
+  public static let maximumDays = 3_660
 
   public init() {}
 
   public func validate() throws {
-    guard days > 0 else { throw ValidationError("--days must be at least 1") }
+    guard (1...Self.maximumDays).contains(days) else {
+      throw ValidationError("--days must be from 1 to \(Self.maximumDays) (ten years), not \(days)")
+    }
+    if let asOf = date.asOf, let problem = Self.horizonProblem(asOf: asOf, days: days) {
+      throw ValidationError(problem)
+    }
+  }
+
+  /// Why the window from `asOf` cannot be reported: it runs past the last date that can be written.
+  static func horizonProblem(asOf: Day, days: Int) -> String? {
+    guard asOf.days(until: .latest) < days else { return nil }
+    return "\(days) days after \(asOf.iso) is past \(Day.latest.iso), the last date accredit can write; "
+      + "give an earlier --as-of or fewer --days"
   }
 
   public func run() throws {
@@ -107,6 +123,11 @@ extension Commands {
     }
     let content = loaded.content
     let asOf = command.date.asOf ?? content.site.asOf ?? today
+    // An `as_of` in site.yaml is checked here; one given on the command line was checked with the options.
+    if let problem = Upcoming.horizonProblem(asOf: asOf, days: command.days) {
+      console.err("accredit: error: \(problem)\n")
+      return 64
+    }
     let events = UpcomingEvents.within(
       days: command.days, after: asOf, partners: content.partners, cases: content.cases,
       standards: content.standards)
@@ -132,16 +153,18 @@ enum Side {
       do {
         return (try StatusSnapshot(statusJSON: Data(contentsOf: URL(fileURLWithPath: spec))), [:])
       } catch {
-        throw Failure(message: "accredit: error: \(spec): \(error)\n", code: 1)
+        throw Failure(message: "accredit: error: \(shown(spec)): \(shown("\(error)"))\n", code: 1)
       }
     }
     return try fromGit(revision: spec, content: content, asOf: asOf)
   }
 
-  private static func evaluate(folder: URL, label: String, asOf: Day) throws -> (StatusSnapshot, [String: String]) {
+  private static func evaluate(folder: URL, label: String, asOf: Day, listing: FolderJail.Listing? = nil) throws
+    -> (StatusSnapshot, [String: String])
+  {
     let loaded: ContentLoader.Result
     do {
-      loaded = try ContentFolder.loadWithoutErrors(folder, label: label)
+      loaded = try ContentFolder.loadWithoutErrors(folder, label: label, listing: listing)
     } catch {
       throw Failure(message: error.description, code: 1)
     }
@@ -152,19 +175,19 @@ enum Side {
     return (StatusSnapshot(evaluations: evaluations, asOf: asOf), names)
   }
 
-  // `git archive` writes the revision's content folder into a temporary folder; the working tree and the
-  // index are not touched.
+  // The revision's content folder is written into a temporary folder from git's objects (`GitContent`);
+  // the working tree and the index are not touched.
   private static func fromGit(revision: String, content: String, asOf: Day) throws -> (StatusSnapshot, [String: String])
   {
     guard !revision.hasPrefix("-") else {
-      throw Failure(message: "accredit: error: '\(revision)' is not a revision\n", code: 64)
+      throw Failure(message: "accredit: error: '\(shown(revision))' is not a revision\n", code: 64)
     }
     let contentURL = URL(fileURLWithPath: content, isDirectory: true).standardizedFileURL
     let base = contentURL.deletingLastPathComponent()
     guard let top = run(["git", "-C", base.path, "rev-parse", "--show-toplevel"]).output else {
       throw Failure(
-        message: "accredit: error: '\(revision)' is neither a status.json, a content folder nor a git revision "
-          + "(no git repository here)\n", code: 64)
+        message: "accredit: error: '\(shown(revision))' is neither a status.json, a content folder nor a git "
+          + "revision (no git repository here)\n", code: 64)
     }
     let topURL = URL(fileURLWithPath: top.trimmingCharacters(in: .whitespacesAndNewlines)).resolvingSymlinksInPath()
     let resolved = contentURL.resolvingSymlinksInPath().path
@@ -172,23 +195,34 @@ enum Side {
       throw Failure(message: "accredit: error: the content folder is not inside the git repository\n", code: 64)
     }
     let relative = String(resolved.dropFirst(topURL.path.count + 1))
-    guard run(["git", "-C", topURL.path, "rev-parse", "--verify", "--quiet", revision + "^{commit}"]).output != nil
+    guard
+      let commit = run(["git", "-C", topURL.path, "rev-parse", "--verify", "--quiet", revision + "^{commit}"]).output?
+        .trimmingCharacters(in: .whitespacesAndNewlines)
     else {
       throw Failure(
-        message: "accredit: error: '\(revision)' is neither a status.json, a content folder nor a git revision\n",
-        code: 64)
+        message: "accredit: error: '\(shown(revision))' is neither a status.json, a content folder nor a git "
+          + "revision\n", code: 64)
     }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("accredit-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let archive = folder.appendingPathComponent("content.tar")
-    guard
-      run(["git", "-C", topURL.path, "archive", "--format=tar", "-o", archive.path, revision, "--", relative]).output
-        != nil, run(["tar", "-x", "-f", archive.path, "-C", folder.path]).output != nil
-    else {
-      throw Failure(message: "accredit: error: cannot read \(relative)/ at \(revision) from git\n", code: 1)
+    let root = folder.appendingPathComponent("content")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    var listing: FolderJail.Listing
+    do {
+      let problems = try GitContent.unpack("\(commit):\(relative)", repository: topURL, into: root)
+      listing = try FolderJail.list(root, only: ContentFolder.topLevel, what: "content folder")
+      listing.problems += problems
+    } catch {
+      throw Failure(
+        message: "accredit: error: cannot read \(relative)/ at \(shown(revision)) from git (\(error))\n", code: 1)
     }
-    return try evaluate(folder: folder.appendingPathComponent(relative), label: "\(revision):\(relative)", asOf: asOf)
+    return try evaluate(folder: root, label: "\(shown(revision)):\(relative)", asOf: asOf, listing: listing)
+  }
+
+  /// A side as named on the command line, safe to print.
+  private static func shown(_ spec: String) -> String {
+    DiagnosticFormatter.printable(Substring(spec), limit: 200)
   }
 
   private static func run(_ arguments: [String]) -> (output: String?, status: Int32) {

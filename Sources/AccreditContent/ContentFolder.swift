@@ -104,10 +104,13 @@ public enum ContentFolder {
 
   /// The content of the folder at `root` when it has no errors (warnings are fine); otherwise what to
   /// print, with paths starting at `label`. For the commands that need valid content (`upcoming`, `changes`).
-  public static func loadWithoutErrors(_ root: URL, label: String) throws(Unusable) -> ContentLoader.Result {
+  /// With `listing`, the folder is not walked again (`changes` adds the problems of a git revision to it).
+  public static func loadWithoutErrors(_ root: URL, label: String, listing: FolderJail.Listing? = nil) throws(Unusable)
+    -> ContentLoader.Result
+  {
     let loaded: ContentLoader.Result
     do {
-      loaded = try load(root)
+      loaded = try load(root, listing: listing)
     } catch {
       throw Unusable(description: "accredit: error: \(error.description)\n")
     }
@@ -132,6 +135,15 @@ public enum ContentFolder {
   /// Why `name` cannot be a partner slug or case id (it becomes a file name and a URL segment), or nil.
   public static func nameProblem(_ name: String, what: String) -> String? {
     Layout.slugProblem(name, at: SourceLocation(file: name), what: what)?.message
+  }
+
+  /// `partner slug 'X' differs only in case from partners/x.yaml; …` when `name` differs only in case from
+  /// one of `existing` (each a name and the path to show), which a case-insensitive file system would take
+  /// for the same file; nil otherwise. For `accredit new`, which `check`'s rule must not catch afterwards.
+  public static func caseClash(_ what: String, _ name: String, existing: [(name: String, path: String)]) -> String? {
+    let folded = name.lowercased()
+    guard let other = existing.first(where: { $0.name != name && $0.name.lowercased() == folded }) else { return nil }
+    return "\(what) '\(name)' differs only in case from \(other.path)" + Layout.oneOnMacOSAndWindows("file")
   }
 
   /// Every content file below `root`: `site.yaml`, `standards.yaml` and the files of the content folders.

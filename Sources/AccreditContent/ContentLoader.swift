@@ -48,17 +48,22 @@ public enum ContentLoader {
     hashes.reserveCapacity(sorted.count + reused.count)
     sources.reserveCapacity(sorted.count)
     layout.files.reserveCapacity(sorted.count)
-    var reusedEntries: [(path: String, entry: ParseCache.Entry)] = []
-    for (path, entry) in reused {
-      let classified = Layout.kind(of: path)
+    // Registered in path order, files the cache answered for among the rest, so that of two clashing
+    // names the same one is reported whatever the cache holds.
+    var registered: [String: Layout.Kind] = [:]
+    let classifications =
+      reused.map { ($0.path, Layout.kind(of: $0.path)) } + zip(sorted, decoded).map { ($0.path, $1.2) }
+    for (path, classified) in classifications.sorted(by: { $0.0 < $1.0 }) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
-      guard let kind = classified.kind, layout.register(kind, path: path, sink: sink) != nil else { continue }
+      if let kind = classified.kind.flatMap({ layout.register($0, path: path, sink: sink) }) { registered[path] = kind }
+    }
+    var reusedEntries: [(path: String, entry: ParseCache.Entry)] = []
+    for (path, entry) in reused where registered[path] != nil {
       hashes[path] = entry.hash
       reusedEntries.append((path, entry))
     }
-    for (file, (hash, decoding, classified)) in zip(sorted, decoded) {
-      if let problem = classified.problem { sink.append(contentsOf: [problem]) }
-      guard let kind = classified.kind.flatMap({ layout.register($0, path: file.path, sink: sink) }) else { continue }
+    for (file, (hash, decoding, _)) in zip(sorted, decoded) {
+      guard let kind = registered[file.path] else { continue }
       hashes[file.path] = hash
       switch decoding {
       case .success(let source):

@@ -58,8 +58,9 @@ public struct DiagnosticFormatter {
 
   /// `text` with every character that could act on a terminal replaced by one visible character, so
   /// that columns still line up: C0 controls but tab as their Unicode control pictures (NUL as `␀`, ESC
-  /// as `␛`), DEL as `␡`, C1 controls and bidirectional overrides as `�`. Cut to `limit` scalars.
-  static func printable(_ text: Substring, limit: Int) -> String {
+  /// as `␛`), DEL as `␡`, C1 controls and bidirectional overrides as `�`. Cut to `limit` scalars. The
+  /// reports (`changes`, `upcoming`) show names and reasons through it too.
+  public static func printable(_ text: Substring, limit: Int = .max) -> String {
     var output = String.UnicodeScalarView()
     for scalar in text.unicodeScalars.prefix(limit) {
       switch scalar.value {

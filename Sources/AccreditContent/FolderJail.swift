@@ -10,6 +10,8 @@ import AccreditSupport
 ///   is a problem named by the link's own path, and the target is never opened.
 /// - A link to a folder that holds the link (a loop) is a problem, found before it is walked.
 /// - Only regular files are read (a FIFO would block a read for ever), each up to `maximumFileSize`.
+/// - In CI (`CI=true`), a file with more than one hard link is not read: a hard link to a file outside
+///   the folder looks like any file inside it, and git never checks one out (`refusesHardLinks`).
 /// - The walk stops at `maximumDepth` folders deep and after `maximumEntries` entries, so that no tree of
 ///   links can make the work grow without bound.
 public enum FolderJail {
@@ -19,6 +21,14 @@ public enum FolderJail {
   public static let maximumDepth = 8
   /// How many entries (files and folders) the walk visits at most.
   public static let maximumEntries = 2_000_000
+
+  /// Whether `read` refuses a file with more than one hard link: when the environment says it runs in
+  /// CI (`CI` is `true` or `1`, as GitHub Actions, GitLab and most others set it), where a checkout holds
+  /// none. Outside CI an editor's own hard links are fine (docs/hardening.md).
+  public static let refusesHardLinks: Bool = {
+    let value = ProcessInfo.processInfo.environment["CI"]?.lowercased()
+    return value == "true" || value == "1"
+  }()
 
   /// A file found by `list`.
   public struct File: Sendable {
@@ -71,8 +81,9 @@ public enum FolderJail {
   }
 
   /// The bytes of a listed file, or why it cannot be read: it is not a regular file, it is larger than
-  /// `maximumFileSize`, or the system refused (the message then names the path as the user sees it).
-  public static func read(_ file: File) -> Result<[UInt8], ReadFailure> {
+  /// `maximumFileSize`, it has more than one hard link when `refusingHardLinks`, or the system refused
+  /// (the message then names the path as the user sees it).
+  public static func read(_ file: File, refusingHardLinks: Bool = refusesHardLinks) -> Result<[UInt8], ReadFailure> {
     // No link is followed here: `location` is a real path, and `O_NOFOLLOW` keeps it so if the folder
     // changes between the listing and the read. `O_NONBLOCK` keeps a FIFO put there meanwhile from blocking.
     let descriptor = open(file.location, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
@@ -81,6 +92,7 @@ public enum FolderJail {
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { return .failure(.system(systemReason())) }
     guard status.st_mode & S_IFMT == S_IFREG else { return .failure(.notRegular) }
+    guard !refusingHardLinks || status.st_nlink <= 1 else { return .failure(.hardLink(Int(status.st_nlink))) }
     guard Int(status.st_size) <= maximumFileSize else { return .failure(.tooLarge(Int(status.st_size))) }
     // One byte more than the size, so that the end of the file is seen without growing the buffer.
     var bytes = [UInt8](repeating: 0, count: Swift.max(Int(status.st_size), 0) + 1)
@@ -108,6 +120,8 @@ public enum FolderJail {
     case notRegular
     /// Larger than `maximumFileSize`; the size in bytes.
     case tooLarge(Int)
+    /// More than one hard link, in CI; the number of links.
+    case hardLink(Int)
     /// The system's reason.
     case system(String)
 
@@ -116,6 +130,9 @@ public enum FolderJail {
       case .notRegular: "not a regular file; only regular files are read"
       case .tooLarge(let size):
         "file is \(megabytes(size)) MB, larger than the \(megabytes(maximumFileSize)) MB a file may be"
+      case .hardLink(let links):
+        "file has \(links) hard links; in CI (CI=true) a file must have one, since a hard link can bring in a "
+          + "file from outside the folder and git never checks one out"
       case .system(let reason): "cannot read the file: \(reason)"
       }
     }

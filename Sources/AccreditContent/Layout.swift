@@ -19,6 +19,10 @@ struct Layout {
   /// Partner slug → the record's path, for duplicate and orphan checks.
   var partnerSlugs: [String: String] = [:]
   private var caseIDs: [String: String] = [:]
+  /// Names folded to lower case (`partners/x`, `cases/p/x`, `cases/p`, `faq/x`, `pages/x`) → the path
+  /// first seen with that name, to find names that differ only in case.
+  private var folded: [String: String] = [:]
+  private var clashingCaseFolders: Set<String> = []
 
   /// What the file at `path` is, from the path alone, and the problem with it if any. Pure, so that it
   /// runs on every core; `register` then finds duplicates.
@@ -57,7 +61,8 @@ struct Layout {
     }
   }
 
-  /// Records a file of `kind`; reports a duplicate partner slug or case id and returns nil for it.
+  /// Records a file of `kind`; reports a duplicate partner slug or case id, or a name that differs only in
+  /// case from one seen before, and returns nil for it. Files come in path order, so the second is reported.
   mutating func register(_ kind: Kind, path: String, sink: DiagnosticSink) -> Kind? {
     let location = SourceLocation(file: path)
     switch kind {
@@ -68,16 +73,54 @@ struct Layout {
         sink.error("duplicate partner slug '\(slug)': \(other) has the same name", at: location)
         return nil
       }
+      if let problem = caseClash("partners/\(slug)", path: path, what: "partner slug '\(slug)'") {
+        sink.error(problem, at: location)
+        return nil
+      }
       partnerSlugs[slug] = path
-    case .escalation(_, let id):
+    case .escalation(let partner, let id):
+      if let other = folded["cases/\(partner.lowercased())"], other != partner {
+        // One error for the folder, at its first file; its cases are not read.
+        if clashingCaseFolders.insert(partner).inserted {
+          sink.error(
+            "case folder 'cases/\(partner)/' differs only in case from 'cases/\(other)/'"
+              + Layout.oneOnMacOSAndWindows("folder"), at: location)
+        }
+        return nil
+      }
+      folded["cases/\(partner.lowercased())"] = partner
       if let other = caseIDs[id] {
         sink.error("duplicate case id '\(id)': \(other) has the same id", at: location)
         return nil
       }
+      if let problem = caseClash("cases/\(partner)/\(id)", path: path, what: "case id '\(id)'") {
+        sink.error(problem, at: location)
+        return nil
+      }
       caseIDs[id] = path
-    case .faq, .page: break
+    case .faq(let slug), .page(let slug):
+      let folder = if case .faq = kind { "faq" } else { "pages" }
+      if let problem = caseClash("\(folder)/\(slug)", path: path, what: "file name '\(slug)'") {
+        sink.error(problem, at: location)
+        return nil
+      }
     }
     return kind
+  }
+
+  /// Records `name`; when a name seen before differs from it only in case, the problem to report.
+  private mutating func caseClash(_ name: String, path: String, what: String) -> String? {
+    let key = name.lowercased()
+    if let other = folded[key] {
+      return "\(what) differs only in case from \(other)" + Layout.oneOnMacOSAndWindows("file")
+    }
+    folded[key] = path
+    return nil
+  }
+
+  /// Why names that differ only in case are refused.
+  static func oneOnMacOSAndWindows(_ noun: String) -> String {
+    "; the default file systems of macOS and Windows ignore case, so there they are one \(noun) (rename one)"
   }
 
   private static func stem(_ name: Substring, extensions: [String]) -> String? {

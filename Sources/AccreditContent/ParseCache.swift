@@ -18,10 +18,12 @@ public final class ParseCache: Sendable {
     var mtime: Int64
     var inode: UInt64
 
-    /// The stamp of the file at `location`, or nil when it cannot be stat'ed.
+    /// The stamp of the file at `location`, or nil when it cannot be stat'ed or `FolderJail.read` would
+    /// refuse it for its hard links (it is then read, and reported).
     static func of(_ location: String) -> Stamp? {
       var status = stat()
       guard stat(location, &status) == 0, FolderJail.isReadable(status, at: location) else { return nil }
+      if FolderJail.refusesHardLinks && status.st_nlink > 1 { return nil }
       #if canImport(Darwin)
         let time = status.st_mtimespec
       #else

@@ -16,7 +16,7 @@ struct PartnerLoader {
     guard let root = document.compose(text, emptyMessage: "partner record is empty"),
       let fields = Fields(root, in: document, what: "partner record", allowed: FormatKeys.partner)
     else { return nil }
-    let name = fields.text("name", required: true)
+    let name = fields.name("name", required: true)
 
     let tierNodes = fields.list("tiers")
     let tiers = tierNodes.compactMap(tierReview)

@@ -10,6 +10,9 @@ enum StandardsLoader {
 
     let tiers = fields.textList("tiers", required: true)
     let tierNames = tiers.map(\.value)
+    for tier in tiers {
+      if let problem = NameRule.problem(tier.value) { sink.error("tier \(problem)", at: tier.location) }
+    }
     let eligible = fields.textList("eligible_tiers", required: true)
     for tier in eligible where !tierNames.contains(tier.value) {
       sink.error(
@@ -31,6 +34,10 @@ enum StandardsLoader {
         document.error("each certification is 'slug: Display Name'", at: value)
         return CertificationType?.none
       }
+      if let problem = NameRule.problem(keyScalar.string) { document.error("certification slug \(problem)", at: key) }
+      if let problem = NameRule.problem(valueScalar.string) {
+        document.error("certification name \(problem)", at: value)
+      }
       return CertificationType(slug: keyScalar.string, name: valueScalar.string)
     }
     let certificationSlugs = certifications.map(\.slug)
@@ -46,8 +53,9 @@ enum StandardsLoader {
     let accreditations = fields.entries("accreditations", required: true).compactMap { key, value in
       guard case .scalar(let keyScalar) = key,
         let entry = Fields(value, in: document, what: "accreditation type", allowed: FormatKeys.accreditationType),
-        let name = entry.text("name", required: true)
+        let name = entry.name("name", required: true)
       else { return AccreditationType?.none }
+      if let problem = NameRule.problem(keyScalar.string) { document.error("accreditation slug \(problem)", at: key) }
       let required = entry.textList("certifications")
       required.forEach(checkCertification)
       return AccreditationType(slug: keyScalar.string, name: name, certifications: required.map(\.value))

@@ -20,6 +20,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     self.day = day
   }
 
+  /// The last day there is: `YYYY-MM-DD` has four digits for the year. A date past it could be computed
+  /// but not written, so commands that look ahead stop there.
+  public static let latest = Day(uncheckedYear: 9999, month: 12, day: 31)
+
   /// The day `days` days after 1970-01-01 (negative for earlier days).
   public init(daysSinceUnixEpoch days: Int) {
     self.init(dayNumber: days)

@@ -28,9 +28,30 @@ public struct StatusChange: Sendable, Equatable {
   /// Why, for a status change: the reasons that are new.
   public var detail: String?
 
+  /// A change of `kind` to `partner`.
+  public init(
+    kind: Kind, partner: String, partnerName: String, accreditation: String? = nil, from: String? = nil,
+    to: String? = nil, detail: String? = nil
+  ) {
+    self.kind = kind
+    self.partner = partner
+    self.partnerName = partnerName
+    self.accreditation = accreditation
+    self.from = from
+    self.to = to
+    self.detail = detail
+  }
+
   /// The change as one line.
-  public var line: String {
-    let accreditationName = accreditation ?? ""
+  public var line: String { line { $0 } }
+
+  /// The change as one line, each value from the records (names, tiers, statuses, reasons) passed through
+  /// `show`: the reports print names from untrusted records this way, escaped for their format.
+  public func line(_ show: (String) -> String) -> String {
+    let partnerName = show(partnerName)
+    let accreditationName = show(accreditation ?? "")
+    let from = from.map(show)
+    let to = to.map(show)
     switch kind {
     case .partnerAdded: return "New partner: \(partnerName)" + (to.map { " (\($0))" } ?? "")
     case .partnerRemoved: return "Partner removed: \(partnerName)"
@@ -39,7 +60,8 @@ public struct StatusChange: Sendable, Equatable {
     case .accreditationAdded: return "\(partnerName) · \(accreditationName): new accreditation, \(to ?? "")"
     case .accreditationRemoved: return "\(partnerName) · \(accreditationName): no longer listed (was \(from ?? ""))"
     case .statusChanged:
-      return "\(partnerName) · \(accreditationName): \(from ?? "") → \(to ?? "")" + (detail.map { " (\($0))" } ?? "")
+      return "\(partnerName) · \(accreditationName): \(from ?? "") → \(to ?? "")"
+        + (detail.map { " (\(show($0)))" } ?? "")
     }
   }
 }

@@ -1,3 +1,4 @@
+import AccreditContent
 public import AccreditEngine
 public import Foundation
 
@@ -76,7 +77,32 @@ public struct StatusSnapshot: Sendable {
     guard document.schema == StatusDocument.schemaVersion else {
       throw ReadError(description: "schema: \(document.schema) is not a schema this accredit reads (1)")
     }
+    try Self.validate(document)
     self.init(document: document)
+  }
+
+  // What decoding cannot see: a date that is no date, a status accredit never writes, and one partner
+  // listed twice, each of which would make the comparison say something untrue.
+  private static func validate(_ document: StatusDocument) throws(ReadError) {
+    func quoted(_ value: String) -> String { "'\(DiagnosticFormatter.printable(Substring(value), limit: 100))'" }
+    guard Day(iso: document.asOf) != nil else {
+      throw ReadError(description: "as_of: \(quoted(document.asOf)) is not a date (YYYY-MM-DD)")
+    }
+    var seen: [String: Int] = [:]
+    for (index, partner) in document.partners.enumerated() {
+      if let first = seen[partner.slug] {
+        throw ReadError(
+          description: "partners[\(index)].slug: \(quoted(partner.slug)) is listed twice (also partners[\(first)])")
+      }
+      seen[partner.slug] = index
+      for (item, accreditation) in partner.accreditations.enumerated()
+      where AccreditationStatus(rawValue: accreditation.status) == nil {
+        let statuses = AccreditationStatus.allCases.map(\.rawValue).joined(separator: ", ")
+        throw ReadError(
+          description: "partners[\(index)].accreditations[\(item)].status: \(quoted(accreditation.status)) is not "
+            + "a status; statuses are \(statuses)")
+      }
+    }
   }
 
   private static func describe(_ error: DecodingError) -> String {

@@ -4,21 +4,77 @@ public import AccreditEngine
 public struct UpcomingEvent: Sendable, Equatable {
   /// When.
   public var date: Day
-  /// `evaluation`, `tier-review`, `grace-ends`, `certification-expires`.
-  public var kind: String
+  /// What falls due.
+  public var kind: CalendarEvent.Kind
   /// The partner's slug (empty for the tier review, which concerns every partner).
   public var partner: String
   /// The partner's name.
   public var partnerName: String
-  /// What happens.
-  public var detail: String
-  /// The statuses on that day if nothing changes, e.g. `CRM Implementation: at-risk → ineligible`.
-  public var outlook: String
+  /// The name of the accreditation evaluated or of the certification expiring; empty for other kinds.
+  public var subject: String
+  /// The statuses on that day if nothing changes, one for each accreditation.
+  public var statuses: [Outlook]
+
+  /// One accreditation's status on the event's day.
+  public struct Outlook: Sendable, Equatable {
+    /// The accreditation's name.
+    public var accreditation: String
+    /// The status as of the report's date, when the event changes it.
+    public var before: AccreditationStatus?
+    /// The status on the event's day.
+    public var status: AccreditationStatus
+
+    /// `accreditation`'s status on the event's day, and `before` when the event changes it.
+    public init(accreditation: String, before: AccreditationStatus?, status: AccreditationStatus) {
+      self.accreditation = accreditation
+      self.before = before
+      self.status = status
+    }
+  }
+
+  /// An event of `kind` on `date` for `partner` (empty for every partner).
+  public init(
+    date: Day, kind: CalendarEvent.Kind, partner: String, partnerName: String, subject: String, statuses: [Outlook]
+  ) {
+    self.date = date
+    self.kind = kind
+    self.partner = partner
+    self.partnerName = partnerName
+    self.subject = subject
+    self.statuses = statuses
+  }
+
+  /// What happens, e.g. `CRM Implementation is evaluated`.
+  public var detail: String { detail { $0 } }
+
+  /// The statuses on that day, e.g. `CRM Implementation: at-risk → ineligible`.
+  public var outlook: String { outlook { $0 } }
 
   /// The event as one line.
-  public var line: String {
-    let who = partnerName.isEmpty ? "" : "\(partnerName) · "
-    return "\(date.display) · \(who)\(detail)" + (outlook.isEmpty ? "" : " — \(outlook)")
+  public var line: String { line { $0 } }
+
+  /// The event as one line, each name passed through `show`: the reports print names this way, escaped
+  /// for their format.
+  public func line(_ show: (String) -> String) -> String {
+    let who = partnerName.isEmpty ? "" : "\(show(partnerName)) · "
+    let outlook = outlook(show)
+    return "\(date.display) · \(who)\(detail(show))" + (outlook.isEmpty ? "" : " — \(outlook)")
+  }
+
+  private func detail(_ show: (String) -> String) -> String {
+    switch kind {
+    case .evaluation: "\(show(subject)) is evaluated"
+    case .tierReview: "tier reviews of every partner begin (\(YearMonth(date).iso))"
+    case .graceEnds: "grace period ends (last day)"
+    case .certificationExpires: "certification \(show(subject)) expires"
+    }
+  }
+
+  private func outlook(_ show: (String) -> String) -> String {
+    statuses.map { item in
+      let change = item.before.map { "\($0.rawValue) → " } ?? ""
+      return "\(show(item.accreditation)): \(change)\(item.status.rawValue)"
+    }.joined(separator: ", ")
   }
 }
 
@@ -38,39 +94,36 @@ public enum UpcomingEvents {
     let now = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
 
     // The statuses of `partner`'s accreditations on `day`, with the changes since `asOf`.
-    func outlook(_ partner: Partner, on day: Day) -> String {
+    func outlook(_ partner: Partner, on day: Day) -> [UpcomingEvent.Outlook] {
       let then = evaluator.evaluate(partner, cases: casesByPartner[partner.slug] ?? [], asOf: day)
       let before = Dictionary(
         (now[partner.slug]?.accreditations ?? []).map { ("\($0.type)@\($0.issued)", $0.status) },
         uniquingKeysWith: { first, _ in first })
       return then.accreditations.map { item in
-        if let old = before["\(item.type)@\(item.issued)"], old != item.status {
-          return "\(name(item.type)): \(old.rawValue) → \(item.status.rawValue)"
-        }
-        return "\(name(item.type)): \(item.status.rawValue)"
-      }.joined(separator: ", ")
+        let old = before["\(item.type)@\(item.issued)"]
+        return .init(accreditation: name(item.type), before: old == item.status ? nil : old, status: item.status)
+      }
     }
 
     let events = evaluator.calendar(
       after: asOf, through: asOf.adding(days: days), partners: partners, evaluations: evaluations)
     let upcoming = events.map { event -> (order: Int, event: UpcomingEvent) in
       let partner = event.partner.flatMap { bySlug[$0] }
-      let detail: String
+      let subject: String
       var outlookDay = event.date
       switch event.kind {
-      case .evaluation: detail = "\(name(event.subject ?? "")) is evaluated"
-      case .tierReview: detail = "tier reviews of every partner begin (\(YearMonth(event.date).iso))"
+      case .evaluation: subject = name(event.subject ?? "")
+      case .tierReview: subject = ""
       case .graceEnds:
-        detail = "grace period ends (last day)"
+        subject = ""
         outlookDay = event.date.adding(days: 1)
-      case .certificationExpires:
-        detail = "certification \(standards.certificationName(event.subject ?? "")) expires"
+      case .certificationExpires: subject = standards.certificationName(event.subject ?? "")
       }
       return (
         event.kind.rank,
         UpcomingEvent(
-          date: event.date, kind: event.kind.rawValue, partner: partner?.slug ?? "", partnerName: partner?.name ?? "",
-          detail: detail, outlook: partner.map { outlook($0, on: outlookDay) } ?? "")
+          date: event.date, kind: event.kind, partner: partner?.slug ?? "", partnerName: partner?.name ?? "",
+          subject: subject, statuses: partner.map { outlook($0, on: outlookDay) } ?? [])
       )
     }
     return upcoming.sorted {

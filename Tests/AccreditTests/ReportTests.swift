@@ -137,8 +137,8 @@ struct ReportTests {
       days: 60, after: Day("2026-11-15"), partners: loaded.content.partners, cases: loaded.content.cases,
       standards: loaded.content.standards)
     #expect(events.map(\.date) == events.map(\.date).sorted())
-    #expect(events.contains { $0.kind == "tier-review" && $0.date == Day("2027-01-01") })
-    let grace = try #require(events.first { $0.kind == "grace-ends" })
+    #expect(events.contains { $0.kind == .tierReview && $0.date == Day("2027-01-01") })
+    let grace = try #require(events.first { $0.kind == .graceEnds })
     #expect(grace.partnerName == "Summit Peak Partners")
     #expect(grace.date == Day("2026-12-31"))
   }
