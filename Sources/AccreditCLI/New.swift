@@ -9,8 +9,9 @@ public struct New: ParsableCommand {
   public static let configuration = CommandConfiguration(
     abstract: "Write a valid skeleton of a partner record or a case file to start from.",
     discussion: """
-      Never overwrites a file: an existing one is an error (exit 1). The skeleton is filled from \
-      standards.yaml (a tier, the review date) and passes accredit check as written.
+      Never overwrites a file: an existing one is an error (exit 1), and so is a slug, case id or case \
+      folder that differs only in case from one there. The skeleton is filled from standards.yaml (a \
+      tier, the review date) and passes accredit check as written.
       """,
     subcommands: [NewPartner.self, NewCase.self])
 

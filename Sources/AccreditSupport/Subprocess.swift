@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs a program and waits for it: for the few tools accredit calls (git, tar, Pagefind).
+/// Runs a program and waits for it: for the few tools accredit calls (git, Pagefind).
 public enum Subprocess {
   /// What a run printed and how it ended.
   public struct Outcome: Sendable {

@@ -116,6 +116,21 @@ BAD = [
     ("date that is not a date", PARTNER, "name: Everbright\ntiers: [{reviewed: 30/06/2026, tier: gold}]\n"),
     ("date that is not in the calendar", PARTNER, "name: Everbright\ntiers: [{reviewed: 2026-06-31, tier: gold}]\n"),
     ("missing tiers", PARTNER, "name: Everbright\n"),
+    # Names are one line of text (docs/content-format.md, "Names"): issue 20's hostile partner name, a
+    # line break, a tab, a right-to-left override, and names in the standards.
+    ("name with terminal escapes", PARTNER,
+     'name: "Evil\\e]0;PWNED\\a\\e[2J"\ntiers: [{reviewed: 2026-06-30, tier: gold}]\n'),
+    ("name with a line break", PARTNER,
+     'name: "Evil\\r\\n## Injected heading"\ntiers: [{reviewed: 2026-06-30, tier: gold}]\n'),
+    ("name ending in a line break", PARTNER, "name: |\n  Evil\ntiers: [{reviewed: 2026-06-30, tier: gold}]\n"),
+    ("name with a tab", PARTNER, 'name: "Ever\\tbright"\ntiers: [{reviewed: 2026-06-30, tier: gold}]\n'),
+    ("name with a bidirectional override", PARTNER,
+     'name: "Evil\\u202eX"\ntiers: [{reviewed: 2026-06-30, tier: gold}]\n'),
+    ("tier with a line break", STANDARDS, STANDARDS_TEXT.replace("tiers: [partner,", 'tiers: ["part\\nner",', 1)),
+    ("certification name with an escape", STANDARDS,
+     STANDARDS_TEXT.replace("Sales Software Implementation", '"Sales\\e[2J Software"', 1)),
+    ("accreditation name with a line separator", STANDARDS,
+     STANDARDS_TEXT.replace("    name: CRM Implementation\n", '    name: "CRM\\LImplementation"\n', 1)),
     ("misspelled case stage", CASE,
      "---\ncustomer: Contoso\nsteps:\n  - {stage: complaint, date: 2026-02-03}\n"
      "  - {stage: mediaton, date: 2026-02-20}\n---\nNotes.\n"),
