@@ -13,7 +13,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-    // Hummingbird's own dependency, named for `TimeAmount` (the preview server's connection timeout).
+    // Hummingbird's own dependency, named for `TimeAmount` (the preview server's connection timeout) and for
+    // the HTTP/1 request head, whose version Hummingbird's HTTP types do not carry.
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
@@ -58,10 +59,13 @@ let package = Package(
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditSite", "AccreditSupport",
         .product(name: "Hummingbird", package: "hummingbird"),
+        // Its HTTP/1 channel, wrapped with a connection limit and HTTP/1.0's `Connection: close`.
+        .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ]
     ),
     // The commands, as a library so that tests can drive them.

@@ -41,16 +41,28 @@ struct FolderWatcher: Sendable {
         var target = stat()
         if stat(path, &target) != 0 || (target.st_mode & S_IFMT) == S_IFDIR { target = stat() }
         stamps[path] = Stamp(
-          size: Int64(target.st_size), modified: nanoseconds(info.st_mtim) ^ nanoseconds(target.st_mtim),
-          inode: UInt64(info.st_ino))
+          size: Int64(target.st_size), modified: modified(info) ^ modified(target), inode: UInt64(info.st_ino))
       default:
-        stamps[path] = Stamp(size: Int64(info.st_size), modified: nanoseconds(info.st_mtim), inode: UInt64(info.st_ino))
+        stamps[path] = Stamp(size: Int64(info.st_size), modified: modified(info), inode: UInt64(info.st_ino))
       }
     }
   }
 
-  private func nanoseconds(_ time: timespec) -> Int64 {
-    Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+  /// The modification time in nanoseconds; Darwin names the field `st_mtimespec`.
+  private func modified(_ status: stat) -> Int64 {
+    #if canImport(Darwin)
+      let time = status.st_mtimespec
+    #else
+      let time = status.st_mtim
+    #endif
+    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
+  }
+
+  /// `folder` with every symbolic link resolved, or as it is when it does not exist (yet).
+  static func resolved(_ folder: URL) -> URL {
+    guard let real = realpath(folder.path, nil) else { return folder.standardizedFileURL }
+    defer { free(real) }
+    return URL(fileURLWithPath: String(cString: real))
   }
 }
 

@@ -3,6 +3,7 @@ import AccreditContent
 import AccreditSite
 public import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -37,6 +38,9 @@ public struct PreviewServer: Sendable {
     /// How long a connection may stay without a complete request (idle, or sending its request slowly)
     /// before it is closed; a response being written (the reload event stream) is not cut.
     public var requestTimeout: Duration = .seconds(5)
+    /// The most connections held open at once; nil for half the file descriptors the process may open,
+    /// at most 1,024 (`DescriptorLimit.maximumConnections`). More wait in the kernel's listen queue.
+    public var maximumConnections: Int?
 
     /// Creates options.
     public init(
@@ -69,6 +73,12 @@ public struct PreviewServer: Sendable {
   let builtScan = Shared<[String: FolderWatcher.Stamp]>()
   /// What the last good build leaves for telling a note edit; nil after a failed build.
   let baseline = Shared<SiteBuilder.NoteBaseline>()
+  /// Runs before each build, for tests: a failure it throws is that build's (a build that cannot open
+  /// files cannot be made in the test process without starving the other tests of descriptors).
+  var beforeBuild: @Sendable () throws(SiteBuilder.Failure) -> Void = {}
+
+  /// The content folder's index in the watchers' lists (the templates folder, when there is one, follows).
+  static let contentRoot = 0
 
   /// Creates a server; `log` receives what the terminal shows (build results, diagnostics).
   public init(options: Options, log: @escaping @Sendable (String) -> Void) {
@@ -86,28 +96,40 @@ public struct PreviewServer: Sendable {
   /// Builds the site once, synchronously; returns whether it built.
   @discardableResult
   public func rebuild() -> Bool {
-    rebuild(after: nil)
+    rebuild(after: nil) == .built
+  }
+
+  /// How a build ended.
+  enum Outcome: Equatable {
+    case built
+    /// The content or the templates have errors: the next change may fix them.
+    case failed
+    /// Files could not be opened: the process or the system is out of file descriptors (`EMFILE`,
+    /// `ENFILE`). Nothing in the folders is wrong, so the build is tried again without waiting for a change.
+    case outOfDescriptors
   }
 
   /// Builds the site after `changes` (what the kernel reported since the last build): case notes edited
-  /// alone render their own pages and nothing else; anything else, or no report, builds the whole site.
-  @discardableResult
-  func rebuild(after changes: ChangeNotifier.Changes?) -> Bool {
+  /// alone render their own pages and nothing else; anything else (a template among them), or no report,
+  /// builds the whole site.
+  func rebuild(after changes: ChangeNotifier.Changes?) -> Outcome {
     if notifier == nil { builtScan.store(watcher.scan()) }
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
-      if let changes, let baseline = baseline.load(), !changes.isUnknown {
-        let root = options.content.standardizedFileURL.path + "/"
-        let paths = Set(changes.files.map { $0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0 })
+      try beforeBuild()
+      if let changes, let baseline = baseline.load(), !changes.isUnknown,
+        changes.files.allSatisfy({ $0.key == Self.contentRoot || $0.value.isEmpty })
+      {
+        let paths = changes.files[Self.contentRoot] ?? []
         if let files = try SiteBuilder.renderNoteEdits(request, changed: paths, since: baseline) {
           // Files that came and went change nothing: no new build for open pages to reload.
           if !files.isEmpty { state.patch(with: files, at: Date()) }
           log(
             "Built \(state.snapshot.files.count) files (\(files.count) rendered: case notes edited) as of "
               + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
-          return true
+          return .built
         }
       }
       let previous = state.snapshot.renderedFiles
@@ -125,7 +147,7 @@ public struct PreviewServer: Sendable {
       log(
         "Built \(result.files.count) files (\(rendered) rendered) as of \(result.asOf.iso) in "
           + "\(milliseconds(elapsed)) ms\n")
-      return true
+      return .built
     } catch {
       let report: String
       switch error {
@@ -138,9 +160,19 @@ public struct PreviewServer: Sendable {
       }
       baseline.store(nil)
       state.update { $0.failing(with: report) }
+      if Self.saysOutOfDescriptors(report) {
+        log(report + "The last good site is still served; the build could not open files, and is tried again.\n")
+        return .outOfDescriptors
+      }
       log(report + "The last good site is still served; fix the problems above and save.\n")
-      return false
+      return .failed
     }
+  }
+
+  /// Whether a build's report says a file could not be opened for want of descriptors: the system's own
+  /// words for `EMFILE` and `ENFILE` (`Too many open files`), which the reader puts in its diagnostics.
+  static func saysOutOfDescriptors(_ report: String) -> Bool {
+    [EMFILE, ENFILE].contains { report.contains(String(cString: strerror($0))) }
   }
 
   /// The HTTP application: the site responder and the watcher that rebuilds.
@@ -149,18 +181,26 @@ public struct PreviewServer: Sendable {
     logger.logLevel = ProcessInfo.processInfo.environment["ACCREDIT_DEBUG"] == nil ? .error : .debug
     let timeout = options.requestTimeout.components
     let idle = TimeAmount.nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
+    // Idle connections must not take the descriptors a build needs: at the maximum the server stops
+    // accepting, and new connections wait in the kernel's listen queue until one closes.
+    let maximum = options.maximumConnections ?? DescriptorLimit.maximumConnections(for: DescriptorLimit.current)
     return Application(
       responder: SiteResponder(state: state),
-      server: .http1(configuration: .init(idleTimeout: idle)),
-      configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+      server: HTTPServerBuilder { responder in
+        PreviewChannel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)))
+      },
+      configuration: .init(
+        address: .hostname(options.host, port: options.port), serverName: nil,
+        availableConnectionsDelegate: .maximum(maximum, logger: logger)),
       services: [WatchService(server: self)],
       onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
       logger: logger)
   }
 
   /// Serves at once and builds (the overview is served as soon as it is rendered), until SIGINT or
-  /// SIGTERM; stops cleanly.
+  /// SIGTERM; stops cleanly. The soft limit on open files is raised to the hard limit first.
   public func run() async throws {
+    DescriptorLimit.raise()
     let host = options.host.contains(":") ? "[\(options.host)]" : options.host
     let app = application { port in
       log("Serving at http://\(host):\(port)/ — watching for changes; press Ctrl-C to stop.\n")
@@ -192,7 +232,7 @@ public struct PreviewServer: Sendable {
   /// Builds the site if nothing was built yet, then watches the folders until the server stops,
   /// rebuilding after each burst of changes.
   func watch() async {
-    if state.snapshot.generation == 0 { await rebuildOffThePool() }
+    if state.snapshot.generation == 0 { await rebuildRetrying() }
     if let notifier {
       await watch(notifier)
     } else {
@@ -233,9 +273,9 @@ public struct PreviewServer: Sendable {
         }
         built = seen
         let reported = notifier.takeChanges()
-        guard reported.isUnknown || !reported.files.isEmpty else { continue }
+        guard !reported.isEmpty else { continue }
         log("Change detected; rebuilding.\n")
-        await rebuildOffThePool(after: reported)
+        await rebuildRetrying(after: reported)
         // A new folder could not be watched: from now on, changes are found by scanning.
         if notifier.missedFolder {
           log("The watch limit was reached (fs.inotify.max_user_watches): polling from now on.\n")
@@ -268,20 +308,33 @@ public struct PreviewServer: Sendable {
         log("Change detected; rebuilding.\n")
         // `rebuild` records its own scan when there is no notifier; after a fallback from one, this does.
         if notifier != nil { builtScan.store(current) }
-        await rebuildOffThePool()
+        await rebuildRetrying()
       } catch {
         break
       }
     }
   }
 
+  /// Rebuilds; when the build could not open files, builds the whole site again after 250 ms, then after
+  /// twice as long each time up to 4 s, until it can (or the server stops). Changes made meanwhile are
+  /// in the next build, which reads everything.
+  private func rebuildRetrying(after changes: ChangeNotifier.Changes? = nil) async {
+    var delay = Duration.milliseconds(250)
+    var outcome = await rebuildOffThePool(after: changes)
+    while outcome == .outOfDescriptors {
+      log("Trying the build again in \(milliseconds(delay)) ms.\n")
+      do { try await Task.sleep(for: delay) } catch { return }
+      delay = min(delay * 2, .seconds(4))
+      outcome = await rebuildOffThePool()
+    }
+  }
+
   // A build blocks its thread for its whole length and spreads over every core; running it on a
   // Dispatch thread keeps Swift's cooperative threads, which answer requests, free meanwhile.
-  private func rebuildOffThePool(after changes: ChangeNotifier.Changes? = nil) async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+  private func rebuildOffThePool(after changes: ChangeNotifier.Changes? = nil) async -> Outcome {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
       DispatchQueue.global(qos: .userInitiated).async {
-        rebuild(after: changes)
-        continuation.resume()
+        continuation.resume(returning: rebuild(after: changes))
       }
     }
   }

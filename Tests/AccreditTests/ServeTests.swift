@@ -12,26 +12,38 @@ import Testing
 #endif
 
 /// A copy of the sample content in a temporary folder, and a preview server over it.
-private struct Preview {
+struct Preview {
   let folder: URL
   let content: URL
   let templates: URL
   let server: PreviewServer
   let log = Captured()
 
-  init(folder: URL, requestTimeout: Duration = .seconds(5), poll: Bool = false, port: Int = 0) throws {
+  /// With `contentIsLink`, `content` is a symbolic link to the copy (`real-content`); with `watchesTemplates`
+  /// false, the server has no templates folder.
+  init(
+    folder: URL, requestTimeout: Duration = .seconds(5), poll: Bool = false, port: Int = 0,
+    contentIsLink: Bool = false, watchesTemplates: Bool = true, maximumConnections: Int? = nil,
+    beforeBuild: @escaping @Sendable () throws(SiteBuilder.Failure) -> Void = {}
+  ) throws {
     self.folder = folder
     content = folder.appendingPathComponent("content")
     templates = folder.appendingPathComponent("templates")
-    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+    let copy = contentIsLink ? folder.appendingPathComponent("real-content") : content
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: copy)
+    if contentIsLink { try FileManager.default.createSymbolicLink(at: content, withDestinationURL: copy) }
     try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
     let log = self.log
     var options = PreviewServer.Options(
-      content: content, contentLabel: "content", templates: templates, templatesLabel: "templates", asOf: nil,
-      port: port, pollInterval: .milliseconds(50), quietPeriod: .milliseconds(40))
+      content: content, contentLabel: "content", templates: watchesTemplates ? templates : nil,
+      templatesLabel: "templates", asOf: nil, port: port, pollInterval: .milliseconds(50),
+      quietPeriod: .milliseconds(40))
     options.requestTimeout = requestTimeout
     options.poll = poll
-    server = PreviewServer(options: options, log: { log.console.err($0) })
+    options.maximumConnections = maximumConnections
+    var server = PreviewServer(options: options, log: { log.console.err($0) })
+    server.beforeBuild = beforeBuild
+    self.server = server
   }
 
   func write(_ path: String, _ text: String) throws {
@@ -495,12 +507,14 @@ struct PortInUseTests {
   }
 }
 
-/// Polls `condition` every 20 ms for up to 3 seconds.
-private func waitUntil(_ condition: () -> Bool) async throws {
-  let deadline = ContinuousClock.now + .seconds(3)
+/// Polls `condition` every 20 ms for up to `timeout` (3 seconds).
+func waitUntil(
+  _ what: @autoclosure () -> String = "", timeout: Duration = .seconds(3), _ condition: () -> Bool
+) async throws {
+  let deadline = ContinuousClock.now + timeout
   while !condition() {
     guard ContinuousClock.now < deadline else {
-      Issue.record("timed out waiting")
+      Issue.record("timed out waiting \(what())")
       return
     }
     try await Task.sleep(for: .milliseconds(20))
