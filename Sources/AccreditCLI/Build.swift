@@ -36,8 +36,9 @@ public struct Build: ParsableCommand {
 
   /// Rebuild every file.
   @Flag(
-    help: "Render every file again, ignoring what the previous build recorded (files accredit did not make "
-      + "are still kept).")
+    help: ArgumentHelp(
+      "Render every file again, ignoring what the previous build recorded (files accredit did not make "
+        + "are still kept)."))
   public var clean = false
 
   /// Fail at once when another build holds the output folder.

@@ -5,12 +5,6 @@ import AccreditSite
 import Foundation
 import Testing
 
-/// The `accredit` executable SwiftPM built beside the test bundle.
-var accreditExecutable: URL {
-  URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    .appendingPathComponent("accredit")
-}
-
 /// What a run of the `accredit` executable printed, and how it ended.
 struct Run {
   var status: Int32
