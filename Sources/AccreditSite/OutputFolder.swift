@@ -310,6 +310,20 @@ enum CrashPoint: String {
   }
 }
 
+/// A point where a test can have the build wait (`ACCREDIT_PAUSE_AT=record:<milliseconds>`), to hold it at
+/// a moment where another build could slip in: before the build cache's record is written.
+enum PausePoint: String {
+  /// Before the build record is written.
+  case record
+
+  private static let target = testPoint("ACCREDIT_PAUSE_AT", of: PausePoint.self)
+
+  static func reach(_ point: PausePoint) {
+    guard let target, target.point == point else { return }
+    usleep(UInt32(clamping: target.count * 1000))
+  }
+}
+
 /// Writes a test can make fail as a full disk would (`ENOSPC`), to check that a failed write leaves no
 /// temporary file or journal behind: `ACCREDIT_FAIL_AT=<point>:<n>` fails the n-th write of that kind and
 /// every later one. Unset, as always outside tests, each write costs one load of a constant.

@@ -199,6 +199,7 @@ public enum SiteBuilder {
           report: report, diagnostics: prepared.diagnostics)
         // Under the lock: a record paired with another build's site would answer "nothing changed" over it.
         if let cache = output.cache, let record {
+          PausePoint.reach(.record)
           let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
           let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
           record.write(

@@ -22,7 +22,7 @@ struct KilledBuildTests {
   /// Swift's cooperative threads to answer their requests.
   private func build(
     _ content: URL, into output: URL, asOf: String, clean: Bool = false, crashAt: String? = nil,
-    killAfter: Duration? = nil
+    killAfter: Duration? = nil, pauseAt: String? = nil
   ) async throws -> Bool {
     let process = Process()
     // At the lowest priority (nice execs the build, so the process killed is the build itself): these
@@ -35,6 +35,7 @@ struct KilledBuildTests {
       ] + (clean ? ["--clean"] : [])
     var environment = ProcessInfo.processInfo.environment
     environment["ACCREDIT_CRASH_AT"] = crashAt
+    environment["ACCREDIT_PAUSE_AT"] = pauseAt
     process.environment = environment
     let (ended, ending) = AsyncStream.makeStream(of: Void.self)
     process.terminationHandler = { _ in ending.finish() }
@@ -156,6 +157,33 @@ struct KilledBuildTests {
         #expect(try differences(contents(output), contents(expected)) == [], "round \(round), killed after \(delay)")
         #expect(try leftovers(of: output) == [])
       }
+    }
+  }
+
+  /// Issue 22: a build's record is written under the output folder's lock. Written after it, a build that
+  /// slipped in between left its site paired with the first build's record, and a later build with the
+  /// first one's inputs answered "nothing changed" over the wrong site.
+  @Test func aBuildRecordIsNeverPairedWithAnotherBuildsSite() async throws {
+    try await withTemporaryFolder { folder in
+      let content = try makeContent(in: folder)
+      let output = folder.appendingPathComponent("public")
+      _ = try await build(content, into: output, asOf: "2026-01-15")
+      let status = output.appendingPathComponent("api/status.json")
+      // The first build stops for 2 s before its record, once its site is written; the second starts then.
+      async let first = build(content, into: output, asOf: "2026-03-15", pauseAt: "record:2000")
+      let deadline = ContinuousClock.now + .seconds(60)
+      while ContinuousClock.now < deadline,
+        !String(decoding: (try? Data(contentsOf: status)) ?? Data(), as: UTF8.self).contains("\"2026-03-15\"")
+      {
+        try await Task.sleep(for: .milliseconds(20))
+      }
+      let second = try await build(content, into: output, asOf: "2026-09-15")
+      #expect(try await first == false && second == false)
+      // Now the inputs of the first build again: the site must become its site.
+      _ = try await build(content, into: output, asOf: "2026-03-15")
+      let expected = folder.appendingPathComponent("expected")
+      _ = try await build(content, into: expected, asOf: "2026-03-15", clean: true)
+      #expect(try differences(contents(output), contents(expected)) == [])
     }
   }
 
