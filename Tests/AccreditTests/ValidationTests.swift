@@ -627,6 +627,14 @@ extension ValidationScenario {
 
 extension ValidationScenario {
   static let files: [ValidationScenario] = [
+    .tree(
+      "site.yaml's search must be true or false",
+      ["site.yaml": "title: Test\nsearch: maybe\n"],
+      .error(2, 9, "'search' must be true or false", in: "site.yaml")),
+    .tree(
+      "site.yaml's search is a known key",
+      ["site.yaml": "title: Test\nsearch: true\nserach: false\n"],
+      .error(3, 1, "unknown key 'serach' in site settings (did you mean 'search'?)", in: "site.yaml")),
     .partner(
       "an alias used as a key (the ten-fold alias bomb) is refused, not expanded",
       """
