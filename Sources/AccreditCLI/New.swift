@@ -9,8 +9,9 @@ public struct New: ParsableCommand {
   public static let configuration = CommandConfiguration(
     abstract: "Write a valid skeleton of a partner record or a case file to start from.",
     discussion: """
-      Never overwrites a file: an existing one is an error (exit 1). The skeleton is filled from \
-      standards.yaml (a tier, the review date) and passes accredit check as written.
+      Never overwrites a file: an existing one is an error (exit 1); a bad slug or case id is bad usage \
+      (exit 64). The skeleton is filled from standards.yaml (a tier, the review date) and passes accredit \
+      check as written; a case's customer is a placeholder that check warns about until it is replaced.
       """,
     subcommands: [NewPartner.self, NewCase.self])
 
@@ -30,6 +31,11 @@ public struct NewPartner: ParsableCommand {
   public var slug: String
 
   public init() {}
+
+  /// A slug that cannot be a file name and a URL segment is bad usage (exit 64), checked before any file.
+  public func validate() throws {
+    if let problem = ContentFolder.nameProblem(slug, what: "partner slug") { throw ValidationError(problem) }
+  }
 
   public func run() throws {
     let code = Commands.newPartner(self, console: .standard)
@@ -55,6 +61,11 @@ public struct NewCase: ParsableCommand {
 
   public init() {}
 
+  /// An id that cannot be a file name and a URL segment is bad usage (exit 64), checked before any file.
+  public func validate() throws {
+    if let problem = ContentFolder.nameProblem(id, what: "case id") { throw ValidationError(problem) }
+  }
+
   public func run() throws {
     let code = Commands.newCase(self, console: .standard)
     if code != 0 { throw ExitCode(code) }
@@ -66,7 +77,7 @@ extension Commands {
   public static func newPartner(_ command: NewPartner, console: Console, today: Day = .todayUTC()) -> Int32 {
     if let problem = ContentFolder.nameProblem(command.slug, what: "partner slug") {
       console.err("accredit: error: \(problem)\n")
-      return 1
+      return ExitCode.validationFailure.rawValue
     }
     let content = command.contentOptions
     guard let standards = Skeleton.standards(content, console: console) else { return 1 }
@@ -83,7 +94,7 @@ extension Commands {
   public static func newCase(_ command: NewCase, console: Console, today: Day = .todayUTC()) -> Int32 {
     if let problem = ContentFolder.nameProblem(command.id, what: "case id") {
       console.err("accredit: error: \(problem)\n")
-      return 1
+      return ExitCode.validationFailure.rawValue
     }
     let content = command.contentOptions
     let partners = Skeleton.partnerSlugs(content)
@@ -129,7 +140,7 @@ enum Skeleton {
   static func escalation(opened: Day) -> String {
     """
     ---
-    customer: The customer's name
+    customer: "\(Placeholder.text("the customer's name"))"
     # accreditation: the accreditation type the complaint concerns (a slug from standards.yaml)
     # serious: true   # a serious case may go from complaint straight to review-board
     steps:
@@ -137,8 +148,8 @@ enum Skeleton {
       # - { stage: mediation, date: YYYY-MM-DD }
     # outcome: { decision: resolved, date: YYYY-MM-DD }
     ---
-    What the customer reported, and what has happened since, in your own words. Markdown; raw HTML is
-    not rendered.
+    <!-- Below this line: what the customer reported, and what has happened since, in your own words.
+    Markdown; raw HTML, like this comment, is not rendered. -->
 
     """
   }
