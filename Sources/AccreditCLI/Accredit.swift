@@ -8,9 +8,10 @@ public struct Accredit: AsyncParsableCommand {
     abstract: "Evaluate a partner program's accreditation standards and publish them as a static site.",
     discussion: """
       Exit codes: 0 success; 1 content errors (or warnings with check --strict); 2 changes --fail-on \
-      matched; 64 bad usage (also build into a folder that is not a site's); 69 serve cannot listen (the port \
-      is in use) or build --search cannot run Pagefind; 73 the site could not be written; \
-      75 build --no-wait found another build writing the output folder.
+      matched; 64 bad usage (an unknown option, an impossible date, a missing folder, a bad slug or case id \
+      for new, build into a folder that is not a site's); 69 serve cannot listen (the port is in use), or \
+      build cannot run Pagefind for the search index (--search, or search: true in site.yaml); 73 build \
+      could not write the site; 75 build --no-wait found another build writing the output folder.
       """,
     version: AccreditVersion.current,
     subcommands: [

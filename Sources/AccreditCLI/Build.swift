@@ -9,7 +9,8 @@ public struct Build: ParsableCommand {
     abstract: "Check the content, evaluate it and write the site.",
     discussion: """
       On any content error nothing is written and the output folder stays exactly as it was.
-      The evaluation date is --as-of, else 'as_of' in site.yaml, else today (UTC).
+      The evaluation date is --as-of, else 'as_of' in site.yaml, else today (UTC). The search index is made
+      with --search, or with 'search: true' in site.yaml unless --no-search is given.
       One build at a time writes an output folder: a second one waits for the first (or, with --no-wait,
       fails). A build that is killed leaves the previous site or the new one, never a mix; the next build
       tidies up after it and says what it finished.
@@ -30,9 +31,13 @@ public struct Build: ParsableCommand {
   @OptionGroup public var date: DateOptions
   @OptionGroup public var cacheOptions: CacheOptions
 
-  /// Index the site for search with Pagefind.
-  @Flag(help: "Index the site with Pagefind and show a search box on every page (exit 69 when Pagefind is missing).")
-  public var search = false
+  /// Index the site for search with Pagefind: `--search`, `--no-search`, or nil for `search:` in site.yaml.
+  @Flag(
+    inversion: .prefixedNo,
+    help: ArgumentHelp(
+      "Index the site with Pagefind and show a search box on every page (exit 69 when Pagefind is missing). "
+        + "Default: 'search' in site.yaml, else no index."))
+  public var search: Bool?
 
   /// Rebuild every file.
   @Flag(

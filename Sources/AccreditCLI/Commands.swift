@@ -15,17 +15,22 @@ public enum Commands {
     var request = SiteBuilder.Request(
       content: command.contentOptions.contentURL, templates: command.templateOptions.templatesURL,
       asOf: command.date.asOf, today: today)
-    request.search = command.search
+    // --search or --no-search, else site.yaml's `search:` (read alone first: Pagefind is looked for before
+    // anything is built).
+    let siteSearch = command.search == nil ? ContentFolder.siteSettings(command.contentOptions.contentURL)?.search : nil
+    request.search = command.search ?? siteSearch ?? false
     let name = command.output
     var output = SiteBuilder.Output(
       folder: URL(fileURLWithPath: command.output, isDirectory: true), clean: command.clean, wait: !command.noWait,
       onWaiting: { console.err("accredit: waiting for another build of \(name)/ to finish…\n") })
     output.cache = command.cacheOptions.cache
     output.onCacheWarning = { console.err("accredit: warning: \($0)\n") }
-    if command.search {
+    if request.search {
       // Found before anything is built: a missing Pagefind leaves the output folder as it was.
       do {
-        output.pagefind = try Pagefind.locate(environment: environment)
+        output.pagefind = try Pagefind.locate(
+          environment: environment, asker: siteSearch == true ? "'search: true' in site.yaml" : "--search",
+          alternative: siteSearch == true ? ", or build without the index with --no-search" : "")
       } catch {
         console.err("accredit: error: \(error.description)\n")
         return ExitStatus.unavailable

@@ -10,8 +10,9 @@ public struct New: ParsableCommand {
     abstract: "Write a valid skeleton of a partner record or a case file to start from.",
     discussion: """
       Never overwrites a file: an existing one is an error (exit 1), and so is a slug, case id or case \
-      folder that differs only in case from one there. The skeleton is filled from standards.yaml (a \
-      tier, the review date) and passes accredit check as written.
+      folder that differs only in case from one there; a bad slug or case id is bad usage (exit 64). The \
+      skeleton is filled from standards.yaml (a tier, the review date) and passes accredit check as \
+      written; a case's customer is a placeholder that check warns about until it is replaced.
       """,
     subcommands: [NewPartner.self, NewCase.self])
 
@@ -31,6 +32,11 @@ public struct NewPartner: ParsableCommand {
   public var slug: String
 
   public init() {}
+
+  /// A slug that cannot be a file name and a URL segment is bad usage (exit 64), checked before any file.
+  public func validate() throws {
+    if let problem = ContentFolder.nameProblem(slug, what: "partner slug") { throw ValidationError(problem) }
+  }
 
   public func run() throws {
     let code = Commands.newPartner(self, console: .standard)
@@ -56,6 +62,11 @@ public struct NewCase: ParsableCommand {
 
   public init() {}
 
+  /// An id that cannot be a file name and a URL segment is bad usage (exit 64), checked before any file.
+  public func validate() throws {
+    if let problem = ContentFolder.nameProblem(id, what: "case id") { throw ValidationError(problem) }
+  }
+
   public func run() throws {
     let code = Commands.newCase(self, console: .standard)
     if code != 0 { throw ExitCode(code) }
@@ -67,7 +78,7 @@ extension Commands {
   public static func newPartner(_ command: NewPartner, console: Console, today: Day = .todayUTC()) -> Int32 {
     if let problem = ContentFolder.nameProblem(command.slug, what: "partner slug") {
       console.err("accredit: error: \(problem)\n")
-      return 1
+      return ExitCode.validationFailure.rawValue
     }
     let content = command.contentOptions
     let partners = Skeleton.partnerFiles(content).map { (name: $0.slug, path: "partners/\($0.file)") }
@@ -89,7 +100,7 @@ extension Commands {
   public static func newCase(_ command: NewCase, console: Console, today: Day = .todayUTC()) -> Int32 {
     if let problem = ContentFolder.nameProblem(command.id, what: "case id") {
       console.err("accredit: error: \(problem)\n")
-      return 1
+      return ExitCode.validationFailure.rawValue
     }
     let content = command.contentOptions
     let partners = Skeleton.partnerFiles(content).map(\.slug)
@@ -146,7 +157,7 @@ enum Skeleton {
   static func escalation(opened: Day) -> String {
     """
     ---
-    customer: The customer's name
+    customer: "\(Placeholder.text("the customer's name"))"
     # accreditation: the accreditation type the complaint concerns (a slug from standards.yaml)
     # serious: true   # a serious case may go from complaint straight to review-board
     steps:
@@ -154,8 +165,8 @@ enum Skeleton {
       # - { stage: mediation, date: YYYY-MM-DD }
     # outcome: { decision: resolved, date: YYYY-MM-DD }
     ---
-    What the customer reported, and what has happened since, in your own words. Markdown; raw HTML is
-    not rendered.
+    <!-- Below this line: what the customer reported, and what has happened since, in your own words.
+    Markdown; raw HTML, like this comment, is not rendered. -->
 
     """
   }

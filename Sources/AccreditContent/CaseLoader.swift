@@ -11,6 +11,9 @@ struct CaseLoader {
     _ source: SourceText, id: String, partnerSlug: String, standards: Standards?, sink: DiagnosticSink
   ) -> (escalation: EscalationCase, isComplete: Bool, head: UInt64)? {
     guard let frontMatter = FrontMatter.split(source, sink: sink) else { return nil }
+    // In the front matter only: an edit of the notes alone is built without reading it again, and would
+    // keep a warning about them.
+    Placeholder.report(in: frontMatter.yaml, path: source.path, lineOffset: 1, sink: sink)
     let loader = CaseLoader(
       document: YAMLDocument(path: source.path, lineOffset: 1, sink: sink), standards: standards)
     return loader.load(frontMatter, id: id, partnerSlug: partnerSlug).map { ($0.0, $0.1, frontMatter.headHash) }

@@ -46,16 +46,20 @@ public struct SiteSettings: Sendable {
   public var baseURL: String
   /// A fixed evaluation date, when the site pins one.
   public var asOf: Day?
+  /// Whether `build` indexes the site with Pagefind when neither `--search` nor `--no-search` is given;
+  /// nil when `site.yaml` does not say (no index).
+  public var search: Bool?
 
   /// The settings used when `site.yaml` is absent.
   public static let defaults = SiteSettings(
     title: "Partner Accreditation Status", baseURL: "http://localhost/", asOf: nil)
 
   /// Creates site settings.
-  public init(title: String, baseURL: String, asOf: Day?) {
+  public init(title: String, baseURL: String, asOf: Day?, search: Bool? = nil) {
     self.title = title
     self.baseURL = baseURL
     self.asOf = asOf
+    self.search = search
   }
 }
 

@@ -124,12 +124,19 @@ public enum ContentFolder {
   /// The `as_of:` date of `root`'s `site.yaml`, if it has one and it can be read; problems with the file are
   /// left to the full load to report.
   public static func settledDate(_ root: URL) -> Day? {
+    siteSettings(root)?.asOf
+  }
+
+  /// `root`'s `site.yaml` alone, read before the rest (what a command must know first: `build` whether to
+  /// look for Pagefind); nil when it is missing or cannot be read. Problems with the file are left to the
+  /// full load to report.
+  public static func siteSettings(_ root: URL) -> SiteSettings? {
     guard let listing = try? FolderJail.list(root, only: ["site.yaml"], what: "content folder"),
       let file = listing.files.first(where: { $0.path == "site.yaml" }),
       case .success(let bytes) = FolderJail.read(file),
       case .success(let source) = SourceText.decode(bytes, path: file.path)
     else { return nil }
-    return SiteLoader.load(source, sink: DiagnosticSink()).asOf
+    return SiteLoader.load(source, sink: DiagnosticSink())
   }
 
   /// Why `name` cannot be a partner slug or case id (it becomes a file name and a URL segment), or nil.

@@ -42,6 +42,7 @@ enum SiteLoader {
     }
     if !baseURL.hasSuffix("/") { baseURL += "/" }
     return SiteSettings(
-      title: fields.text("title") ?? SiteSettings.defaults.title, baseURL: baseURL, asOf: fields.day("as_of"))
+      title: fields.text("title") ?? SiteSettings.defaults.title, baseURL: baseURL, asOf: fields.day("as_of"),
+      search: fields.bool("search"))
   }
 }

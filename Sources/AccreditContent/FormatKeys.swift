@@ -1,7 +1,7 @@
 /// The keys each mapping of the content format allows. The loaders read with these lists, and a test holds
 /// the JSON Schemas in `schemas/` to them, so that an editor's completion and `accredit check` agree.
 enum FormatKeys {
-  static let site = ["title", "base_url", "as_of"]
+  static let site = ["title", "base_url", "as_of", "search"]
   static let standards = [
     "tiers", "eligible_tiers", "tier_review_months", "evaluation_interval_months", "marks_review_threshold",
     "universal_certifications", "certifications", "accreditations",

@@ -2,12 +2,12 @@ public import Foundation
 import AccreditSupport
 
 /// Pagefind (https://pagefind.app), the static search index Hugo and Zola sites use, run over a written
-/// site by `build --search`. PyPI's `pagefind-bin` ships its binary; it runs as `python3 -m pagefind_bin`,
-/// or `ACCREDIT_PAGEFIND` names a `pagefind` binary.
+/// site by `build --search` (or `search: true` in site.yaml). PyPI's `pagefind-bin` ships its binary; it
+/// runs as `python3 -m pagefind_bin`, or `ACCREDIT_PAGEFIND` names a `pagefind` binary.
 ///
 /// The index goes to `pagefind/` in the output folder. It is written beside it first and swapped in, so
-/// a failed run leaves the previous index; a build without `--search` removes it, since its pages no
-/// longer show the search box.
+/// a failed run leaves the previous index; a build without search (`--no-search`, or no `search: true`)
+/// removes it, since its pages no longer show the search box.
 public struct Pagefind: Sendable {
   /// The command and its first arguments.
   public let command: [String]
@@ -20,10 +20,12 @@ public struct Pagefind: Sendable {
   /// The folder of the index, in the output folder.
   static let folder = "pagefind"
 
-  /// Finds Pagefind and checks that it runs (`--version`), before anything is built.
-  public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws(Failure)
-    -> Pagefind
-  {
+  /// Finds Pagefind and checks that it runs (`--version`), before anything is built. `asker` (what asked
+  /// for the index) and `alternative` (another way out) are for the message when it cannot.
+  public static func locate(
+    environment: [String: String] = ProcessInfo.processInfo.environment, asker: String = "--search",
+    alternative: String = ""
+  ) throws(Failure) -> Pagefind {
     let command = environment["ACCREDIT_PAGEFIND"].map { [$0] } ?? ["python3", "-m", "pagefind_bin"]
     let pagefind = Pagefind(command: command)
     do {
@@ -31,8 +33,9 @@ public struct Pagefind: Sendable {
       guard output.hasPrefix("pagefind") else { throw Failure(description: output) }
     } catch {
       throw Failure(
-        description: "--search needs Pagefind, and `\(command.joined(separator: " ")) --version` failed: install it "
-          + "with `pip install pagefind-bin` (Scripts/build-site does), or set ACCREDIT_PAGEFIND to a pagefind binary")
+        description: "\(asker) needs Pagefind, and `\(command.joined(separator: " ")) --version` failed: install it "
+          + "with `pip install pagefind-bin` (Scripts/build-site does), or set ACCREDIT_PAGEFIND to a pagefind binary"
+          + alternative)
     }
     return pagefind
   }

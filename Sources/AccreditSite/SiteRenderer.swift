@@ -122,7 +122,7 @@ public struct SiteRenderer: Sendable {
           site.frame(model(), title: title, description: description, root: root, current: current))
       }
     }
-    @Sendable func file<Model: Encodable>(
+    @Sendable func file<Model: Encodable & Sendable>(
       _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
     ) -> OutputJob {
       OutputJob(path: route.file, key: key, template: template, templates: templates) {

@@ -266,4 +266,79 @@ struct ReadmeTests {
     let usage = lines[start...].prefix { !$0.isEmpty }.joined(separator: " ")
     #expect(options(in: synopsis) == options(in: usage), "README: \(synopsis)\n--help: \(usage)")
   }
+
+  /// The README's example of `check`'s output is what `check` prints for the sample content with Northwind
+  /// Digital's `tiers:` misspelt `teir:`.
+  @Test func theCheckExampleIsWhatCheckPrints() throws {
+    let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let lines = readme.split(separator: "\n", omittingEmptySubsequences: false)
+    let start = try #require(lines.firstIndex { $0.hasPrefix("- **`check`**") })
+    let open = try #require(lines[start...].firstIndex { $0.trimmingCharacters(in: .whitespaces) == "```" })
+    let close = try #require(
+      lines[(open + 1)...].firstIndex { $0.trimmingCharacters(in: .whitespaces) == "```" })
+    let example = lines[(open + 1)..<close].map { $0.dropFirst(2) + "\n" }.joined()
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+      let record = content.appendingPathComponent("partners/northwind-digital.yaml")
+      let text = try String(contentsOf: record, encoding: .utf8)
+      try Data(text.replacingOccurrences(of: "\ntiers:\n", with: "\nteir:\n").utf8).write(to: record)
+      let captured = Captured()
+      let arguments = ["check", "--content", content.path, "--cache", folder.appendingPathComponent(".c").path]
+      let check = try #require(try Accredit.parseAsRoot(arguments) as? Check)
+      #expect(Commands.check(check, console: captured.console) == 1)
+      #expect(captured.err.replacingOccurrences(of: content.path + "/", with: "content/") == example)
+    }
+  }
+
+  private static let commandNames: Set<String> = ["build", "check", "serve", "changes", "upcoming", "new"]
+
+  /// `code → the command names its text mentions`, from a list written `Exit codes: 0 …; 1 …; … .`
+  private func exitCodes(inList text: String) throws -> [Int32: Set<String>] {
+    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    let start = try #require(flat.range(of: "Exit codes"), "no 'Exit codes' in \(text)")
+    let list = flat[start.upperBound...].drop { $0 != ":" }.dropFirst()
+    let end = list.range(of: ". ")?.lowerBound ?? list.endIndex
+    var codes: [Int32: Set<String>] = [:]
+    for entry in list[..<end].split(separator: ";") {
+      let words = entry.split { !$0.isLetter && !$0.isNumber }
+      let code = try #require(words.first.flatMap { Int32($0) }, "an entry without a code: \(entry)")
+      codes[code] = Set(words.map(String.init)).intersection(Self.commandNames)
+    }
+    return codes
+  }
+
+  /// `code → the command names its row mentions`, from the README's table of exit codes.
+  private func exitCodes(inTable readme: String) -> [Int32: Set<String>] {
+    var codes: [Int32: Set<String>] = [:]
+    for line in readme.split(separator: "\n") where line.hasPrefix("| ") {
+      let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard cells.count == 2, let code = Int32(cells[0]) else { continue }
+      codes[code] = Set(cells[1].split { !$0.isLetter }.map(String.init)).intersection(Self.commandNames)
+    }
+    return codes
+  }
+
+  /// The exit codes `accredit --help` lists are the README's table's and docs/ci.md's, and each entry there
+  /// names (at least) the commands that `--help` names for it: a code `build` can return that the README
+  /// gives only for `serve`, say, fails.
+  @Test func theExitCodesInTheReadmeAndTheCIDocAreThoseOfHelp() throws {
+    let help = try exitCodes(inList: Accredit.configuration.discussion)
+    let readme = exitCodes(
+      inTable: try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8))
+    let ci = try exitCodes(
+      inList: try String(contentsOf: repositoryRoot.appendingPathComponent("docs/ci.md"), encoding: .utf8))
+    let statuses: Set<Int32> = [
+      0, 1, 2, ExitCode.validationFailure.rawValue, ExitStatus.unavailable, ExitStatus.cannotWrite,
+      ExitStatus.busy,
+    ]
+    #expect(Set(help.keys) == statuses, "--help lists every exit status the commands return")
+    for (name, document) in [("README.md", readme), ("docs/ci.md", ci)] {
+      #expect(Set(document.keys) == Set(help.keys), "\(name) lists the codes --help lists")
+      for (code, commands) in help {
+        let named = document[code] ?? []
+        #expect(commands.isSubset(of: named), "\(name), exit \(code): --help names \(commands.sorted())")
+      }
+    }
+  }
 }

@@ -176,7 +176,8 @@ struct SearchBuildTests {
         Int(try String(contentsOf: index, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 > 50)
       let page = try String(contentsOf: output.appendingPathComponent("faq/index.html"), encoding: .utf8)
       #expect(page.contains("pagefind/pagefind-ui.js"))
-      #expect(try run(arguments, pagefind: fake.path).code == 0)
+      // The sample's site.yaml says `search: true`: only --no-search builds without the index.
+      #expect(try run(arguments + ["--no-search"], pagefind: fake.path).code == 0)
       #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("pagefind").path))
       let plain = try String(contentsOf: output.appendingPathComponent("faq/index.html"), encoding: .utf8)
       #expect(!plain.contains("pagefind/pagefind-ui.js"))
@@ -184,6 +185,78 @@ struct SearchBuildTests {
         $0.hasPrefix(".pagefind")
       }
       #expect(leftovers.isEmpty)
+    }
+  }
+
+  /// A copy of the sample content whose site.yaml says `search` (or nothing, for nil).
+  private func content(search: String?, in folder: URL) throws -> URL {
+    let content = folder.appendingPathComponent("content")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+    let site = "title: Search\nbase_url: https://search.example/\n" + (search.map { "search: \($0)\n" } ?? "")
+    try Data(site.utf8).write(to: content.appendingPathComponent("site.yaml"))
+    return content
+  }
+
+  /// A stand-in for Pagefind that writes an index file.
+  private func fakePagefind(in folder: URL) throws -> URL {
+    let fake = folder.appendingPathComponent("fake-pagefind")
+    try """
+    #!/bin/sh
+    [ "$1" = --version ] && { echo "pagefind 1.5.2"; exit 0; }
+    mkdir -p "$4" && echo indexed > "$4/pagefind.js"
+    """.write(to: fake, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    return fake
+  }
+
+  @Test func searchTrueInSiteYamlKeepsTheIndexOfAPlainBuildAndTheFlagsOverrideIt() throws {
+    try withTemporaryFolder { folder in
+      let content = try content(search: "true", in: folder)
+      let fake = try fakePagefind(in: folder)
+      let output = folder.appendingPathComponent("public")
+      let index = output.appendingPathComponent("pagefind/pagefind.js")
+      let arguments = [
+        "--content", content.path, "--output", output.path, "--quiet", "--cache",
+        folder.appendingPathComponent("cache").path,
+      ]
+      #expect(try run(arguments, pagefind: fake.path).code == 0)
+      #expect(FileManager.default.fileExists(atPath: index.path), "a plain build makes the index")
+      let page = try String(contentsOf: output.appendingPathComponent("faq/index.html"), encoding: .utf8)
+      #expect(page.contains("pagefind/pagefind-ui.js"))
+      #expect(try run(arguments + ["--no-search"], pagefind: fake.path).code == 0)
+      #expect(!FileManager.default.fileExists(atPath: index.path), "--no-search wins over site.yaml")
+      #expect(try run(arguments, pagefind: fake.path).code == 0)
+      #expect(FileManager.default.fileExists(atPath: index.path))
+    }
+  }
+
+  @Test func searchTrueInSiteYamlWithoutPagefindExits69NamingTheFileAndTheWayOut() throws {
+    try withTemporaryFolder { folder in
+      let content = try content(search: "yes", in: folder)
+      let output = folder.appendingPathComponent("public")
+      let missing = folder.appendingPathComponent("none").path
+      let result = try run(["--content", content.path, "--output", output.path], pagefind: missing)
+      #expect(result.code == 69)
+      #expect(result.err.contains("accredit: error: 'search: true' in site.yaml needs Pagefind"))
+      #expect(result.err.contains("or build without the index with --no-search"))
+      #expect(!FileManager.default.fileExists(atPath: output.path))
+      #expect(
+        try run(["--content", content.path, "--output", output.path, "--no-search"], pagefind: missing).code == 0)
+    }
+  }
+
+  @Test(arguments: [nil, "false"])
+  func withoutSearchTrueAPlainBuildNeedsNoPagefindAndMakesNoIndex(search: String?) throws {
+    try withTemporaryFolder { folder in
+      let content = try content(search: search, in: folder)
+      let output = folder.appendingPathComponent("public")
+      let missing = folder.appendingPathComponent("none").path
+      #expect(try run(["--content", content.path, "--output", output.path, "--quiet"], pagefind: missing).code == 0)
+      #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("pagefind").path))
+      let searched = try run(
+        ["--content", content.path, "--output", output.path, "--search"], pagefind: missing)
+      #expect(searched.code == 69, "--search wins over site.yaml")
+      #expect(searched.err.contains("--search needs Pagefind"))
     }
   }
 }

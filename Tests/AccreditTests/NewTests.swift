@@ -1,5 +1,7 @@
 import AccreditContent
 import AccreditEngine
+import AccreditMarkdown
+import ArgumentParser
 import Foundation
 import Testing
 
@@ -47,7 +49,10 @@ struct NewTests {
       let note = try String(
         contentsOf: content.appendingPathComponent("cases/bluefin-consulting/BC-2026-001.md"), encoding: .utf8)
       #expect(note.contains("- { stage: complaint, date: 2026-11-15 }"))
-      #expect(try problems(in: content, for: "cases/bluefin-consulting/BC-2026-001.md").isEmpty)
+      // Its only problem is the warning about the customer's name, which only a person can fill in.
+      let problems = try problems(in: content, for: "cases/bluefin-consulting/BC-2026-001.md")
+      #expect(problems.map(\.severity) == [.warning])
+      #expect(problems.first?.message.hasPrefix("placeholder '[fill in: the customer's name]'") == true)
     }
   }
 
@@ -72,11 +77,64 @@ struct NewTests {
       let typo = try new(["case", "northwind-digtal", "NW-1"], content: content)
       #expect(typo.code == 1)
       #expect(typo.err.contains("no partner record partners/northwind-digtal.yaml (did you mean 'northwind-digital'?)"))
-      let escape = try new(["partner", "../outside"], content: content)
-      #expect(escape.code == 1)
-      #expect(escape.err.contains("may use only letters, digits"))
-      #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("outside.yaml").path))
       #expect(!FileManager.default.fileExists(atPath: content.appendingPathComponent("cases/northwind-digtal").path))
+    }
+  }
+
+  @Test(arguments: [
+    ["partner", "Bad Slug"], ["partner", "../outside"], ["case", "northwind-digital", "NW 1"],
+    ["case", "northwind-digital", "../../outside"],
+  ])
+  func aBadSlugOrCaseIdIsBadUsage(_ arguments: [String]) throws {
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+      let before = try filesBelow(folder).keys.sorted()
+      do {
+        _ = try Accredit.parseAsRoot(["new"] + arguments + ["--content", content.path])
+        Issue.record("parsed \(arguments)")
+      } catch {
+        #expect(Accredit.exitCode(for: error) == .validationFailure, "exit 64, as the README's bad usage")
+        #expect(Accredit.message(for: error).contains("may use only letters, digits"))
+      }
+      #expect(try filesBelow(folder).keys.sorted() == before, "nothing written")
+    }
+  }
+
+  @Test func theCaseSkeletonsPlaceholderWarnsUntilReplacedAndItsPromptIsNeverPublished() throws {
+    try withTemporaryFolder { folder in
+      for (path, text) in Tree(["partners/bluefin.yaml": healthyPartner]).files {
+        let url = folder.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+      }
+      #expect(try new(["case", "bluefin", "BF-1", "--as-of", "2026-11-15"], content: folder).code == 0)
+      let cache = ["--cache", folder.appendingPathComponent(".cache").path]
+      func check(_ options: [String]) throws -> (code: Int32, err: String) {
+        let captured = Captured()
+        let command = try #require(
+          try Accredit.parseAsRoot(["check", "--content", folder.path] + options + cache) as? Check)
+        return (Commands.check(command, console: captured.console), captured.err)
+      }
+      let warned = try check([])
+      #expect(warned.code == 0, "a warning: the skeleton passes check")
+      #expect(
+        warned.err.hasPrefix(
+          "\(folder.path)/cases/bluefin/BF-1.md:2:12: warning: placeholder '[fill in: the customer's name]' left "
+            + "from accredit new: replace it before the site is published\n"))
+      #expect(try check(["--strict"]).code == 1, "an error with --strict")
+
+      let file = folder.appendingPathComponent("cases/bluefin/BF-1.md")
+      let note = try String(contentsOf: file, encoding: .utf8)
+      // The prompt for the notes is a comment, which safe-mode Markdown never shows.
+      let body = try #require(note.split(separator: "---\n", maxSplits: 2).last)
+      #expect(body.contains("what the customer reported"))
+      #expect(!Markdown.html(from: String(body)).contains("customer"))
+
+      try Data(note.replacingOccurrences(of: "\"[fill in: the customer's name]\"", with: "Ada Lovelace").utf8)
+        .write(to: file)
+      let replaced = try check(["--strict"])
+      #expect(replaced.code == 0, "\(replaced.err)")
     }
   }
 

@@ -627,6 +627,28 @@ extension ValidationScenario {
 
 extension ValidationScenario {
   static let files: [ValidationScenario] = [
+    .tree(
+      "site.yaml's search must be true or false",
+      ["site.yaml": "title: Test\nsearch: maybe\n"],
+      .error(2, 9, "'search' must be true or false", in: "site.yaml")),
+    .tree(
+      "site.yaml's search is a known key",
+      ["site.yaml": "title: Test\nsearch: true\nserach: false\n"],
+      .error(3, 1, "unknown key 'serach' in site settings (did you mean 'search'?)", in: "site.yaml")),
+    .escalation(
+      "a placeholder of accredit new left in the front matter warns, at its column in characters",
+      """
+      ---
+      customer: "Zoë [fill in: the customer's name]"
+      steps:
+        - { stage: complaint, date: 2026-02-03 }
+      ---
+      The notes may say [fill in: anything]: only the front matter is looked at.
+      """,
+      .warning(
+        2, 16,
+        "placeholder '[fill in: the customer's name]' left from accredit new: replace it before the site is published"
+      )),
     .partner(
       "an alias used as a key (the ten-fold alias bomb) is refused, not expanded",
       """

@@ -142,6 +142,7 @@ BAD = [
      "outcome: {decision: resolved, date: 2026-02-10, by: me}\n---\nNotes.\n"),
     ("unknown key in site settings", SITE, "title: Status\nbaseurl: https://status.example/\n"),
     ("site date that is not a date", SITE, "title: Status\nas_of: 2026-11\n"),
+    ("site search that is not true or false", SITE, "title: Status\nsearch: sometimes\n"),
     ("unknown key in standards", STANDARDS, STANDARDS_TEXT + "marks_threshold: 3\n"),
     ("unknown key in an accreditation type", STANDARDS,
      STANDARDS_TEXT.replace("    name: CRM Implementation\n", "    name: CRM Implementation\n    certs: []\n")),
