@@ -87,7 +87,9 @@ extension Commands {
       return 1
     }
     guard let standards = Skeleton.standards(content, console: console) else { return 1 }
-    let asOf = command.date.asOf ?? ContentFolder.settledDate(content.contentURL) ?? today
+    let asOf = EvaluationDate(
+      argument: command.date.asOf, site: ContentFolder.settledDate(content.contentURL), today: today
+    ).day
     // The editor's schema header, when the content folder sits beside the repository's schemas/.
     let schema = content.contentURL.deletingLastPathComponent().appendingPathComponent("schemas/partner.schema.json")
     let text = Skeleton.partner(
@@ -122,7 +124,9 @@ extension Commands {
       console.err("accredit: error: \(problem)\n")
       return 1
     }
-    let asOf = command.date.asOf ?? ContentFolder.settledDate(content.contentURL) ?? today
+    let asOf = EvaluationDate(
+      argument: command.date.asOf, site: ContentFolder.settledDate(content.contentURL), today: today
+    ).day
     let text = Skeleton.escalation(opened: asOf)
     return Skeleton.write(text, to: "cases/\(command.partner)/\(command.id).md", in: content, console: console)
   }

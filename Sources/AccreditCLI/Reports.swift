@@ -93,7 +93,9 @@ extension Commands {
   public static func changes(_ command: Changes, console: Console, today: Day = .todayUTC()) -> Int32 {
     let content = command.contentOptions.content
     // The date the published site uses: as_of in the content's site.yaml wins over today, as for `build`.
-    let asOf = command.date.asOf ?? ContentFolder.settledDate(command.contentOptions.contentURL) ?? today
+    let asOf = EvaluationDate(
+      argument: command.date.asOf, site: ContentFolder.settledDate(command.contentOptions.contentURL), today: today
+    ).day
     do {
       let (before, beforeNames) = try Side.snapshot(command.from, content: content, asOf: asOf, console: console)
       let (after, afterNames) = try Side.snapshot(command.to ?? content, content: content, asOf: asOf, console: console)
@@ -122,7 +124,7 @@ extension Commands {
       return 1
     }
     let content = loaded.content
-    let asOf = command.date.asOf ?? content.site.asOf ?? today
+    let asOf = EvaluationDate(argument: command.date.asOf, site: content.site.asOf, today: today).day
     // An `as_of` in site.yaml is checked here; one given on the command line was checked with the options.
     if let problem = Upcoming.horizonProblem(asOf: asOf, days: command.days) {
       console.err("accredit: error: \(problem)\n")

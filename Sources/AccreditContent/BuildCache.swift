@@ -202,7 +202,7 @@ public struct FolderStamp: Sendable {
   /// `lines` (this stamp's own, perhaps with a prefix) as `recordedLines` would give them: only the lines
   /// of racily clean files are made again.
   public func smudging(_ lines: [String], prefix: String = "", now: Date = Date()) -> [String] {
-    let limit = Int64(now.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000
+    let limit = RacyClock.limit(at: now)
     var lines = lines
     for (index, stamp) in stamps.enumerated() where stamp.mtime > limit && index < lines.count {
       lines[index] = prefix + "- \(stamp.mtime) \(stamp.inode) \(listing.files[index].path)"
@@ -211,7 +211,7 @@ public struct FolderStamp: Sendable {
   }
 
   private func lines(smudgingAt now: Date?) -> [String] {
-    let limit = now.map { Int64($0.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000 } ?? .max
+    let limit = now.map(RacyClock.limit(at:)) ?? .max
     return zip(listing.files, stamps).map { file, stamp in
       "\(stamp.mtime > limit ? "-" : String(stamp.size)) \(stamp.mtime) \(stamp.inode) \(file.path)"
     }
@@ -220,7 +220,7 @@ public struct FolderStamp: Sendable {
   /// A hash of every file's path and stamp, smudged as `recordedLines` smudges when `now` is given: what a
   /// run with nothing changed compares, without a line per file.
   public func digest(smudgingAt now: Date? = nil) -> String {
-    let limit = now.map { Int64($0.timeIntervalSince1970 * 1_000_000_000) - 2_000_000_000 } ?? .max
+    let limit = now.map(RacyClock.limit(at:)) ?? .max
     var parts: [UInt64] = []
     parts.reserveCapacity(stamps.count * 4)
     // Four appends, not an array literal per file: this runs on every build with nothing to do.
@@ -231,5 +231,22 @@ public struct FolderStamp: Sendable {
       parts.append(StableHash.of(file.path))
     }
     return "\(String(StableHash.combine(parts), radix: 16)) \(stamps.count)"
+  }
+}
+
+/// The racy-clock rule, in one place: a file modified within `window` of when it was stamped may change
+/// again within the same clock tick unseen (git's "racily clean" entries), so no cache vouches for it.
+public enum RacyClock {
+  /// Two seconds, in nanoseconds: coarser than any file system's time stamps.
+  public static let window: Int64 = 2_000_000_000
+
+  /// The latest modification time (nanoseconds since 1970) that is not racy for a stamp taken at `now`.
+  public static func limit(at now: Date) -> Int64 {
+    Int64(now.timeIntervalSince1970 * 1_000_000_000) - window
+  }
+
+  /// Whether a file modified at `mtime` was racy when stamped at `stampedAt` (both in nanoseconds).
+  public static func isRacy(mtime: Int64, stampedAt: Int64) -> Bool {
+    stampedAt - mtime < window
   }
 }

@@ -75,7 +75,8 @@ public final class ParseCache: Sendable {
   /// file was at least two seconds old then, and the entry was checked against these standards.
   func reusable(_ path: String, stamp: Stamp, standards: UInt64) -> Entry? {
     entries.withLock { entries in
-      guard let entry = entries[path], entry.stamp == stamp, entry.stampedAt - stamp.mtime >= 2_000_000_000,
+      guard let entry = entries[path], entry.stamp == stamp,
+        !RacyClock.isRacy(mtime: stamp.mtime, stampedAt: entry.stampedAt),
         entry.key == Self.key(hash: entry.hash, standards: standards, path: path)
       else { return nil }
       return entry

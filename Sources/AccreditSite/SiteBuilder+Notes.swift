@@ -12,6 +12,10 @@ import Foundation
 /// is what brings a one-note rebuild from half a second to a few milliseconds. Anything else (a new or
 /// removed file, a changed record, a changed front matter, a template) takes the whole build.
 extension SiteBuilder {
+  /// The most files a change may touch and still be built as case notes edited alone, by the CLI and by
+  /// the preview server: more are a checkout or a bulk edit, which the whole build handles better.
+  static let noteEditLimit = 100
+
   /// What a render leaves for the next one to tell a note edit: the content folder's files as listed, each
   /// case file's front-matter hash, and the day it was made.
   public struct NoteBaseline: Sendable {
@@ -39,7 +43,7 @@ extension SiteBuilder {
       return baseline.files.byPath[path] != nil || lstat(root + path, &status) == 0
     }
     if changed.isEmpty, request.today == baseline.today { return [] }
-    guard request.today == baseline.today, changed.count <= 100,
+    guard request.today == baseline.today, changed.count <= noteEditLimit,
       let edited = noteEdits(changed, heads: baseline.heads, files: baseline.files),
       let jobs = noteJobs(request, edited: edited, files: baseline.files, templates: baseline.templates)
     else { return nil }
@@ -88,7 +92,7 @@ extension SiteBuilder {
     }
     let content = loaded.content
     var renderer = renderer(
-      for: content, asOf: request.asOf ?? content.site.asOf ?? request.today,
+      for: content, asOf: request.date(site: content.site).day,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
     renderer.search = request.search
     let pages = Set(cases.map { Route.escalation(partner: $0.partner, id: $0.id).file })

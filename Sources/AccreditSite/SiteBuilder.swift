@@ -20,6 +20,11 @@ public enum SiteBuilder {
     /// Whether pages show a search box (`build --search`, which also runs Pagefind).
     public var search = false
 
+    /// The evaluation date, with `site`'s settings.
+    func date(site: SiteSettings) -> EvaluationDate {
+      EvaluationDate(argument: asOf, site: site.asOf, today: today)
+    }
+
     /// Creates a request.
     public init(content: URL, templates: URL? = nil, asOf: Day?, today: Day) {
       self.content = content
@@ -200,7 +205,7 @@ public enum SiteBuilder {
         // Under the lock: a record paired with another build's site would answer "nothing changed" over it.
         if let cache = output.cache, let record {
           PausePoint.reach(.record)
-          let source = request.asOf != nil ? "arg" : prepared.renderer.content.site.asOf != nil ? "site" : "today"
+          let source = request.date(site: prepared.renderer.content.site).source.rawValue
           let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
           record.write(
             name, in: cache, for: result, source: source, headsID: headsID, request: request, output: output.folder)
@@ -220,7 +225,7 @@ public enum SiteBuilder {
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
   ) throws -> Built? {
     guard let cache = output.cache, let (changed, lines) = record.editedFiles(since: recorded, name: name, in: cache),
-      changed.count <= 100
+      changed.count <= noteEditLimit
     else {
       return nil
     }
@@ -336,7 +341,7 @@ public enum SiteBuilder {
     }
     let content = loaded.content
     var renderer = renderer(
-      for: content, asOf: request.asOf ?? content.site.asOf ?? request.today,
+      for: content, asOf: request.date(site: content.site).day,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
     renderer.search = request.search
     return (renderer, loaded.diagnostics, walked)
