@@ -50,6 +50,10 @@ public struct Build: ParsableCommand {
   @Flag(name: .customLong("no-wait"), help: "Fail at once (exit 75) if another build is writing the output folder.")
   public var noWait = false
 
+  /// Print each stage's time.
+  @Flag(help: "Print the time of each stage of the build (load, evaluate, plan, render and write, record).")
+  public var timings = false
+
   /// Print nothing on success.
   @Flag(help: "Print nothing on success.")
   public var quiet = false

@@ -79,6 +79,21 @@ public enum SiteBuilder {
     public var isUpToDate = false
     /// Whether the build cache showed case notes edited alone, and only their pages were made.
     public var isNoteEdit = false
+    /// Each stage's name and time, in order (`build --timings`); empty when the cache answered.
+    public var timings: [(stage: String, time: Duration)] = []
+  }
+
+  /// The stages of a build, timed as they end (`build --timings`, as Zola's `log_time` does).
+  final class Timings: @unchecked Sendable {
+    private(set) var stages: [(stage: String, time: Duration)] = []
+    private var last = ContinuousClock.now
+
+    /// Ends the stage `stage` now.
+    func lap(_ stage: String) {
+      let now = ContinuousClock.now
+      stages.append((stage, last.duration(to: now)))
+      last = now
+    }
   }
 
   /// What `render` made.
@@ -122,6 +137,7 @@ public enum SiteBuilder {
     output.folder = OutputFolder.resolved(output.folder)
     // The build cache: stamped before anything is read, so that a file changed during the build makes
     // the record stale rather than hiding the change.
+    let timings = Timings()
     let name = BuildRecord.name(request, output)
     let record = output.cache == nil ? nil : BuildRecord.current(request)
     // The stamp of every file, freed by another thread while the command reports.
@@ -161,6 +177,7 @@ public enum SiteBuilder {
         return replayed
       }
     }
+    if output.cache != nil { timings.lap("cache check") }
     // Parsed files are kept on disk too: only those whose bytes changed are parsed again.
     let parseCache = output.cache.map { cache in
       let file = cache.parseCacheFile(for: request.content)
@@ -183,22 +200,25 @@ public enum SiteBuilder {
     // The stamp's walk of the content folder is read, not walked again.
     let prepared: (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
     do {
-      prepared = try prepare(request, listing: record?.stamp.listing, cache: parseCache?.cache)
+      prepared = try prepare(request, listing: record?.stamp.listing, cache: parseCache?.cache, timings: timings)
     } catch {
       save()
       throw error
     }
     save()
     let jobs = prepared.renderer.jobs()
+    timings.lap("plan")
     let result: Built
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
       result = try withExtendedLifetime(lock) {
         var report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
         report.notes = repairs + report.notes
+        timings.lap("render and write")
         try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
+        if output.pagefind != nil { timings.lap("search index") }
         let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
-        let result = Built(
+        var result = Built(
           asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
           statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
           report: report, diagnostics: prepared.diagnostics)
@@ -209,7 +229,9 @@ public enum SiteBuilder {
           let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
           record.write(
             name, in: cache, for: result, source: source, headsID: headsID, request: request, output: output.folder)
+          timings.lap("record")
         }
+        result.timings = timings.stages
         return result
       }
     } catch {
@@ -318,10 +340,9 @@ public enum SiteBuilder {
     try prepare(request).renderer
   }
 
-  private static func prepare(_ request: Request, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil)
-    throws(Failure)
-    -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
-  {
+  private static func prepare(
+    _ request: Request, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil, timings: Timings = Timings()
+  ) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing) {
     let walked: FolderJail.Listing
     let loaded: ContentLoader.Result
     do {
@@ -330,6 +351,7 @@ public enum SiteBuilder {
     } catch {
       throw .io(String(describing: error))
     }
+    timings.lap("load")
     guard !loaded.diagnostics.hasErrors else {
       throw .content(diagnostics: loaded.diagnostics, sources: loaded.content.sources)
     }
@@ -339,11 +361,13 @@ public enum SiteBuilder {
     } catch {
       throw .templates(diagnostics: error.diagnostics, sources: error.sources)
     }
+    timings.lap("templates")
     let content = loaded.content
     var renderer = renderer(
       for: content, asOf: request.date(site: content.site).day,
       contentName: request.content.standardizedFileURL.lastPathComponent, templates: templates)
     renderer.search = request.search
+    timings.lap("evaluate")
     return (renderer, loaded.diagnostics, walked)
   }
 

@@ -342,3 +342,27 @@ struct ReadmeTests {
     }
   }
 }
+
+@Suite("Build stages")
+struct BuildTimingsTests {
+  @Test func timingsNameEveryStageInOrderAndSayWhenTheCacheAnswered() throws {
+    try withTemporaryFolder { folder in
+      let content = try agedSampleContent(in: folder)
+      let arguments = [
+        "--content", content.path, "--output", folder.appendingPathComponent("public").path, "--no-search",
+        "--cache", folder.appendingPathComponent("cache").path, "--as-of", "2026-11-15", "--timings",
+      ]
+      let console = Captured()
+      #expect(Commands.build(try Build.parse(arguments), console: console.console) == 0)
+      let line = try #require(console.out.split(separator: "\n").first { $0.hasPrefix("timings: ") })
+      let stages = line.dropFirst("timings: ".count).split(separator: ", ").map { $0.split(separator: " ").dropLast(2) }
+      #expect(
+        stages.map { $0.joined(separator: " ") } == [
+          "cache check", "load", "templates", "evaluate", "plan", "render and write", "record",
+        ], "\(line)")
+      let again = Captured()
+      #expect(Commands.build(try Build.parse(arguments), console: again.console) == 0)
+      #expect(again.out.contains("timings: the build cache answered; no stage ran"), "\(again.out)")
+    }
+  }
+}
