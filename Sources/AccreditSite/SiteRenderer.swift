@@ -122,7 +122,7 @@ public struct SiteRenderer: Sendable {
           site.frame(model(), title: title, description: description, root: root, current: current))
       }
     }
-    @Sendable func file<Model: Encodable>(
+    @Sendable func file<Model: Encodable & Sendable>(
       _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
     ) -> OutputJob {
       OutputJob(path: route.file, key: key, template: template, templates: templates) {
@@ -226,6 +226,9 @@ public struct SiteRenderer: Sendable {
       file(.feed, key: keys.everything, template: "feed") { site.feed() },
       OutputJob(path: Route.statusJSON.file, key: keys.everything) {
         Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
+      },
+      OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
+        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners)
       },
     ]
     return sitewide + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site) + jobs
