@@ -259,7 +259,7 @@ public enum SiteBuilder {
     var earlyFiles: [String: OutputFile] = [:]
     if let early {
       // The files that list every accreditation are what a browser asks for last.
-      let late = [Route.statusJSON.file, Route.accreditationsCSV.file]
+      let late = [Route.statusJSON.file, Route.accreditationsCSV.file, Route.historyJSON.file]
       let first = jobs.filter {
         $0.path == Route.home.file || $0.path == Route.notFound.file
           || ($0.template == nil && !late.contains($0.path))
