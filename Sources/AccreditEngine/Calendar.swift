@@ -50,8 +50,11 @@ extension Evaluator {
     }
     let bySlug = Dictionary(partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     for evaluation in evaluations {
-      for accreditation in evaluation.accreditations where accreditation.status != .revoked {
-        add(accreditation.nextEvaluation, .evaluation, partner: evaluation.slug, subject: accreditation.type)
+      // A revoked accreditation has no next evaluation: it is never evaluated again.
+      for accreditation in evaluation.accreditations {
+        if let next = accreditation.nextEvaluation {
+          add(next, .evaluation, partner: evaluation.slug, subject: accreditation.type)
+        }
       }
       if let grace = evaluation.grace { add(grace.until, .graceEnds, partner: evaluation.slug) }
       for certification in bySlug[evaluation.slug]?.certifications ?? [] where certification.isHeld(on: asOf) {

@@ -71,8 +71,11 @@ public struct AccreditationEvaluation: Sendable {
   public var issued: Day
   /// The status.
   public var status: AccreditationStatus
-  /// The first scheduled evaluation after the date.
-  public var nextEvaluation: Day
+  /// The first scheduled evaluation after the date; nil for a revoked accreditation, which is never
+  /// evaluated again.
+  public var nextEvaluation: Day?
+  /// The date of the revocation in force; nil unless the status is `revoked`.
+  public var revokedOn: Day?
   /// Required certifications not held, sorted.
   public var missingCertifications: [String]
   /// Every failed check, not only the one that decided the status.

@@ -84,7 +84,8 @@ public struct Evaluator: Sendable {
 
     return AccreditationEvaluation(
       type: accreditation.type, issued: accreditation.issued, status: status,
-      nextEvaluation: nextEvaluation(issued: accreditation.issued, after: day),
+      nextEvaluation: revocation == nil ? nextEvaluation(issued: accreditation.issued, after: day) : nil,
+      revokedOn: revocation?.date,
       missingCertifications: missing.map(\.slug), reasons: reasons, location: accreditation.location)
   }
 }

@@ -43,8 +43,9 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var issued: String
     /// The status, e.g. `at-risk`.
     public var status: String
-    /// `YYYY-MM-DD`.
-    public var nextEvaluation: String
+    /// `YYYY-MM-DD`; nil (`null`) for a revoked accreditation, which is never evaluated again. A document
+    /// written before that rule, with a date there, reads as well.
+    public var nextEvaluation: String?
     public var missingCertifications: [String]
     public var reasons: [Reason]
 
@@ -89,7 +90,7 @@ public struct StatusDocument: Codable, Sendable, Equatable {
         accreditations: partner.accreditations.map { accreditation in
           Accreditation(
             type: accreditation.type, issued: accreditation.issued.iso, status: accreditation.status.rawValue,
-            nextEvaluation: accreditation.nextEvaluation.iso,
+            nextEvaluation: accreditation.nextEvaluation?.iso,
             missingCertifications: accreditation.missingCertifications,
             reasons: accreditation.reasons.map {
               Reason(

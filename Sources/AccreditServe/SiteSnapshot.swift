@@ -121,5 +121,6 @@ enum ContentTypes {
     "js": "text/javascript; charset=utf-8", "json": "application/json", "svg": "image/svg+xml",
     "xml": "application/xml", "txt": "text/plain; charset=utf-8", "png": "image/png", "jpg": "image/jpeg",
     "jpeg": "image/jpeg", "gif": "image/gif", "ico": "image/x-icon", "woff2": "font/woff2", "webp": "image/webp",
+    "csv": "text/csv; charset=utf-8",
   ]
 }

@@ -15,6 +15,10 @@ enum Route: Equatable, Sendable {
   case statusJSON
   /// The compact index of every partner that the list's filters use.
   case partnerIndex
+  /// Every accreditation shown on the date, one row each, for spreadsheets.
+  case accreditationsCSV
+  /// Every accreditation's status changes and the program's last 24 months.
+  case historyJSON
   /// One file of a split sitemap (1-based), listed by `sitemap.xml` when the site has too many pages for one.
   case sitemapPart(Int)
   case feed
@@ -36,6 +40,8 @@ enum Route: Equatable, Sendable {
     case .badge(let partner): "partners/\(partner)/badge.svg"
     case .statusJSON: "api/status.json"
     case .partnerIndex: "api/partners.json"
+    case .accreditationsCSV: "api/accreditations.csv"
+    case .historyJSON: "api/history.json"
     case .sitemapPart(let number): "sitemaps/sitemap-\(number).xml"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"

@@ -298,9 +298,11 @@ public enum SiteBuilder {
     let jobs = prepared.renderer.jobs()
     var earlyFiles: [String: OutputFile] = [:]
     if let early {
+      // The files that list every accreditation are what a browser asks for last.
+      let late = [Route.statusJSON.file, Route.accreditationsCSV.file, Route.historyJSON.file]
       let first = jobs.filter {
         $0.path == Route.home.file || $0.path == Route.notFound.file
-          || ($0.template == nil && $0.path != Route.statusJSON.file)
+          || ($0.template == nil && !late.contains($0.path))
       }
       // A file that fails to render here fails again below, where the failure is reported.
       let rendered = first.parallelMap { job in

@@ -222,10 +222,17 @@ public struct SiteRenderer: Sendable {
     let contentName = self.contentName
     // The files that show every partner take longest: started first, they do not finish alone at the end.
     let sitewide = [
+      // Evaluates every partner on each day that changed something: the longest of these jobs.
+      OutputJob(path: Route.historyJSON.file, key: keys.everything) { [content] in
+        HistoryJSON.bytes(content: content, asOf: asOf)
+      },
       home,
       file(.feed, key: keys.everything, template: "feed") { site.feed() },
       OutputJob(path: Route.statusJSON.file, key: keys.everything) {
         Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
+      },
+      OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
+        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners)
       },
     ]
     return sitewide + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site) + jobs

@@ -46,19 +46,30 @@ public enum JSONValue: Sendable, Equatable {
       }
       output += "}"
     default:
-      write(to: &output, indent: 0)
+      write(to: &output, indent: 0, compactFrom: .max)
     }
   }
 
   /// The value as text: indented by two spaces, `": "` between key and value, ending in a newline.
   public func serialized() -> String {
     var output = ""
-    write(to: &output, indent: 0)
+    write(to: &output, indent: 0, compactFrom: .max)
     output += "\n"
     return output
   }
 
-  private func write(to output: inout String, indent: Int) {
+  /// The value as `serialized()` writes it down to `depth` levels of nesting, and every value at that depth
+  /// on one line as `compact()` writes it: with `depth` 2, an object of arrays has one line per element,
+  /// small for thousands of elements and still compared line by line.
+  public func serialized(compactFrom depth: Int) -> String {
+    var output = ""
+    write(to: &output, indent: 0, compactFrom: depth)
+    output += "\n"
+    return output
+  }
+
+  private func write(to output: inout String, indent: Int, compactFrom depth: Int) {
+    guard indent < depth else { return writeCompact(to: &output) }
     switch self {
     case .null: output += "null"
     case .bool(let value): output += value ? "true" : "false"
@@ -72,7 +83,7 @@ public enum JSONValue: Sendable, Equatable {
       output += "[\n"
       for (index, item) in items.enumerated() {
         output += String(repeating: "  ", count: indent + 1)
-        item.write(to: &output, indent: indent + 1)
+        item.write(to: &output, indent: indent + 1, compactFrom: depth)
         output += index < items.count - 1 ? ",\n" : "\n"
       }
       output += String(repeating: "  ", count: indent) + "]"
@@ -86,7 +97,7 @@ public enum JSONValue: Sendable, Equatable {
         output += String(repeating: "  ", count: indent + 1)
         JSONValue.writeString(key, to: &output)
         output += ": "
-        value.write(to: &output, indent: indent + 1)
+        value.write(to: &output, indent: indent + 1, compactFrom: depth)
         output += index < members.count - 1 ? ",\n" : "\n"
       }
       output += String(repeating: "  ", count: indent) + "}"

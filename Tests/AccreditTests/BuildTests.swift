@@ -51,6 +51,15 @@ struct BuildTests {
           }
         })
       #expect(rules == Set(Rule.allCases.map(\.rawValue)), "the sample shows every reason")
+      // A revoked accreditation is never evaluated again: `null`; every other one has a date.
+      for accreditation in partners.flatMap({ $0["accreditations"] as? [[String: Any]] ?? [] }) {
+        let next = accreditation["next_evaluation"]
+        if accreditation["status"] as? String == "revoked" {
+          #expect(next is NSNull, "\(accreditation)")
+        } else {
+          #expect((next as? String).flatMap(Day.init(iso:)) != nil, "\(accreditation)")
+        }
+      }
       let text = try #require(String(data: data, encoding: .utf8))
       let keyOrder = [
         "\"slug\"", "\"name\"", "\"tier\"", "\"tier_eligible\"", "\"in_grace\"", "\"eligible_to_apply\"",

@@ -329,6 +329,54 @@ struct RevocationRuleTests {
   ])
   func revocation(_ row: StatusScenario) throws { try check(row) }
 
+  struct NextEvaluationRow: CustomTestStringConvertible, Sendable {
+    let name: String
+    let decision: String
+    let expected: String?
+    var testDescription: String { name }
+  }
+
+  @Test(arguments: [
+    NextEvaluationRow(
+      name: "a revoked accreditation has no next evaluation",
+      decision: "{ date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }", expected: nil),
+    NextEvaluationRow(
+      name: "revoked with all: no next evaluation either",
+      decision: "{ date: 2026-09-01, accreditation: all, outcome: revoke, director_approval: true }", expected: nil),
+    NextEvaluationRow(
+      name: "a revocation dated after the date leaves the next evaluation",
+      decision: "{ date: 2026-11-16, accreditation: crm, outcome: revoke, director_approval: true }",
+      expected: "2027-03-15"),
+    NextEvaluationRow(
+      name: "a revocation before the issue date leaves it",
+      decision: "{ date: 2025-03-14, accreditation: crm, outcome: revoke, director_approval: true }",
+      expected: "2027-03-15"),
+    NextEvaluationRow(
+      name: "a retain decision leaves it",
+      decision: "{ date: 2026-09-01, accreditation: crm, outcome: retain }", expected: "2027-03-15"),
+  ])
+  func nextEvaluationOfARevokedAccreditation(_ row: NextEvaluationRow) throws {
+    let evaluation = try #require(
+      evaluate(partner: partner(adding: "decisions:\n  - \(row.decision)"), asOf: "2026-11-15"))
+    let accreditation = try #require(evaluation.accreditations.first)
+    #expect(accreditation.nextEvaluation == row.expected.map(Day.init))
+    #expect((accreditation.status == .revoked) == (row.expected == nil))
+  }
+
+  @Test func aRevokedAccreditationIsNotInTheCalendar() throws {
+    let revoked = partner(
+      adding: "decisions:\n  - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }")
+    let loaded = Tree(["partners/p.yaml": revoked, "partners/q.yaml": healthyPartner]).load()
+    #expect(!loaded.diagnostics.hasErrors, "\(loaded.diagnostics)")
+    let evaluator = Evaluator(standards: loaded.content.standards)
+    let asOf = Day("2026-11-15")
+    let evaluations = evaluator.evaluate(loaded.content.partners, cases: [], asOf: asOf)
+    let events = evaluator.calendar(
+      after: asOf, through: Day("2027-12-31"), partners: loaded.content.partners, evaluations: evaluations)
+    let evaluated = events.filter { $0.kind == .evaluation }.map { "\($0.partner ?? "-") \($0.date.iso)" }
+    #expect(evaluated == ["q 2027-03-15"])
+  }
+
   @Test func reIssuedAfterARevocationStartsClean() throws {
     let yaml = partner(
       adding: """

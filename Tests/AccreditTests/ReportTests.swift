@@ -176,6 +176,33 @@ struct ReportTests {
     }
   }
 
+  @Test func changesReadsStatusFilesWithANullOrAnOldDateAsNextEvaluation() throws {
+    try withTemporaryFolder { folder in
+      let revoked =
+        healthyPartner.replacingOccurrences(of: "Test Partner", with: "Alpha")
+        + "\ndecisions:\n  - { date: 2026-09-01, accreditation: crm, outcome: revoke, director_approval: true }"
+      let document = StatusDocument(
+        evaluations: Tree(["partners/alpha.yaml": revoked]).evaluations(asOf: "2026-11-15"), asOf: Day("2026-11-15"),
+        contentName: "content")
+      let new = document.json.serialized()
+      #expect(new.contains("\"next_evaluation\": null"), "a revoked accreditation has no next evaluation")
+      // A status.json written before that rule carried a date for it.
+      let old = new.replacingOccurrences(of: "\"next_evaluation\": null", with: "\"next_evaluation\": \"2027-03-15\"")
+        .replacingOccurrences(of: "\"status\": \"revoked\"", with: "\"status\": \"accredited\"")
+      let oldURL = folder.appendingPathComponent("old.json")
+      let newURL = folder.appendingPathComponent("new.json")
+      try Data(old.utf8).write(to: oldURL)
+      try Data(new.utf8).write(to: newURL)
+      let captured = Captured()
+      let command = try #require(
+        try Accredit.parseAsRoot([
+          "changes", "--from", oldURL.path, "--to", newURL.path, "--content", folder.path, "--as-of", "2026-11-15",
+        ]) as? Changes)
+      #expect(Commands.changes(command, console: captured.console) == 0, "\(captured.err)")
+      #expect(captured.out == "Alpha · crm: accredited → revoked\n")
+    }
+  }
+
   @Test func theStatusDocumentReadsBackWhatTheBuildWrites() throws {
     let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
     let evaluations = Evaluator(standards: loaded.content.standards)

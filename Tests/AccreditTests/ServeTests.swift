@@ -69,7 +69,7 @@ struct ServeTests {
           "/": "text/html; charset=utf-8", "/assets/style.css": "text/css; charset=utf-8",
           "/assets/site.js": "text/javascript; charset=utf-8", "/api/status.json": "application/json",
           "/partners/northwind-digital/badge.svg": "image/svg+xml", "/feed.xml": "application/xml",
-          "/robots.txt": "text/plain; charset=utf-8",
+          "/robots.txt": "text/plain; charset=utf-8", "/api/accreditations.csv": "text/csv; charset=utf-8",
         ]
         for (path, type) in expected {
           let response = try await client.execute(uri: path, method: .get)

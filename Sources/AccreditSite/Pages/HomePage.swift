@@ -45,6 +45,8 @@ struct HomePage: Sendable, Encodable {
   let partnerCount: String
   let accreditationCount: String
   let counts: [StatusCount]
+  /// The link to `api/accreditations.csv`.
+  let csvHref: String
   /// The first page of the partner list: those needing attention most.
   let list: PartnerList
   let dueSoon: [DueItem]
@@ -70,6 +72,7 @@ extension SiteContext {
       counts: AccreditationStatus.allCases.map { status in
         HomePage.StatusCount(status: StatusView(status), count: statuses.count { $0 == status })
       },
+      csvHref: Route.home.link(to: .accreditationsCSV),
       list: partnerList(page: 1, of: listedPartners),
       dueSoon: Array(shownDue), hasDueSoon: !due.isEmpty,
       moreDue: due.count > shownDue.count

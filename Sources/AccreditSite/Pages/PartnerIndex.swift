@@ -32,7 +32,7 @@ enum PartnerIndex {
         .string(evaluation.slug), .string(evaluation.name), index(evaluation.tier.flatMap { tierIndex[$0] }),
         .int(evaluation.isInGrace ? 1 : 0), index(partner?.region.flatMap { regionIndex[$0] }),
         index(partner?.pdm.flatMap { pdmIndex[$0] }), .array(cells), .int(evaluation.marks.count),
-        .int(evaluation.openCases.count), .string(evaluation.accreditations.map(\.nextEvaluation).min()?.iso),
+        .int(evaluation.openCases.count), .string(evaluation.accreditations.compactMap(\.nextEvaluation).min()?.iso),
       ])
     }
     return .object([

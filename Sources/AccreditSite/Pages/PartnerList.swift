@@ -113,7 +113,7 @@ extension SiteContext {
   }
 
   func partnerRow(_ evaluation: PartnerEvaluation) -> PartnerList.Row {
-    let next = evaluation.accreditations.map(\.nextEvaluation).min()
+    let next = evaluation.accreditations.compactMap(\.nextEvaluation).min()
     let partner = partners[evaluation.slug]
     return PartnerList.Row(
       name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,

@@ -16,8 +16,9 @@ struct PartnerPage: Sendable, Encodable {
     let name: String
     let status: StatusView
     let issued: DateView
-    let nextEvaluation: DateView
-    let nextEvaluationIn: String
+    /// Nil for a revoked accreditation: it is never evaluated again.
+    let nextEvaluation: DateView?
+    let nextEvaluationIn: String?
     let required: String
     let reasons: [Reason]
     let hasReasons: Bool
@@ -107,8 +108,8 @@ extension SiteContext {
       return PartnerPage.AccreditationCard(
         anchor: anchorOf(accreditation.location), name: accreditationName(accreditation.type),
         status: StatusView(accreditation.status), issued: DateView(accreditation.issued),
-        nextEvaluation: DateView(accreditation.nextEvaluation),
-        nextEvaluationIn: relativeDays(asOf.days(until: accreditation.nextEvaluation)),
+        nextEvaluation: accreditation.nextEvaluation.map(DateView.init),
+        nextEvaluationIn: accreditation.nextEvaluation.map { relativeDays(asOf.days(until: $0)) },
         required: required.joined(separator: ", "),
         reasons: accreditation.reasons.map { reason(for: $0, anchorOf: anchorOf) },
         hasReasons: !accreditation.reasons.isEmpty)

@@ -71,7 +71,7 @@ extension SiteContext {
     var starts = tierReviews.map(\.reviewed) + grace.map(\.from) + decisions.map(\.date)
     starts += evaluation.marks.map(\.date) + evaluation.accreditations.map(\.issued)
     let earliest = max(starts.min() ?? asOf.adding(months: -12), asOf.adding(months: -24))
-    let latest = ([asOf.adding(months: 3)] + evaluation.accreditations.map(\.nextEvaluation)).max() ?? asOf
+    let latest = ([asOf.adding(months: 3)] + evaluation.accreditations.compactMap(\.nextEvaluation)).max() ?? asOf
     let start = Day(year: earliest.year, month: earliest.month, day: 1) ?? earliest
     let endMonth = latest.adding(months: 1)
     let end = Day(year: endMonth.year, month: endMonth.month, day: 1) ?? latest
@@ -130,10 +130,13 @@ extension SiteContext {
           x: x(accreditation.issued), y: laneY["Evaluations", default: 0] + 15, kind: "issued",
           title: "\(name) issued \(accreditation.issued.display)"))
       events.append((accreditation.issued, "\(name) issued"))
+      // The evaluations so far: before the next one, or, for a revoked accreditation (never evaluated
+      // again), those before its revocation.
+      let evaluatedBefore = accreditation.nextEvaluation ?? accreditation.revokedOn ?? asOf
       var k = 1
       while true {
         let due = accreditation.issued.adding(months: k * interval)
-        guard due < accreditation.nextEvaluation else { break }
+        guard due < evaluatedBefore else { break }
         if due >= start {
           markers.append(
             .init(
@@ -142,11 +145,13 @@ extension SiteContext {
         }
         k += 1
       }
-      markers.append(
-        .init(
-          x: x(accreditation.nextEvaluation), y: laneY["Evaluations", default: 0] + 15, kind: "evaluation-next",
-          title: "\(name) next evaluation \(accreditation.nextEvaluation.display)"))
-      events.append((accreditation.nextEvaluation, "\(name): next evaluation"))
+      if let next = accreditation.nextEvaluation {
+        markers.append(
+          .init(
+            x: x(next), y: laneY["Evaluations", default: 0] + 15, kind: "evaluation-next",
+            title: "\(name) next evaluation \(next.display)"))
+        events.append((next, "\(name): next evaluation"))
+      }
     }
 
     var ticks: [TimelineView.Tick] = []

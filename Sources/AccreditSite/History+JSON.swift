@@ -1,0 +1,72 @@
+import AccreditContent
+import AccreditEngine
+import AccreditSupport
+
+/// `api/history.json` (SPEC section 6): the program's last 24 months and every accreditation's changes,
+/// keys in the specification's order, partners by slug and accreditations in `status.json`'s order.
+///
+/// Written with one line per month and per partner (`serialized(compactFrom: 2)`): at 10,000 partners the
+/// file stays within 3 MB and a rebuild's diff shows the partners that changed.
+enum HistoryJSON {
+  /// The order in which a month's counts are written, as the specification's example writes them.
+  static let statusOrder: [AccreditationStatus] = [.accredited, .atRisk, .underReview, .ineligible, .revoked]
+
+  /// The document for `histories` (every partner, by slug) through `asOf`.
+  static func json(histories: [PartnerHistory], asOf: Day) -> JSONValue {
+    let months = Evaluator.programMonths(histories, through: asOf)
+    return .object([
+      ("schema", .int(1)),
+      ("as_of", .string(asOf.iso)),
+      (
+        "months",
+        .array(
+          months.map { month in
+            .object([
+              ("month", .string(month.month.iso)),
+              ("date", .string(month.date.iso)),
+              ("partners", .int(month.partners)),
+              (
+                "accreditations",
+                .object(statusOrder.map { ($0.rawValue, .int(month.accreditations[$0] ?? 0)) })
+              ),
+            ])
+          })
+      ),
+      (
+        "partners",
+        .array(
+          histories.sorted { $0.slug < $1.slug }.map { partner in
+            .object([
+              ("slug", .string(partner.slug)),
+              ("accreditations", .array(partner.accreditations.map(json))),
+            ])
+          })
+      ),
+    ])
+  }
+
+  private static func json(_ accreditation: AccreditationHistory) -> JSONValue {
+    .object([
+      ("type", .string(accreditation.type)),
+      ("issued", .string(accreditation.issued.iso)),
+      (
+        "changes",
+        .array(
+          accreditation.changes.map { change in
+            .object([
+              ("date", .string(change.date.iso)),
+              ("status", .string(change.status.rawValue)),
+              ("rules", .array(change.rules.map { .string($0.rawValue) })),
+            ])
+          })
+      ),
+    ])
+  }
+
+  /// The file's bytes for the content through `asOf`, each partner's history on every core.
+  static func bytes(content: Content, asOf: Day) -> [UInt8] {
+    let histories = Evaluator(standards: content.standards)
+      .histories(content.partners, cases: content.cases, through: asOf) { $0.parallelMap($1) }
+    return Array(json(histories: histories, asOf: asOf).serialized(compactFrom: 2).utf8)
+  }
+}
