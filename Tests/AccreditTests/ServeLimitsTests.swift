@@ -168,7 +168,8 @@ struct ServeDescriptorTests {
     process.standardError = try FileHandle(forWritingTo: log)
     process.standardOutput = FileHandle.nullDevice
     try process.run()
-    let deadline = ContinuousClock.now + .seconds(30)
+    // A minute: the suites running beside this one can keep both cores busy.
+    let deadline = ContinuousClock.now + .seconds(60)
     while ContinuousClock.now < deadline && process.isRunning {
       let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
       if text.contains("Built "), let range = text.range(of: "http://127.0.0.1:"),
@@ -178,9 +179,10 @@ struct ServeDescriptorTests {
       }
       try await Task.sleep(for: .milliseconds(50))
     }
+    let ending = process.isRunning ? "still running after 60 s" : "exited with \(process.terminationStatus)"
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     throw LiveClient.Failure(
-      description: "accredit serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+      description: "accredit serve did not start (\(ending)): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
   }
 
   @Test func idleConnectionsAtTheDescriptorLimitDoNotStopTheServer() async throws {
