@@ -423,3 +423,35 @@ def test_robots_are_kept_out(site_url):
         if not any(c.replace(" ", "").lower().startswith("noindex") for c in contents):
             missing.append(page_path(path) or "index.html")
     assert not missing, "pages without <meta name=robots content=noindex>: " + ", ".join(missing)
+
+
+def test_a_partner_page_prints_as_a_status_letter(browser, site_url):
+    """Printed, a partner page says as of when at the top, hides the embed-only badge, and keeps
+    every heading with what follows it (issue 24, item 7)."""
+    browser.get(site_url + PARTNER_PAGE)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
+    try:
+        found = browser.execute_script(
+            """
+            const asOf = document.querySelector('.print-only');
+            const badge = document.querySelector('section[aria-labelledby="badge-heading"]');
+            const headings = Array.from(document.querySelectorAll('main h2, main h3, main h4'));
+            return {
+              asOfShown: asOf !== null && getComputedStyle(asOf).display !== 'none',
+              asOfText: asOf ? asOf.textContent : '',
+              asOfAboveLede: asOf !== null
+                && (asOf.compareDocumentPosition(document.querySelector('.lede')) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+              badgeHidden: badge !== null && getComputedStyle(badge).display === 'none',
+              loose: headings.filter(h => getComputedStyle(h).breakAfter !== 'avoid').map(h => h.textContent),
+            };
+            """
+        )
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+    assert found["asOfShown"] and found["asOfAboveLede"], found
+    assert found["asOfText"].startswith("Accreditation status as of "), found
+    assert found["badgeHidden"], found
+    assert found["loose"] == [], found
+    # On screen the line stays hidden.
+    shown = browser.execute_script("return getComputedStyle(document.querySelector('.print-only')).display")
+    assert shown == "none"
