@@ -67,6 +67,11 @@ enum HistoryJSON {
   static func bytes(content: Content, asOf: Day) -> [UInt8] {
     let histories = Evaluator(standards: content.standards)
       .histories(content.partners, cases: content.cases, through: asOf) { $0.parallelMap($1) }
-    return Array(json(histories: histories, asOf: asOf).serialized(compactFrom: 2).utf8)
+    return bytes(histories: histories, asOf: asOf)
+  }
+
+  /// The file's bytes for `histories` (every partner, by slug) through `asOf`.
+  static func bytes(histories: [PartnerHistory], asOf: Day) -> [UInt8] {
+    Array(json(histories: histories, asOf: asOf).serialized(compactFrom: 2).utf8)
   }
 }

@@ -5,6 +5,10 @@ enum Route: Equatable, Sendable {
   case home
   case standards
   case faq
+  /// The program's trend: its charts and the first page of recent status changes.
+  case history
+  /// Page N (2 and up) of the recent status changes.
+  case historyPage(Int)
   case page(slug: String)
   case partner(slug: String)
   /// Page N (2 and up) of the partner list; the first page is the overview.
@@ -12,6 +16,8 @@ enum Route: Equatable, Sendable {
   case marks(partner: String)
   case escalation(partner: String, id: String)
   case badge(partner: String)
+  /// A partner's own feed of status events.
+  case partnerFeed(partner: String)
   case statusJSON
   /// The compact index of every partner that the list's filters use.
   case partnerIndex
@@ -32,12 +38,15 @@ enum Route: Equatable, Sendable {
     case .home: ""
     case .standards: "standards/"
     case .faq: "faq/"
+    case .history: "history/"
+    case .historyPage(let number): "history/page/\(number)/"
     case .page(let slug): "pages/\(slug)/"
     case .partner(let slug): "partners/\(slug)/"
     case .partnerListPage(let number): "partners/page/\(number)/"
     case .marks(let partner): "partners/\(partner)/marks/"
     case .escalation(let partner, let id): "partners/\(partner)/cases/\(id)/"
     case .badge(let partner): "partners/\(partner)/badge.svg"
+    case .partnerFeed(let partner): "partners/\(partner)/feed.xml"
     case .statusJSON: "api/status.json"
     case .partnerIndex: "api/partners.json"
     case .accreditationsCSV: "api/accreditations.csv"

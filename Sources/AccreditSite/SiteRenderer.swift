@@ -84,6 +84,8 @@ public struct SiteRenderer: Sendable {
   var sitemapLimit = 50_000
   /// How many partners a page of the partner list shows.
   var listPageSize = PartnerList.defaultPageSize
+  /// How many status changes a page of the history lists.
+  var historyPageSize = HistoryPage.defaultPageSize
   /// Whether pages show the search box of a Pagefind index (`build --search`, which makes the index).
   public var search = false
 
@@ -107,7 +109,8 @@ public struct SiteRenderer: Sendable {
   /// Every file of the site as a job, in a fixed order; nothing is rendered yet.
   public func jobs() -> [OutputJob] {
     let site = SiteContext(
-      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize)
+      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
+      historyPageSize: historyPageSize)
     let keys = InputKeys(
       content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
     let templates = self.templates
@@ -164,6 +167,8 @@ public struct SiteRenderer: Sendable {
       }
       partnerJobs.append(
         file(.badge(partner: slug), key: partnerKey, template: "badge") { site.badge(for: evaluation) })
+      partnerJobs.append(
+        file(.partnerFeed(partner: slug), key: partnerKey, template: "feed") { site.partnerFeed(evaluation) })
       return partnerJobs
     }.flatMap { $0 }
     // The partner list beyond its first page, on the overview, and its index for the browser's filters.
@@ -177,6 +182,19 @@ public struct SiteRenderer: Sendable {
             description: "Page \(number) of the list of partners as of \(asOf.display)."
           ) { site.partnerListPage(number) })
       }
+    }
+    // The program's trend shows every partner's history: its key is everything's.
+    for number in 1...site.historyPageCount {
+      jobs.append(
+        page(
+          .history(page: number), key: keys.everything, template: "history",
+          title: number == 1 ? "Status over time" : "Status changes, page \(number) of \(site.historyPageCount)",
+          description: number == 1
+            ? "Accreditations and partners by status, month by month, and the status changes of the last "
+              + "\(HistoryPage.recentDays) days, as of \(asOf.display)."
+            : "Page \(number) of the status changes of the last \(HistoryPage.recentDays) days.",
+          current: number == 1 ? "history" : ""
+        ) { site.historyPage(number) })
     }
     jobs.append(
       OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
@@ -223,8 +241,8 @@ public struct SiteRenderer: Sendable {
     // The files that show every partner take longest: started first, they do not finish alone at the end.
     let sitewide = [
       // Evaluates every partner on each day that changed something: the longest of these jobs.
-      OutputJob(path: Route.historyJSON.file, key: keys.everything) { [content] in
-        HistoryJSON.bytes(content: content, asOf: asOf)
+      OutputJob(path: Route.historyJSON.file, key: keys.everything) {
+        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf)
       },
       home,
       file(.feed, key: keys.everything, template: "feed") { site.feed() },
@@ -276,9 +294,10 @@ public struct SiteRenderer: Sendable {
 /// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards
 /// and the templates: those make the global key. A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
-/// pages add its record and its cases' data; a case page adds its whole file and the partner's record; the
-/// overview, the partner list, the feed, the sitemap and the two JSON files add every record and every
-/// case's data (`everything`), but not the FAQ, which none of them shows.
+/// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
+/// its whole file and the partner's record; the overview, the partner list, the history pages, the feed,
+/// the sitemap and the JSON files add every record and every case's data (`everything`), but not the FAQ,
+/// which none of them shows.
 struct InputKeys {
   let global: UInt64
   let everything: UInt64

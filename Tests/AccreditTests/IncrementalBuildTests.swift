@@ -241,6 +241,36 @@ struct InMemoryIncrementalTests {
       }
     }
   }
+  /// Issue 23: a record edit renders that partner's pages and feed (its status history) and the program's
+  /// history, not the other partners' pages or feeds; a note edit still renders its case page alone.
+  @Test func aRecordEditRendersThatPartnersHistoryAndTheProgramsNotEveryPartners() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 6, cases: 3, seed: 5)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
+      var previous = try SiteBuilder.render(request).files
+      #expect(previous.contains { $0.path == "history/index.html" })
+      #expect(previous.contains { $0.path == "partners/partner-00003/feed.xml" })
+      func rendered(after path: String, _ edit: (String) -> String) throws -> Set<String> {
+        let url = content.appendingPathComponent(path)
+        try edit(try String(contentsOf: url, encoding: .utf8)).write(to: url, atomically: false, encoding: .utf8)
+        let reused = Dictionary(uniqueKeysWithValues: previous.map { ($0.path, (key: $0.key, bytes: $0.bytes)) })
+        previous = try SiteBuilder.render(request, previous: reused).files
+        return Set(previous.filter { !$0.isReused }.map(\.path))
+      }
+      let record = try rendered(after: "partners/partner-00002.yaml") { $0 + "\n# reviewed again\n" }
+      #expect(
+        record.isSuperset(of: [
+          "partners/partner-00002/index.html", "partners/partner-00002/feed.xml", "history/index.html",
+          "api/history.json", "feed.xml", "index.html",
+        ]))
+      #expect(!record.contains { $0.hasPrefix("partners/partner-00003/") })
+
+      let note = try #require(
+        try FileManager.default.subpathsOfDirectory(atPath: content.path + "/cases/partner-00002").sorted().first)
+      let casePage = "partners/partner-00002/cases/\(note.dropLast(3))/index.html"
+      #expect(try rendered(after: "cases/partner-00002/\(note)") { $0 + "\nOne more paragraph.\n" } == [casePage])
+    }
+  }
 }
 
 @Suite("Generated fixtures and parallel rendering")

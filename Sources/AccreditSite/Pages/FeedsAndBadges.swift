@@ -1,7 +1,8 @@
 import AccreditContent
 import AccreditEngine
 
-/// `feed.xml`: an Atom feed of status events.
+/// `feed.xml` and `partners/<slug>/feed.xml`: Atom feeds of status events: the record's events (marks,
+/// decisions, grace periods, certification expiries) and the accreditations' status changes.
 struct FeedModel: Sendable, Encodable {
   struct Entry: Sendable, Encodable {
     let id: String
@@ -55,7 +56,44 @@ private let badgeColors = [
 let feedLimit = 100
 
 extension SiteContext {
+  /// `feed.xml`: the newest `feedLimit` events and status changes of every partner. Only the status
+  /// changes shown are evaluated for their reasons.
   func feed() -> FeedModel {
+    let changes = reasoned(programChanges(since: nil).prefix(feedLimit))
+    return feed(
+      of: evaluations, changes: changes, path: Route.feed.path, title: content.site.title)
+  }
+
+  /// `partners/<slug>/feed.xml`: the newest `feedLimit` events and status changes of one partner, from its
+  /// record and cases alone.
+  func partnerFeed(_ evaluation: PartnerEvaluation) -> FeedModel {
+    let changes = partners[evaluation.slug].map { partner in
+      reasoned(statusChanges(in: history(of: partner)).prefix(feedLimit))
+    }
+    return feed(
+      of: [evaluation], changes: changes ?? [], path: Route.partnerFeed(partner: evaluation.slug).path,
+      title: "\(content.site.title) · \(evaluation.name)")
+  }
+
+  /// The entry of a status change. Its id names the accreditation (type and issue date) and the day,
+  /// which no later build changes: a feed reader shows it once.
+  private func entry(_ change: StatusChangeItem) -> FeedModel.Entry {
+    let link = content.site.baseURL + Route.partner(slug: change.slug).path
+    let name = accreditationName(change.type)
+    let title =
+      change.from.map { "\(name) \($0.label.lowercased()) → \(change.to.label.lowercased())" }
+      ?? "\(name) issued, \(change.to.label.lowercased())"
+    return FeedModel.Entry(
+      id: "\(link)#status-\(change.type)-\(change.issued.iso)-\(change.date.iso)",
+      title: "\(change.partnerName): \(title)", updated: "\(change.date.iso)T00:00:00Z", link: link,
+      summary:
+        "\(name) (issued \(change.issued.display)) is \(change.to.label.lowercased()) from \(change.date.display). "
+        + reasonText(change.reasons))
+  }
+
+  private func feed(of evaluations: [PartnerEvaluation], changes: [StatusChangeItem], path: String, title: String)
+    -> FeedModel
+  {
     let base = content.site.baseURL
     var events: [(day: Day, order: Int, partner: String, entry: FeedModel.Entry)] = []
     // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
@@ -123,6 +161,9 @@ extension SiteContext {
         }
       }
     }
+    for change in changes {
+      events.append((change.date, 5, change.slug, entry(change)))
+    }
     addEvents()
     if let collected = days, collected.count > feedLimit {
       oldestShown = collected.sorted(by: >)[feedLimit - 1]
@@ -134,7 +175,7 @@ extension SiteContext {
     }
     .prefix(feedLimit).map(\.entry)
     return FeedModel(
-      title: content.site.title, id: "\(base)feed.xml", siteURL: base, feedURL: "\(base)feed.xml",
+      title: title, id: base + path, siteURL: base, feedURL: base + path,
       updated: "\(asOf.iso)T00:00:00Z", entries: Array(entries))
   }
 

@@ -58,6 +58,8 @@ struct HomePage: Sendable, Encodable {
   let funnelHeight: Int
   let funnelSummary: String
   let caseCount: Int
+  /// The small chart of accreditations by status, month by month, linking to `history/`.
+  let trend: HistoryTeaser
 }
 
 extension SiteContext {
@@ -79,7 +81,7 @@ extension SiteContext {
         ? "and \(grouped(due.count - shownDue.count)) more in the next \(soonDays) days" : nil,
       dueDays: soonDays,
       funnel: funnelBars(funnel), funnelHeight: 5 * 34 + 4, funnelSummary: funnelSummary(funnel),
-      caseCount: content.cases.count(where: exists))
+      caseCount: content.cases.count(where: exists), trend: historyTeaser())
   }
 
   /// The engine's calendar for the next `soonDays`. A tier review concerns every partner at once, so it is

@@ -24,6 +24,22 @@ struct PartnerPage: Sendable, Encodable {
     let hasReasons: Bool
   }
 
+  /// One entry of an accreditation's status history: the status from a day, with the engine's reasons of
+  /// that day.
+  struct HistoryEntry: Sendable, Encodable {
+    let date: DateView
+    let status: StatusView
+    let reasons: [Reason]
+    let hasReasons: Bool
+  }
+
+  /// One accreditation's status history, newest entry first.
+  struct StatusHistory: Sendable, Encodable {
+    let name: String
+    let issued: DateView
+    let entries: [HistoryEntry]
+  }
+
   struct TierRow: Sendable, Encodable {
     let anchor: String
     let reviewed: DateView
@@ -89,8 +105,12 @@ struct PartnerPage: Sendable, Encodable {
   let marksText: String
   let decisions: [DecisionRow]
   let hasDecisions: Bool
+  let statusHistory: [StatusHistory]
+  let hasStatusHistory: Bool
   let timeline: TimelineView
   let badgeHref: String
+  /// The partner's own feed of status events, which the layout links with `<link rel="alternate">`.
+  let feedHref: String
 }
 
 /// The days ahead within which an expiry or a date counts as soon.
@@ -148,6 +168,7 @@ extension SiteContext {
           : nil, note: decision.note)
     }
 
+    let history = statusHistory(of: partner, anchorOf: anchorOf)
     let partnerCases = (cases[partner.slug] ?? []).filter(exists)
     let summaries = partnerCases.map { summary(of: $0, from: .partner(slug: evaluation.slug)) }
     let overall = overallStatus(of: evaluation)
@@ -184,8 +205,47 @@ extension SiteContext {
       closedCases: summaries.filter { !$0.isOpen }, hasClosedCases: summaries.contains { !$0.isOpen },
       marksText: plural(evaluation.marks.count, "mark") + " on record",
       decisions: decisions, hasDecisions: !decisions.isEmpty,
-      timeline: timeline(for: evaluation, partner: partner),
-      badgeHref: Route.partner(slug: evaluation.slug).link(to: .badge(partner: evaluation.slug)))
+      statusHistory: history.map(\.view), hasStatusHistory: !history.isEmpty,
+      timeline: timeline(for: evaluation, partner: partner, history: history.map(\.rows)),
+      badgeHref: Route.partner(slug: evaluation.slug).link(to: .badge(partner: evaluation.slug)),
+      feedHref: Route.partner(slug: evaluation.slug).link(to: .partnerFeed(partner: evaluation.slug)))
+  }
+
+  /// Each accreditation's status history through the evaluation date, from the engine's history (SPEC
+  /// section 6): the page words each change with the reasons the engine gives on the change's date, so
+  /// the partner is evaluated once on each such date. Depends on the partner's record and cases alone.
+  private func statusHistory(of partner: Partner, anchorOf: (SourceLocation) -> String)
+    -> [(view: PartnerPage.StatusHistory, rows: TimelineView.StatusRow)]
+  {
+    let evaluator = Evaluator(standards: content.standards)
+    let partnerCases = cases[partner.slug] ?? []
+    let history = self.history(of: partner)
+    var evaluations: [Day: PartnerEvaluation] = [:]
+    func reasons(_ accreditation: AccreditationHistory, on day: Day) -> [AccreditEngine.Reason] {
+      let evaluation = evaluations[day] ?? evaluator.evaluate(partner, cases: partnerCases, asOf: day)
+      evaluations[day] = evaluation
+      return evaluation.accreditations.first { $0.type == accreditation.type && $0.issued == accreditation.issued }?
+        .reasons ?? []
+    }
+    return history.accreditations.map { accreditation in
+      let name = accreditationName(accreditation.type)
+      var entries: [PartnerPage.HistoryEntry] = []
+      var segments: [TimelineView.StatusSegment] = []
+      for change in accreditation.changes {
+        let found = reasons(accreditation, on: change.date)
+        entries.append(
+          PartnerPage.HistoryEntry(
+            date: DateView(change.date), status: StatusView(change.status),
+            reasons: found.map { reason(for: $0, anchorOf: anchorOf) }, hasReasons: !found.isEmpty))
+        segments.append(
+          TimelineView.StatusSegment(
+            from: change.date, status: change.status, reasons: found.map(\.message)))
+      }
+      return (
+        PartnerPage.StatusHistory(name: name, issued: DateView(accreditation.issued), entries: entries.reversed()),
+        TimelineView.StatusRow(name: name, segments: segments)
+      )
+    }
   }
 
   private func reason(for reason: AccreditEngine.Reason, anchorOf: (SourceLocation) -> String) -> PartnerPage.Reason {

@@ -1,8 +1,23 @@
 import AccreditEngine
 
 /// A partner's history drawn as an inline SVG: one lane each for tier, grace, marks, decisions and
-/// evaluations, on a shared date axis. Coordinates are computed here; the template only prints them.
+/// evaluations, then one row per accreditation with its status over time, on a shared date axis.
+/// Coordinates are computed here; the template only prints them.
 struct TimelineView: Sendable, Encodable {
+  /// One accreditation's status from a day to the next segment's day (or the evaluation date), with the
+  /// engine's reasons of that day: an input of the timeline, not a field of it.
+  struct StatusSegment: Sendable {
+    let from: Day
+    let status: AccreditationStatus
+    let reasons: [String]
+  }
+
+  /// One accreditation's status row: its segments, oldest first.
+  struct StatusRow: Sendable {
+    let name: String
+    let segments: [StatusSegment]
+  }
+
   struct Lane: Sendable, Encodable {
     let label: String
     let y: Int
@@ -17,6 +32,8 @@ struct TimelineView: Sendable, Encodable {
     let kind: String
     let title: String
     let label: String?
+    /// The label's classes: a status row's label is drawn in the text colour, over a pale fill.
+    let labelClass: String
     let labelX: Int
     let labelY: Int
   }
@@ -40,6 +57,8 @@ struct TimelineView: Sendable, Encodable {
 
   let width: Int
   let height: Int
+  /// Where the plot starts, right of the lane labels.
+  let left: Int
   let axisY: Int
   let labelY: Int
   let lanes: [Lane]
@@ -53,14 +72,22 @@ struct TimelineView: Sendable, Encodable {
 }
 
 extension SiteContext {
-  func timeline(for evaluation: PartnerEvaluation, partner: Partner) -> TimelineView {
+  func timeline(for evaluation: PartnerEvaluation, partner: Partner, history: [TimelineView.StatusRow] = [])
+    -> TimelineView
+  {
     let width = 760
-    let left = 110
     let right = 16
     let laneHeight = 30
     let top = 8
-    let laneNames = ["Tier", "Grace", "Marks", "Decisions", "Evaluations"]
-    let laneY = Dictionary(uniqueKeysWithValues: laneNames.enumerated().map { ($1, top + $0 * laneHeight) })
+    let fixedLanes = ["Tier", "Grace", "Marks", "Decisions", "Evaluations"]
+    // A status row is labelled with its accreditation's name, numbered when two share one.
+    let rowLabels = history.enumerated().map { index, row in
+      history.count { $0.name == row.name } > 1 ? "\(row.name) (\(index + 1))" : row.name
+    }
+    let laneNames = fixedLanes + rowLabels
+    // Room for the longest label at about 7 px a character of 13 px text.
+    let left = min(240, max(110, (laneNames.map(\.count).max() ?? 0) * 7 + 14))
+    let laneY = Dictionary(laneNames.enumerated().map { ($1, top + $0 * laneHeight) }, uniquingKeysWith: { a, _ in a })
 
     let tierReviews = partner.tiers.filter { $0.reviewed <= asOf }.sorted { $0.reviewed < $1.reviewed }
     let grace = partner.grace.filter { $0.from <= asOf }
@@ -95,7 +122,9 @@ extension SiteContext {
         .init(
           x: x(review.reviewed), y: y, width: barWidth, height: 18, kind: eligible ? "tier-eligible" : "tier-below",
           title: "\(review.tier.capitalized) from \(review.reviewed.display)",
-          label: barWidth >= 56 ? review.tier.capitalized : nil, labelX: x(review.reviewed) + 4, labelY: y + 13))
+          label: barWidth >= 56 ? review.tier.capitalized : nil, labelClass: "bar-label",
+          labelX: x(review.reviewed) + 4,
+          labelY: y + 13))
       events.append((review.reviewed, "Tier review: \(review.tier)"))
     }
     for period in grace {
@@ -103,7 +132,8 @@ extension SiteContext {
       bars.append(
         .init(
           x: x(period.from), y: y, width: max(2, x(period.until) - x(period.from)), height: 18, kind: "grace",
-          title: "Grace \(period.from.display) – \(period.until.display)", label: nil, labelX: 0, labelY: 0))
+          title: "Grace \(period.from.display) – \(period.until.display)", label: nil, labelClass: "bar-label",
+          labelX: 0, labelY: 0))
       events.append((period.from, "Grace period starts (until \(period.until.display))"))
       if period.until <= asOf { events.append((period.until, "Grace period ends")) }
     }
@@ -154,6 +184,26 @@ extension SiteContext {
       }
     }
 
+    // Each accreditation's status, from each change to the next or to the evaluation date: where the row
+    // changes colour and word, the tooltip and the list say why.
+    for (row, label) in zip(history, rowLabels) {
+      let y = laneY[label, default: 0] + 6
+      for (index, segment) in row.segments.enumerated() {
+        let until = index + 1 < row.segments.count ? row.segments[index + 1].from : asOf
+        let status = StatusView(segment.status)
+        let why = segment.reasons.isEmpty ? "" : ": " + segment.reasons.joined(separator: "; ")
+        let barWidth = max(2, x(until) - x(segment.from))
+        bars.append(
+          .init(
+            x: x(segment.from), y: y, width: barWidth, height: 18, kind: "status-row status-row-\(status.key)",
+            title: "\(row.name): \(status.label) from \(segment.from.display)\(why)",
+            label: barWidth >= status.label.count * 7 + 8 ? status.label : nil,
+            labelClass: "bar-label status-row-label",
+            labelX: x(segment.from) + 4, labelY: y + 13))
+        if index > 0 { events.append((segment.from, "\(row.name): \(status.label)\(why)")) }
+      }
+    }
+
     var ticks: [TimelineView.Tick] = []
     var month = start
     while month <= end {
@@ -167,7 +217,7 @@ extension SiteContext {
     let lanesBottom = top + laneNames.count * laneHeight
     let sortedEvents = events.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
     return TimelineView(
-      width: width, height: lanesBottom + 34, axisY: lanesBottom + 4, labelY: lanesBottom + 22,
+      width: width, height: lanesBottom + 34, left: left, axisY: lanesBottom + 4, labelY: lanesBottom + 22,
       lanes: laneNames.map { .init(label: $0, y: laneY[$0, default: 0], textY: laneY[$0, default: 0] + 19) },
       bars: bars, markers: markers, ticks: ticks, todayX: x(asOf), todayLabel: asOf.display,
       summary: "Timeline of \(partner.name) from \(start.display) to \(end.display): \(sortedEvents.count) events.",

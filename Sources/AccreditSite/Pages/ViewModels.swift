@@ -119,6 +119,8 @@ final class SiteContext: Sendable {
   let search: Bool
   /// How many partners a page of the partner list shows.
   let listPageSize: Int
+  /// How many status changes a page of the history lists.
+  let historyPageSize: Int
 
   /// Partner records by slug.
   let partners: [String: Partner]
@@ -128,13 +130,20 @@ final class SiteContext: Sendable {
   let stepperCache = Mutex<[String: Encoded<[StepperStage]>]>([:])
   /// Every partner in the list's order, sorted the first time a list asks (`listedPartners`).
   let listOrder = Mutex<[PartnerEvaluation]?>(nil)
+  /// Every partner's history, computed by the first job that asks (`programHistories`).
+  let historyCache = Mutex<[PartnerHistory]?>(nil)
+  /// Each partner's history, by slug, as its page, its feed or the site-wide files first asked.
+  let partnerHistories = Mutex<[String: PartnerHistory]>([:])
+  /// The status changes of the last 90 days, computed by the first job that asks (`recentChanges`).
+  let recentCache = Mutex<[StatusChangeItem]?>(nil)
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
   init(
     content: Content, evaluations: [PartnerEvaluation], asOf: Day, search: Bool = false,
-    listPageSize: Int = PartnerList.defaultPageSize
+    listPageSize: Int = PartnerList.defaultPageSize, historyPageSize: Int = HistoryPage.defaultPageSize
   ) {
+    self.historyPageSize = max(1, historyPageSize)
     self.search = search
     self.listPageSize = max(1, listPageSize)
     self.content = content
@@ -142,7 +151,7 @@ final class SiteContext: Sendable {
     self.asOf = asOf
     partners = Dictionary(content.partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     cases = Dictionary(grouping: content.cases, by: \.partnerSlug).mapValues { $0.sorted { $0.id < $1.id } }
-    let currents = ["", "home", "standards", "faq"] + content.pages.map { "page-\($0.slug)" }
+    let currents = ["", "home", "standards", "history", "faq"] + content.pages.map { "page-\($0.slug)" }
     var encoded: [String: TemplateValue] = [:]
     for depth in 0...4 {
       let root = String(repeating: "../", count: depth)
@@ -168,6 +177,7 @@ final class SiteContext: Sendable {
     var links = [
       NavLink(label: "Overview", href: root.isEmpty ? "./" : root, isCurrent: current == "home"),
       NavLink(label: "Standards", href: root + Route.standards.path, isCurrent: current == "standards"),
+      NavLink(label: "History", href: root + Route.history.path, isCurrent: current == "history"),
     ]
     links += pages.map {
       NavLink(label: $0.title, href: root + Route.page(slug: $0.slug).path, isCurrent: current == "page-\($0.slug)")
