@@ -21,6 +21,12 @@ enum Route: Equatable, Sendable {
   case historyJSON
   /// One file of a split sitemap (1-based), listed by `sitemap.xml` when the site has too many pages for one.
   case sitemapPart(Int)
+  /// The review board's agenda.
+  case board
+  /// What needs doing: the first page of the dated items.
+  case actions
+  /// Page N (2 and up) of what needs doing.
+  case actionsPage(Int)
   case feed
   case sitemap
   case notFound
@@ -43,6 +49,9 @@ enum Route: Equatable, Sendable {
     case .accreditationsCSV: "api/accreditations.csv"
     case .historyJSON: "api/history.json"
     case .sitemapPart(let number): "sitemaps/sitemap-\(number).xml"
+    case .board: "board/"
+    case .actions: "actions/"
+    case .actionsPage(let number): "actions/page/\(number)/"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"
     case .notFound: "404.html"

@@ -200,6 +200,21 @@ public struct SiteRenderer: Sendable {
         description: "The program's accreditation standards: tiers, certifications and thresholds.",
         current: "standards"
       ) { site.standardsPage() })
+    jobs.append(
+      page(
+        .board, key: keys.everything, template: "board", title: "Review board agenda",
+        description: "The review board's agenda as of \(asOf.display).", current: "board"
+      ) { site.boardPage() })
+    let actionPages = site.actionsPageCount
+    for number in 1...actionPages {
+      jobs.append(
+        page(
+          .actions(page: number), key: keys.everything, template: "actions",
+          title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
+          description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
+          current: number == 1 ? "actions" : ""
+        ) { site.actionsPage(number) })
+    }
     // The sitemap lists every page: the files named index.html, by their folder.
     let sitemapPages =
       [""]

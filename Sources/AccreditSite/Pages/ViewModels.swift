@@ -128,6 +128,8 @@ final class SiteContext: Sendable {
   let stepperCache = Mutex<[String: Encoded<[StepperStage]>]>([:])
   /// Every partner in the list's order, sorted the first time a list asks (`listedPartners`).
   let listOrder = Mutex<[PartnerEvaluation]?>(nil)
+  /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
+  let actionOrder = Mutex<[ActionItem]?>(nil)
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
@@ -142,7 +144,7 @@ final class SiteContext: Sendable {
     self.asOf = asOf
     partners = Dictionary(content.partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     cases = Dictionary(grouping: content.cases, by: \.partnerSlug).mapValues { $0.sorted { $0.id < $1.id } }
-    let currents = ["", "home", "standards", "faq"] + content.pages.map { "page-\($0.slug)" }
+    let currents = ["", "home", "standards", "faq", "board", "actions"] + content.pages.map { "page-\($0.slug)" }
     var encoded: [String: TemplateValue] = [:]
     for depth in 0...4 {
       let root = String(repeating: "../", count: depth)
@@ -172,6 +174,8 @@ final class SiteContext: Sendable {
     links += pages.map {
       NavLink(label: $0.title, href: root + Route.page(slug: $0.slug).path, isCurrent: current == "page-\($0.slug)")
     }
+    links.append(NavLink(label: "Actions", href: root + Route.actions.path, isCurrent: current == "actions"))
+    links.append(NavLink(label: "Review board", href: root + Route.board.path, isCurrent: current == "board"))
     links.append(NavLink(label: "FAQ", href: root + Route.faq.path, isCurrent: current == "faq"))
     return links
   }
