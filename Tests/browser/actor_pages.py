@@ -32,12 +32,17 @@ def nu_errors(page):
 
 
 def page_overflow_at(browser, url, width):
-    """How many CSS pixels the page is wider than a `width`-pixel viewport (tables scroll in their box)."""
+    """How many CSS pixels the page is wider than a `width`-pixel viewport, and whether the tables'
+    cells are stacked there (one labelled line each) rather than in columns."""
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
     try:
         browser.get(url)
-        return browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        stacked = browser.execute_script(
+            "var td = document.querySelector('table.stack tbody td');"
+            "return td !== null && getComputedStyle(td).display === 'block';")
+        return overflow, stacked
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 

@@ -42,7 +42,8 @@ def test_valid_html():
 
 
 def test_readable_at_390_px(browser, site_url):
-    assert page_overflow_at(browser, site_url + PAGE, 390) <= 0
+    overflow, stacked = page_overflow_at(browser, site_url + PAGE, 390)
+    assert overflow <= 0 and stacked
 
 
 def test_prints_the_agenda_without_the_navigation(browser, site_url):
