@@ -27,6 +27,10 @@ enum Route: Equatable, Sendable {
   case actions
   /// Page N (2 and up) of what needs doing.
   case actionsPage(Int)
+  /// Every PDM's portfolio.
+  case pdms
+  /// One PDM's portfolio, by the folder name `SiteContext.portfolios` gives.
+  case pdm(slug: String)
   case feed
   case sitemap
   case notFound
@@ -52,6 +56,8 @@ enum Route: Equatable, Sendable {
     case .board: "board/"
     case .actions: "actions/"
     case .actionsPage(let number): "actions/page/\(number)/"
+    case .pdms: "pdms/"
+    case .pdm(let slug): "pdms/\(slug)/"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"
     case .notFound: "404.html"

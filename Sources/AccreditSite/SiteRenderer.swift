@@ -215,6 +215,19 @@ public struct SiteRenderer: Sendable {
           current: number == 1 ? "actions" : ""
         ) { site.actionsPage(number) })
     }
+    let portfolios = site.portfolios
+    jobs.append(
+      page(
+        .pdms, key: keys.everything, template: "pdms", title: "Portfolios of the PDMs",
+        description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
+      ) { site.pdmIndexPage(portfolios) })
+    for portfolio in portfolios {
+      jobs.append(
+        page(
+          .pdm(portfolio), key: keys.everything, template: "pdm", title: "Portfolio of \(portfolio.name)",
+          description: "The partners of \(portfolio.name) as of \(asOf.display)."
+        ) { site.pdmPage(portfolio) })
+    }
     // The sitemap lists every page: the files named index.html, by their folder.
     let sitemapPages =
       [""]

@@ -123,3 +123,43 @@ struct ActionsPageTests {
     #expect(site.actionsPage(1).weeks.flatMap(\.rows).count == min(all, ActionsPage.pageSize))
   }
 }
+
+@Suite("pdms/: the PDMs' portfolios")
+struct PDMPagesTests {
+  @Test func everyPartnerIsInExactlyOnePortfolioAndNoPDMComesLast() throws {
+    let site = try sampleSite()
+    let portfolios = site.portfolios
+    #expect(
+      portfolios.map(\.name) == [
+        "Daniel Okafor", "Jana Kowalski", "Marcus Bell", "Priya Natarajan", "Sofia Herrera", "No PDM",
+      ])
+    #expect(portfolios.map(\.slug).last == "no-pdm")
+    let all = portfolios.flatMap(\.partners)
+    #expect(all.count == site.evaluations.count && Set(all).count == all.count)
+  }
+
+  @Test func folderNamesAreLowerCaseWordsJoinedByDashes() {
+    #expect(SiteContext.folderName("Jana Kowalski") == "jana-kowalski")
+    #expect(SiteContext.folderName("  O'Neil, Ana ") == "o-neil-ana")
+    #expect(SiteContext.folderName("Åsa") == "sa")
+    #expect(SiteContext.folderName("—") == "pdm")
+  }
+
+  @Test func aPortfolioHasItsPartnersReasonsActionsAndOpenCases() throws {
+    let site = try sampleSite()
+    let jana = try #require(site.portfolios.first { $0.name == "Jana Kowalski" })
+    let page = site.pdmPage(jana)
+    #expect(page.partners.map(\.name) == ["Litware Labs", "Northwind Digital", "Proseware Group"])
+    let proseware = try #require(page.partners.last)
+    #expect(proseware.accreditations.contains { $0.reason.hasPrefix("4 marks on record") })
+    #expect(page.openCases.map(\.id).sorted() == ["LW-2026-016", "NW-2026-019"])
+    #expect(
+      page.actions.allSatisfy {
+        ["Litware Labs", "Northwind Digital", "Proseware Group"].contains($0.partnerName ?? "")
+      })
+    #expect(page.actions.contains { $0.what == "Case NW-2026-019 open at mediation" && $0.inDays == "today" })
+    let index = site.pdmIndexPage(site.portfolios)
+    let row = try #require(index.rows.first { $0.name == "Jana Kowalski" })
+    #expect(row.partners == 3 && row.openCases == 2 && row.dueItems == page.actions.count)
+  }
+}

@@ -116,8 +116,45 @@ extension SiteContext {
     }
     let start = min((number - 1) * ActionsPage.pageSize, items.count)
     let slice = items[start..<min(start + ActionsPage.pageSize, items.count)]
+    func row(_ item: ActionItem) -> ActionsPage.Row { actionRow(item, from: here) }
+
+    // Weeks counted from today: days 0–6, 7–13…
+    var weeks: [ActionsPage.Week] = []
+    for item in slice {
+      let week = max(0, asOf.days(until: item.date)) / 7
+      let first = asOf.adding(days: week * 7)
+      let id = "week-\(first.iso)"
+      let built = row(item)
+      if weeks.last?.id == id {
+        let last = weeks.removeLast()
+        weeks.append(ActionsPage.Week(label: last.label, id: last.id, rows: last.rows + [built]))
+      } else {
+        weeks.append(
+          ActionsPage.Week(label: "\(first.display) – \(first.adding(days: 6).display)", id: id, rows: [built]))
+      }
+    }
+    let shown = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
+    return ActionsPage(
+      weeks: weeks, hasRows: !slice.isEmpty,
+      rangeText: items.isEmpty
+        ? "Nothing is due"
+        : "Items \(grouped(start + 1))–\(grouped(start + slice.count)) of \(grouped(items.count))",
+      through: DateView(asOf.adding(days: ActionsPage.days)), days: ActionsPage.days, pageNumber: number,
+      pageCount: count, isPaged: count > 1,
+      previousHref: number > 1 ? pageLink(number - 1) : nil,
+      nextHref: number < count ? pageLink(number + 1) : nil,
+      pages: shown.enumerated().map { index, page in
+        ActionsPage.PageLink(
+          number: page, href: pageLink(page), isCurrent: page == number,
+          gapBefore: index > 0 && shown[index - 1] != page - 1)
+      })
+  }
+
+  /// One row of what needs doing, with links from `here`: what happens, each accreditation's status now
+  /// and on the item's day, and what it needs.
+  func actionRow(_ item: ActionItem, from here: Route) -> ActionsPage.Row {
     let evaluator = Evaluator(standards: content.standards)
-    let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    let bySlug = evaluationsBySlug
 
     func effects(_ slug: String, on day: Day?) -> [ActionsPage.Effect] {
       guard let now = bySlug[slug] else { return [] }
@@ -197,36 +234,7 @@ extension SiteContext {
         effects: rowEffects, hasEffects: !rowEffects.isEmpty, reason: reason)
     }
 
-    // Weeks counted from today: days 0–6, 7–13…
-    var weeks: [ActionsPage.Week] = []
-    for item in slice {
-      let week = max(0, asOf.days(until: item.date)) / 7
-      let first = asOf.adding(days: week * 7)
-      let id = "week-\(first.iso)"
-      let built = row(item)
-      if weeks.last?.id == id {
-        let last = weeks.removeLast()
-        weeks.append(ActionsPage.Week(label: last.label, id: last.id, rows: last.rows + [built]))
-      } else {
-        weeks.append(
-          ActionsPage.Week(label: "\(first.display) – \(first.adding(days: 6).display)", id: id, rows: [built]))
-      }
-    }
-    let shown = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
-    return ActionsPage(
-      weeks: weeks, hasRows: !slice.isEmpty,
-      rangeText: items.isEmpty
-        ? "Nothing is due"
-        : "Items \(grouped(start + 1))–\(grouped(start + slice.count)) of \(grouped(items.count))",
-      through: DateView(asOf.adding(days: ActionsPage.days)), days: ActionsPage.days, pageNumber: number,
-      pageCount: count, isPaged: count > 1,
-      previousHref: number > 1 ? pageLink(number - 1) : nil,
-      nextHref: number < count ? pageLink(number + 1) : nil,
-      pages: shown.enumerated().map { index, page in
-        ActionsPage.PageLink(
-          number: page, href: pageLink(page), isCurrent: page == number,
-          gapBefore: index > 0 && shown[index - 1] != page - 1)
-      })
+    return row(item)
   }
 
   /// What an accreditation needs on its evaluation `due`, from its projected evaluation: its failed checks

@@ -122,6 +122,8 @@ final class SiteContext: Sendable {
 
   /// Partner records by slug.
   let partners: [String: Partner]
+  /// Evaluations by partner slug.
+  let evaluationsBySlug: [String: PartnerEvaluation]
   /// Cases by partner slug, by id.
   let cases: [String: [EscalationCase]]
   /// The steppers of the cases shown so far, encoded, by case file.
@@ -143,8 +145,10 @@ final class SiteContext: Sendable {
     self.evaluations = evaluations
     self.asOf = asOf
     partners = Dictionary(content.partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    evaluationsBySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     cases = Dictionary(grouping: content.cases, by: \.partnerSlug).mapValues { $0.sorted { $0.id < $1.id } }
-    let currents = ["", "home", "standards", "faq", "board", "actions"] + content.pages.map { "page-\($0.slug)" }
+    let currents =
+      ["", "home", "standards", "faq", "board", "actions", "pdms"] + content.pages.map { "page-\($0.slug)" }
     var encoded: [String: TemplateValue] = [:]
     for depth in 0...4 {
       let root = String(repeating: "../", count: depth)
@@ -175,6 +179,7 @@ final class SiteContext: Sendable {
       NavLink(label: $0.title, href: root + Route.page(slug: $0.slug).path, isCurrent: current == "page-\($0.slug)")
     }
     links.append(NavLink(label: "Actions", href: root + Route.actions.path, isCurrent: current == "actions"))
+    links.append(NavLink(label: "PDMs", href: root + Route.pdms.path, isCurrent: current == "pdms"))
     links.append(NavLink(label: "Review board", href: root + Route.board.path, isCurrent: current == "board"))
     links.append(NavLink(label: "FAQ", href: root + Route.faq.path, isCurrent: current == "faq"))
     return links
