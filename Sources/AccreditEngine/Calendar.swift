@@ -97,6 +97,12 @@ extension EscalationCase {
     steps.last { $0.date <= day }?.stage
   }
 
+  /// The step that brought the case to its stage on `day` (its date is when the stage began); nil before
+  /// the first step.
+  public func currentStep(on day: Day) -> Step? {
+    steps.last { $0.date <= day }
+  }
+
   /// Whether the case exists on `day` and has no outcome dated on or before it.
   public func isOpen(on day: Day) -> Bool {
     exists(on: day) && outcome(through: day) == nil

@@ -33,3 +33,17 @@ extension Evaluator {
     return Reason(rule: .decision, message: message, location: decision.location, caseID: decision.caseID)
   }
 }
+
+extension Evaluator {
+  /// The latest `retain` decision for accreditations of `type` (or `all`) dated on or before `day`: what
+  /// settled the last marks review, shown on the review board's agenda.
+  public func latestRetain(of type: String, in decisions: [Decision], on day: Day) -> Decision? {
+    decisions.filter { $0.outcome == .retain && $0.applies(to: type) && $0.date <= day }.max { $0.date < $1.date }
+  }
+
+  /// Whether one more mark sends the partner to the review board: its marks on record are exactly the
+  /// threshold (the marks check fails at more than the threshold).
+  public func isOneMarkFromReview(_ evaluation: PartnerEvaluation) -> Bool {
+    evaluation.marks.count == standards.marksReviewThreshold
+  }
+}

@@ -95,13 +95,8 @@ public enum UpcomingEvents {
 
     // The statuses of `partner`'s accreditations on `day`, with the changes since `asOf`.
     func outlook(_ partner: Partner, on day: Day) -> [UpcomingEvent.Outlook] {
-      let then = evaluator.evaluate(partner, cases: casesByPartner[partner.slug] ?? [], asOf: day)
-      let before = Dictionary(
-        (now[partner.slug]?.accreditations ?? []).map { ("\($0.type)@\($0.issued)", $0.status) },
-        uniquingKeysWith: { first, _ in first })
-      return then.accreditations.map { item in
-        let old = before["\(item.type)@\(item.issued)"]
-        return .init(accreditation: name(item.type), before: old == item.status ? nil : old, status: item.status)
+      evaluator.outlook(of: partner, cases: casesByPartner[partner.slug] ?? [], now: now[partner.slug], on: day).map {
+        .init(accreditation: name($0.type), before: $0.changes ? $0.now : nil, status: $0.then.status)
       }
     }
 
@@ -110,20 +105,17 @@ public enum UpcomingEvents {
     let upcoming = events.map { event -> (order: Int, event: UpcomingEvent) in
       let partner = event.partner.flatMap { bySlug[$0] }
       let subject: String
-      var outlookDay = event.date
       switch event.kind {
       case .evaluation: subject = name(event.subject ?? "")
       case .tierReview: subject = ""
-      case .graceEnds:
-        subject = ""
-        outlookDay = event.date.adding(days: 1)
+      case .graceEnds: subject = ""
       case .certificationExpires: subject = standards.certificationName(event.subject ?? "")
       }
       return (
         event.kind.rank,
         UpcomingEvent(
           date: event.date, kind: event.kind, partner: partner?.slug ?? "", partnerName: partner?.name ?? "",
-          subject: subject, statuses: partner.map { outlook($0, on: outlookDay) } ?? [])
+          subject: subject, statuses: partner.map { outlook($0, on: event.effectDay) } ?? [])
       )
     }
     return upcoming.sorted {

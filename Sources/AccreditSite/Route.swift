@@ -27,6 +27,16 @@ enum Route: Equatable, Sendable {
   case historyJSON
   /// One file of a split sitemap (1-based), listed by `sitemap.xml` when the site has too many pages for one.
   case sitemapPart(Int)
+  /// The review board's agenda.
+  case board
+  /// What needs doing: the first page of the dated items.
+  case actions
+  /// Page N (2 and up) of what needs doing.
+  case actionsPage(Int)
+  /// Every PDM's portfolio.
+  case pdms
+  /// One PDM's portfolio, by the folder name `SiteContext.portfolios` gives.
+  case pdm(slug: String)
   case feed
   case sitemap
   case notFound
@@ -52,6 +62,11 @@ enum Route: Equatable, Sendable {
     case .accreditationsCSV: "api/accreditations.csv"
     case .historyJSON: "api/history.json"
     case .sitemapPart(let number): "sitemaps/sitemap-\(number).xml"
+    case .board: "board/"
+    case .actions: "actions/"
+    case .actionsPage(let number): "actions/page/\(number)/"
+    case .pdms: "pdms/"
+    case .pdm(let slug): "pdms/\(slug)/"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"
     case .notFound: "404.html"

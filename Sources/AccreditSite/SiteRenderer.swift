@@ -218,6 +218,34 @@ public struct SiteRenderer: Sendable {
         description: "The program's accreditation standards: tiers, certifications and thresholds.",
         current: "standards"
       ) { site.standardsPage() })
+    jobs.append(
+      page(
+        .board, key: keys.everything, template: "board", title: "Review board agenda",
+        description: "The review board's agenda as of \(asOf.display).", current: "board"
+      ) { site.boardPage() })
+    let actionPages = site.actionsPageCount
+    for number in 1...actionPages {
+      jobs.append(
+        page(
+          .actions(page: number), key: keys.everything, template: "actions",
+          title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
+          description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
+          current: number == 1 ? "actions" : ""
+        ) { site.actionsPage(number) })
+    }
+    let portfolios = site.portfolios
+    jobs.append(
+      page(
+        .pdms, key: keys.everything, template: "pdms", title: "Portfolios of the PDMs",
+        description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
+      ) { site.pdmIndexPage(portfolios) })
+    for portfolio in portfolios {
+      jobs.append(
+        page(
+          .pdm(portfolio), key: keys.everything, template: "pdm", title: "Portfolio of \(portfolio.name)",
+          description: "The partners of \(portfolio.name) as of \(asOf.display)."
+        ) { site.pdmPage(portfolio) })
+    }
     // The sitemap lists every page: the files named index.html, by their folder.
     let sitemapPages =
       [""]

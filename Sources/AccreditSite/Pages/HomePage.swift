@@ -47,6 +47,9 @@ struct HomePage: Sendable, Encodable {
   let counts: [StatusCount]
   /// The link to `api/accreditations.csv`.
   let csvHref: String
+  /// The link to what needs doing (`actions/`), which lists every due item.
+  let actionsHref: String
+  let actionDays: Int
   /// The first page of the partner list: those needing attention most.
   let list: PartnerList
   let dueSoon: [DueItem]
@@ -75,6 +78,7 @@ extension SiteContext {
         HomePage.StatusCount(status: StatusView(status), count: statuses.count { $0 == status })
       },
       csvHref: Route.home.link(to: .accreditationsCSV),
+      actionsHref: Route.home.link(to: .actions), actionDays: ActionsPage.days,
       list: partnerList(page: 1, of: listedPartners),
       dueSoon: Array(shownDue), hasDueSoon: !due.isEmpty,
       moreDue: due.count > shownDue.count

@@ -124,6 +124,8 @@ final class SiteContext: Sendable {
 
   /// Partner records by slug.
   let partners: [String: Partner]
+  /// Evaluations by partner slug.
+  let evaluationsBySlug: [String: PartnerEvaluation]
   /// Cases by partner slug, by id.
   let cases: [String: [EscalationCase]]
   /// The steppers of the cases shown so far, encoded, by case file.
@@ -136,6 +138,8 @@ final class SiteContext: Sendable {
   let partnerHistories = Mutex<[String: PartnerHistory]>([:])
   /// The status changes of the last 90 days, computed by the first job that asks (`recentChanges`).
   let recentCache = Mutex<[StatusChangeItem]?>(nil)
+  /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
+  let actionOrder = Mutex<[ActionItem]?>(nil)
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
@@ -150,8 +154,10 @@ final class SiteContext: Sendable {
     self.evaluations = evaluations
     self.asOf = asOf
     partners = Dictionary(content.partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    evaluationsBySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     cases = Dictionary(grouping: content.cases, by: \.partnerSlug).mapValues { $0.sorted { $0.id < $1.id } }
-    let currents = ["", "home", "standards", "history", "faq"] + content.pages.map { "page-\($0.slug)" }
+    let currents =
+      ["", "home", "standards", "history", "faq", "board", "actions", "pdms"] + content.pages.map { "page-\($0.slug)" }
     var encoded: [String: TemplateValue] = [:]
     for depth in 0...4 {
       let root = String(repeating: "../", count: depth)
@@ -182,6 +188,9 @@ final class SiteContext: Sendable {
     links += pages.map {
       NavLink(label: $0.title, href: root + Route.page(slug: $0.slug).path, isCurrent: current == "page-\($0.slug)")
     }
+    links.append(NavLink(label: "Actions", href: root + Route.actions.path, isCurrent: current == "actions"))
+    links.append(NavLink(label: "PDMs", href: root + Route.pdms.path, isCurrent: current == "pdms"))
+    links.append(NavLink(label: "Review board", href: root + Route.board.path, isCurrent: current == "board"))
     links.append(NavLink(label: "FAQ", href: root + Route.faq.path, isCurrent: current == "faq"))
     return links
   }

@@ -1,0 +1,271 @@
+import AccreditContent
+import AccreditEngine
+
+/// `actions/` and `actions/page/N/`: every dated item from the evaluation date (included) through the
+/// next `days` days, grouped by week, the soonest first: the engine's calendar (evaluations, tier reviews,
+/// grace ends, certification expiries) with what each does to the partner's statuses
+/// (`Evaluator.outlook`, the projection `accredit upcoming` shows), and the open cases, dated today with
+/// the days at their current stage. Pages of `pageSize` rows, so that no page grows with the program.
+struct ActionsPage: Sendable, Encodable {
+  static let days = 60
+  static let pageSize = 100
+
+  /// One accreditation's status now and on the item's day.
+  struct Effect: Sendable, Encodable {
+    let accreditation: String
+    let now: StatusView?
+    let then: StatusView
+    let changes: Bool
+  }
+
+  struct Row: Sendable, Encodable {
+    let date: DateView
+    let inDays: String
+    let partnerName: String?
+    let partnerHref: String?
+    let pdm: String
+    /// "Evaluation of CRM Implementation", "Case NW-2026-019 open at mediation".
+    let what: String
+    let caseHref: String?
+    let effects: [Effect]
+    let hasEffects: Bool
+    /// What to do, in plain words: "renew Data Operations and Sync before 20 Nov 2026".
+    let reason: String
+  }
+
+  struct Week: Sendable, Encodable {
+    /// "15 Nov 2026 – 21 Nov 2026".
+    let label: String
+    let id: String
+    let rows: [Row]
+  }
+
+  struct PageLink: Sendable, Encodable {
+    let number: Int
+    let href: String
+    let isCurrent: Bool
+    let gapBefore: Bool
+  }
+
+  let weeks: [Week]
+  let hasRows: Bool
+  /// "Items 1–100 of 2,345".
+  let rangeText: String
+  let through: DateView
+  let days: Int
+  let pageNumber: Int
+  let pageCount: Int
+  let isPaged: Bool
+  let previousHref: String?
+  let nextHref: String?
+  let pages: [PageLink]
+}
+
+/// Something dated on the actions page: a calendar event or a case open today.
+enum ActionItem: Sendable {
+  case event(CalendarEvent)
+  /// A case open on `on` (the evaluation date), at a stage reached `since`.
+  case openCase(EscalationCase, since: Day, on: Day)
+
+  var date: Day {
+    switch self {
+    case .event(let event): event.date
+    case .openCase(_, _, let day): day
+    }
+  }
+}
+
+extension Route {
+  /// Page `number` (1-based) of the actions list.
+  static func actions(page number: Int) -> Route { number <= 1 ? .actions : .actionsPage(number) }
+}
+
+extension SiteContext {
+  /// Every item of the actions pages in their order, without their projections (the pages compute those
+  /// for their own rows): the calendar from today through `ActionsPage.days` days, then the open cases,
+  /// longest at their stage first, on today's date.
+  var actionItems: [ActionItem] {
+    actionOrder.withLock { cached in
+      if let cached { return cached }
+      let events = Evaluator(standards: content.standards).calendar(
+        after: asOf.adding(days: -1), through: asOf.adding(days: ActionsPage.days), partners: content.partners,
+        evaluations: evaluations)
+      let open = content.cases.compactMap { escalation -> (Day, String, ActionItem)? in
+        guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf) else { return nil }
+        return (step.date, escalation.id, .openCase(escalation, since: step.date, on: asOf))
+      }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+      let today = events.prefix { $0.date == asOf }.map(ActionItem.event)
+      let later = events.drop { $0.date == asOf }.map(ActionItem.event)
+      let items = today + open + later
+      cached = items
+      return items
+    }
+  }
+
+  var actionsPageCount: Int { max(1, (actionItems.count + ActionsPage.pageSize - 1) / ActionsPage.pageSize) }
+
+  /// Page `number` of the actions list.
+  func actionsPage(_ number: Int) -> ActionsPage {
+    let items = actionItems
+    let count = actionsPageCount
+    let here = Route.actions(page: number)
+    // A link to the page itself is "./": an empty one would keep the address's query.
+    func pageLink(_ page: Int) -> String {
+      let link = here.link(to: .actions(page: page))
+      return link.isEmpty ? "./" : link
+    }
+    let start = min((number - 1) * ActionsPage.pageSize, items.count)
+    let slice = items[start..<min(start + ActionsPage.pageSize, items.count)]
+    func row(_ item: ActionItem) -> ActionsPage.Row { actionRow(item, from: here) }
+
+    // Weeks counted from today: days 0–6, 7–13…
+    var weeks: [ActionsPage.Week] = []
+    for item in slice {
+      let week = max(0, asOf.days(until: item.date)) / 7
+      let first = asOf.adding(days: week * 7)
+      let id = "week-\(first.iso)"
+      let built = row(item)
+      if weeks.last?.id == id {
+        let last = weeks.removeLast()
+        weeks.append(ActionsPage.Week(label: last.label, id: last.id, rows: last.rows + [built]))
+      } else {
+        weeks.append(
+          ActionsPage.Week(label: "\(first.display) – \(first.adding(days: 6).display)", id: id, rows: [built]))
+      }
+    }
+    let shown = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
+    return ActionsPage(
+      weeks: weeks, hasRows: !slice.isEmpty,
+      rangeText: items.isEmpty
+        ? "Nothing is due"
+        : "Items \(grouped(start + 1))–\(grouped(start + slice.count)) of \(grouped(items.count))",
+      through: DateView(asOf.adding(days: ActionsPage.days)), days: ActionsPage.days, pageNumber: number,
+      pageCount: count, isPaged: count > 1,
+      previousHref: number > 1 ? pageLink(number - 1) : nil,
+      nextHref: number < count ? pageLink(number + 1) : nil,
+      pages: shown.enumerated().map { index, page in
+        ActionsPage.PageLink(
+          number: page, href: pageLink(page), isCurrent: page == number,
+          gapBefore: index > 0 && shown[index - 1] != page - 1)
+      })
+  }
+
+  /// One row of what needs doing, with links from `here`: what happens, each accreditation's status now
+  /// and on the item's day, and what it needs.
+  func actionRow(_ item: ActionItem, from here: Route) -> ActionsPage.Row {
+    let evaluator = Evaluator(standards: content.standards)
+    let bySlug = evaluationsBySlug
+
+    func effects(_ slug: String, on day: Day?) -> [ActionsPage.Effect] {
+      guard let now = bySlug[slug] else { return [] }
+      guard let day, let partner = partners[slug] else {
+        return now.accreditations.filter { $0.status != .revoked }.map {
+          ActionsPage.Effect(
+            accreditation: accreditationName($0.type), now: StatusView($0.status), then: StatusView($0.status),
+            changes: false)
+        }
+      }
+      return evaluator.outlook(of: partner, cases: cases[slug] ?? [], now: now, on: day)
+        .filter { $0.now != .revoked }
+        .map {
+          ActionsPage.Effect(
+            accreditation: accreditationName($0.type), now: $0.now.map(StatusView.init),
+            then: StatusView($0.then.status),
+            changes: $0.changes)
+        }
+    }
+
+    func row(_ item: ActionItem) -> ActionsPage.Row {
+      var slug: String?
+      var what = ""
+      var reason = ""
+      var caseHref: String?
+      var effectDay: Day?
+      switch item {
+      case .event(let event):
+        slug = event.partner
+        effectDay = event.effectDay
+        switch event.kind {
+        case .evaluation:
+          let type = event.subject ?? ""
+          what = "Evaluation of \(accreditationName(type))"
+          let projected = slug.flatMap { partners[$0] }.map {
+            evaluator.evaluate($0, cases: cases[$0.slug] ?? [], asOf: event.date)
+          }
+          reason = actionReason(projected, type: type, due: event.date)
+        case .tierReview:
+          let below = evaluations.count { !$0.isTierEligible && !$0.accreditations.isEmpty }
+          what = "Tier reviews of every partner begin"
+          reason = "\(plural(below, "partner")) below the eligible tiers now must reach one"
+        case .graceEnds:
+          what = "Grace period ends (last day)"
+          let tier = slug.flatMap { bySlug[$0]?.tier }?.capitalized ?? "none"
+          let next = slug.flatMap { partners[$0] }.map {
+            evaluator.evaluate($0, cases: cases[$0.slug] ?? [], asOf: event.effectDay)
+          }
+          if let further = next?.grace {
+            reason = "another grace period runs until \(further.until.display) (tier now \(tier))"
+          } else if next?.isTierEligible == true {
+            reason = "none: the tier is eligible again from \(event.effectDay.display)"
+          } else {
+            reason = "reach an eligible tier (now \(tier)) by \(event.date.display)"
+          }
+        case .certificationExpires:
+          let name = content.standards.certificationName(event.subject ?? "")
+          what = "Certification \(name) expires"
+          reason = event.date == asOf ? "renew \(name): it lapses today" : "renew \(name) before \(event.date.display)"
+        }
+      case .openCase(let escalation, let since, _):
+        slug = escalation.partnerSlug
+        let stage = escalation.stage(on: asOf)?.label.lowercased() ?? "complaint"
+        what = "Case \(escalation.id) open at \(stage)\(escalation.isSerious ? " (serious)" : "")"
+        caseHref = here.link(to: .escalation(partner: escalation.partnerSlug, id: escalation.id))
+        reason = "at \(stage) for \(plural(since.days(until: asOf), "day")), since \(since.display)"
+        if let now = bySlug[escalation.partnerSlug], evaluator.isOneMarkFromReview(now) {
+          reason += "; a mark would send every accreditation to the review board"
+        }
+      }
+      let partner = slug.flatMap { bySlug[$0] }
+      let rowEffects = slug.map { effects($0, on: effectDay) } ?? []
+      return ActionsPage.Row(
+        date: DateView(item.date), inDays: relativeDays(asOf.days(until: item.date)), partnerName: partner?.name,
+        partnerHref: slug.map { here.link(to: .partner(slug: $0)) },
+        pdm: slug.flatMap { partners[$0]?.pdm } ?? (slug == nil ? "" : "No PDM"), what: what, caseHref: caseHref,
+        effects: rowEffects, hasEffects: !rowEffects.isEmpty, reason: reason)
+    }
+
+    return row(item)
+  }
+
+  /// What an accreditation needs on its evaluation `due`, from its projected evaluation: its failed checks
+  /// in plain words, or that it meets every standard.
+  func actionReason(_ projected: PartnerEvaluation?, type: String, due: Day) -> String {
+    guard let projected, let accreditation = projected.accreditations.last(where: { $0.type == type }) else {
+      return ""
+    }
+    var needs: [String] = []
+    for reason in accreditation.reasons {
+      switch reason.rule {
+      case .marks:
+        if let latest = projected.marks.last {
+          needs.append("needs a retain decision dated on or after \(latest.date.display)")
+        }
+      case .seriousCase:
+        needs.append("serious case \(reason.caseID ?? "") must close")
+      case .certification:
+        continue
+      case .tier:
+        needs.append("reach an eligible tier (now \(projected.tier?.capitalized ?? "none"))")
+      case .grace:
+        needs.append(reason.message)
+      case .decision:
+        needs.append(reason.message)
+      }
+    }
+    let missing = accreditation.missingCertifications.map(content.standards.certificationName)
+    if !missing.isEmpty {
+      needs.append("earn \(missing.joined(separator: " and ")) before \(due.display)")
+    }
+    return needs.isEmpty ? "meets every standard: renewed" : needs.joined(separator: "; ")
+  }
+}

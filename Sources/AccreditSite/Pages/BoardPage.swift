@@ -1,0 +1,269 @@
+import AccreditContent
+import AccreditEngine
+
+/// `board/index.html`: the review board's agenda. Every row comes from the evaluation as of the date: the
+/// cases open at the review-board stage, the accreditations whose failed check is the marks rule or an
+/// open serious case, the partners one mark from a review, and the board's decisions of the last
+/// `decisionDays` days (the records' retain and revoke decisions, and the outcomes of cases that reached
+/// the board).
+struct BoardPage: Sendable, Encodable {
+  static let decisionDays = 90
+  /// The most rows a table shows, so that the page does not grow with the program (under 300 KB at
+  /// 10,000 partners); the rest are counted under it.
+  static let rowLimit = 150
+
+  /// A partner's name and the link to its page.
+  struct PartnerLink: Sendable, Encodable {
+    let name: String
+    let href: String
+  }
+
+  /// A case open at the review-board stage.
+  struct CaseRow: Sendable, Encodable {
+    let id: String
+    let href: String
+    let partner: PartnerLink
+    let customer: String
+    let isSerious: Bool
+    /// When the case reached the board.
+    let since: DateView
+    /// "12 days".
+    let daysAtStage: String
+  }
+
+  /// An accreditation under review because of its marks.
+  struct MarksRow: Sendable, Encodable {
+    let partner: PartnerLink
+    let accreditation: String
+    let status: StatusView
+    let marks: Int
+    let marksHref: String
+    let latestMark: DateView
+    let latestMarkCase: String
+    let latestMarkHref: String
+    /// The latest retain decision for the accreditation, if any.
+    let lastRetain: DateView?
+    /// The next evaluation: the review must be done by then.
+    let deadline: DateView?
+    /// "needs a retain decision dated on or after 15 Nov 2026".
+    let needs: String
+  }
+
+  /// A serious case open, with the accreditations it puts under review.
+  struct SeriousRow: Sendable, Encodable {
+    let partner: PartnerLink
+    /// "CRM Implementation, Onboarding Excellence".
+    let accreditations: String
+    /// The most serious status among them.
+    let status: StatusView
+    let caseID: String
+    let caseHref: String
+    /// "review board", the stage the case is at.
+    let stage: String
+    /// The earliest next evaluation among them.
+    let deadline: DateView?
+  }
+
+  /// A partner whose next mark sends it to the review board.
+  struct ThresholdRow: Sendable, Encodable {
+    let partner: PartnerLink
+    let marks: Int
+    let marksHref: String
+    let latestMark: DateView?
+    let openCases: Int
+  }
+
+  /// A decision of the board.
+  struct DecisionRow: Sendable, Encodable {
+    let date: DateView
+    let partner: PartnerLink
+    /// "Retain", "Revoke, with director approval", "Mark placed"…
+    let decision: String
+    let accreditation: String
+    let caseID: String?
+    let caseHref: String?
+  }
+
+  let openCases: [CaseRow]
+  let hasOpenCases: Bool
+  /// "and 1,038 more, the longest waiting shown": set when a table is cut at `rowLimit`.
+  let moreCases: String?
+  let moreMarksReviews: String?
+  let moreSeriousReviews: String?
+  let moreAtThreshold: String?
+  let moreDecisions: String?
+  /// What needs doing, which lists every open case.
+  let actionsHref: String
+  let marksReviews: [MarksRow]
+  let hasMarksReviews: Bool
+  let seriousReviews: [SeriousRow]
+  let hasSeriousReviews: Bool
+  let atThreshold: [ThresholdRow]
+  let hasAtThreshold: Bool
+  let decisions: [DecisionRow]
+  let hasDecisions: Bool
+  /// "more than 3 marks".
+  let threshold: String
+  let thresholdMarks: Int
+  /// The first day of the decisions' window.
+  let decisionsSince: DateView
+  let decisionDays: Int
+}
+
+extension SiteContext {
+  func boardPage() -> BoardPage {
+    let here = Route.board
+    // Rows without a next evaluation sort last.
+    let far = asOf.adding(days: 1_000_000)
+    let evaluator = Evaluator(standards: content.standards)
+    let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    let names = bySlug.mapValues(\.name)
+    func partnerLink(_ slug: String) -> BoardPage.PartnerLink {
+      BoardPage.PartnerLink(name: names[slug] ?? slug, href: here.link(to: .partner(slug: slug)))
+    }
+    func caseHref(_ slug: String, _ id: String) -> String { here.link(to: .escalation(partner: slug, id: id)) }
+
+    // Open at the review-board stage, longest waiting first.
+    let atBoard = content.cases.compactMap { escalation -> (days: Int, row: BoardPage.CaseRow)? in
+      guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf), step.stage == .reviewBoard
+      else { return nil }
+      let days = step.date.days(until: asOf)
+      return (
+        days,
+        BoardPage.CaseRow(
+          id: escalation.id, href: caseHref(escalation.partnerSlug, escalation.id),
+          partner: partnerLink(escalation.partnerSlug), customer: escalation.customer,
+          isSerious: escalation.isSerious, since: DateView(step.date), daysAtStage: plural(days, "day"))
+      )
+    }.sorted { ($1.days, $0.row.id) < ($0.days, $1.row.id) }.map(\.row)
+
+    var marksRows: [(Day, String, BoardPage.MarksRow)] = []
+    struct SeriousKey: Hashable {
+      let slug: String
+      let caseID: String
+    }
+    var serious: [SeriousKey: [AccreditationEvaluation]] = [:]
+    var thresholdRows: [BoardPage.ThresholdRow] = []
+    for evaluation in evaluations {
+      let decisions = partners[evaluation.slug]?.decisions ?? []
+      for accreditation in evaluation.accreditations where accreditation.status != .revoked {
+        let name = accreditationName(accreditation.type)
+        for reason in accreditation.reasons {
+          switch reason.rule {
+          case .marks:
+            guard let latest = evaluation.marks.last else { continue }
+            let retain = evaluator.latestRetain(of: accreditation.type, in: decisions, on: asOf)
+            marksRows.append(
+              (
+                accreditation.nextEvaluation ?? far, evaluation.name + name,
+                BoardPage.MarksRow(
+                  partner: partnerLink(evaluation.slug), accreditation: name, status: StatusView(accreditation.status),
+                  marks: evaluation.marks.count, marksHref: here.link(to: .marks(partner: evaluation.slug)),
+                  latestMark: DateView(latest.date), latestMarkCase: latest.caseID,
+                  latestMarkHref: caseHref(evaluation.slug, latest.caseID),
+                  lastRetain: retain.map { DateView($0.date) },
+                  deadline: accreditation.nextEvaluation.map(DateView.init),
+                  needs: "needs a retain decision dated on or after \(latest.date.display)")
+              ))
+          case .seriousCase:
+            guard let id = reason.caseID else { continue }
+            serious[SeriousKey(slug: evaluation.slug, caseID: id), default: []].append(accreditation)
+          default:
+            continue
+          }
+        }
+      }
+      if evaluator.isOneMarkFromReview(evaluation) {
+        thresholdRows.append(
+          BoardPage.ThresholdRow(
+            partner: partnerLink(evaluation.slug), marks: evaluation.marks.count,
+            marksHref: here.link(to: .marks(partner: evaluation.slug)),
+            latestMark: evaluation.marks.last.map { DateView($0.date) }, openCases: evaluation.openCases.count))
+      }
+    }
+
+    let seriousRows = serious.map { key, accreditations -> (Day, String, BoardPage.SeriousRow) in
+      let evaluation = bySlug[key.slug]
+      let deadline = accreditations.compactMap(\.nextEvaluation).min()
+      let stage = evaluation?.openCases.first { $0.id == key.caseID }?.stage.label.lowercased() ?? ""
+      return (
+        deadline ?? far, (evaluation?.name ?? key.slug) + key.caseID,
+        BoardPage.SeriousRow(
+          partner: partnerLink(key.slug),
+          accreditations: accreditations.map { accreditationName($0.type) }.joined(separator: ", "),
+          status: StatusView(accreditations.map(\.status).min() ?? .underReview), caseID: key.caseID,
+          caseHref: caseHref(key.slug, key.caseID), stage: stage, deadline: deadline.map(DateView.init))
+      )
+    }
+
+    // The board's decisions of the window, newest first: the records' decisions and the outcomes of the
+    // cases that reached the board.
+    let since = asOf.adding(days: -BoardPage.decisionDays)
+    var decided: [(Day, String, BoardPage.DecisionRow)] = []
+    for evaluation in evaluations {
+      for decision in partners[evaluation.slug]?.decisions ?? [] where decision.date >= since && decision.date <= asOf {
+        let word =
+          switch decision.outcome {
+          case .retain: "Retain"
+          case .revoke:
+            decision.hasDirectorApproval ? "Revoke, with director approval" : "Revoke, awaiting director approval"
+          }
+        let accreditation =
+          decision.accreditation == Decision.allAccreditations ? "All" : accreditationName(decision.accreditation)
+        decided.append(
+          (
+            decision.date, evaluation.name,
+            BoardPage.DecisionRow(
+              date: DateView(decision.date), partner: partnerLink(evaluation.slug), decision: word,
+              accreditation: accreditation, caseID: decision.caseID,
+              caseHref: decision.caseID.map { caseHref(evaluation.slug, $0) })
+          ))
+      }
+    }
+    for escalation in content.cases {
+      guard let outcome = escalation.outcome(through: asOf), outcome.date >= since,
+        escalation.steps(through: outcome.date).contains(where: { $0.stage == .reviewBoard })
+      else { continue }
+      let word =
+        switch outcome.decision {
+        case .mark: "Mark placed"
+        case .noFault: "Closed: no fault"
+        case .resolved: "Closed: resolved"
+        }
+      decided.append(
+        (
+          outcome.date, names[escalation.partnerSlug] ?? escalation.partnerSlug,
+          BoardPage.DecisionRow(
+            date: DateView(outcome.date), partner: partnerLink(escalation.partnerSlug), decision: word,
+            accreditation: escalation.accreditation.map { accreditationName($0.value) } ?? "Not specified",
+            caseID: escalation.id, caseHref: caseHref(escalation.partnerSlug, escalation.id))
+        ))
+    }
+
+    let threshold = content.standards.marksReviewThreshold
+    let limit = BoardPage.rowLimit
+    // The rows a table shows, and the count of those it leaves out.
+    func cut<Row>(_ rows: [Row], _ rest: String) -> ([Row], String?) {
+      (Array(rows.prefix(limit)), rows.count > limit ? "and \(grouped(rows.count - limit)) more \(rest)" : nil)
+    }
+    let (cases, moreCases) = cut(atBoard, "at the board, waiting less long: every open case is on")
+    let (marks, moreMarks) = cut(marksRows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2), "with later deadlines")
+    let (seriousShown, moreSerious) = cut(
+      seriousRows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2), "with later deadlines")
+    let (atThreshold, moreThreshold) = cut(
+      thresholdRows.sorted { $0.partner.name < $1.partner.name }, "partners, by name")
+    let (decisions, moreDecisions) = cut(
+      decided.sorted { ($1.0, $0.1) < ($0.0, $1.1) }.map(\.2),
+      "decisions, older: the partner pages and the feed have them")
+    return BoardPage(
+      openCases: cases, hasOpenCases: !cases.isEmpty, moreCases: moreCases, moreMarksReviews: moreMarks,
+      moreSeriousReviews: moreSerious, moreAtThreshold: moreThreshold, moreDecisions: moreDecisions,
+      actionsHref: here.link(to: .actions),
+      marksReviews: marks, hasMarksReviews: !marks.isEmpty,
+      seriousReviews: seriousShown, hasSeriousReviews: !seriousShown.isEmpty,
+      atThreshold: atThreshold, hasAtThreshold: !atThreshold.isEmpty,
+      decisions: decisions, hasDecisions: !decisions.isEmpty,
+      threshold: "more than \(plural(threshold, "mark"))", thresholdMarks: threshold,
+      decisionsSince: DateView(since), decisionDays: BoardPage.decisionDays)
+  }
+}

@@ -1,0 +1,191 @@
+import AccreditContent
+import AccreditEngine
+
+/// A partner development manager's portfolio: the partners whose record names them (`pdm:`), or the
+/// "No PDM" group of those whose record names nobody.
+struct PDMPortfolio: Sendable {
+  /// The PDM's name, or "No PDM".
+  let name: String
+  /// The folder under `pdms/`: the name in lower case, runs of other characters as `-`; unique.
+  let slug: String
+  /// The partners' slugs, by name.
+  let partners: [String]
+}
+
+/// `pdms/index.html`: every PDM with the counts of their portfolio.
+struct PDMIndexPage: Sendable, Encodable {
+  struct Row: Sendable, Encodable {
+    let name: String
+    let href: String
+    let partners: Int
+    /// The accreditations by status, in the order of `statuses`.
+    let counts: [PDMPage.Count]
+    let openCases: Int
+    let dueItems: Int
+  }
+
+  let rows: [Row]
+  let hasRows: Bool
+  let statuses: [StatusView]
+  let days: Int
+}
+
+/// `pdms/<pdm>/index.html`: one PDM's partners with their statuses and reasons, their rows of what needs
+/// doing, and their open cases.
+struct PDMPage: Sendable, Encodable {
+  struct Count: Sendable, Encodable {
+    let status: StatusView
+    let count: Int
+  }
+
+  struct AccreditationLine: Sendable, Encodable {
+    let name: String
+    let status: StatusView
+    /// The reasons' messages, joined; empty when it meets every standard.
+    let reason: String
+  }
+
+  struct PartnerRow: Sendable, Encodable {
+    let name: String
+    let href: String
+    let overall: StatusView
+    let accreditations: [AccreditationLine]
+    let hasAccreditations: Bool
+  }
+
+  struct CaseRow: Sendable, Encodable {
+    let id: String
+    let href: String
+    let partnerName: String
+    let stage: String
+    let isSerious: Bool
+    let since: DateView
+    let daysAtStage: String
+  }
+
+  let name: String
+  let indexHref: String
+  let partnerCount: String
+  let counts: [Count]
+  let partners: [PartnerRow]
+  let actions: [ActionsPage.Row]
+  let hasActions: Bool
+  let openCases: [CaseRow]
+  let hasOpenCases: Bool
+  let days: Int
+}
+
+extension Route {
+  /// The folder of a PDM's page.
+  static func pdm(_ portfolio: PDMPortfolio) -> Route { .pdm(slug: portfolio.slug) }
+}
+
+extension SiteContext {
+  /// Every PDM's portfolio, by name, then "No PDM" when some partner names nobody.
+  var portfolios: [PDMPortfolio] {
+    var byName: [String: [PartnerEvaluation]] = [:]
+    var none: [PartnerEvaluation] = []
+    for evaluation in evaluations {
+      if let pdm = partners[evaluation.slug]?.pdm, !pdm.allSatisfy(\.isWhitespace) {
+        byName[pdm, default: []].append(evaluation)
+      } else {
+        none.append(evaluation)
+      }
+    }
+    var groups = byName.keys.sorted().map { (name: $0, base: Self.folderName($0), members: byName[$0] ?? []) }
+    if !none.isEmpty { groups.append((name: "No PDM", base: "no-pdm", members: none)) }
+    var used: Set<String> = []
+    return groups.map { name, base, members in
+      var slug = base
+      var number = 2
+      while used.contains(slug) {
+        slug = "\(base)-\(number)"
+        number += 1
+      }
+      used.insert(slug)
+      return PDMPortfolio(
+        name: name, slug: slug,
+        partners: members.sorted { ($0.name, $0.slug) < ($1.name, $1.slug) }.map(\.slug))
+    }
+  }
+
+  /// `Jana Kowalski` → `jana-kowalski`; a name of no letters or digits → `pdm`.
+  static func folderName(_ name: String) -> String {
+    var result = ""
+    var dash = false
+    for scalar in name.lowercased().unicodeScalars {
+      if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+        if dash && !result.isEmpty { result += "-" }
+        result.unicodeScalars.append(scalar)
+        dash = false
+      } else {
+        dash = true
+      }
+    }
+    return result.isEmpty ? "pdm" : result
+  }
+
+  func pdmIndexPage(_ portfolios: [PDMPortfolio]) -> PDMIndexPage {
+    let due = Dictionary(grouping: actionItems.compactMap(\.partner), by: { $0 }).mapValues(\.count)
+    let rows = portfolios.map { portfolio in
+      let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
+      let statuses = members.flatMap(\.accreditations).map(\.status)
+      return PDMIndexPage.Row(
+        name: portfolio.name, href: Route.pdms.link(to: .pdm(portfolio)), partners: members.count,
+        counts: AccreditationStatus.allCases.map { status in
+          PDMPage.Count(status: StatusView(status), count: statuses.count { $0 == status })
+        },
+        openCases: members.reduce(0) { $0 + $1.openCases.count },
+        dueItems: portfolio.partners.reduce(0) { $0 + (due[$1] ?? 0) })
+    }
+    return PDMIndexPage(
+      rows: rows, hasRows: !rows.isEmpty, statuses: AccreditationStatus.allCases.map(StatusView.init),
+      days: ActionsPage.days)
+  }
+
+  func pdmPage(_ portfolio: PDMPortfolio) -> PDMPage {
+    let here = Route.pdm(portfolio)
+    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
+    let slugs = Set(portfolio.partners)
+    let statuses = members.flatMap(\.accreditations).map(\.status)
+    let rows = members.map { evaluation in
+      let lines = evaluation.accreditations.map {
+        PDMPage.AccreditationLine(
+          name: accreditationName($0.type), status: StatusView($0.status),
+          reason: $0.reasons.map(\.message).joined(separator: "; "))
+      }
+      return PDMPage.PartnerRow(
+        name: evaluation.name, href: here.link(to: .partner(slug: evaluation.slug)),
+        overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none, accreditations: lines,
+        hasAccreditations: !lines.isEmpty)
+    }
+    let items = actionItems.filter { $0.partner.map(slugs.contains) ?? false }
+    let actions = items.map { actionRow($0, from: here) }
+    let open = members.flatMap { evaluation in
+      (cases[evaluation.slug] ?? []).compactMap { escalation -> PDMPage.CaseRow? in
+        guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf) else { return nil }
+        return PDMPage.CaseRow(
+          id: escalation.id, href: here.link(to: .escalation(partner: evaluation.slug, id: escalation.id)),
+          partnerName: evaluation.name, stage: step.stage.label, isSerious: escalation.isSerious,
+          since: DateView(step.date), daysAtStage: plural(step.date.days(until: asOf), "day"))
+      }
+    }
+    return PDMPage(
+      name: portfolio.name, indexHref: here.link(to: .pdms), partnerCount: plural(members.count, "partner"),
+      counts: AccreditationStatus.allCases.map { status in
+        PDMPage.Count(status: StatusView(status), count: statuses.count { $0 == status })
+      },
+      partners: rows, actions: actions, hasActions: !actions.isEmpty, openCases: open, hasOpenCases: !open.isEmpty,
+      days: ActionsPage.days)
+  }
+}
+
+extension ActionItem {
+  /// The partner the item concerns; nil for a tier review, which concerns every partner.
+  var partner: String? {
+    switch self {
+    case .event(let event): event.partner
+    case .openCase(let escalation, _, _): escalation.partnerSlug
+    }
+  }
+}

