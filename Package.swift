@@ -9,7 +9,11 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    // One trait, not Hummingbird's default two: SwiftPM passes enabled traits as `-D` flags in an order that
+    // differs from one `swift build`/`swift test` process to the next (a Set's), and a changed command line
+    // recompiles Hummingbird and HummingbirdCore (104 files) on a switch between them (docs/performance.md,
+    // "Warm rebuilds"). ConfigurationSupport (swift-configuration's ConfigReader) is not used here.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),

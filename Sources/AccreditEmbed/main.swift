@@ -45,8 +45,13 @@ for file in files {
   source += "    (\"\(file.path)\", ####\"\"\"\n\(file.text)\n\"\"\"####),\n"
 }
 source += "  ]\n}\n"
+// Written only when its bytes change: the build runs this tool again whenever the tool itself is relinked
+// (SwiftPM does so on a switch between `swift build` and `swift test`), and a rewritten file, even with the
+// same bytes, would recompile AccreditSite.
+let bytes = Data(source.utf8)
+if FileManager.default.contents(atPath: arguments[2]) == bytes { exit(0) }
 do {
-  try Data(source.utf8).write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
+  try bytes.write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
 } catch {
   FileHandle.standardError.write(Data("accredit-embed: cannot write \(arguments[2]): \(error)\n".utf8))
   exit(1)

@@ -1,5 +1,8 @@
-"""Fixtures shared by the browser tests: one headless Chromium per test session."""
+"""Fixtures shared by the browser tests: one headless Chromium per test session (per pytest-xdist worker:
+Scripts/browser-test runs the tests on two), sites built once per session for every worker, and the `slow`
+mark: a test marked slow runs only when ACCREDIT_SLOW_TESTS=1 (.ci/run sets it)."""
 
+import fcntl
 import functools
 import os
 import threading
@@ -9,6 +12,35 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: minutes of work; runs only with ACCREDIT_SLOW_TESTS=1 (CI sets it)")
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("ACCREDIT_SLOW_TESTS") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: set ACCREDIT_SLOW_TESTS=1 to run it (.ci/run does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+def built_once(tmp_path_factory, name, build):
+    """A folder made by `build(folder)` once per test session, however many xdist workers ask for it: the
+    first builds it under a lock in the session's shared temporary folder, the others wait and reuse it.
+    Without xdist it is an ordinary temporary folder. Returns what `build` returned (recorded as a path)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # each worker's base folder is inside the session's
+    folder, done = root / f"shared-{name}", root / f"shared-{name}.done"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            folder.mkdir(exist_ok=True)
+            done.write_text(str(build(folder)))
+    return Path(done.read_text())
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,11 @@ A module-scoped fixture generates a 300-partner content tree with `accredit gene
 some partners a PDM, an untrusted-looking name, no region or no accreditation, builds it and serves it
 on 127.0.0.1 like test_site.py. The expected results are computed here in Python from the index.
 
-The last test builds a 10,000-partner site (about a minute with the debug binary) and records how long
-the overview takes to show a filtered list; it asserts only that the filter worked. The binary is
-ACCREDIT_BIN, else .build/debug/accredit.
+The 300-partner site is built once per session, for every pytest-xdist worker (conftest.built_once).
+The 10,000-partner test builds a site of its own (about a minute with the debug binary) and records how
+long the overview takes to show a filtered list; it asserts only that the filter worked. It is marked
+slow: it runs with ACCREDIT_SLOW_TESTS=1, which .ci/run sets. The binary is ACCREDIT_BIN, else
+.build/debug/accredit.
 """
 
 import json
@@ -23,7 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import serve
+from conftest import built_once, serve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -73,9 +75,9 @@ def build_site(folder, partners, vary_content=False):
     return public
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def large_site(tmp_path_factory):
-    return build_site(tmp_path_factory.mktemp("large"), 300, vary_content=True)
+    return built_once(tmp_path_factory, "large", lambda folder: build_site(folder, 300, vary_content=True))
 
 
 @pytest.fixture(scope="module")
@@ -413,6 +415,7 @@ DRAWN_WHEN = """
 """
 
 
+@pytest.mark.slow
 def test_overview_of_ten_thousand_partners_filters_every_partner(chromium, huge_site, huge_url):
     status = "at-risk"
     data = Index(json.loads((huge_site / "api" / "partners.json").read_text(encoding="utf-8")))
