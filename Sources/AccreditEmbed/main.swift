@@ -48,11 +48,18 @@ source += "  ]\n}\n"
 // Written only when its bytes change: the build runs this tool again whenever the tool itself is relinked
 // (SwiftPM does so on a switch between `swift build` and `swift test`), and a rewritten file, even with the
 // same bytes, would recompile AccreditSite.
-let bytes = Data(source.utf8)
-if FileManager.default.contents(atPath: arguments[2]) == bytes { exit(0) }
-do {
-  try bytes.write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
-} catch {
-  FileHandle.standardError.write(Data("accredit-embed: cannot write \(arguments[2]): \(error)\n".utf8))
-  exit(1)
+/// Writes `text` to `path` unless the file holds it already; false, having said why, when it cannot.
+/// A function, so that its bytes are freed before the tool exits: the fuzzing build runs this tool under
+/// LeakSanitizer, which reports a `Data` still held at `exit` as a leak and fails the build.
+func writeIfChanged(_ text: String, to path: String) -> Bool {
+  let bytes = Data(text.utf8)
+  if FileManager.default.contents(atPath: path) == bytes { return true }
+  do {
+    try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+    return true
+  } catch {
+    FileHandle.standardError.write(Data("accredit-embed: cannot write \(path): \(error)\n".utf8))
+    return false
+  }
 }
+if !writeIfChanged(source, to: arguments[2]) { exit(1) }
