@@ -48,11 +48,14 @@ source += "  ]\n}\n"
 // Written only when its bytes change: the build runs this tool again whenever the tool itself is relinked
 // (SwiftPM does so on a switch between `swift build` and `swift test`), and a rewritten file, even with the
 // same bytes, would recompile AccreditSite.
+// The program ends by returning, never by `exit(0)`: the fuzzing build (Scripts/fuzz) compiles this tool
+// with AddressSanitizer, whose leak check fails the build when `exit` leaves the compared bytes allocated.
 let bytes = Data(source.utf8)
-if FileManager.default.contents(atPath: arguments[2]) == bytes { exit(0) }
-do {
-  try bytes.write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
-} catch {
-  FileHandle.standardError.write(Data("accredit-embed: cannot write \(arguments[2]): \(error)\n".utf8))
-  exit(1)
+if FileManager.default.contents(atPath: arguments[2]) != bytes {
+  do {
+    try bytes.write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
+  } catch {
+    FileHandle.standardError.write(Data("accredit-embed: cannot write \(arguments[2]): \(error)\n".utf8))
+    exit(1)
+  }
 }
