@@ -45,17 +45,20 @@ for file in files {
   source += "    (\"\(file.path)\", ####\"\"\"\n\(file.text)\n\"\"\"####),\n"
 }
 source += "  ]\n}\n"
-// Written only when its bytes change: the build runs this tool again whenever the tool itself is relinked
-// (SwiftPM does so on a switch between `swift build` and `swift test`), and a rewritten file, even with the
-// same bytes, would recompile AccreditSite.
-// The program ends by returning, never by `exit(0)`: the fuzzing build (Scripts/fuzz) compiles this tool
-// with AddressSanitizer, whose leak check fails the build when `exit` leaves the compared bytes allocated.
-let bytes = Data(source.utf8)
-if FileManager.default.contents(atPath: arguments[2]) != bytes {
-  do {
-    try bytes.write(to: URL(fileURLWithPath: arguments[2]), options: .atomic)
-  } catch {
-    FileHandle.standardError.write(Data("accredit-embed: cannot write \(arguments[2]): \(error)\n".utf8))
-    exit(1)
-  }
+/// Writes `text` to `path`, unless the file holds those bytes already: the build runs this tool again whenever
+/// the tool itself is relinked (SwiftPM does so on a switch between `swift build` and `swift test`), and a
+/// rewritten file, even with the same bytes, would recompile AccreditSite. The bytes stay local: the fuzzing
+/// build (Scripts/fuzz) compiles this tool with AddressSanitizer, whose leak check failed the build over a
+/// `Data` held in a global.
+func writeIfChanged(_ text: String, to path: String) throws {
+  let bytes = Data(text.utf8)
+  guard FileManager.default.contents(atPath: path) != bytes else { return }
+  try bytes.write(to: URL(fileURLWithPath: path), options: .atomic)
+}
+
+do {
+  try writeIfChanged(source, to: arguments[2])
+} catch {
+  FileHandle.standardError.write(Data("accredit-embed: cannot write \(arguments[2]): \(error)\n".utf8))
+  exit(1)
 }
