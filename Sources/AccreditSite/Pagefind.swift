@@ -44,7 +44,11 @@ public struct Pagefind: Sendable {
   static func update(_ site: URL, with pagefind: Pagefind?, changed: Bool) throws(Failure) {
     let index = site.appendingPathComponent(folder)
     guard let pagefind else {
-      try? FileManager.default.removeItem(at: index)
+      // Only an index Pagefind wrote (its `pagefind.js` is there): a folder of that name holding anything
+      // else is not accredit's to remove.
+      if FileManager.default.fileExists(atPath: index.appendingPathComponent("pagefind.js").path) {
+        try? FileManager.default.removeItem(at: index)
+      }
       return
     }
     guard changed || !FileManager.default.fileExists(atPath: index.appendingPathComponent("pagefind.js").path) else {

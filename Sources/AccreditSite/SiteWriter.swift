@@ -79,15 +79,19 @@ public enum SiteWriter {
         output: output, jobs: jobs, reusable: clean ? [:] : manifest ?? [:], removals: removals,
         ours: produced.union((manifest ?? [:]).keys), comparesDisk: manifest == nil)
       let changing = jobs.count { plan.reusable[$0.path]?.key != $0.key } + removals.count
+      let swaps = changing > inPlaceLimit && OutputFolder.canReplace(output)
+      // The folder is walked once, before anything is written: for the files to link across, and for the
+      // list of what was kept.
+      let foreign = swaps || manifest == nil ? foreignEntries(in: output.path, plan: plan) : []
       report =
-        if changing > inPlaceLimit, OutputFolder.canReplace(output), let swapped = try replace(plan, notes: &notes) {
+        if swaps, let swapped = try replace(plan, carrying: foreign, notes: &notes) {
           swapped
         } else {
           try update(plan)
         }
       report.isFull = manifest == nil || clean
       if manifest == nil {
-        report.kept = foreignEntries(in: output.path, plan: plan).map { $0.isFolder ? $0.path + "/" : $0.path }
+        report.kept = foreign.map { $0.isFolder ? $0.path + "/" : $0.path }
           .filter { !$0.hasPrefix(Pagefind.folder + "/") }
       }
     }
@@ -138,11 +142,11 @@ public enum SiteWriter {
   /// not make are hard links to the live ones (so they keep their times, and cost no copy), changed files
   /// are written. Nil, with the staging folder gone, when a file cannot be linked: the caller then updates
   /// in place, which never moves a file it did not make.
-  private static func replace(_ plan: Plan, notes: inout [String]) throws -> Report? {
+  private static func replace(_ plan: Plan, carrying foreign: [Foreign], notes: inout [String]) throws -> Report? {
     var report = Report(isSwapped: true)
     do {
       notes += try OutputFolder.replace(plan.output) { staging in
-        try carry(foreignEntries(in: plan.output.path, plan: plan), from: plan.output.path, to: staging.path)
+        try carry(foreign, from: plan.output.path, to: staging.path)
         let results = try renderAndWrite(
           plan.jobs, into: staging, manifest: plan.reusable, isFresh: true, linkingFrom: plan.output.path,
           comparesDisk: plan.comparesDisk)

@@ -233,6 +233,17 @@ struct OutputSafetyTests {
     }
   }
 
+  @Test func aFolderNamedPagefindThatPagefindDidNotWriteIsKept() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 15)
+      let output = folder.appendingPathComponent("public")
+      try write("mine\n", to: output.appendingPathComponent("pagefind/notes.txt"))
+      _ = try build(content, into: output)
+      _ = try build(content, into: output, clean: true)
+      #expect(text(output.appendingPathComponent("pagefind/notes.txt")) == "mine\n")
+    }
+  }
+
   @Test func anOutputThatIsALinkIsWrittenThroughAndStaysALink() throws {
     try withTemporaryFolder { folder in
       let content = try generatedContent(in: folder, partners: 3, cases: 1, seed: 7)
