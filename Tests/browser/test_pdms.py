@@ -39,8 +39,8 @@ def test_no_serious_accessibility_violations(browser, site_url, page, scheme):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_valid_html(page):
-    assert nu_errors(page) == ""
+def test_valid_html(nu_report, page):
+    assert nu_errors(nu_report, page) == ""
 
 
 @pytest.mark.parametrize("page", PAGES)
