@@ -221,9 +221,10 @@ struct LiveServeTests {
         try preview.write(note, try preview.read(note) + "\nA brand new line about **Zebra Crossings**.\n")
         let received: String
         do {
-          // Seconds, not milliseconds: the suites beside this one load both cores (the figures are the
+          // Seconds, not milliseconds: the suites beside this one and the browser tests (Scripts/test runs
+          // both at once) load both cores, and a reload took 5.6 s at a load of 14 (the figures are the
           // benchmark's, docs/performance.md); this asserts that the edit arrives, and soon.
-          received = try await events.read(until: "event: reload", timeout: 5)
+          received = try await events.read(until: "event: reload", timeout: 10)
         } catch {
           try await Task.sleep(for: .seconds(3))
           Issue.record("\(error); the server's log 3 s later: \(preview.log.err)")
@@ -232,7 +233,7 @@ struct LiveServeTests {
         #expect(received.contains("event: reload"))
         let page = try await client.execute(uri: "/partners/northwind-digital/cases/NW-2026-019/", method: .get)
         #expect(body(page).contains("<strong>Zebra Crossings</strong>"))
-        #expect(started.duration(to: .now) < .seconds(5))
+        #expect(started.duration(to: .now) < .seconds(10))
       }
     }
   }
