@@ -1,4 +1,20 @@
-import AccreditEngine
+public import AccreditEngine
+import AccreditSupport
+
+extension EscalationCase {
+  /// What the case is apart from its notes, as one hash: its parse-cache encoding with the notes left out,
+  /// locations with their files. The pages other than the case's own show exactly this (`InputKeys` in
+  /// AccreditSite), so that a notes edit renders the case page alone. Taken from the encoding, not from a
+  /// list of fields of its own: a test holds the encoding to every field of the model (a cache round trip
+  /// compared with `==`), so a field added to the model cannot be missing from this key.
+  public var dataHash: UInt64 {
+    var data = self
+    data.notes = ""
+    var writer = CacheWriter(capacity: 256)
+    writer.escalation(data, in: "")
+    return StableHash.of(writer.bytes)
+  }
+}
 
 /// The binary form of parsed content files in the persistent parse cache: variable-length integers and
 /// length-prefixed UTF-8, field after field in declaration order. Written by hand because no library the
@@ -138,7 +154,7 @@ struct CacheWriter {
     location(value.location, in: file)
   }
 
-  private mutating func escalation(_ value: EscalationCase, in file: String) {
+  fileprivate mutating func escalation(_ value: EscalationCase, in file: String) {
     string(value.id)
     string(value.partnerSlug)
     string(value.customer)

@@ -64,7 +64,7 @@ public struct SiteSettings: Sendable {
 }
 
 /// One FAQ entry (`faq/<slug>.md`).
-public struct FAQEntry: Sendable {
+public struct FAQEntry: Sendable, Equatable {
   /// The file name without `.md`: the entry's anchor.
   public var slug: String
   /// The question.
@@ -78,7 +78,7 @@ public struct FAQEntry: Sendable {
 }
 
 /// One free page (`pages/<slug>.md`).
-public struct Page: Sendable {
+public struct Page: Sendable, Equatable {
   /// The file name without `.md`.
   public var slug: String
   /// The page title.

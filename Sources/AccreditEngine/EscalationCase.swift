@@ -1,5 +1,5 @@
 /// An escalation case (`content/cases/<partner-slug>/<case-id>.md`).
-public struct EscalationCase: Sendable {
+public struct EscalationCase: Sendable, Equatable {
   /// The stages of the escalation path, in order.
   public enum Stage: String, Sendable, CaseIterable, Comparable {
     /// A customer raised a complaint.
@@ -28,7 +28,7 @@ public struct EscalationCase: Sendable {
   }
 
   /// One step of the escalation path.
-  public struct Step: Sendable {
+  public struct Step: Sendable, Equatable {
     /// The stage reached.
     public var stage: Stage
     /// When it was reached.
@@ -45,7 +45,7 @@ public struct EscalationCase: Sendable {
   }
 
   /// The case's outcome.
-  public struct Outcome: Sendable {
+  public struct Outcome: Sendable, Equatable {
     /// What was decided.
     public var decision: Decision
     /// When.

@@ -1,5 +1,5 @@
 /// A partner's record (`content/partners/<slug>.yaml`).
-public struct Partner: Sendable {
+public struct Partner: Sendable, Equatable {
   /// The file name without its extension.
   public var slug: String
   /// The partner's name.
@@ -44,7 +44,7 @@ public struct Partner: Sendable {
 }
 
 /// The tier determined at one tier review.
-public struct TierReview: Sendable {
+public struct TierReview: Sendable, Equatable {
   /// The review date.
   public var reviewed: Day
   /// The tier slug.
@@ -61,7 +61,7 @@ public struct TierReview: Sendable {
 }
 
 /// A grace period, both ends included.
-public struct GracePeriod: Sendable {
+public struct GracePeriod: Sendable, Equatable {
   /// The first day.
   public var from: Day
   /// The last day.
@@ -84,7 +84,7 @@ public struct GracePeriod: Sendable {
 }
 
 /// A certification a partner earned.
-public struct EarnedCertification: Sendable {
+public struct EarnedCertification: Sendable, Equatable {
   /// The certification slug.
   public var name: String
   /// When it was earned.
@@ -109,7 +109,7 @@ public struct EarnedCertification: Sendable {
 }
 
 /// An accreditation issued to a partner.
-public struct Accreditation: Sendable {
+public struct Accreditation: Sendable, Equatable {
   /// The accreditation type slug.
   public var type: String
   /// The issue date.
@@ -126,7 +126,7 @@ public struct Accreditation: Sendable {
 }
 
 /// A review board determination.
-public struct Decision: Sendable {
+public struct Decision: Sendable, Equatable {
   /// What the board decided.
   public enum Outcome: String, Sendable, CaseIterable {
     /// The partner keeps the accreditation despite its marks.

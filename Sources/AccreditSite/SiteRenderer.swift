@@ -359,22 +359,9 @@ struct InputKeys {
     faq = StableHash.combine([global] + files("faq/"))
   }
 
-  /// A case's data: every field but the notes, with the positions that reasons and evidence links cite.
-  static func data(of escalation: EscalationCase) -> UInt64 {
-    func place(_ location: SourceLocation?) -> String {
-      location.map { "\($0.file):\($0.line):\($0.column)" } ?? "-"
-    }
-    var text = [
-      escalation.id, escalation.partnerSlug, escalation.customer, escalation.accreditation?.value ?? "-",
-      place(escalation.accreditation?.location), "\(escalation.isSerious)", place(escalation.seriousLocation),
-      place(escalation.location),
-    ]
-    for step in escalation.steps { text += [step.stage.rawValue, step.date.iso, place(step.location)] }
-    if let outcome = escalation.outcome {
-      text += [outcome.decision.rawValue, outcome.date.iso, place(outcome.location)]
-    }
-    return StableHash.of(text.joined(separator: "\u{0}"))
-  }
+  /// A case's data: every field but the notes, with the positions that reasons and evidence links cite
+  /// (`EscalationCase.dataHash`, taken from the parse cache's encoding of the case).
+  static func data(of escalation: EscalationCase) -> UInt64 { escalation.dataHash }
 
   /// The key of a partner's pages: its record (`recordFile`, nil for cases without one) and its cases.
   func partner(recordFile: String?, cases: [EscalationCase]) -> UInt64 {

@@ -537,6 +537,65 @@ struct ParseCacheTests {
     }
   }
 
+  /// The cache's encoding holds every field of the model: what it gives back equals what parsing gives,
+  /// field by field (the model's `==` is synthesized, so a field added to the model and forgotten by the
+  /// cache fails here). The build's keys are taken from the same encoding (`EscalationCase.dataHash`).
+  @Test(arguments: ["sample", "generated"])
+  func aCacheRoundTripGivesTheParsedModelFieldByField(source: String) throws {
+    try withTemporaryFolder { folder in
+      let content =
+        source == "sample"
+        ? try content(in: folder) : try generatedContent(in: folder, partners: 12, cases: 4, seed: 3)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let file = folder.appendingPathComponent("parse-cache")
+      let parsed = try ContentFolder.load(content).content
+      let first = ParseCache()
+      _ = try ContentFolder.load(content, cache: first)
+      first.save(to: file, identity: "test")
+      let cached = try ContentFolder.load(content, cache: ParseCache.load(from: file, identity: "test").cache).content
+      #expect(cached.sources.count < parsed.sources.count, "the cache answered")
+      #expect(firstDifference(cached.partners, parsed.partners) == nil)
+      #expect(firstDifference(cached.cases, parsed.cases) == nil)
+      #expect(firstDifference(cached.faq, parsed.faq) == nil)
+      #expect(firstDifference(cached.pages, parsed.pages) == nil)
+      // The optional fields the sample exercises, for the comparison to mean something.
+      if source == "sample" {
+        #expect(parsed.partners.contains { !$0.decisions.isEmpty } && parsed.partners.contains { !$0.grace.isEmpty })
+        #expect(parsed.cases.contains { $0.outcome != nil } && parsed.cases.contains { $0.accreditation != nil })
+        #expect(parsed.cases.contains(where: \.isSerious) && !parsed.faq.isEmpty && !parsed.pages.isEmpty)
+      }
+    }
+  }
+
+  /// The first pair of values that differ (or a count that does), described; nil when the lists are equal.
+  private func firstDifference<T: Equatable>(_ cached: [T], _ parsed: [T]) -> String? {
+    guard cached.count == parsed.count else { return "\(cached.count) values from the cache, \(parsed.count) parsed" }
+    return zip(cached, parsed).first { $0 != $1 }.map { "from the cache: \($0)\nparsed: \($1)" }
+  }
+
+  /// A case's data key changes with every field a page other than its own shows, and not with its notes.
+  @Test func aCaseDataKeyFollowsEveryFieldButTheNotes() throws {
+    try withTemporaryFolder { folder in
+      let content = try ContentFolder.load(try content(in: folder)).content
+      let escalation = try #require(content.cases.first { $0.outcome != nil && $0.accreditation != nil })
+      let edits: [(String, (inout EscalationCase) -> Void)] = [
+        ("id", { $0.id += "x" }), ("partner", { $0.partnerSlug += "x" }), ("customer", { $0.customer += "x" }),
+        ("accreditation", { $0.accreditation = nil }), ("serious", { $0.isSerious.toggle() }),
+        ("a step's date", { $0.steps[0].date = $0.steps[0].date.adding(days: 1) }),
+        ("a step's line", { $0.steps[0].location.line += 1 }), ("outcome", { $0.outcome = nil }),
+        ("file", { $0.location.file += "x" }),
+      ]
+      for (field, edit) in edits {
+        var edited = escalation
+        edit(&edited)
+        #expect(edited.dataHash != escalation.dataHash, "\(field)")
+      }
+      var notes = escalation
+      notes.notes += "\nAnother paragraph."
+      #expect(notes.dataHash == escalation.dataHash)
+    }
+  }
+
   @Test func aFileWhoseStampIsUnchangedIsNotReadAgainAndATouchedFileIsRead() throws {
     try withTemporaryFolder { folder in
       let content = try content(in: folder)
