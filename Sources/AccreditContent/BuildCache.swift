@@ -117,18 +117,11 @@ public struct BuildCache: Sendable {
   }
 }
 
-/// The files of a folder by path, size, modification time (in nanoseconds) and inode, as git's index
-/// keeps them: when none of these changed, neither did the file, short of someone setting the time back.
+/// The files of a folder by path and stamp (`FileStamp`: size, modification time and inode, as git's
+/// index keeps them).
 public struct FolderStamp: Sendable {
-  /// One file's stamp.
-  struct Stamp: Sendable {
-    var size: Int64
-    var mtime: Int64
-    var inode: UInt64
-  }
-
   /// Each file's stamp, in the order of `listing.files` (sorted by path).
-  let stamps: [Stamp]
+  let stamps: [FileStamp]
   /// The walk the stamp was taken from, for reading the same files without walking the folder again.
   public let listing: FolderJail.Listing
 
@@ -154,35 +147,27 @@ public struct FolderStamp: Sendable {
       start = index
     }
     if !listing.files.isEmpty { folders.append(start..<listing.files.count) }
-    let stamped = folders.parallelMap { range -> [Stamp]? in
+    let stamped = folders.parallelMap { range -> [FileStamp]? in
       let path = String(Substring(folder(range.lowerBound)))
       let descriptor = open(path.isEmpty ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
       guard descriptor >= 0 else { return nil }
       defer { close(descriptor) }
-      var stamps: [Stamp] = []
+      var stamps: [FileStamp] = []
       stamps.reserveCapacity(range.count)
       for index in range {
         var status = stat()
         let location = listing.files[index].location
         let name = slashes[index].map { String(Substring(location.utf8[$0...].dropFirst())) } ?? location
-        guard fstatat(descriptor, name, &status, 0) == 0, FolderJail.isReadable(status, at: location) else {
+        // A file `FolderJail.read` would refuse: the full run reports it.
+        guard fstatat(descriptor, name, &status, 0) == 0, let stamp = FileStamp.ofReadable(status, at: location)
+        else {
           return nil
         }
-        // A file `FolderJail.read` would refuse: the full run reports it.
-        if FolderJail.refusesHardLinks && status.st_nlink > 1 { return nil }
-        #if canImport(Darwin)
-          let time = status.st_mtimespec
-        #else
-          let time = status.st_mtim
-        #endif
-        stamps.append(
-          Stamp(
-            size: Int64(status.st_size), mtime: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec),
-            inode: UInt64(status.st_ino)))
+        stamps.append(stamp)
       }
       return stamps
     }
-    var stamps: [Stamp] = []
+    var stamps: [FileStamp] = []
     stamps.reserveCapacity(listing.files.count)
     for part in stamped {
       guard let part else { return nil }

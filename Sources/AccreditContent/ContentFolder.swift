@@ -42,12 +42,12 @@ public enum ContentFolder {
       .flatMap { try? FolderJail.read($0).get() }.map { StableHash.of($0) } ?? 0
     enum Outcome {
       case reused(ParseCache.Entry)
-      case read([UInt8], ParseCache.Stamp?)
+      case read([UInt8], FileStamp?)
       case failed(FolderJail.ReadFailure)
     }
     let outcomes = walked.files.parallelMap { file -> Outcome in
       // Stamped before it is read: a change during the read leaves a stamp that no longer matches.
-      let stamp = ParseCache.Stamp.of(file.location)
+      let stamp = FileStamp.ofReadable(at: file.location)
       if let stamp, file.path != "site.yaml", file.path != "standards.yaml",
         let entry = cache.reusable(file.path, stamp: stamp, standards: standardsHash)
       {
@@ -60,7 +60,7 @@ public enum ContentFolder {
     }
     var files: [ContentFile] = []
     var reused: [(path: String, entry: ParseCache.Entry)] = []
-    var stamps: [String: ParseCache.Stamp] = [:]
+    var stamps: [String: FileStamp] = [:]
     var problems = walked.problems.map { Diagnostic(.error, at: SourceLocation(file: $0.path), $0.message) }
     for (file, outcome) in zip(walked.files, outcomes) {
       switch outcome {

@@ -12,29 +12,6 @@ import Synchronization
 /// stamp is unchanged, and was already old when it was stamped, is not even read again. A file changed
 /// within two seconds of its stamp ("racily clean") is always read.
 public final class ParseCache: Sendable {
-  /// A file's size, modification time in nanoseconds, and inode.
-  struct Stamp: Equatable, Sendable {
-    var size: Int64
-    var mtime: Int64
-    var inode: UInt64
-
-    /// The stamp of the file at `location`, or nil when it cannot be stat'ed or `FolderJail.read` would
-    /// refuse it for its hard links (it is then read, and reported).
-    static func of(_ location: String) -> Stamp? {
-      var status = stat()
-      guard stat(location, &status) == 0, FolderJail.isReadable(status, at: location) else { return nil }
-      if FolderJail.refusesHardLinks && status.st_nlink > 1 { return nil }
-      #if canImport(Darwin)
-        let time = status.st_mtimespec
-      #else
-        let time = status.st_mtim
-      #endif
-      return Stamp(
-        size: Int64(status.st_size), mtime: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec),
-        inode: UInt64(status.st_ino))
-    }
-  }
-
   /// One parsed file.
   struct Entry: Sendable {
     /// The hash of the bytes, the standards' bytes and the path (`key(hash:standards:path:)`).
@@ -46,7 +23,7 @@ public final class ParseCache: Sendable {
     /// A case file's front-matter hash (`ContentFolder.caseHead`).
     var head: UInt64?
     /// The file's stamp when its bytes were read, and when that was (nanoseconds since 1970).
-    var stamp: Stamp?
+    var stamp: FileStamp?
     var stampedAt: Int64 = 0
   }
 
@@ -73,7 +50,7 @@ public final class ParseCache: Sendable {
 
   /// The entry of the file at `path` when the file need not be read: its stamp is the one recorded, the
   /// file was at least two seconds old then, and the entry was checked against these standards.
-  func reusable(_ path: String, stamp: Stamp, standards: UInt64) -> Entry? {
+  func reusable(_ path: String, stamp: FileStamp, standards: UInt64) -> Entry? {
     entries.withLock { entries in
       guard let entry = entries[path], entry.stamp == stamp,
         !RacyClock.isRacy(mtime: stamp.mtime, stampedAt: entry.stampedAt),
@@ -84,7 +61,7 @@ public final class ParseCache: Sendable {
   }
 
   /// Records the stamps of files just read, taken at `time`, on the entries made from the same bytes.
-  func record(_ stamps: [String: Stamp], hashes: [String: UInt64], at time: Int64) {
+  func record(_ stamps: [String: FileStamp], hashes: [String: UInt64], at time: Int64) {
     entries.withLock { entries in
       for (path, stamp) in stamps {
         guard var entry = entries[path], entry.hash == hashes[path], entry.stamp != stamp || entry.stampedAt != time
@@ -156,7 +133,7 @@ public final class ParseCache: Sendable {
         let hash = try reader.word()
         let head = try reader.optional { try $0.word() }
         let stamp = try reader.optional { reader in
-          Stamp(size: Int64(try reader.int()), mtime: Int64(try reader.int()), inode: try reader.word())
+          FileStamp(size: Int64(try reader.int()), mtime: Int64(try reader.int()), inode: try reader.word())
         }
         let stampedAt = Int64(try reader.int())
         let diagnostics = try reader.list { try $0.diagnostic(in: path) }

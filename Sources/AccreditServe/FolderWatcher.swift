@@ -1,3 +1,4 @@
+import AccreditContent
 import Foundation
 import Synchronization
 
@@ -7,18 +8,11 @@ import Synchronization
 /// because none of the project's libraries watches files, and it behaves the same on every platform and
 /// file system (inotify misses changes on some network and container mounts).
 struct FolderWatcher: Sendable {
-  /// What is known of one file.
-  struct Stamp: Equatable, Sendable {
-    let size: Int64
-    let modified: Int64
-    let inode: UInt64
-  }
-
   let folders: [URL]
 
   /// Every regular file below the folders (hidden ones skipped), with its stamp.
-  func scan() -> [String: Stamp] {
-    var stamps: [String: Stamp] = [:]
+  func scan() -> [String: FileStamp] {
+    var stamps: [String: FileStamp] = [:]
     for folder in folders {
       scan(folder.path, into: &stamps)
     }
@@ -28,7 +22,7 @@ struct FolderWatcher: Sendable {
   // Entries are `lstat`ed and links are not walked: a link to a folder is checked by the build, which
   // refuses loops and links out of the folder, and a loop here would be walked for ever. A link's stamp
   // is its own with its target's size and time, so that retargeting it and editing its target both show.
-  private func scan(_ directory: String, into stamps: inout [String: Stamp]) {
+  private func scan(_ directory: String, into stamps: inout [String: FileStamp]) {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
     for name in names where !name.hasPrefix(".") {
       let path = directory + "/" + name
@@ -40,22 +34,13 @@ struct FolderWatcher: Sendable {
       case S_IFLNK:
         var target = stat()
         if stat(path, &target) != 0 || (target.st_mode & S_IFMT) == S_IFDIR { target = stat() }
-        stamps[path] = Stamp(
-          size: Int64(target.st_size), modified: modified(info) ^ modified(target), inode: UInt64(info.st_ino))
+        stamps[path] = FileStamp(
+          size: Int64(target.st_size), mtime: FileStamp(info).mtime ^ FileStamp(target).mtime,
+          inode: UInt64(info.st_ino))
       default:
-        stamps[path] = Stamp(size: Int64(info.st_size), modified: modified(info), inode: UInt64(info.st_ino))
+        stamps[path] = FileStamp(info)
       }
     }
-  }
-
-  /// The modification time in nanoseconds; Darwin names the field `st_mtimespec`.
-  private func modified(_ status: stat) -> Int64 {
-    #if canImport(Darwin)
-      let time = status.st_mtimespec
-    #else
-      let time = status.st_mtim
-    #endif
-    return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
   }
 
   /// `folder` with every symbolic link resolved, or as it is when it does not exist (yet).

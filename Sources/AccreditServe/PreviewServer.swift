@@ -70,7 +70,7 @@ public struct PreviewServer: Sendable {
   /// The folders as the last build found them, scanned before it read them: the watcher rebuilds when
   /// the folders differ from this, so an edit made while a build runs, or before the watcher starts, is
   /// never missed.
-  let builtScan = Shared<[String: FolderWatcher.Stamp]>()
+  let builtScan = Shared<[String: FileStamp]>()
   /// What the last good build leaves for telling a note edit; nil after a failed build.
   let baseline = Shared<SiteBuilder.NoteBaseline>()
   /// Runs before each build, for tests: a failure it throws is that build's (a build that cannot open

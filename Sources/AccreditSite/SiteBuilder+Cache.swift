@@ -66,12 +66,8 @@ struct BuildRecord: Sendable {
     var status = stat()
     let path = folder.appendingPathComponent(SiteWriter.manifestName).path
     guard stat(path, &status) == 0 else { return "output -" }
-    #if canImport(Darwin)
-      let time = status.st_mtimespec
-    #else
-      let time = status.st_mtim
-    #endif
-    return "output \(status.st_size) \(time.tv_sec).\(time.tv_nsec) \(status.st_ino)"
+    let stamp = FileStamp(status)
+    return "output \(stamp.size) \(stamp.mtime) \(stamp.inode)"
   }
 
   /// What a record says besides its inputs, read back.
