@@ -22,18 +22,53 @@ public enum ContentLoader {
     load(files, reused: [], problems: problems, cache: cache)
   }
 
-  /// Loads `files` and the files `reused` from the parse cache without reading them (see `ContentFolder`).
+  /// Loads `files` and the files `reused` from the parse cache without reading them (see `ContentFolder`):
+  /// decoded, registered in the layout, the settings and standards read, every file parsed, gathered.
   static func load(
     _ files: [ContentFile], reused: [(path: String, entry: ParseCache.Entry)], problems: [Diagnostic],
     cache: ParseCache?
   ) -> Result {
     let sink = DiagnosticSink()
     sink.append(contentsOf: problems)
-    var sources: [String: SourceText] = [:]
+    var read = register(decode(files, cache: cache), reused: reused, sink: sink)
+    let site = read.layout.site.flatMap { read.sources[$0] }.map { SiteLoader.load($0, sink: sink) } ?? .defaults
+    var standards: Standards?
+    if let path = read.layout.standards, let source = read.sources[path] {
+      standards = StandardsLoader.load(source, sink: sink)
+    } else if read.layout.standards == nil, !problems.contains(where: { $0.location.file == "standards.yaml" }) {
+      sink.error(
+        "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
+    }
+    let parsed = parse(read, standards: standards, cache: cache)
+    cache?.keep(only: Set(read.layout.files.map { $0.1.path } + reused.map(\.path)))
+    read.entries = zip(read.layout.files.map(\.1.path), parsed).map { (path: $0, entry: $1) } + read.entries
+    var content = gather(read.entries, site: site, standards: standards, sink: sink)
+    CrossReferences.check(
+      partners: content.partners, partnerFiles: read.layout.partnerSlugs, cases: content.cases, sink: sink)
+    content.sources = read.sources
+    content.inputHashes = read.hashes
+    return Result(content: content, diagnostics: sink.diagnostics.sorted())
+  }
+
+  /// A file decoded (UTF-8 checked, line endings normalised), with its bytes' hash and its kind.
+  private typealias Decoded = (
+    file: ContentFile, hash: UInt64, decoding: Swift.Result<SourceText, Diagnostic>,
+    kind: (kind: Layout.Kind?, problem: Diagnostic?)
+  )
+
+  /// What registering the files in the layout leaves: the files to parse, their sources, every file's hash,
+  /// and the entries the cache answered for.
+  private struct Registered {
     var layout = Layout()
-    let sorted = files.sorted(by: { $0.path < $1.path })
-    // A file whose bytes the cache has seen is not decoded again (UTF-8 checked, line endings normalised).
-    let decoded = sorted.parallelMap { file in
+    var sources: [String: SourceText] = [:]
+    var hashes: [String: UInt64] = [:]
+    var entries: [(path: String, entry: ParseCache.Entry)] = []
+  }
+
+  /// `files` in path order, decoded on every core. A file whose bytes the cache has seen is not decoded
+  /// again.
+  private static func decode(_ files: [ContentFile], cache: ParseCache?) -> [Decoded] {
+    files.sorted(by: { $0.path < $1.path }).parallelMap { file in
       let hash = StableHash.of(file.bytes)
       let decoding: Swift.Result<SourceText, Diagnostic>
       if let source = cache?.text(file.path, hash: hash) {
@@ -42,85 +77,94 @@ public enum ContentLoader {
         decoding = SourceText.decode(file.bytes, path: file.path)
         if case .success(let source) = decoding { cache?.store(source, hash: hash) }
       }
-      return (hash, decoding, Layout.kind(of: file.path))
+      return (file, hash, decoding, Layout.kind(of: file.path))
     }
-    var hashes: [String: UInt64] = [:]
-    hashes.reserveCapacity(sorted.count + reused.count)
-    sources.reserveCapacity(sorted.count)
-    layout.files.reserveCapacity(sorted.count)
-    // Registered in path order, files the cache answered for among the rest, so that of two clashing
-    // names the same one is reported whatever the cache holds.
+  }
+
+  /// Registers the decoded files and those `reused` from the cache in the layout, in path order (files
+  /// the cache answered for among the rest, so that of two clashing names the same one is reported
+  /// whatever the cache holds); a file the layout refuses is left out.
+  private static func register(
+    _ decoded: [Decoded], reused: [(path: String, entry: ParseCache.Entry)], sink: DiagnosticSink
+  ) -> Registered {
+    var read = Registered()
+    read.hashes.reserveCapacity(decoded.count + reused.count)
+    read.sources.reserveCapacity(decoded.count)
+    read.layout.files.reserveCapacity(decoded.count)
     var registered: [String: Layout.Kind] = [:]
-    let classifications =
-      reused.map { ($0.path, Layout.kind(of: $0.path)) } + zip(sorted, decoded).map { ($0.path, $1.2) }
+    let classifications = reused.map { ($0.path, Layout.kind(of: $0.path)) } + decoded.map { ($0.file.path, $0.kind) }
     for (path, classified) in classifications.sorted(by: { $0.0 < $1.0 }) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
-      if let kind = classified.kind.flatMap({ layout.register($0, path: path, sink: sink) }) { registered[path] = kind }
+      if let kind = classified.kind.flatMap({ read.layout.register($0, path: path, sink: sink) }) {
+        registered[path] = kind
+      }
     }
-    var reusedEntries: [(path: String, entry: ParseCache.Entry)] = []
     for (path, entry) in reused where registered[path] != nil {
-      hashes[path] = entry.hash
-      reusedEntries.append((path, entry))
+      read.hashes[path] = entry.hash
+      read.entries.append((path, entry))
     }
-    for (file, (hash, decoding, _)) in zip(sorted, decoded) {
-      guard let kind = registered[file.path] else { continue }
-      hashes[file.path] = hash
-      switch decoding {
+    for item in decoded {
+      guard let kind = registered[item.file.path] else { continue }
+      read.hashes[item.file.path] = item.hash
+      switch item.decoding {
       case .success(let source):
-        sources[file.path] = source
-        layout.files.append((kind, source))
+        read.sources[item.file.path] = source
+        read.layout.files.append((kind, source))
       case .failure(let diagnostic):
         sink.append(contentsOf: [diagnostic])
       }
     }
+    return read
+  }
 
-    let site = layout.site.flatMap { sources[$0] }.map { SiteLoader.load($0, sink: sink) } ?? .defaults
-    var standards: Standards?
-    if let path = layout.standards, let source = sources[path] {
-      standards = StandardsLoader.load(source, sink: sink)
-    } else if layout.standards == nil, !problems.contains(where: { $0.location.file == "standards.yaml" }) {
-      sink.error(
-        "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
-    }
-
-    // Every file parses on its own, so the files are read on every core, each with its own sink.
-    let standardsRead = standards
-    let standardsHash = layout.standards.flatMap { hashes[$0] } ?? 0
-    let fileHashes = hashes
-    let parsed = layout.files.parallelMap { (kind, source) -> ParseCache.Entry in
-      let hash = fileHashes[source.path] ?? 0
+  /// Every registered file parsed, on every core (each parses on its own, with its own sink), or taken
+  /// from the cache when its bytes, path and the standards are as they were.
+  private static func parse(_ read: Registered, standards: Standards?, cache: ParseCache?) -> [ParseCache.Entry] {
+    let standardsHash = read.layout.standards.flatMap { read.hashes[$0] } ?? 0
+    let hashes = read.hashes
+    return read.layout.files.parallelMap { (kind, source) -> ParseCache.Entry in
+      let hash = hashes[source.path] ?? 0
       let cacheKey = ParseCache.key(hash: hash, standards: standardsHash, path: source.path)
       if let cached = cache?.lookup(source.path, key: cacheKey) { return cached }
       let fileSink = DiagnosticSink()
-      var head: UInt64?
-      let item: LoadedFile
-      switch kind {
-      case .partner(let slug):
-        item = .partner(PartnerLoader.load(source, slug: slug, standards: standardsRead, sink: fileSink))
-      case .escalation(let partner, let id):
-        let loaded = CaseLoader.load(source, id: id, partnerSlug: partner, standards: standardsRead, sink: fileSink)
-        if let loaded, loaded.isComplete { CaseValidation.check(loaded.escalation, sink: fileSink) }
-        item = .escalation(loaded?.escalation)
-        head = loaded?.head
-      case .faq(let slug):
-        item = .faq(DocumentLoader.faq(source, slug: slug, sink: fileSink))
-      case .page(let slug):
-        item = .page(DocumentLoader.page(source, slug: slug, sink: fileSink))
-      case .site, .standards:
-        item = .none
-      }
-      let entry = ParseCache.Entry(
-        key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
+      let (item, head) = parse(source, as: kind, standards: standards, sink: fileSink)
+      let entry = ParseCache.Entry(key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
       cache?.store(source.path, entry)
       return entry
     }
-    cache?.keep(only: Set(layout.files.map { $0.1.path } + reused.map(\.path)))
+  }
+
+  /// One file parsed as what the layout says it is; a case file's front-matter hash besides.
+  private static func parse(_ source: SourceText, as kind: Layout.Kind, standards: Standards?, sink: DiagnosticSink)
+    -> (LoadedFile, head: UInt64?)
+  {
+    switch kind {
+    case .partner(let slug):
+      return (.partner(PartnerLoader.load(source, slug: slug, standards: standards, sink: sink)), nil)
+    case .escalation(let partner, let id):
+      let loaded = CaseLoader.load(source, id: id, partnerSlug: partner, standards: standards, sink: sink)
+      if let loaded, loaded.isComplete { CaseValidation.check(loaded.escalation, sink: sink) }
+      return (.escalation(loaded?.escalation), loaded?.head)
+    case .faq(let slug):
+      return (.faq(DocumentLoader.faq(source, slug: slug, sink: sink)), nil)
+    case .page(let slug):
+      return (.page(DocumentLoader.page(source, slug: slug, sink: sink)), nil)
+    case .site, .standards:
+      return (.none, nil)
+    }
+  }
+
+  /// The parsed files gathered into content, each kind in its order; their diagnostics into `sink`.
+  private static func gather(
+    _ entries: [(path: String, entry: ParseCache.Entry)], site: SiteSettings, standards: Standards?,
+    sink: DiagnosticSink
+  ) -> Content {
     var partners: [Partner] = []
     var cases: [EscalationCase] = []
     var faq: [FAQEntry] = []
     var pages: [Page] = []
     var heads: [String: UInt64] = [:]
-    for (path, entry) in zip(layout.files.map(\.1.path), parsed) + reusedEntries {
+    for (path, entry) in entries {
       sink.append(contentsOf: entry.diagnostics)
       heads[path] = entry.head
       switch entry.item {
@@ -131,9 +175,6 @@ public enum ContentLoader {
       default: break
       }
     }
-
-    CrossReferences.check(partners: partners, partnerFiles: layout.partnerSlugs, cases: cases, sink: sink)
-
     var content = Content(
       site: site,
       standards: standards ?? Standards.empty,
@@ -141,9 +182,9 @@ public enum ContentLoader {
       cases: cases.sorted { ($0.partnerSlug, $0.id) < ($1.partnerSlug, $1.id) },
       faq: faq.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
       pages: pages.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
-      sources: sources, inputHashes: hashes)
+      sources: [:], inputHashes: [:])
     content.caseHeads = heads
-    return Result(content: content, diagnostics: sink.diagnostics.sorted())
+    return content
   }
 }
 
