@@ -131,8 +131,9 @@ public enum Commands {
       if diagnostics.isEmpty {
         let content = loaded.content
         console.out(
-          "\(root): no problems in \(content.partners.count) partners, \(content.cases.count) cases, "
-            + "\(content.faq.count) FAQ entries and \(content.pages.count) pages\n")
+          "\(root): no problems in \(counted(content.partners.count, "partner")), "
+            + "\(counted(content.cases.count, "case")), \(counted(content.faq.count, "FAQ entry", "FAQ entries")) and "
+            + "\(counted(content.pages.count, "page"))\n")
       } else {
         console.err(formatter.report(diagnostics))
       }
@@ -178,6 +179,11 @@ public enum Commands {
     duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
   }
 
+  /// "1 partner", "3 partners": a count with its noun agreeing.
+  static func counted(_ count: Int, _ noun: String, _ pluralNoun: String? = nil) -> String {
+    "\(count) \(count == 1 ? noun : pluralNoun ?? noun + "s")"
+  }
+
   private static func summary(_ result: SiteBuilder.Built, output: String, elapsed: Duration) -> String {
     let counts = AccreditationStatus.allCases.compactMap { status -> String? in
       let count = result.statusCounts[status] ?? 0
@@ -192,7 +198,7 @@ public enum Commands {
         : result.isNoteEdit
           ? "\(report.written) of \(result.fileCount) files written (case notes edited alone)"
           : "\(report.written) of \(result.fileCount) files written, \(report.removed) removed"
-    return "Built \(output)/ as of \(result.asOf.iso): \(writes); \(result.partnerCount) partners; "
+    return "Built \(output)/ as of \(result.asOf.iso): \(writes); \(counted(result.partnerCount, "partner")); "
       + "accreditations \(counts.joined(separator: ", ")); \(milliseconds(elapsed)) ms"
   }
 }

@@ -14,6 +14,16 @@ public struct EscalationCase: Sendable, Equatable {
     /// The position on the path, 0 for `complaint`.
     public var rank: Int { Stage.allCases.firstIndex(of: self) ?? 0 }
 
+    /// The stage in words, for messages: "partner ops", never the slug `partner-ops`.
+    public var words: String {
+      switch self {
+      case .complaint: "complaint"
+      case .mediation: "mediation"
+      case .partnerOps: "partner ops"
+      case .reviewBoard: "review board"
+      }
+    }
+
     public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rank < rhs.rank }
   }
 

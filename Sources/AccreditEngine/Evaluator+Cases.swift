@@ -24,9 +24,9 @@ extension Evaluator {
     cases.filter { $0.isSerious && $0.isOpen(on: day) }
       .sorted { $0.id < $1.id }
       .map { escalation in
-        let stage = escalation.stage(on: day)?.rawValue ?? "complaint"
+        let stage = (escalation.stage(on: day) ?? .complaint).words
         return Reason(
-          rule: .seriousCase, message: "Serious escalation \(escalation.id) is open at stage \(stage)",
+          rule: .seriousCase, message: "Serious escalation \(escalation.id) is open at the \(stage) stage",
           location: escalation.seriousLocation ?? escalation.location, caseID: escalation.id)
       }
   }

@@ -228,6 +228,30 @@ struct CommandLineTests {
       #expect(Commands.check(strict, console: captured.console) == 1, "--strict fails on warnings")
     }
   }
+
+  @Test func aProgramOfOnePartnerIsCountedInTheSingular() throws {
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      for (path, text) in Tree(["partners/p.yaml": healthyPartner]).files {
+        let url = content.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+      }
+      let cache = ["--cache", folder.appendingPathComponent("cache").path]
+      let captured = Captured()
+      let check = try #require(try Accredit.parseAsRoot(["check", "--content", content.path] + cache) as? Check)
+      #expect(Commands.check(check, console: captured.console) == 0, "\(captured.err)")
+      #expect(
+        captured.out.hasSuffix(": no problems in 1 partner, 0 cases, 0 FAQ entries and 0 pages\n"), "\(captured.out)")
+      let built = Captured()
+      let arguments = [
+        "--content", content.path, "--output", folder.appendingPathComponent("public").path, "--no-search",
+        "--as-of", "2026-11-15",
+      ]
+      #expect(Commands.build(try Build.parse(arguments + cache), console: built.console) == 0, "\(built.err)")
+      #expect(built.out.contains("; 1 partner; accreditations 1 accredited;"), "\(built.out)")
+    }
+  }
 }
 
 /// A console that keeps what commands print.

@@ -63,18 +63,18 @@ struct HistoryPageTests {
     #expect(row.contains("href=\"../partners/tailspin-interactive/\""))
     #expect(row.contains("Data Integration"))
     #expect(row.contains("Accredited</span> → <span class=\"status status-at-risk\">"))
-    #expect(row.contains("<td>Data Operations and Sync expired 30 Sep 2026.</td>"))
+    #expect(row.contains("<td data-label=\"Reason\">Data Operations and Sync expired 30 Sep 2026.</td>"))
     // Proseware's change of 14 Aug 2026 is 93 days back: not listed.
     #expect(!changes.contains("2026-08-14"))
     // Newest first.
-    let dates = changes.matches(of: /<td><time datetime="(\d{4}-\d\d-\d\d)"/).map { String($0.1) }
+    let dates = changes.matches(of: /<td data-label="Date"><time datetime="(\d{4}-\d\d-\d\d)"/).map { String($0.1) }
     #expect(!dates.isEmpty && dates == dates.sorted(by: >))
   }
 
   @Test func theChangesArePaginatedAndTheLaterPagesHaveNoCharts() throws {
     let pages = samplePages(historyPageSize: 2)
     let first = try #require(pages["history/index.html"])
-    let rows = { (page: String) in page.components(separatedBy: "<td><time datetime=").count - 1 }
+    let rows = { (page: String) in page.components(separatedBy: "<td data-label=\"Date\"><time datetime=").count - 1 }
     #expect(rows(first) == 2)
     let count = pages.keys.count { $0.hasPrefix("history/page/") }
     #expect(count >= 1)

@@ -70,6 +70,29 @@ def test_the_history_page_works_without_script_and_at_390px(browser, site_url):
         browser.set_window_size(1280, 1000)
 
 
+def test_at_390px_each_status_change_is_a_labelled_card_and_the_month_tables_scroll_in_their_box(browser, site_url):
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(site_url + HISTORY_PAGE)
+        found = browser.execute_script(
+            """
+            const cell = document.querySelector('table.changes tbody td[data-label="Reason"]');
+            const boxes = Array.from(document.querySelectorAll('.chart-table'));
+            return {
+              stacked: cell !== null && getComputedStyle(cell).display === 'block',
+              label: cell ? getComputedStyle(cell, '::before').content : '',
+              boxes: boxes.map(b => [b.tabIndex, b.getAttribute('role'), !!b.getAttribute('aria-label'),
+                                     getComputedStyle(b).overflowX]),
+            };
+            """)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    # The changes table was squeezed into five columns, its reasons a word a line; now each row is a card.
+    assert found["stacked"] and "Reason" in found["label"], found
+    assert found["boxes"] and all(b == [0, "region", True, "auto"] for b in found["boxes"]), found
+
+
 def test_the_overview_links_its_small_chart_to_the_history(browser, site_url):
     browser.get(site_url)
     link = browser.find_element(By.CSS_SELECTOR, "a.chart-link")

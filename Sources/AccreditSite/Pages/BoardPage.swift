@@ -104,7 +104,8 @@ struct BoardPage: Sendable, Encodable {
   let hasDecisions: Bool
   /// "more than 3 marks".
   let threshold: String
-  let thresholdMarks: Int
+  /// "3 marks" (or "1 mark"): what the partners at the threshold have.
+  let thresholdMarks: String
   /// The first day of the decisions' window.
   let decisionsSince: DateView
   let decisionDays: Int
@@ -263,7 +264,7 @@ extension SiteContext {
       seriousReviews: seriousShown, hasSeriousReviews: !seriousShown.isEmpty,
       atThreshold: atThreshold, hasAtThreshold: !atThreshold.isEmpty,
       decisions: decisions, hasDecisions: !decisions.isEmpty,
-      threshold: "more than \(plural(threshold, "mark"))", thresholdMarks: threshold,
+      threshold: "more than \(plural(threshold, "mark"))", thresholdMarks: plural(threshold, "mark"),
       decisionsSince: DateView(since), decisionDays: BoardPage.decisionDays)
   }
 }

@@ -68,6 +68,20 @@ struct PartnerPage: Sendable, Encodable {
     let isWarning: Bool
   }
 
+  /// An entry of the record dated after the evaluation date: not yet in force, shown so that an editor
+  /// can confirm it before it counts.
+  struct ScheduledRow: Sendable, Encodable {
+    let anchor: String
+    let date: DateView
+    /// "in 16 days".
+    let inDays: String
+    /// What kind of entry: "Grace period", "Tier review"…
+    let kind: String
+    /// The entry in words, with human names, never the record's slugs.
+    let text: String
+    let note: String?
+  }
+
   struct DecisionRow: Sendable, Encodable {
     let anchor: String
     let date: DateView
@@ -88,6 +102,8 @@ struct PartnerPage: Sendable, Encodable {
   let headline: String
   let tier: String
   let tierEligible: Bool
+  /// Whether a grace period covers the date: said beside the tier, as the partner list says it.
+  let inGrace: Bool
   let tierText: String
   let nextTierReview: String
   let applyText: String
@@ -105,6 +121,9 @@ struct PartnerPage: Sendable, Encodable {
   let marksText: String
   let decisions: [DecisionRow]
   let hasDecisions: Bool
+  /// The record's entries dated after the evaluation date, soonest first.
+  let scheduled: [ScheduledRow]
+  let hasScheduled: Bool
   let statusHistory: [StatusHistory]
   let hasStatusHistory: Bool
   let timeline: TimelineView
@@ -168,34 +187,31 @@ extension SiteContext {
           : nil, note: decision.note)
     }
 
+    let scheduled = scheduledRows(of: partner, anchorOf: anchorOf)
     let history = statusHistory(of: partner, anchorOf: anchorOf)
     let partnerCases = (cases[partner.slug] ?? []).filter(exists)
     let summaries = partnerCases.map { summary(of: $0, from: .partner(slug: evaluation.slug)) }
     let overall = overallStatus(of: evaluation)
     let attention = evaluation.accreditations.count { $0.status != .accredited }
-    let headline =
-      if evaluation.accreditations.isEmpty {
-        "No accreditation issued as of \(asOf.display)."
-      } else if attention == 0 {
-        "All \(plural(evaluation.accreditations.count, "accreditation")) meet every standard."
-      } else {
-        "\(attention) of \(plural(evaluation.accreditations.count, "accreditation")) "
-          + (attention == 1 ? "needs attention." : "need attention.")
-      }
+    let headline = Self.headline(
+      accreditations: evaluation.accreditations.count, needingAttention: attention, asOf: asOf)
+    // The grace period is said whenever one covers the date, as the partner list says "(in grace)", also
+    // when the tier is eligible again and it no longer matters.
+    let graceText = evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? ""
     let tierText =
       if evaluation.tier != nil {
-        evaluation.isTierEligible
-          ? "an eligible tier (\(eligibleList))."
-          : "below the eligible tiers (\(eligibleList))."
-            + (evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? "")
+        (evaluation.isTierEligible
+          ? "an eligible tier (\(eligibleList))." : "below the eligible tiers (\(eligibleList)).")
+          + graceText
       } else {
-        "No tier review on record yet."
+        "No tier review on record yet." + graceText
       }
 
     return PartnerPage(
       name: partner.name, slug: partner.slug, region: partner.region, website: partner.website, pdm: partner.pdm,
       overall: overall.map(StatusView.init) ?? .none, headline: headline,
-      tier: evaluation.tier?.capitalized ?? "None", tierEligible: evaluation.isTierEligible, tierText: tierText,
+      tier: evaluation.tier?.capitalized ?? "None", tierEligible: evaluation.isTierEligible,
+      inGrace: evaluation.isInGrace, tierText: tierText,
       nextTierReview: evaluation.nextTierReview?.name ?? "",
       applyText: evaluation.isEligibleToApply
         ? "May apply for new accreditations." : "May not apply for new accreditations until its tier is eligible.",
@@ -205,10 +221,73 @@ extension SiteContext {
       closedCases: summaries.filter { !$0.isOpen }, hasClosedCases: summaries.contains { !$0.isOpen },
       marksText: plural(evaluation.marks.count, "mark") + " on record",
       decisions: decisions, hasDecisions: !decisions.isEmpty,
+      scheduled: scheduled, hasScheduled: !scheduled.isEmpty,
       statusHistory: history.map(\.view), hasStatusHistory: !history.isEmpty,
       timeline: timeline(for: evaluation, partner: partner, history: history.map(\.rows)),
       badgeHref: Route.partner(slug: evaluation.slug).link(to: .badge(partner: evaluation.slug)),
       feedHref: Route.partner(slug: evaluation.slug).link(to: .partnerFeed(partner: evaluation.slug)))
+  }
+
+  /// The headline under the partner's name: "Its accreditation meets every standard.", "1 of 3
+  /// accreditations needs attention.", never "All 1 accreditation".
+  static func headline(accreditations count: Int, needingAttention attention: Int, asOf: Day) -> String {
+    switch (count, attention) {
+    case (0, _): "No accreditation issued as of \(asOf.display)."
+    case (1, 0): "Its accreditation meets every standard."
+    case (1, _): "Its accreditation needs attention."
+    case (_, 0):
+      count == 2 ? "Both accreditations meet every standard." : "All \(count) accreditations meet every standard."
+    case (_, 1): "1 of \(count) accreditations needs attention."
+    default:
+      attention == count
+        ? "All \(count) accreditations need attention." : "\(attention) of \(count) accreditations need attention."
+    }
+  }
+
+  /// The record's entries dated after the evaluation date (tier reviews, grace periods, certifications,
+  /// accreditations, decisions), soonest first: the evaluation leaves them out, the page shows them as
+  /// scheduled so that an editor can confirm them.
+  private func scheduledRows(of partner: Partner, anchorOf: (SourceLocation) -> String) -> [PartnerPage.ScheduledRow] {
+    let standards = content.standards
+    var rows: [(day: Day, location: SourceLocation, row: PartnerPage.ScheduledRow)] = []
+    func add(_ day: Day, _ location: SourceLocation, _ kind: String, _ text: String, note: String? = nil) {
+      let row = PartnerPage.ScheduledRow(
+        anchor: anchorOf(location), date: DateView(day), inDays: relativeDays(asOf.days(until: day)), kind: kind,
+        text: text, note: note)
+      rows.append((day, location, row))
+    }
+    for review in partner.tiers where review.reviewed > asOf {
+      let eligible = standards.eligibleTiers.contains(review.tier) ? "an eligible tier" : "below the eligible tiers"
+      add(review.reviewed, review.location, "Tier review", "\(review.tier.capitalized) (\(eligible))")
+    }
+    for period in partner.grace where period.from > asOf {
+      add(period.from, period.location, "Grace period", "Until \(period.until.display)", note: period.note)
+    }
+    for certification in partner.certifications where certification.earned > asOf {
+      let expiry = certification.expires.map { "; expires \($0.display)" } ?? "; no expiry"
+      let name = standards.certificationName(certification.name)
+      add(certification.earned, certification.location, "Certification", "\(name) earned\(expiry)")
+    }
+    for accreditation in partner.accreditations where accreditation.issued > asOf {
+      add(
+        accreditation.issued, accreditation.location, "Accreditation", "\(accreditationName(accreditation.type)) issued"
+      )
+    }
+    for decision in partner.decisions where decision.date > asOf {
+      let what =
+        decision.accreditation == Decision.allAccreditations
+        ? "all accreditations" : accreditationName(decision.accreditation)
+      let outcome = decision.outcome == .revoke ? "Revoke" : "Retain"
+      let approval = decision.hasDirectorApproval ? ", director approved" : ""
+      let caseText = decision.caseID.map { ", case \($0)" } ?? ""
+      add(
+        decision.date, decision.location, "Review board decision", "\(outcome) \(what)\(approval)\(caseText)",
+        note: decision.note)
+    }
+    return rows.sorted {
+      ($0.day, $0.location.line, $0.location.column) < ($1.day, $1.location.line, $1.location.column)
+    }
+    .map(\.row)
   }
 
   /// Each accreditation's status history through the evaluation date, from the engine's history (SPEC

@@ -220,7 +220,8 @@ extension SiteContext {
       width: width, height: lanesBottom + 34, left: left, axisY: lanesBottom + 4, labelY: lanesBottom + 22,
       lanes: laneNames.map { .init(label: $0, y: laneY[$0, default: 0], textY: laneY[$0, default: 0] + 19) },
       bars: bars, markers: markers, ticks: ticks, todayX: x(asOf), todayLabel: asOf.display,
-      summary: "Timeline of \(partner.name) from \(start.display) to \(end.display): \(sortedEvents.count) events.",
+      summary:
+        "Timeline of \(partner.name) from \(start.display) to \(end.display): \(plural(sortedEvents.count, "event")).",
       events: sortedEvents.map { TimelineView.Event(date: DateView($0.0), text: $0.1) })
   }
 }
