@@ -35,7 +35,8 @@ struct BriefReasonTests {
     let lastYear = try #require(evaluate(partner: expired, asOf: "2027-01-05")).accreditations.flatMap(\.reasons)
     #expect(lastYear.map(\.brief) == ["cert expired 30 Sep 2026"])
 
-    let graced = healthyPartner.replacingOccurrences(of: "tier: platinum }", with: "tier: gold }")
+    let graced =
+      healthyPartner.replacingOccurrences(of: "tier: platinum }", with: "tier: gold }")
       + "\ngrace:\n  - { from: 2026-02-01, until: 2026-12-01 }\n"
     let grace = try #require(evaluate(partner: graced, asOf: "2026-11-15")).accreditations.flatMap(\.reasons)
     #expect(grace.map(\.brief) == ["grace ends 1 Dec"])

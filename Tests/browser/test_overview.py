@@ -2,9 +2,16 @@
 funnel at 390 px, and "Download this view (CSV)", in the built sample site (public/ or ACCREDIT_SITE)."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import urllib.request
 from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
+from conftest import serve
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -12,6 +19,8 @@ from downloads import csv_rows, download_view, expected_view
 from test_site import SITE, browser, site_url, status  # noqa: F401 (fixtures)
 
 AS_OF = date(2026, 11, 15)
+REPO = Path(__file__).resolve().parents[2]
+ACCREDIT = os.environ.get("ACCREDIT_BIN", str(REPO / ".build" / "debug" / "accredit"))
 
 
 def index_records():
@@ -138,3 +147,36 @@ def test_funnel_labels_are_whole_at_390_px(browser, site_url):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert overflow <= 0 and clipped == 0
     assert len(labels) == 5 and labels[0].startswith("Complaint")
+
+
+# --- a hostile name through the download ---------------------------------------------------------
+
+HOSTILE = '=HYPERLINK("http://evil.example","Contoso, ""Consulting""")'
+HOSTILE_PDM = '@Marcus "M", Bell'
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The sample content with Contoso renamed to a formula with quotes and a comma (records hold no line
+    breaks) and its PDM to one that begins with @, built with the debug binary (ACCREDIT_BIN overrides)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    content, public = folder / "content", folder / "public"
+    shutil.copytree(REPO / "content", content)
+    record = content / "partners" / "contoso-consulting.yaml"
+    text = re.sub(r"(?m)^name: .*$", lambda _: "name: " + json.dumps(HOSTILE), record.read_text(encoding="utf-8"))
+    record.write_text(re.sub(r"(?m)^pdm: .*$", lambda _: "pdm: " + json.dumps(HOSTILE_PDM), text), encoding="utf-8")
+    result = subprocess.run([ACCREDIT, "build", "--content", content, "--output", public, "--no-search", "--quiet"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield from serve(public)
+
+
+def test_the_download_keeps_hostile_text_defused_and_whole(browser, hostile_site, tmp_path):
+    browser.get(hostile_site + "?q=hyperlink")
+    wait_for_list(browser)
+    assert shown_slugs(browser) == ["contoso-consulting"]
+    _, data = download_view(browser, tmp_path)
+    site_csv = urllib.request.urlopen(hostile_site + "api/accreditations.csv", timeout=10).read()
+    rows = csv_rows(data)
+    assert rows == expected_view(site_csv, ["contoso-consulting"]) and len(rows) == 2
+    assert rows[1][1] == "'" + HOSTILE and rows[1][2] == "'" + HOSTILE_PDM  # a spreadsheet shows them as text
