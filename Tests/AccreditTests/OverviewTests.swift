@@ -61,7 +61,11 @@ struct OverviewTests {
   }
 
   @Test func countsHaveThousandsSeparators() {
-    let page = context(healthyProgram(1_000), asOf: "2026-11-15").homePage()
+    let site = context(healthyProgram(1_000), asOf: "2026-11-15")
+    let history = site.historyPage(1)
+    #expect(history.accreditationRows.last?.total == "1,000")
+    #expect(history.partnerRows.last?.counts == ["1,000"])
+    let page = site.homePage()
     #expect(page.partnerCount == "1,000 partners")
     #expect(page.accreditationCount == "1,000 accreditations")
     #expect(page.counts.first { $0.status.key == "accredited" }?.count == "1,000")
