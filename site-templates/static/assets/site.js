@@ -164,7 +164,7 @@
     function cell(value, className, content) {
       var td = el("td", className);
       td.setAttribute("data-value", String(value));
-      td.appendChild(typeof content === "string" ? document.createTextNode(content) : content);
+      if (content !== "") td.appendChild(typeof content === "string" ? document.createTextNode(content) : content);
       return tr.appendChild(td);
     }
     var link = el("a", "", p[1]);
