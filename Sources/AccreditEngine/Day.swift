@@ -61,6 +61,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// The date as people read it on the site: `15 Nov 2026`.
   public var display: String { "\(day) \(Day.monthAbbreviations[month - 1]) \(year)" }
 
+  /// `30 Sep` when the day is in `reference`'s year, `30 Sep 2025` otherwise: for brief texts.
+  public func display(relativeTo reference: Day) -> String {
+    year == reference.year ? "\(day) \(Day.monthAbbreviations[month - 1])" : display
+  }
+
   public var description: String { iso }
 
   public static func < (lhs: Day, rhs: Day) -> Bool {

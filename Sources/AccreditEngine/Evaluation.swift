@@ -53,13 +53,17 @@ public struct Reason: Hashable, Sendable {
   public var location: SourceLocation
   /// The case that is the evidence, when there is one.
   public var caseID: String?
+  /// The reason in a few words, for a list's column: "5 marks", "cert expired 30 Sep", "grace ends
+  /// 15 Nov". Dates in the evaluation's year leave the year out.
+  public var brief: String
 
-  /// Creates a reason.
-  public init(rule: Rule, message: String, location: SourceLocation, caseID: String? = nil) {
+  /// Creates a reason; `brief` defaults to the message.
+  public init(rule: Rule, message: String, location: SourceLocation, caseID: String? = nil, brief: String? = nil) {
     self.rule = rule
     self.message = message
     self.location = location
     self.caseID = caseID
+    self.brief = brief ?? message
   }
 }
 

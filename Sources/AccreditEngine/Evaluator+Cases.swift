@@ -27,7 +27,8 @@ extension Evaluator {
         let stage = (escalation.stage(on: day) ?? .complaint).words
         return Reason(
           rule: .seriousCase, message: "Serious escalation \(escalation.id) is open at the \(stage) stage",
-          location: escalation.seriousLocation ?? escalation.location, caseID: escalation.id)
+          location: escalation.seriousLocation ?? escalation.location, caseID: escalation.id,
+          brief: "serious case open")
       }
   }
 }

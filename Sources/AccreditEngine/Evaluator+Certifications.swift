@@ -17,7 +17,7 @@ extension Evaluator {
           slug,
           Reason(
             rule: .certification, message: "\(name) expired \(expires.display)",
-            location: expired.location)
+            location: expired.location, brief: "cert expired \(expires.display(relativeTo: day))")
         )
       }
       if let upcoming = entries.min(by: { $0.earned < $1.earned }) {
@@ -26,14 +26,14 @@ extension Evaluator {
           Reason(
             rule: .certification,
             message: "\(name) is not held until \(upcoming.earned.display)",
-            location: upcoming.location)
+            location: upcoming.location, brief: "cert from \(upcoming.earned.display(relativeTo: day))")
         )
       }
       return (
         slug,
         Reason(
           rule: .certification, message: "Required certification \(name) is not on record",
-          location: accreditation.location)
+          location: accreditation.location, brief: "cert missing")
       )
     }
   }

@@ -23,14 +23,18 @@ extension Evaluator {
     let message =
       "\(marks.count) marks on record, more than \(standards.marksReviewThreshold): the review board must "
       + "review before renewal (latest mark \(latest.date.display), case \(latest.caseID))"
-    return Reason(rule: .marks, message: message, location: latest.location, caseID: latest.caseID)
+    return Reason(
+      rule: .marks, message: message, location: latest.location, caseID: latest.caseID,
+      brief: "\(marks.count) marks")
   }
 
   /// The `decision` reason for a revocation.
-  func revocationReason(_ decision: Decision) -> Reason {
+  func revocationReason(_ decision: Decision, on day: Day) -> Reason {
     var message = "Revoked by the review board on \(decision.date.display) with director approval"
     if let caseID = decision.caseID { message += " (case \(caseID))" }
-    return Reason(rule: .decision, message: message, location: decision.location, caseID: decision.caseID)
+    return Reason(
+      rule: .decision, message: message, location: decision.location, caseID: decision.caseID,
+      brief: "revoked \(decision.date.display(relativeTo: day))")
   }
 }
 

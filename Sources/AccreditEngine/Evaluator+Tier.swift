@@ -29,15 +29,17 @@ extension Evaluator {
     guard let review else {
       return Reason(
         rule: .tier, message: "No tier review on record on or before \(day.display)",
-        location: partner.location)
+        location: partner.location, brief: "no tier review")
     }
     guard !standards.eligibleTiers.contains(review.tier) else { return nil }
     let below = "Tier \(review.tier) (reviewed \(review.reviewed.display)) is below the eligible tiers (\(eligible))"
     if let grace {
       return Reason(
         rule: .grace, message: "\(below); grace period to remediate until \(grace.until.display)",
-        location: grace.location)
+        location: grace.location, brief: "grace ends \(grace.until.display(relativeTo: day))")
     }
-    return Reason(rule: .tier, message: "\(below) and no grace period covers \(day.display)", location: review.location)
+    return Reason(
+      rule: .tier, message: "\(below) and no grace period covers \(day.display)", location: review.location,
+      brief: "tier \(review.tier), no grace")
   }
 }

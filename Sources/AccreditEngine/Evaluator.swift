@@ -76,7 +76,7 @@ public struct Evaluator: Sendable {
       } else if (!isTierEligible && isInGrace) || !missing.isEmpty { .atRisk } else { .accredited }
 
     var reasons: [Reason] = []
-    if let revocation { reasons.append(revocationReason(revocation)) }
+    if let revocation { reasons.append(revocationReason(revocation, on: day)) }
     if let tierReason { reasons.append(tierReason) }
     if let marksReason { reasons.append(marksReason) }
     reasons += seriousReasons

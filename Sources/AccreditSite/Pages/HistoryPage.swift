@@ -57,8 +57,9 @@ struct StackedChart: Sendable, Encodable {
 struct MonthRow: Sendable, Encodable {
   let month: String
   let iso: String
-  let counts: [Int]
-  let total: Int
+  /// The numbers, with thousands separators ("9,874").
+  let counts: [String]
+  let total: String
 }
 
 /// `history/index.html` (the charts and the first page of recent changes) and `history/page/N/` (the
@@ -218,10 +219,13 @@ extension SiteContext {
     let statuses = AccreditationStatus.allCases.reversed() as [AccreditationStatus]
     let accreditationRows = months.map { month in
       let counts = statuses.map { month.accreditations[$0] ?? 0 }
-      return MonthRow(month: monthLabel(month.month), iso: month.month.iso, counts: counts, total: counts.reduce(0, +))
+      return MonthRow(
+        month: monthLabel(month.month), iso: month.month.iso, counts: counts.map(grouped),
+        total: grouped(counts.reduce(0, +)))
     }
     let partnerRows = months.map {
-      MonthRow(month: monthLabel($0.month), iso: $0.month.iso, counts: [$0.partners], total: $0.partners)
+      MonthRow(
+        month: monthLabel($0.month), iso: $0.month.iso, counts: [grouped($0.partners)], total: grouped($0.partners))
     }
     let since = recentSince
     let numbers = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
@@ -234,7 +238,7 @@ extension SiteContext {
         months, id: "partner-chart", width: 640, height: 220, series: [("partners", "partners")],
         title: "Partners with an accreditation, month by month",
         summary: "Partners with at least one accreditation at the end of each of the last \(months.count) months: "
-          + months.map { "\(monthLabel($0.month)) \($0.partners)" }.joined(separator: ", ") + "."
+          + months.map { "\(monthLabel($0.month)) \(grouped($0.partners))" }.joined(separator: ", ") + "."
       ) { month, _ in month.partners },
       partnerRows: partnerRows,
       changes: reasoned(slice).map(changeRow), hasChanges: !changes.isEmpty,
@@ -282,7 +286,8 @@ extension SiteContext {
     let lastText =
       last.map { month in
         "; in \(monthLabel(month.month)): "
-          + statuses.map { "\(month.accreditations[$0] ?? 0) \($0.label.lowercased())" }.joined(separator: ", ")
+          + statuses.map { "\(grouped(month.accreditations[$0] ?? 0)) \($0.label.lowercased())" }.joined(
+            separator: ", ")
       } ?? ""
     return stackedChart(
       months, id: id, width: width, height: height, series: statuses.map { ($0.rawValue, $0.label.lowercased()) },

@@ -7,9 +7,17 @@ struct HomePage: Sendable, Encodable {
   static let dueLimit = 25
   static let namedPartners = 10
 
+  /// A status card: its accreditations and the partners holding one, linking to the list filtered by it.
   struct StatusCount: Sendable, Encodable {
     let status: StatusView
-    let count: Int
+    /// "1,204", the accreditations of the status.
+    let count: String
+    /// "accreditations" or "accreditation".
+    let countNoun: String
+    /// "at 312 partners": the partners with at least one accreditation of the status.
+    let partners: String
+    /// The overview's list filtered by the status (`index.html?status=at-risk#partners`).
+    let href: String
   }
 
   struct PartnerLink: Sendable, Encodable {
@@ -31,16 +39,19 @@ struct HomePage: Sendable, Encodable {
     let morePartners: String?
   }
 
+  /// A stage of the funnel: its words above a bar whose length is its share of the largest stage.
   struct FunnelBar: Sendable, Encodable {
     let label: String
-    let count: Int
+    /// "2,000", grouped.
+    let count: String
+    /// The bar's length out of `HomePage.funnelWidth`.
     let width: Int
-    let y: Int
-    let textY: Int
-    let countX: Int
     let endedHere: String
     let kind: String
   }
+
+  /// The length of the funnel's longest bar, in its SVG's units.
+  static let funnelWidth = 400
 
   let partnerCount: String
   let accreditationCount: String
@@ -58,9 +69,8 @@ struct HomePage: Sendable, Encodable {
   let moreDue: String?
   let dueDays: Int
   let funnel: [FunnelBar]
-  let funnelHeight: Int
-  let funnelSummary: String
-  let caseCount: Int
+  let funnelWidth: Int
+  let caseCount: String
   /// The small chart of accreditations by status, month by month, linking to `history/`.
   let trend: HistoryTeaser
 }
@@ -68,6 +78,7 @@ struct HomePage: Sendable, Encodable {
 extension SiteContext {
   func homePage() -> HomePage {
     let statuses = evaluations.flatMap(\.accreditations).map(\.status)
+    let partnerStatuses = evaluations.map { Set($0.accreditations.map(\.status)) }
     let due = dueSoon()
     let funnel = funnelCounts()
     let shownDue = due.prefix(HomePage.dueLimit)
@@ -75,7 +86,11 @@ extension SiteContext {
       partnerCount: plural(evaluations.count, "partner"),
       accreditationCount: plural(statuses.count, "accreditation"),
       counts: AccreditationStatus.allCases.map { status in
-        HomePage.StatusCount(status: StatusView(status), count: statuses.count { $0 == status })
+        let count = statuses.count { $0 == status }
+        return HomePage.StatusCount(
+          status: StatusView(status), count: grouped(count), countNoun: count == 1 ? "accreditation" : "accreditations",
+          partners: "at " + plural(partnerStatuses.count { $0.contains(status) }, "partner"),
+          href: "index.html?status=\(status.rawValue)#partners")
       },
       csvHref: Route.home.link(to: .accreditationsCSV),
       actionsHref: Route.home.link(to: .actions), actionDays: ActionsPage.days,
@@ -84,15 +99,16 @@ extension SiteContext {
       moreDue: due.count > shownDue.count
         ? "and \(grouped(due.count - shownDue.count)) more in the next \(soonDays) days" : nil,
       dueDays: soonDays,
-      funnel: funnelBars(funnel), funnelHeight: 5 * 34 + 4, funnelSummary: funnelSummary(funnel),
-      caseCount: content.cases.count(where: exists), trend: historyTeaser())
+      funnel: funnelBars(funnel), funnelWidth: HomePage.funnelWidth,
+      caseCount: grouped(content.cases.count(where: exists)), trend: historyTeaser())
   }
 
-  /// The engine's calendar for the next `soonDays`. A tier review concerns every partner at once, so it is
-  /// one item naming the partners whose tier is at stake.
+  /// The engine's calendar from today (included) through the next `soonDays`. A tier review concerns every
+  /// partner at once, so it is one item naming the partners whose tier is at stake.
   func dueSoon() -> [HomePage.DueItem] {
     let events = Evaluator(standards: content.standards).calendar(
-      after: asOf, through: asOf.adding(days: soonDays), partners: content.partners, evaluations: evaluations)
+      after: asOf.adding(days: -1), through: asOf.adding(days: soonDays), partners: content.partners,
+      evaluations: evaluations)
     let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
     let items = events.map { event -> (day: Day, order: Int, key: String, item: HomePage.DueItem) in
@@ -152,24 +168,15 @@ extension SiteContext {
   private func funnelBars(_ counts: (reached: [Int], ended: [Int], marks: Int)) -> [HomePage.FunnelBar] {
     let (reached, ended, marks) = counts
     let total = max(1, reached.max() ?? 1)
-    let maxWidth = 260
+    let maxWidth = HomePage.funnelWidth
     let labels = EscalationCase.Stage.allCases.map(\.label) + ["Marks placed"]
     let counts = reached + [marks]
     return labels.enumerated().map { index, label in
       let count = counts[index]
       let width = max(count > 0 ? 3 : 0, count * maxWidth / total)
-      let endedHere = index < 4 ? "\(ended[index]) closed here" : "by the review board"
+      let endedHere = index < 4 ? "\(grouped(ended[index])) closed here" : "by the review board"
       return HomePage.FunnelBar(
-        label: label, count: count, width: width, y: 4 + index * 34, textY: 4 + index * 34 + 19,
-        countX: 120 + width + 8, endedHere: endedHere, kind: index < 4 ? "stage" : "mark")
+        label: label, count: grouped(count), width: width, endedHere: endedHere, kind: index < 4 ? "stage" : "mark")
     }
-  }
-
-  private func funnelSummary(_ counts: (reached: [Int], ended: [Int], marks: Int)) -> String {
-    let (reached, ended, marks) = counts
-    let stages = EscalationCase.Stage.allCases.map {
-      "\($0.label.lowercased()) \(reached[$0.rank]) (\(ended[$0.rank]) closed there)"
-    }
-    return "Cases reaching each stage: " + stages.joined(separator: ", ") + "; \(plural(marks, "mark")) placed."
   }
 }

@@ -17,11 +17,11 @@ struct PDMIndexPage: Sendable, Encodable {
   struct Row: Sendable, Encodable {
     let name: String
     let href: String
-    let partners: Int
+    let partners: String
     /// The accreditations by status, in the order of `statuses`.
     let counts: [PDMPage.Count]
-    let openCases: Int
-    let dueItems: Int
+    let openCases: String
+    let dueItems: String
   }
 
   let rows: [Row]
@@ -30,12 +30,19 @@ struct PDMIndexPage: Sendable, Encodable {
   let days: Int
 }
 
-/// `pdms/<pdm>/index.html`: one PDM's partners with their statuses and reasons, their rows of what needs
-/// doing, and their open cases.
+/// `pdms/<pdm>/index.html` and `pdms/<pdm>/page/N/`: one PDM's partners with their statuses and reasons,
+/// their rows of what needs doing, and their open cases, `pageSize` partners a page (with what is due for
+/// them and their open cases), so that no page grows with a portfolio (the "No PDM" group can hold
+/// thousands of partners).
 struct PDMPage: Sendable, Encodable {
+  /// How many partners a page of a portfolio shows: 40 keeps a page of the "No PDM" group at 10,000
+  /// partners × 3 cases under 150 KB (its fullest page of 50 was 155 KB).
+  static let pageSize = 40
+
   struct Count: Sendable, Encodable {
     let status: StatusView
-    let count: Int
+    /// "1,204".
+    let count: String
   }
 
   struct AccreditationLine: Sendable, Encodable {
@@ -73,11 +80,29 @@ struct PDMPage: Sendable, Encodable {
   let openCases: [CaseRow]
   let hasOpenCases: Bool
   let days: Int
+  let pageNumber: Int
+  let pageCount: Int
+  let isPaged: Bool
+  /// "Partners 51–100 of 1,004, by name".
+  let rangeText: String
+  let previousHref: String?
+  let nextHref: String?
+  let pages: [ActionsPage.PageLink]
 }
 
 extension Route {
   /// The folder of a PDM's page.
   static func pdm(_ portfolio: PDMPortfolio) -> Route { .pdm(slug: portfolio.slug) }
+
+  /// Page `number` (1-based) of a PDM's portfolio: the PDM's folder for the first.
+  static func pdm(_ portfolio: PDMPortfolio, page number: Int) -> Route {
+    number <= 1 ? .pdm(slug: portfolio.slug) : .pdmPage(slug: portfolio.slug, number)
+  }
+}
+
+extension PDMPortfolio {
+  /// How many pages of `PDMPage.pageSize` partners the portfolio takes (at least one).
+  var pageCount: Int { max(1, (partners.count + PDMPage.pageSize - 1) / PDMPage.pageSize) }
 }
 
 extension SiteContext {
@@ -131,23 +156,34 @@ extension SiteContext {
       let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
       let statuses = members.flatMap(\.accreditations).map(\.status)
       return PDMIndexPage.Row(
-        name: portfolio.name, href: Route.pdms.link(to: .pdm(portfolio)), partners: members.count,
+        name: portfolio.name, href: Route.pdms.link(to: .pdm(portfolio)), partners: grouped(members.count),
         counts: AccreditationStatus.allCases.map { status in
-          PDMPage.Count(status: StatusView(status), count: statuses.count { $0 == status })
+          PDMPage.Count(status: StatusView(status), count: grouped(statuses.count { $0 == status }))
         },
-        openCases: members.reduce(0) { $0 + $1.openCases.count },
-        dueItems: portfolio.partners.reduce(0) { $0 + (due[$1] ?? 0) })
+        openCases: grouped(members.reduce(0) { $0 + $1.openCases.count }),
+        dueItems: grouped(portfolio.partners.reduce(0) { $0 + (due[$1] ?? 0) }))
     }
     return PDMIndexPage(
       rows: rows, hasRows: !rows.isEmpty, statuses: AccreditationStatus.allCases.map(StatusView.init),
       days: ActionsPage.days)
   }
 
-  func pdmPage(_ portfolio: PDMPortfolio) -> PDMPage {
-    let here = Route.pdm(portfolio)
-    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
-    let slugs = Set(portfolio.partners)
-    let statuses = members.flatMap(\.accreditations).map(\.status)
+  /// Page `number` of a portfolio: the counts of the whole portfolio, then the page's partners, the
+  /// `actions/` rows of those partners and their open cases.
+  func pdmPage(_ portfolio: PDMPortfolio, page number: Int = 1) -> PDMPage {
+    let here = Route.pdm(portfolio, page: number)
+    let all = portfolio.partners.compactMap { evaluationsBySlug[$0] }
+    let statuses = all.flatMap(\.accreditations).map(\.status)
+    let count = portfolio.pageCount
+    let start = min((number - 1) * PDMPage.pageSize, all.count)
+    let members = Array(all[start..<min(start + PDMPage.pageSize, all.count)])
+    let slugs = Set(members.map(\.slug))
+    // A link to the page itself is "./": an empty one would keep the address's query.
+    func pageLink(_ page: Int) -> String {
+      let link = here.link(to: .pdm(portfolio, page: page))
+      return link.isEmpty ? "./" : link
+    }
+    let shown = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
     let rows = members.map { evaluation in
       let lines = evaluation.accreditations.map {
         PDMPage.AccreditationLine(
@@ -171,12 +207,22 @@ extension SiteContext {
       }
     }
     return PDMPage(
-      name: portfolio.name, indexHref: here.link(to: .pdms), partnerCount: plural(members.count, "partner"),
+      name: portfolio.name, indexHref: here.link(to: .pdms), partnerCount: plural(all.count, "partner"),
       counts: AccreditationStatus.allCases.map { status in
-        PDMPage.Count(status: StatusView(status), count: statuses.count { $0 == status })
+        PDMPage.Count(status: StatusView(status), count: grouped(statuses.count { $0 == status }))
       },
       partners: rows, actions: actions, hasActions: !actions.isEmpty, openCases: open, hasOpenCases: !open.isEmpty,
-      days: ActionsPage.days)
+      days: ActionsPage.days, pageNumber: number, pageCount: count, isPaged: count > 1,
+      rangeText: all.isEmpty
+        ? "No partners"
+        : "Partners \(grouped(start + 1))–\(grouped(start + members.count)) of \(grouped(all.count)), by name",
+      previousHref: number > 1 ? pageLink(number - 1) : nil,
+      nextHref: number < count ? pageLink(number + 1) : nil,
+      pages: shown.enumerated().map { index, page in
+        ActionsPage.PageLink(
+          number: page, href: pageLink(page), isCurrent: page == number,
+          gapBefore: index > 0 && shown[index - 1] != page - 1)
+      })
   }
 }
 

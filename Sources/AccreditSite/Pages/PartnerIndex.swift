@@ -6,10 +6,13 @@ import AccreditSupport
 ///
 /// Each partner is an array in the order of `fields`; tiers, regions, PDMs, statuses and accreditation
 /// types are indices into the tables beside it. `accreditations` is flat: type index, status index, ….
+/// `why` is the list's column of brief reasons; `next_due` the partner's first calendar item from the date
+/// on (`SiteContext.nextDue`), which the "due within N days" filter compares, or `null`.
 /// `status.json` stays the complete document; this file serves the list only.
 enum PartnerIndex {
   static let fields = [
     "slug", "name", "tier", "in_grace", "region", "pdm", "accreditations", "marks", "open_cases", "next_evaluation",
+    "why", "next_due",
   ]
 
   static func json(site: SiteContext, ordered: [PartnerEvaluation]) -> JSONValue {
@@ -23,6 +26,7 @@ enum PartnerIndex {
     let typeIndex = Dictionary(types.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     let statuses = AccreditationStatus.allCases
     func index(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
+    let due = site.nextDue
     let partners = ordered.map { evaluation -> JSONValue in
       let partner = site.partners[evaluation.slug]
       let cells = evaluation.accreditations.flatMap { item -> [JSONValue] in
@@ -33,6 +37,7 @@ enum PartnerIndex {
         .int(evaluation.isInGrace ? 1 : 0), index(partner?.region.flatMap { regionIndex[$0] }),
         index(partner?.pdm.flatMap { pdmIndex[$0] }), .array(cells), .int(evaluation.marks.count),
         .int(evaluation.openCases.count), .string(evaluation.accreditations.compactMap(\.nextEvaluation).min()?.iso),
+        .string(site.why(evaluation)), .string(due[evaluation.slug]?.iso),
       ])
     }
     return .object([

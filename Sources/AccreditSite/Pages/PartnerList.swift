@@ -8,6 +8,8 @@ import AccreditSupport
 struct PartnerList: Sendable, Encodable {
   /// How many partners a page lists (`SiteRenderer.listPageSize`).
   static let defaultPageSize = 50
+  /// How far ahead the "due within N days" filter looks at most: its longest choice.
+  static let dueHorizon = 180
 
   struct AccreditationCell: Sendable, Encodable {
     let name: String
@@ -15,6 +17,7 @@ struct PartnerList: Sendable, Encodable {
   }
 
   struct Row: Sendable, Encodable {
+    let slug: String
     let name: String
     /// From the site root: templates put `{{root}}` before it.
     let href: String
@@ -24,6 +27,9 @@ struct PartnerList: Sendable, Encodable {
     let region: String?
     let pdm: String?
     let overall: StatusView
+    /// Why, in a few words: the engine's brief reasons ("cert expired 30 Sep; 5 marks"), those of the
+    /// accreditations needing action first, each once; empty when every accreditation meets the standards.
+    let why: String
     let statusKeys: String
     let accreditations: [AccreditationCell]
     let hasAccreditations: Bool
@@ -31,6 +37,9 @@ struct PartnerList: Sendable, Encodable {
     let openCases: Int
     let nextEvaluation: DateView?
     let nextEvaluationSort: String
+    /// The first calendar item of the partner from the evaluation date on (`SiteContext.nextDue`), ISO, or
+    /// `9999-12-31`: what the "due within N days" filter compares.
+    let nextDueSort: String
   }
 
   struct PageLink: Sendable, Encodable {
@@ -68,14 +77,16 @@ extension Route {
 }
 
 extension SiteContext {
-  /// Every partner in the order of the lists: the most serious status first, then by name. Sorted once,
-  /// by the first page that asks.
+  /// Every partner in the order of the lists: those needing action first (`listRank`: ineligible, under
+  /// review, at risk), then those with a revoked accreditation and nothing else needing action, then the
+  /// accredited, then those without an accreditation; by name within each. Sorted once, by the first page
+  /// that asks.
   var listedPartners: [PartnerEvaluation] {
     listOrder.withLock { cached in
       if let cached { return cached }
-      // Each partner's most serious status once, not at every comparison.
+      // Each partner's rank once, not at every comparison.
       let ranked = evaluations.map { evaluation in
-        (rank: overallStatus(of: evaluation).flatMap(AccreditationStatus.allCases.firstIndex) ?? Int.max, evaluation)
+        (rank: evaluation.accreditations.map { listRank($0.status) }.min() ?? Int.max, evaluation)
       }
       let sorted = ranked.sorted {
         ($0.rank, $0.1.name, $0.1.slug) < ($1.rank, $1.1.name, $1.1.slug)
@@ -115,19 +126,62 @@ extension SiteContext {
   func partnerRow(_ evaluation: PartnerEvaluation) -> PartnerList.Row {
     let next = evaluation.accreditations.compactMap(\.nextEvaluation).min()
     let partner = partners[evaluation.slug]
+    let due = nextDue[evaluation.slug]
     return PartnerList.Row(
-      name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
+      slug: evaluation.slug, name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
       tier: evaluation.tier?.capitalized ?? "None",
       tierSort: evaluation.tier.flatMap { content.standards.tiers.firstIndex(of: $0) } ?? -1,
       inGrace: evaluation.isInGrace, region: partner?.region, pdm: partner?.pdm,
-      overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none,
+      overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none, why: why(evaluation),
       statusKeys: Set(evaluation.accreditations.map(\.status.rawValue)).sorted().joined(separator: " "),
       accreditations: evaluation.accreditations.map {
         PartnerList.AccreditationCell(name: accreditationName($0.type), status: StatusView($0.status))
       },
       hasAccreditations: !evaluation.accreditations.isEmpty, marks: evaluation.marks.count,
       openCases: evaluation.openCases.count, nextEvaluation: next.map(DateView.init),
-      nextEvaluationSort: next?.iso ?? "9999-12-31")
+      nextEvaluationSort: next?.iso ?? "9999-12-31", nextDueSort: due?.iso ?? "9999-12-31")
+  }
+
+  /// The partner's brief reasons (`Reason.brief`), those of the accreditations needing action first, each
+  /// once, joined with "; ".
+  func why(_ evaluation: PartnerEvaluation) -> String {
+    var seen: Set<String> = []
+    return evaluation.accreditations.enumerated()
+      .sorted { (listRank($0.element.status), $0.offset) < (listRank($1.element.status), $1.offset) }
+      .flatMap(\.element.reasons).map(\.brief)
+      .filter { seen.insert($0).inserted }
+      .joined(separator: "; ")
+  }
+
+  /// Each partner's first calendar item from the evaluation date (included) through
+  /// `PartnerList.dueHorizon` days: the engine's calendar (evaluations of accreditations not revoked,
+  /// grace ends, certification expiries) and the tier reviews for the partners whose tier is below the
+  /// eligible ones. A partner whose every accreditation is revoked has nothing due. Computed once.
+  var nextDue: [String: Day] {
+    dueCache.withLock { cached in
+      if let cached { return cached }
+      let events = Evaluator(standards: content.standards).calendar(
+        after: asOf.adding(days: -1), through: asOf.adding(days: PartnerList.dueHorizon), partners: content.partners,
+        evaluations: evaluations)
+      let revokedOnly = Set(
+        evaluations.filter { !$0.accreditations.isEmpty && $0.accreditations.allSatisfy { $0.status == .revoked } }
+          .map(\.slug))
+      var first: [String: Day] = [:]
+      // The calendar is in date order: the first event of a partner is its earliest.
+      if let review = events.first(where: { $0.kind == .tierReview }) {
+        for evaluation in evaluations where !evaluation.isTierEligible && !evaluation.accreditations.isEmpty {
+          first[evaluation.slug] = review.date
+        }
+      }
+      for event in events {
+        guard let slug = event.partner else { continue }
+        if let known = first[slug], known <= event.date { continue }
+        first[slug] = event.date
+      }
+      let due = first.filter { !revokedOnly.contains($0.key) }
+      cached = due
+      return due
+    }
   }
 
   /// `partners/page/N/`: a page of the partner list beyond the first.

@@ -132,6 +132,8 @@ final class SiteContext: Sendable {
   let stepperCache = Mutex<[String: Encoded<[StepperStage]>]>([:])
   /// Every partner in the list's order, sorted the first time a list asks (`listedPartners`).
   let listOrder = Mutex<[PartnerEvaluation]?>(nil)
+  /// Each partner's first calendar item, computed by the first job that asks (`nextDue`).
+  let dueCache = Mutex<[String: Day]?>(nil)
   /// Every partner's history, computed by the first job that asks (`programHistories`).
   let historyCache = Mutex<[PartnerHistory]?>(nil)
   /// Each partner's history, by slug, as its page, its feed or the site-wide files first asked.
@@ -211,6 +213,18 @@ final class SiteContext: Sendable {
   }
 }
 
+/// A status's place in the lists' order: those needing action (ineligible, under review, at risk), then
+/// revoked (nothing more to do), then accredited.
+func listRank(_ status: AccreditationStatus) -> Int {
+  switch status {
+  case .ineligible: 0
+  case .underReview: 1
+  case .atRisk: 2
+  case .revoked: 3
+  case .accredited: 4
+  }
+}
+
 /// The worst status among a partner's accreditations (the first in precedence), or nil without any.
 func overallStatus(of evaluation: PartnerEvaluation) -> AccreditationStatus? {
   evaluation.accreditations.map(\.status).min()
@@ -227,7 +241,7 @@ func relativeDays(_ days: Int) -> String {
   }
 }
 
-/// "1 mark", "3 marks".
+/// "1 mark", "3 marks", "2,000 partners".
 func plural(_ count: Int, _ noun: String, _ pluralNoun: String? = nil) -> String {
-  "\(count) \(count == 1 ? noun : pluralNoun ?? noun + "s")"
+  "\(grouped(count)) \(count == 1 ? noun : pluralNoun ?? noun + "s")"
 }

@@ -1,0 +1,166 @@
+import AccreditContent
+import AccreditEngine
+@testable import AccreditSite
+import Foundation
+import Testing
+
+/// The sample site's context as of its date, 15 Nov 2026.
+private func sampleSite() throws -> SiteContext {
+  let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
+  return context(loaded.content, asOf: "2026-11-15")
+}
+
+private func context(_ content: Content, asOf: String) -> SiteContext {
+  let day = Day(asOf)
+  let evaluations = Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: day)
+  return SiteContext(content: content, evaluations: evaluations, asOf: day)
+}
+
+/// `count` healthy partners named `Partner 0001`… without a PDM, each with one CRM accreditation.
+private func healthyProgram(_ count: Int) -> Content {
+  var files: [String: String] = [:]
+  for number in 1...count {
+    let name = "Partner " + String(String(number + 10_000).dropFirst())
+    files["partners/p\(number).yaml"] = healthyPartner.replacingOccurrences(of: "Test Partner", with: name)
+  }
+  return Tree(files).load().content
+}
+
+@Suite("Brief reasons from the engine")
+struct BriefReasonTests {
+  @Test func eachRuleHasItsFewWordsAndDatesOfAnotherYearKeepTheYear() throws {
+    let expired = healthyPartner.replacingOccurrences(of: "expires: 2027-06-01", with: "expires: 2026-09-30")
+    let reasons = try #require(evaluate(partner: expired, asOf: "2026-11-15")).accreditations.flatMap(\.reasons)
+    #expect(reasons.map(\.brief) == ["cert expired 30 Sep"])
+    let lastYear = try #require(evaluate(partner: expired, asOf: "2027-01-05")).accreditations.flatMap(\.reasons)
+    #expect(lastYear.map(\.brief) == ["cert expired 30 Sep 2026"])
+
+    let graced =
+      healthyPartner.replacingOccurrences(of: "tier: platinum }", with: "tier: gold }")
+      + "\ngrace:\n  - { from: 2026-02-01, until: 2026-12-01 }\n"
+    let grace = try #require(evaluate(partner: graced, asOf: "2026-11-15")).accreditations.flatMap(\.reasons)
+    #expect(grace.map(\.brief) == ["grace ends 1 Dec"])
+
+    let marks = (1...5).reduce(into: [String: String]()) { $0["M-\($1)"] = markCase(on: "2026-0\($1)-01") }
+    let marked = try #require(evaluate(partner: healthyPartner, cases: marks, asOf: "2026-11-15"))
+    #expect(marked.accreditations.flatMap(\.reasons).map(\.brief) == ["5 marks"])
+  }
+}
+
+@Suite("The overview: status cards, due soon, funnel")
+struct OverviewTests {
+  @Test func statusCardsCountAccreditationsAndPartnersAndLinkToTheFilteredList() throws {
+    let page = try sampleSite().homePage()
+    let cards = Dictionary(uniqueKeysWithValues: page.counts.map { ($0.status.key, $0) })
+    let underReview = try #require(cards["under-review"])
+    // Harborlight holds two accreditations under review, Proseware and Wingtip one each.
+    #expect(underReview.count == "4" && underReview.countNoun == "accreditations")
+    #expect(underReview.partners == "at 3 partners")
+    #expect(underReview.href == "index.html?status=under-review#partners")
+    #expect(cards["accredited"]?.count == "8" && cards["accredited"]?.partners == "at 7 partners")
+  }
+
+  @Test func countsHaveThousandsSeparators() {
+    let site = context(healthyProgram(1_000), asOf: "2026-11-15")
+    let history = site.historyPage(1)
+    #expect(history.accreditationRows.last?.total == "1,000")
+    #expect(history.partnerRows.last?.counts == ["1,000"])
+    let page = site.homePage()
+    #expect(page.partnerCount == "1,000 partners")
+    #expect(page.accreditationCount == "1,000 accreditations")
+    #expect(page.counts.first { $0.status.key == "accredited" }?.count == "1,000")
+    #expect(page.counts.first { $0.status.key == "accredited" }?.partners == "at 1,000 partners")
+    #expect(page.list.rangeText == "Partners 1–50 of 1,000")
+  }
+
+  @Test func theDueListStartsWithWhatFallsDueToday() throws {
+    let due = try sampleSite().homePage().dueSoon
+    // Fabrikam's grace period and Litware's payments certification both end on the date itself.
+    #expect(due.prefix(2).map(\.inDays) == ["today", "today"])
+    #expect(due.prefix(2).map(\.kind) == ["Grace period ends", "Certification expires"])
+  }
+
+  @Test func theFunnelIsWordsAndBarsWithNoPlacedText() throws {
+    let page = try sampleSite().homePage()
+    #expect(page.funnel.map(\.label) == ["Complaint", "Mediation", "Partner ops", "Review board", "Marks placed"])
+    #expect(page.funnel.first?.width == HomePage.funnelWidth)
+    #expect(page.funnel.allSatisfy { $0.width <= HomePage.funnelWidth })
+  }
+}
+
+@Suite("The partner list: order, why, due")
+struct PartnerListRowTests {
+  @Test func partnersNeedingActionComeBeforeThoseRevoked() throws {
+    let names = try sampleSite().listedPartners.map(\.name)
+    #expect(
+      names == [
+        "Adventure Works Agency", "Cobalt River Media",  // ineligible
+        "Harborlight Systems", "Proseware Group", "Wingtip Partners",  // under review
+        "Fabrikam Solutions", "Litware Labs", "Northwind Digital", "Tailspin Interactive",  // at risk
+        "Meridian Works", "Quarry Lane Digital",  // a revoked accreditation, the other accredited
+        "Contoso Consulting", "Lakeshore Analytics", "Summit Peak Partners",  // accredited
+        "Everbright Studio",  // no accreditation
+      ])
+  }
+
+  @Test func theWhyColumnIsTheEnginesBriefReasonsEachOnce() throws {
+    let site = try sampleSite()
+    let why = Dictionary(uniqueKeysWithValues: site.evaluations.map { ($0.name, site.partnerRow($0).why) })
+    #expect(why["Tailspin Interactive"] == "cert expired 30 Sep")
+    #expect(why["Wingtip Partners"] == "5 marks")
+    #expect(why["Fabrikam Solutions"] == "grace ends 15 Nov")
+    // Two accreditations under review for the same case: said once.
+    #expect(why["Harborlight Systems"] == "serious case open")
+    #expect(why["Meridian Works"] == "revoked 1 Oct 2025")
+    #expect(why["Contoso Consulting"] == "")
+  }
+
+  @Test func dueIsTheFirstCalendarItemFromTodayOfAnyKind() throws {
+    let site = try sampleSite()
+    let due = site.evaluations.reduce(into: [String: String]()) { $0[$1.name] = site.partnerRow($1).nextDueSort }
+    #expect(due["Fabrikam Solutions"] == "2026-11-15")  // its grace period ends today
+    #expect(due["Litware Labs"] == "2026-11-15")  // a certification expires today
+    #expect(due["Quarry Lane Digital"] == "2026-12-01")  // a certification expiry, before its evaluation
+    #expect(due["Cobalt River Media"] == "2027-01-01")  // the tier review, its tier being below the eligible
+    #expect(due["Everbright Studio"] == "9999-12-31")
+  }
+
+  @Test func aPartnerWhoseEveryAccreditationIsRevokedHasNothingDue() throws {
+    let revoked =
+      healthyPartner.replacingOccurrences(of: "expires: 2027-06-01", with: "expires: 2026-12-01")
+      + "\ndecisions:\n  - { date: 2026-10-01, accreditation: all, outcome: revoke, director_approval: true }\n"
+    let content = Tree(["partners/p.yaml": revoked, "partners/q.yaml": healthyPartner]).load().content
+    let site = context(content, asOf: "2026-11-15")
+    #expect(site.nextDue["p"] == nil)
+    #expect(site.nextDue["q"] != nil)
+  }
+}
+
+@Suite("pdms/<pdm>/: paged")
+struct PDMPagingTests {
+  @Test func aLargePortfolioIsPagedWithItsOwnPartnersDueItemsOnEachPage() throws {
+    let site = context(healthyProgram(PDMPage.pageSize + 5), asOf: "2026-11-15")
+    let portfolio = try #require(site.portfolios.first)
+    #expect(portfolio.name == "No PDM" && portfolio.pageCount == 2)
+    let first = site.pdmPage(portfolio)
+    let second = site.pdmPage(portfolio, page: 2)
+    #expect(first.partners.count == PDMPage.pageSize && second.partners.count == 5)
+    #expect(Set(first.partners.map(\.name)).isDisjoint(with: second.partners.map(\.name)))
+    #expect(first.partnerCount == "45 partners" && second.partnerCount == "45 partners")
+    #expect(second.rangeText == "Partners 41–45 of 45, by name")
+    #expect(first.isPaged && first.nextHref == "page/2/" && first.previousHref == nil)
+    #expect(second.previousHref == "../../" && second.nextHref == nil)
+    #expect(second.pages.map(\.href) == ["../../", "./"])
+    let secondNames = Set(second.partners.map(\.name))
+    #expect(second.actions.allSatisfy { secondNames.contains($0.partnerName ?? "") })
+    #expect(Route.pdm(portfolio, page: 2).file == "pdms/no-pdm/page/2/index.html")
+  }
+
+  @Test func aSmallPortfolioIsOnePage() throws {
+    let site = try sampleSite()
+    let jana = try #require(site.portfolios.first { $0.name == "Jana Kowalski" })
+    #expect(jana.pageCount == 1)
+    let page = site.pdmPage(jana)
+    #expect(!page.isPaged && page.nextHref == nil && page.previousHref == nil)
+  }
+}
