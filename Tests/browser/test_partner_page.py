@@ -133,8 +133,8 @@ def test_no_serious_accessibility_violations(browser, site_url, scheme, width):
 
 
 @pytest.mark.parametrize("page", [FABRIKAM, NORTHWIND])
-def test_valid_html(page):
-    assert nu_errors(page) == ""
+def test_valid_html(nu_report, page):
+    assert nu_errors(nu_report, page) == ""
 
 
 PAPER = {"letter": (8.5, 11), "a4": (8.27, 11.69)}
