@@ -246,7 +246,7 @@ public struct SiteRenderer: Sendable {
           page(
             .pdm(portfolio, page: number), key: keys.everything, template: "pdm",
             title: number == 1
-              ? "Portfolio of \(portfolio.name)" : "Portfolio of \(portfolio.name), page \(number) of \(pages)",
+              ? portfolio.heading : "\(portfolio.heading), page \(number) of \(pages)",
             description: "The partners of \(portfolio.name) as of \(asOf.display)."
           ) { site.pdmPage(portfolio, page: number) })
       }

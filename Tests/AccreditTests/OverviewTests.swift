@@ -80,6 +80,12 @@ struct OverviewTests {
     #expect(due.prefix(2).map(\.kind) == ["Grace period ends", "Certification expires"])
   }
 
+  @Test func theFunnelsIntroductionCountsTheCasesInWords() throws {
+    #expect(try sampleSite().homePage().caseCountText.hasPrefix("All "))
+    #expect(HomePage.allCases(1) == "The one case" && HomePage.allCases(2) == "Both cases")
+    #expect(HomePage.allCases(0) == "No cases" && HomePage.allCases(2_640) == "All 2,640 cases")
+  }
+
   @Test func theFunnelIsWordsAndBarsWithNoPlacedText() throws {
     let page = try sampleSite().homePage()
     #expect(page.funnel.map(\.label) == ["Complaint", "Mediation", "Partner ops", "Review board", "Marks placed"])
@@ -144,6 +150,7 @@ struct PDMPagingTests {
     #expect(portfolio.name == "No PDM" && portfolio.pageCount == 2)
     let first = site.pdmPage(portfolio)
     let second = site.pdmPage(portfolio, page: 2)
+    #expect(first.heading == "Partners without a PDM", "not 'Portfolio of No PDM'")
     #expect(first.partners.count == PDMPage.pageSize && second.partners.count == 5)
     #expect(Set(first.partners.map(\.name)).isDisjoint(with: second.partners.map(\.name)))
     #expect(first.partnerCount == "45 partners" && second.partnerCount == "45 partners")

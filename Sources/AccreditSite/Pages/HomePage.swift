@@ -70,9 +70,20 @@ struct HomePage: Sendable, Encodable {
   let dueDays: Int
   let funnel: [FunnelBar]
   let funnelWidth: Int
-  let caseCount: String
+  /// "All 264 cases", or "The one case" when there is one.
+  let caseCountText: String
   /// The small chart of accreditations by status, month by month, linking to `history/`.
   let trend: HistoryTeaser
+
+  /// "All 1,204 cases", "Both cases", "The one case" or "No cases".
+  static func allCases(_ count: Int) -> String {
+    switch count {
+    case 0: "No cases"
+    case 1: "The one case"
+    case 2: "Both cases"
+    default: "All \(grouped(count)) cases"
+    }
+  }
 }
 
 extension SiteContext {
@@ -100,7 +111,7 @@ extension SiteContext {
         ? "and \(grouped(due.count - shownDue.count)) more in the next \(soonDays) days" : nil,
       dueDays: soonDays,
       funnel: funnelBars(funnel), funnelWidth: HomePage.funnelWidth,
-      caseCount: grouped(content.cases.count(where: exists)), trend: historyTeaser())
+      caseCountText: HomePage.allCases(content.cases.count(where: exists)), trend: historyTeaser())
   }
 
   /// The engine's calendar from today (included) through the next `soonDays`. A tier review concerns every

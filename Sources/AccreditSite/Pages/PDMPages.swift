@@ -10,6 +10,11 @@ struct PDMPortfolio: Sendable {
   let slug: String
   /// The partners' slugs, by name.
   let partners: [String]
+  /// Whether this is the group of partners that name no PDM.
+  var isNoPDM = false
+
+  /// The page's heading: "Portfolio of Jana Kowalski", or "Partners without a PDM".
+  var heading: String { isNoPDM ? "Partners without a PDM" : "Portfolio of \(name)" }
 }
 
 /// `pdms/index.html`: every PDM with the counts of their portfolio.
@@ -71,6 +76,8 @@ struct PDMPage: Sendable, Encodable {
   }
 
   let name: String
+  /// "Portfolio of Jana Kowalski", or "Partners without a PDM".
+  let heading: String
   let indexHref: String
   let partnerCount: String
   let counts: [Count]
@@ -117,10 +124,12 @@ extension SiteContext {
         none.append(evaluation)
       }
     }
-    var groups = byName.keys.sorted().map { (name: $0, base: Self.folderName($0), members: byName[$0] ?? []) }
-    if !none.isEmpty { groups.append((name: "No PDM", base: "no-pdm", members: none)) }
+    var groups = byName.keys.sorted().map {
+      (name: $0, base: Self.folderName($0), members: byName[$0] ?? [], isNoPDM: false)
+    }
+    if !none.isEmpty { groups.append((name: "No PDM", base: "no-pdm", members: none, isNoPDM: true)) }
     var used: Set<String> = []
-    return groups.map { name, base, members in
+    return groups.map { name, base, members, isNoPDM in
       var slug = base
       var number = 2
       while used.contains(slug) {
@@ -130,7 +139,7 @@ extension SiteContext {
       used.insert(slug)
       return PDMPortfolio(
         name: name, slug: slug,
-        partners: members.sorted { ($0.name, $0.slug) < ($1.name, $1.slug) }.map(\.slug))
+        partners: members.sorted { ($0.name, $0.slug) < ($1.name, $1.slug) }.map(\.slug), isNoPDM: isNoPDM)
     }
   }
 
@@ -207,7 +216,8 @@ extension SiteContext {
       }
     }
     return PDMPage(
-      name: portfolio.name, indexHref: here.link(to: .pdms), partnerCount: plural(all.count, "partner"),
+      name: portfolio.name, heading: portfolio.heading, indexHref: here.link(to: .pdms),
+      partnerCount: plural(all.count, "partner"),
       counts: AccreditationStatus.allCases.map { status in
         PDMPage.Count(status: StatusView(status), count: grouped(statuses.count { $0 == status }))
       },
