@@ -1,6 +1,7 @@
 import AccreditContent
 import AccreditEngine
 import AccreditSupport
+import Synchronization
 
 /// One status change of one accreditation, with the engine's reasons on its day: the history page's list
 /// and the feeds word it from these alone.
@@ -121,6 +122,24 @@ extension Route {
   static func history(page number: Int) -> Route { number <= 1 ? .history : .historyPage(number) }
 }
 
+/// Each partner's history through the evaluation date, by slug, as a render's pages asked for them. A
+/// renderer makes its own; the preview server keeps the last render's, so that a record edit computes the
+/// edited partner's history alone (a history is made from the partner's record and cases, the standards
+/// and the date, nothing else).
+public final class PartnerHistories: Sendable {
+  let byPartner: Mutex<[String: PartnerHistory]>
+
+  /// No history yet.
+  public convenience init() { self.init([:]) }
+
+  init(_ histories: [String: PartnerHistory]) { byPartner = Mutex(histories) }
+
+  /// A copy without the histories of the partners `slugs`, which are made again when asked for.
+  func forgetting(_ slugs: Set<String>) -> PartnerHistories {
+    PartnerHistories(byPartner.withLock { known in known.filter { !slugs.contains($0.key) } })
+  }
+}
+
 extension SiteContext {
   /// Every partner's history through the evaluation date, by slug: computed once, by the first job that
   /// asks (the history page, the overview's chart, the feed, `api/history.json`).
@@ -136,10 +155,10 @@ extension SiteContext {
   /// `partner`'s history through the evaluation date, from its record and cases alone; computed once
   /// whichever of its page, its feed and the site-wide files asks first.
   func history(of partner: Partner) -> PartnerHistory {
-    if let known = partnerHistories.withLock({ $0[partner.slug] }) { return known }
+    if let known = histories.byPartner.withLock({ $0[partner.slug] }) { return known }
     let history = Evaluator(standards: content.standards)
       .history(of: partner, cases: cases[partner.slug] ?? [], through: asOf)
-    partnerHistories.withLock { $0[partner.slug] = history }
+    histories.byPartner.withLock { $0[partner.slug] = history }
     return history
   }
 
