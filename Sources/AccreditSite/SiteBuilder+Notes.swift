@@ -43,7 +43,11 @@ extension SiteBuilder {
       }
       next.content.cases[index] = escalation
     }
-    for path in editedPaths { next.content.inputHashes[path] = planned.content.inputHashes[path] }
+    for path in editedPaths {
+      guard let hash = planned.content.inputHashes[path] else { return nil }
+      next.content.inputHashes[path] = hash
+      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
+    }
     for file in files { next.keys[file.path] = file.key }
     return Patch(files: files, removed: [], baseline: next, summary: "case notes edited")
   }

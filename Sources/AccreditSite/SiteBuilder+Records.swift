@@ -29,6 +29,10 @@ extension SiteBuilder {
     var keys: [String: UInt64]
     /// Each partner's history, as the pages asked for them.
     var histories: PartnerHistories
+    /// Each partner's files as planned, by slug: a record edit plans that partner's alone.
+    var partners: [String: SiteRenderer.PartnerPlan]
+    /// The output keys of that render.
+    var inputKeys: InputKeys
     let contentName: String
     let search: Bool
 
@@ -86,6 +90,7 @@ extension SiteBuilder {
       else { return nil }
       next.content.partners[index] = partner
       next.content.inputHashes[path] = hash
+      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
       next.content.sources[path] = source
       let cases = next.content.cases.filter { $0.partnerSlug == partner.slug }
       next.evaluations[index] = Evaluator(standards: next.content.standards)
@@ -94,30 +99,33 @@ extension SiteBuilder {
     }
     if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
     next.histories = baseline.histories.forgetting(edited)
-    let patch = try renderChangedKeys(&next)
+    let patch = try renderChangedKeys(&next, edited: edited)
     return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited")
   }
 
   /// Renders the files of `baseline`'s content whose keys differ from its recorded ones, on every core, and
-  /// records the new keys; the paths it no longer has are returned as removed.
-  static func renderChangedKeys(_ baseline: inout Baseline) throws(Failure) -> (files: [OutputFile], removed: [String])
+  /// records the new keys; the paths it no longer has are returned as removed. The partners not in
+  /// `edited` are not planned again: their files are as the baseline has them.
+  static func renderChangedKeys(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
+    -> (files: [OutputFile], removed: [String])
   {
     var renderer = SiteRenderer(
       content: baseline.content, evaluations: baseline.evaluations, asOf: baseline.asOf,
       contentName: baseline.contentName, templates: baseline.templates)
     renderer.search = baseline.search
     renderer.histories = baseline.histories
-    let jobs = renderer.jobs()
+    renderer.inputKeys = baseline.inputKeys
+    let plan = renderer.plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
     let old = baseline.keys
-    let changed = jobs.filter { old[$0.path] != $0.key }
-    let keys = Dictionary(jobs.map { ($0.path, $0.key) }, uniquingKeysWith: { first, _ in first })
-    let removed = old.keys.filter { keys[$0] == nil }.sorted()
+    let changed = plan.jobs.filter { old[$0.path] != $0.key }
+    let removed = old.keys.filter { plan.keys[$0] == nil }.sorted()
     let outcomes = changed.parallelMap { job in
       Swift.Result { OutputFile(path: job.path, bytes: try job.render(), key: job.key) }
     }
     do {
       let files = try outcomes.map { try $0.get() }
-      baseline.keys = keys
+      baseline.keys = plan.keys
+      baseline.partners = plan.partners
       return (files, removed)
     } catch let failure as TemplateSet.RenderFailure {
       throw failure.asBuildFailure
@@ -128,13 +136,12 @@ extension SiteBuilder {
 
   /// What `render` leaves for the next incremental render.
   static func baseline(
-    of renderer: SiteRenderer, files: [OutputFile], listing: FolderJail.Listing, request: Request
+    of renderer: SiteRenderer, plan: SiteRenderer.Plan, listing: FolderJail.Listing, request: Request
   ) -> Baseline {
     Baseline(
       files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
       templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
-      evaluations: renderer.evaluations,
-      keys: Dictionary(files.map { ($0.path, $0.key) }, uniquingKeysWith: { first, _ in first }),
-      histories: renderer.histories, contentName: renderer.contentName, search: renderer.search)
+      evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
+      inputKeys: plan.inputKeys, contentName: renderer.contentName, search: renderer.search)
   }
 }

@@ -295,7 +295,8 @@ public enum SiteBuilder {
     early: (@Sendable ([OutputFile]) -> Void)? = nil
   ) throws(Failure) -> Rendered {
     let prepared = try prepare(request, cache: cache)
-    let jobs = prepared.renderer.jobs()
+    let plan = prepared.renderer.plan()
+    let jobs = plan.jobs
     var earlyFiles: [String: OutputFile] = [:]
     if let early {
       // The files that list every accreditation are what a browser asks for last.
@@ -332,7 +333,7 @@ public enum SiteBuilder {
     return Rendered(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files,
       diagnostics: prepared.diagnostics,
-      baseline: baseline(of: prepared.renderer, files: files, listing: prepared.listing, request: request))
+      baseline: baseline(of: prepared.renderer, plan: plan, listing: prepared.listing, request: request))
   }
 
   /// The renderer of a checked and evaluated content folder, with nothing rendered yet.

@@ -91,6 +91,9 @@ public struct SiteRenderer: Sendable {
   /// Each partner's history, as the pages ask for them; the preview server passes the last render's, less
   /// the edited partners'.
   public var histories = PartnerHistories()
+  /// The output keys, when the caller made them already (the preview server's record edit, from the last
+  /// render's); nil to make them from the content.
+  var inputKeys: InputKeys?
 
   /// Creates a renderer.
   public init(
@@ -110,44 +113,89 @@ public struct SiteRenderer: Sendable {
   }
 
   /// Every file of the site as a job, in a fixed order; nothing is rendered yet.
-  public func jobs() -> [OutputJob] {
+  public func jobs() -> [OutputJob] { plan().jobs }
+
+  /// A planned file: its path and key.
+  struct PlannedFile: Sendable {
+    let path: String
+    let key: UInt64
+  }
+
+  /// A partner's files as planned: their key (that of its pages) and each file.
+  struct PartnerPlan: Sendable {
+    let key: UInt64
+    let files: [PlannedFile]
+  }
+
+  /// What `plan` makes: the jobs, every file's key by path, each partner's files, and the keys used.
+  struct Plan {
+    var jobs: [OutputJob]
+    var keys: [String: UInt64]
+    var partners: [String: PartnerPlan]
+    var inputKeys: InputKeys
+  }
+
+  /// The site's files planned, in a fixed order. With `reused` (partners' files by slug, from the last plan
+  /// of the same content but for the partners left out of it), those partners get no jobs: their files
+  /// stand in the sitemap and in `keys` as they were.
+  func plan(reusing reused: [String: PartnerPlan] = [:]) -> Plan {
     let site = SiteContext(
       content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
       historyPageSize: historyPageSize, histories: histories)
-    let keys = InputKeys(
-      content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
-    let plan = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
-    // Each partner's key, and its jobs, are planned on every core: there are thousands.
-    let partnerKeys = evaluations.parallelMap { evaluation in
-      keys.partner(recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
+    let keys = inputKeys ?? makeKeys()
+    let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
+    // Each partner's key and jobs are planned on every core: there are thousands.
+    let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
+      if let known = reused[evaluation.slug] { return (known, []) }
+      let key = keys.partner(
+        recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
+      let jobs = planner.partnerJobs(evaluation, key: key)
+      return (PartnerPlan(key: key, files: jobs.map { PlannedFile(path: $0.path, key: $0.key) }), jobs)
     }
-    var jobs = zip(evaluations, partnerKeys).map { ($0, $1) }.parallelMap { plan.partnerJobs($0, key: $1) }
-      .flatMap { $0 }
-    jobs += plan.listJobs()
-    jobs += plan.documentJobs()
-    let keyBySlug = Dictionary(
-      zip(evaluations.map(\.slug), partnerKeys).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
-    jobs += plan.agendaJobs(partnerKeys: keyBySlug)
+    let bySlug = Dictionary(
+      zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+    var others = planner.listJobs() + planner.documentJobs()
+    others += planner.agendaJobs(partnerKeys: bySlug.mapValues(\.key))
     // The sitemap lists every page: the files named index.html, by their folder.
+    let pages = partners.flatMap { $0.plan.files.map(\.path) } + others.map(\.path)
     let sitemapPages =
       [""]
-      + jobs.compactMap { job -> String? in
-        guard job.path.hasSuffix("/index.html") else { return nil }
-        return String(job.path.dropLast("index.html".count))
+      + pages.compactMap { path -> String? in
+        guard path.hasSuffix("/index.html") else { return nil }
+        return String(path.dropLast("index.html".count))
       }
+    others += fileJobs(planner)
+    let first =
+      planner.sitewideJobs(contentName: contentName)
+      + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site)
+    var fileKeys = Dictionary(
+      partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
+    for job in first + others { fileKeys[job.path] = job.key }
+    return Plan(
+      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys)
+  }
+
+  /// The 404 page and the static files.
+  private func fileJobs(_ planner: JobPlanner) -> [OutputJob] {
+    let site = planner.site
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
-    jobs.append(
-      plan.file(.notFound, key: keys.global, template: "not-found") {
+    var jobs = [
+      planner.file(.notFound, key: planner.keys.global, template: "not-found") {
         site.frame(
           NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
-      })
+      }
+    ]
     for staticFile in templates.staticFiles {
       jobs.append(OutputJob(path: staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes })
     }
-    return plan.sitewideJobs(contentName: contentName)
-      + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site)
-      + jobs
+    return jobs
+  }
+
+  /// The output keys of the content.
+  func makeKeys() -> InputKeys {
+    InputKeys(
+      content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
   }
 
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
@@ -381,13 +429,17 @@ struct JobPlanner: Sendable {
 /// the sitemap and the JSON files add every record and every case's data (`everything`), but not the FAQ,
 /// which none of them shows. A PDM's page adds its partners' records and cases' data alone
 /// (`JobPlanner.agendaJobs`).
-struct InputKeys {
+struct InputKeys: Sendable {
   let global: UInt64
-  let everything: UInt64
+  private(set) var everything: UInt64
   let faq: UInt64
-  private let hashes: [String: UInt64]
+  private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
   private let caseData: [String: UInt64]
+  /// The records' paths, sorted, and the cases' part of `everything`: kept so that `replacing` makes
+  /// `everything` again without a pass over every file.
+  private let records: [String]
+  private let cases: [UInt64]
 
   init(content: Content, asOf: Day, templates: TemplateSet, contentName: String) {
     hashes = content.inputHashes
@@ -407,11 +459,27 @@ struct InputKeys {
         hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, templates.fingerprint,
       ] + files("pages/"))
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
-    let cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
+    cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
       [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0]
     }
-    everything = StableHash.combine([global] + files("partners/") + cases)
+    records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
+    everything = 0
+    everything = everythingKey()
+  }
+
+  private func everythingKey() -> UInt64 {
+    StableHash.combine([global] + records.flatMap { [StableHash.of($0), hashes[$0] ?? 0] } + cases)
+  }
+
+  /// The keys after the file at `path` changed to bytes hashing to `hash`, when that file is a record or a
+  /// case whose data is as it was (its notes alone changed): what an incremental edit plans with, without
+  /// hashing every case again.
+  func replacing(_ path: String, hash: UInt64) -> InputKeys {
+    var keys = self
+    keys.hashes[path] = hash
+    if path.hasPrefix("partners/") { keys.everything = keys.everythingKey() }
+    return keys
   }
 
   /// A case's data: every field but the notes, with the positions that reasons and evidence links cite.
