@@ -28,7 +28,7 @@ extension SiteBuilder {
     /// Each file of the site's key, by path.
     var keys: [String: UInt64]
     /// Each partner's history, as the pages asked for them.
-    var histories: PartnerHistories
+    var histories: PartnerMemo
     /// Each partner's files as planned, by slug: a record edit plans that partner's alone.
     var partners: [String: SiteRenderer.PartnerPlan]
     /// The output keys of that render.

@@ -90,7 +90,7 @@ public struct SiteRenderer: Sendable {
   public var search = false
   /// Each partner's history, as the pages ask for them; the preview server passes the last render's, less
   /// the edited partners'.
-  public var histories = PartnerHistories()
+  public var histories = PartnerMemo()
   /// The output keys, when the caller made them already (the preview server's record edit, from the last
   /// render's); nil to make them from the content.
   var inputKeys: InputKeys?
@@ -410,10 +410,10 @@ struct JobPlanner: Sendable {
       ) { site.homePage() },
       file(.feed, key: keys.everything, template: "feed") { site.feed() },
       OutputJob(path: Route.statusJSON.file, key: keys.everything) {
-        Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
+        StatusDocument.bytes(evaluations: evaluations, asOf: asOf, contentName: contentName, memo: site.histories)
       },
       OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
-        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners)
+        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners, memo: site.histories)
       },
     ]
   }

@@ -1,6 +1,6 @@
 import AccreditEngine
 @testable import AccreditServe
-import AccreditSite
+@testable import AccreditSite
 import Foundation
 import Testing
 
@@ -111,6 +111,30 @@ struct RecordEditTests {
       #expect(
         try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [record: .changed]), since: first.baseline)
           == nil)
+    }
+  }
+
+  /// `status.json` and the CSV are assembled from each partner's piece: the same bytes as the document
+  /// written whole, for no partner, one, and many.
+  @Test(arguments: [0, 1, 7])
+  func siteWideFilesFromPiecesAreTheWholeDocument(partners: Int) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: max(1, partners), cases: 2, seed: 11)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
+      let rendered = try SiteBuilder.render(request)
+      let evaluations = Array(rendered.evaluations.prefix(partners))
+      let memo = PartnerMemo()
+      let whole = StatusDocument(evaluations: evaluations, asOf: rendered.asOf, contentName: "content").json
+      for _ in 0..<2 {  // made, then from the memo
+        let pieces = StatusDocument.bytes(
+          evaluations: evaluations, asOf: rendered.asOf, contentName: "content", memo: memo)
+        #expect(String(decoding: pieces, as: UTF8.self) == whole.serialized())
+      }
+      if partners == 7 {
+        let served = try #require(rendered.files.first { $0.path == "api/status.json" })
+        let all = StatusDocument(evaluations: rendered.evaluations, asOf: rendered.asOf, contentName: "content")
+        #expect(String(decoding: served.bytes, as: UTF8.self) == all.json.serialized())
+      }
     }
   }
 

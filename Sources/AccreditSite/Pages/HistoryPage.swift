@@ -122,21 +122,41 @@ extension Route {
   static func history(page number: Int) -> Route { number <= 1 ? .history : .historyPage(number) }
 }
 
-/// Each partner's history through the evaluation date, by slug, as a render's pages asked for them. A
-/// renderer makes its own; the preview server keeps the last render's, so that a record edit computes the
-/// edited partner's history alone (a history is made from the partner's record and cases, the standards
-/// and the date, nothing else).
-public final class PartnerHistories: Sendable {
+/// What a render made from each partner alone, by slug: its history through the evaluation date, and its
+/// pieces of the site-wide files (its `status.json` element, its CSV rows). A renderer makes its own; the
+/// preview server keeps the last render's, less the edited partners', so that a record edit makes them
+/// for that partner alone and assembles the site-wide files from the others' (each is made from the
+/// partner's record and cases, the standards, the date and the content folder's name, nothing else).
+public final class PartnerMemo: Sendable {
+  /// What a piece is of.
+  enum Piece: Hashable, Sendable {
+    case statusJSON, csv
+  }
+
   let byPartner: Mutex<[String: PartnerHistory]>
+  private let pieces: Mutex<[Piece: [String: String]]>
 
-  /// No history yet.
-  public convenience init() { self.init([:]) }
+  /// Nothing made yet.
+  public convenience init() { self.init([:], pieces: [:]) }
 
-  init(_ histories: [String: PartnerHistory]) { byPartner = Mutex(histories) }
+  private init(_ histories: [String: PartnerHistory], pieces: [Piece: [String: String]]) {
+    byPartner = Mutex(histories)
+    self.pieces = Mutex(pieces)
+  }
 
-  /// A copy without the histories of the partners `slugs`, which are made again when asked for.
-  func forgetting(_ slugs: Set<String>) -> PartnerHistories {
-    PartnerHistories(byPartner.withLock { known in known.filter { !slugs.contains($0.key) } })
+  /// A copy without what was made for the partners `slugs`, which is made again when asked for.
+  func forgetting(_ slugs: Set<String>) -> PartnerMemo {
+    PartnerMemo(
+      byPartner.withLock { known in known.filter { !slugs.contains($0.key) } },
+      pieces: pieces.withLock { known in known.mapValues { $0.filter { !slugs.contains($0.key) } } })
+  }
+
+  /// The piece `kind` of the partner `slug`: as made before, or made by `make` now and kept.
+  func piece(_ kind: Piece, of slug: String, _ make: () -> String) -> String {
+    if let known = pieces.withLock({ $0[kind]?[slug] }) { return known }
+    let made = make()
+    pieces.withLock { $0[kind, default: [:]][slug] = made }
+    return made
   }
 }
 

@@ -136,7 +136,7 @@ final class SiteContext: Sendable {
   let historyCache = Mutex<[PartnerHistory]?>(nil)
   /// Each partner's history, by slug, as its page, its feed or the site-wide files first asked (or as the
   /// last render left them, for the preview server).
-  let histories: PartnerHistories
+  let histories: PartnerMemo
   /// The status changes of the last 90 days, computed by the first job that asks (`recentChanges`).
   let recentCache = Mutex<[StatusChangeItem]?>(nil)
   /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
@@ -147,7 +147,7 @@ final class SiteContext: Sendable {
   init(
     content: Content, evaluations: [PartnerEvaluation], asOf: Day, search: Bool = false,
     listPageSize: Int = PartnerList.defaultPageSize, historyPageSize: Int = HistoryPage.defaultPageSize,
-    histories: PartnerHistories = PartnerHistories()
+    histories: PartnerMemo = PartnerMemo()
   ) {
     self.histories = histories
     self.historyPageSize = max(1, historyPageSize)
