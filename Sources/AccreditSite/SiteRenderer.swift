@@ -402,7 +402,7 @@ struct JobPlanner: Sendable {
     return [
       // Evaluates every partner on each day that changed something: the longest of these jobs.
       OutputJob(path: Route.historyJSON.file, key: keys.everything) {
-        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf)
+        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf, memo: site.histories)
       },
       page(
         .home, key: keys.everything, template: "home", title: "Overview",

@@ -130,6 +130,18 @@ struct RecordEditTests {
           evaluations: evaluations, asOf: rendered.asOf, contentName: "content", memo: memo)
         #expect(String(decoding: pieces, as: UTF8.self) == whole.serialized())
       }
+      let histories = try rendered.evaluations.prefix(partners).map { evaluation in
+        let partner = try #require(rendered.baseline.content.partners.first { $0.slug == evaluation.slug })
+        return Evaluator(standards: rendered.baseline.content.standards)
+          .history(
+            of: partner, cases: rendered.baseline.content.cases.filter { $0.partnerSlug == partner.slug },
+            through: rendered.asOf)
+      }
+      let wholeHistory = HistoryJSON.json(histories: histories, asOf: rendered.asOf).serialized(compactFrom: 2)
+      for _ in 0..<2 {
+        let pieces = HistoryJSON.bytes(histories: histories, asOf: rendered.asOf, memo: memo)
+        #expect(String(decoding: pieces, as: UTF8.self) == wholeHistory)
+      }
       if partners == 7 {
         let served = try #require(rendered.files.first { $0.path == "api/status.json" })
         let all = StatusDocument(evaluations: rendered.evaluations, asOf: rendered.asOf, contentName: "content")

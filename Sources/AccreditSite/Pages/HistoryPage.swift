@@ -123,14 +123,14 @@ extension Route {
 }
 
 /// What a render made from each partner alone, by slug: its history through the evaluation date, and its
-/// pieces of the site-wide files (its `status.json` element, its CSV rows). A renderer makes its own; the
+/// pieces of the site-wide files (its `status.json` element, its CSV rows, its `history.json` line). A renderer makes its own; the
 /// preview server keeps the last render's, less the edited partners', so that a record edit makes them
 /// for that partner alone and assembles the site-wide files from the others' (each is made from the
 /// partner's record and cases, the standards, the date and the content folder's name, nothing else).
 public final class PartnerMemo: Sendable {
   /// What a piece is of.
   enum Piece: Hashable, Sendable {
-    case statusJSON, csv
+    case statusJSON, csv, historyJSON
   }
 
   let byPartner: Mutex<[String: PartnerHistory]>
