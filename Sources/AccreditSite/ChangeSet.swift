@@ -7,7 +7,12 @@ public import Foundation
 public struct ChangeSet: Sendable, Equatable {
   /// What happened to one content file.
   public enum Change: Sendable, Equatable {
-    case added, changed, removed
+    /// A file the last render did not read.
+    case added
+    /// A file the last render read, whose bytes may differ now.
+    case changed
+    /// A file the last render read, gone now.
+    case removed
   }
 
   /// What a content file is, by its path (`ContentKind(path:)`).
