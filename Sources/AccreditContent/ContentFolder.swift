@@ -189,6 +189,12 @@ extension ContentFolder {
     return (partner, id)
   }
 
+  /// The partner slug of the record at `path` (`partners/<slug>.yaml`), or nil when `path` is not a record.
+  public static func recordSlug(_ path: String) -> String? {
+    guard case .partner(let slug)? = Layout.kind(of: path).kind else { return nil }
+    return slug
+  }
+
   /// A hash of a case file's front matter, through its closing `---` line. When it is what it was, an edit
   /// changed the notes alone: the case's data, its diagnostics and every page but its own are the same.
   /// Nil when the file has no closed front matter.

@@ -188,6 +188,23 @@ public enum ContentLoader {
   }
 }
 
+extension ContentLoader {
+  /// One partner record read alone (`partners/<slug>.yaml`), checked against `standards`: what the preview
+  /// server's record edit needs. The record is nil when the file has an error: the caller then loads the
+  /// whole folder, which reports it with every other diagnostic, as a build does. Warnings that compare the
+  /// record with the cases (`CrossReferences`) are not made here: only a whole load reports them.
+  public static func loadRecord(_ file: ContentFile, standards: Standards) -> (partner: Partner, source: SourceText)? {
+    guard case .partner(let slug)? = Layout.kind(of: file.path).kind,
+      case .success(let source) = SourceText.decode(file.bytes, path: file.path)
+    else { return nil }
+    let sink = DiagnosticSink()
+    guard let partner = PartnerLoader.load(source, slug: slug, standards: standards, sink: sink),
+      !sink.diagnostics.hasErrors
+    else { return nil }
+    return (partner, source)
+  }
+}
+
 /// One file's result, before the results are gathered.
 enum LoadedFile: Sendable {
   case partner(Partner?)

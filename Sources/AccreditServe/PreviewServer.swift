@@ -71,8 +71,8 @@ public struct PreviewServer: Sendable {
   /// the folders differ from this, so an edit made while a build runs, or before the watcher starts, is
   /// never missed.
   let builtScan = Shared<[String: FileStamp]>()
-  /// What the last good build leaves for telling a note edit; nil after a failed build.
-  let baseline = Shared<SiteBuilder.NoteBaseline>()
+  /// What the last good build leaves for an incremental edit; nil after a failed build.
+  let baseline = Shared<SiteBuilder.Baseline>()
   /// Runs before each build, for tests: a failure it throws is that build's (a build that cannot open
   /// files cannot be made in the test process without starving the other tests of descriptors).
   var beforeBuild: @Sendable () throws(SiteBuilder.Failure) -> Void = {}
@@ -109,28 +109,28 @@ public struct PreviewServer: Sendable {
     case outOfDescriptors
   }
 
-  /// Builds the site after `changes` (what the kernel reported since the last build): case notes edited
-  /// alone render their own pages and nothing else; anything else (a template among them), or no report,
-  /// builds the whole site.
+  /// Builds the site after `changes` (what the kernel reported since the last build; when polling, the
+  /// scans tell): an edit the planner (`SiteBuilder.plan`) finds incremental renders the pages it changes
+  /// and nothing else; anything else, or no report, builds the whole site.
   func rebuild(after changes: ChangeNotifier.Changes?) -> Outcome {
-    if notifier == nil { builtScan.store(watcher.scan()) }
+    let scanned = notifier == nil ? rescan() : nil
     let started = ContinuousClock.now
     let request = SiteBuilder.Request(
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
       try beforeBuild()
-      if let changes, let baseline = baseline.load(), !changes.isUnknown,
-        changes.files.allSatisfy({ $0.key == Self.contentRoot || $0.value.isEmpty })
+      if let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline),
+        let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline)
       {
-        let paths = changes.files[Self.contentRoot] ?? []
-        if let files = try SiteBuilder.renderNoteEdits(request, changed: paths, since: baseline) {
-          // Files that came and went change nothing: no new build for open pages to reload.
-          if !files.isEmpty { state.patch(with: files, at: Date()) }
-          log(
-            "Built \(state.snapshot.files.count) files (\(files.count) rendered: case notes edited) as of "
-              + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
-          return .built
+        // Files that came and went change nothing: no new build for open pages to reload.
+        if !patch.files.isEmpty || !patch.removed.isEmpty {
+          state.patch(with: patch.files, removing: patch.removed, at: Date())
         }
+        self.baseline.store(patch.baseline)
+        log(
+          "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
+            + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
+        return .built
       }
       let previous = state.snapshot.renderedFiles
       // The first build publishes the overview (and the 404 page and static files) as soon as they are
@@ -167,6 +167,31 @@ public struct PreviewServer: Sendable {
       log(report + "The last good site is still served; fix the problems above and save.\n")
       return .failed
     }
+  }
+
+  /// The kernel's report as a change set: the content files by what happened to them since `baseline`'s
+  /// build, and whether a template changed. Nil without a report (the whole build).
+  func changeSet(_ reported: ChangeNotifier.Changes?, since baseline: SiteBuilder.Baseline) -> ChangeSet? {
+    guard let reported else { return nil }
+    guard !reported.isUnknown else { return ChangeSet(isUnknown: true) }
+    var changes = ChangeSet()
+    for (root, paths) in reported.files where !paths.isEmpty {
+      if root == Self.contentRoot {
+        changes.content = ChangeSet.touched(paths, in: options.content, known: baseline.lists)
+      } else {
+        changes.templates = true
+      }
+    }
+    return changes
+  }
+
+  /// When polling: scans the folders, keeps the scan for the watcher, and returns what changed since the
+  /// last build's scan (nil before the first).
+  private func rescan() -> ChangeSet? {
+    let scan = watcher.scan()
+    let previous = builtScan.load()
+    builtScan.store(scan)
+    return previous.map { ChangeSet.between($0, scan, content: options.content, templates: options.templates) }
   }
 
   /// Whether a build's report says a file could not be opened for want of descriptors: the system's own

@@ -24,10 +24,11 @@ final class PreviewState: Sendable {
     for listener in listeners { listener.yield(snapshot.generation) }
   }
 
-  /// Puts the files of a build that made `output` alone into the snapshot, in place, and publishes it.
-  func patch(with output: [OutputFile], at time: Date) {
+  /// Puts the files of a build that made `output` alone into the snapshot and takes `removed` out, in
+  /// place, and publishes it.
+  func patch(with output: [OutputFile], removing removed: [String] = [], at time: Date) {
     let (generation, listeners) = state.withLock { state in
-      state.snapshot.patch(with: output, at: time)
+      state.snapshot.patch(with: output, removing: removed, at: time)
       return (state.snapshot.generation, Array(state.listeners.values))
     }
     for listener in listeners { listener.yield(generation) }

@@ -77,10 +77,12 @@ struct SiteSnapshot: Sendable {
       files: files, generation: self.isPartial ? generation : generation + 1, problems: nil, isPartial: isPartial)
   }
 
-  /// Puts in the files of a build that made `output` alone (case notes edited), in place: the other
-  /// thousands of files are neither copied nor freed, as a new snapshot would (a third of such a rebuild).
-  mutating func patch(with output: [OutputFile], at time: Date) {
+  /// Puts in the files of a build that made `output` alone (an incremental edit) and takes out `removed`, in
+  /// place: the other thousands of files are neither copied nor freed, as a new snapshot would (a third of
+  /// such a rebuild).
+  mutating func patch(with output: [OutputFile], removing removed: [String] = [], at time: Date) {
     let now = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
+    for path in removed { files.removeValue(forKey: path) }
     for file in output {
       let etag = SiteSnapshot.etag(of: file.bytes)
       let previous = files[file.path]

@@ -11,8 +11,9 @@ enum HistoryJSON {
   /// The order in which a month's counts are written, as the specification's example writes them.
   static let statusOrder: [AccreditationStatus] = [.accredited, .atRisk, .underReview, .ineligible, .revoked]
 
-  /// The document for `histories` (every partner, by slug) through `asOf`.
-  static func json(histories: [PartnerHistory], asOf: Day) -> JSONValue {
+  /// The document for `histories` (every partner, by slug) through `asOf`; with `partners` false, its
+  /// partners' list is left empty (the months count every partner still).
+  static func json(histories: [PartnerHistory], asOf: Day, partners: Bool = true) -> JSONValue {
     let months = Evaluator.programMonths(histories, through: asOf)
     return .object([
       ("schema", .int(1)),
@@ -35,13 +36,15 @@ enum HistoryJSON {
       (
         "partners",
         .array(
-          histories.sorted { $0.slug < $1.slug }.map { partner in
-            .object([
-              ("slug", .string(partner.slug)),
-              ("accreditations", .array(partner.accreditations.map(json))),
-            ])
-          })
+          partners ? histories.sorted { $0.slug < $1.slug }.map(json) : [])
       ),
+    ])
+  }
+
+  private static func json(_ partner: PartnerHistory) -> JSONValue {
+    .object([
+      ("slug", .string(partner.slug)),
+      ("accreditations", .array(partner.accreditations.map(json))),
     ])
   }
 
@@ -70,8 +73,19 @@ enum HistoryJSON {
     return bytes(histories: histories, asOf: asOf)
   }
 
-  /// The file's bytes for `histories` (every partner, by slug) through `asOf`.
-  static func bytes(histories: [PartnerHistory], asOf: Day) -> [UInt8] {
-    Array(json(histories: histories, asOf: asOf).serialized(compactFrom: 2).utf8)
+  /// The file's bytes for `histories` (every partner, by slug) through `asOf`; with `memo`, each partner's
+  /// line as it has it, or made and kept there.
+  static func bytes(histories: [PartnerHistory], asOf: Day, memo: PartnerMemo? = nil) -> [UInt8] {
+    let tail = "[]\n}\n"
+    let sorted = histories.sorted { $0.slug < $1.slug }
+    let empty = json(histories: sorted, asOf: asOf, partners: false).serialized(compactFrom: 2)
+    guard let memo, !sorted.isEmpty, empty.hasSuffix(tail) else {
+      return Array(json(histories: sorted, asOf: asOf).serialized(compactFrom: 2).utf8)
+    }
+    // The partners are the last member of the top object, one line each, two levels in.
+    let lines = sorted.map { partner in
+      "    " + memo.piece(.historyJSON, of: partner.slug) { String(json(partner).compact().dropLast()) }
+    }
+    return Array((empty.dropLast(tail.count) + "[\n" + lines.joined(separator: ",\n") + "\n  ]\n}\n").utf8)
   }
 }

@@ -1,6 +1,6 @@
 import AccreditContent
 import AccreditSupport
-public import AccreditEngine
+import AccreditEngine
 import Foundation
 
 /// Case notes edited alone: the common edit, and the one a records editor waits on in the preview.
@@ -9,51 +9,47 @@ import Foundation
 /// diagnostics; only its notes changed, and only its own page shows them (see `InputKeys`). Its page is
 /// then rendered from the few files it shows — the settings, the standards, the free pages of the
 /// navigation, the partner's record and cases — instead of from the whole folder: at 1,000 partners this
-/// is what brings a one-note rebuild from half a second to a few milliseconds. Anything else (a new or
-/// removed file, a changed record, a changed front matter, a template) takes the whole build.
+/// is what brings a one-note rebuild from half a second to a few milliseconds. A changed record has its
+/// own fast path (`SiteBuilder+Records.swift`); anything else (a new or removed file, a changed front
+/// matter, a template) takes the whole build.
 extension SiteBuilder {
   /// The most files a change may touch and still be built as case notes edited alone, by the CLI and by
   /// the preview server: more are a checkout or a bulk edit, which the whole build handles better.
   static let noteEditLimit = 100
 
-  /// What a render leaves for the next one to tell a note edit: the content folder's files as listed, each
-  /// case file's front-matter hash, and the day it was made.
-  public struct NoteBaseline: Sendable {
-    let files: NoteFiles
-    let heads: [String: UInt64]
-    let today: Day
-    /// The templates of that render: a change to them is not a note edit, so they are reused.
-    let templates: TemplateSet
-    /// The evaluation date of that render, which a note edit keeps.
-    public let asOf: Day
-  }
-
-  /// The files of the preview server's rebuild after the files `changed` (paths relative to the content
-  /// folder) were saved, when they are case notes edited alone since `baseline`'s render: their pages, the
-  /// only files that change (none when the changed files came and went). Nil otherwise (the server then
-  /// renders the whole site).
-  public static func renderNoteEdits(_ request: Request, changed: Set<String>, since baseline: NoteBaseline)
-    throws(Failure) -> [OutputFile]?
+  /// The render after the case files at `paths` (each in `baseline`'s listing) were saved, when their
+  /// notes alone changed: their pages, the only files that change; the baseline takes their new notes.
+  /// Nil otherwise (the server then renders the whole site).
+  static func renderNoteEdits(_ request: Request, paths: [String], since baseline: Baseline) throws(Failure)
+    -> Patch?
   {
-    // A file that came and went since the last build (vim's `4913` write test, a temporary save) is no
-    // change to the site.
-    let root = request.content.standardizedFileURL.path + "/"
-    let changed = changed.filter { path in
-      var status = stat()
-      return baseline.files.byPath[path] != nil || lstat(root + path, &status) == 0
-    }
-    if changed.isEmpty, request.today == baseline.today { return [] }
-    guard request.today == baseline.today, changed.count <= noteEditLimit,
-      let edited = noteEdits(changed, heads: baseline.heads, files: baseline.files),
-      let jobs = noteJobs(request, edited: edited, files: baseline.files, templates: baseline.templates)
+    guard let edited = noteEdits(Set(paths), heads: baseline.heads, files: baseline.files),
+      let planned = noteJobs(request, edited: edited, files: baseline.files, templates: baseline.templates)
     else { return nil }
+    let files: [OutputFile]
     do {
-      return try jobs.map { OutputFile(path: $0.path, bytes: try $0.render(), key: $0.key) }
+      files = try planned.jobs.map { OutputFile(path: $0.path, bytes: try $0.render(), key: $0.key) }
     } catch let failure as TemplateSet.RenderFailure {
       throw failure.asBuildFailure
     } catch {
       throw .io(String(describing: error))
     }
+    // The baseline follows the files: a later record edit renders these cases' pages with their new notes.
+    var next = baseline
+    let editedPaths = Set(paths)
+    for escalation in planned.content.cases where editedPaths.contains(escalation.location.file) {
+      guard let index = next.content.cases.firstIndex(where: { $0.location.file == escalation.location.file }) else {
+        return nil
+      }
+      next.content.cases[index] = escalation
+    }
+    for path in editedPaths {
+      guard let hash = planned.content.inputHashes[path] else { return nil }
+      next.content.inputHashes[path] = hash
+      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
+    }
+    for file in files { next.keys[file.path] = file.key }
+    return Patch(files: files, removed: [], baseline: next, summary: "case notes edited")
   }
 
   /// The case files among `changed` and their front-matter hashes now, when every changed path is an
@@ -75,7 +71,7 @@ extension SiteBuilder {
   /// The pages of the case files `edited` (whose notes alone changed), planned from the files those pages
   /// show; nil when those files do not load without errors on their own, or a page is missing.
   static func noteJobs(_ request: Request, edited: [ContentFile], files: NoteFiles, templates: TemplateSet? = nil)
-    -> [OutputJob]?
+    -> (jobs: [OutputJob], content: Content)?
   {
     let cases = edited.compactMap { ContentFolder.casePath($0.path) }
     guard cases.count == edited.count else { return nil }
@@ -97,7 +93,7 @@ extension SiteBuilder {
     renderer.search = request.search
     let pages = Set(cases.map { Route.escalation(partner: $0.partner, id: $0.id).file })
     let jobs = renderer.jobs().filter { pages.contains($0.path) }
-    return jobs.count == pages.count ? jobs : nil
+    return jobs.count == pages.count ? (jobs, content) : nil
   }
 }
 

@@ -106,8 +106,8 @@ public enum SiteBuilder {
     public var files: [OutputFile]
     /// Warnings found in the content.
     public var diagnostics: [Diagnostic]
-    /// What the next render needs to tell a note edit (`renderNoteEdits`).
-    public var baseline: NoteBaseline
+    /// What the next render starts from, for an incremental edit (`renderChanges`).
+    public var baseline: Baseline
   }
 
   /// Why a build stopped without touching the output.
@@ -255,7 +255,7 @@ public enum SiteBuilder {
       record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))
     guard let heads = BuildRecord.heads(of: changed, recorded: recorded, name: name, in: cache),
       let edited = noteEdits(changed, heads: heads, files: files),
-      let jobs = noteJobs(request, edited: edited, files: files),
+      let jobs = noteJobs(request, edited: edited, files: files)?.jobs,
       let report = try SiteWriter.patch(jobs, in: output.folder)
     else { return nil }
     try Pagefind.update(output.folder, with: output.pagefind, changed: report.written > 0)
@@ -295,7 +295,8 @@ public enum SiteBuilder {
     early: (@Sendable ([OutputFile]) -> Void)? = nil
   ) throws(Failure) -> Rendered {
     let prepared = try prepare(request, cache: cache)
-    let jobs = prepared.renderer.jobs()
+    let plan = prepared.renderer.plan()
+    let jobs = plan.jobs
     var earlyFiles: [String: OutputFile] = [:]
     if let early {
       // The files that list every accreditation are what a browser asks for last.
@@ -332,9 +333,7 @@ public enum SiteBuilder {
     return Rendered(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files,
       diagnostics: prepared.diagnostics,
-      baseline: NoteBaseline(
-        files: NoteFiles(prepared.listing.files), heads: prepared.renderer.content.caseHeads, today: request.today,
-        templates: prepared.renderer.templates, asOf: prepared.renderer.asOf))
+      baseline: baseline(of: prepared.renderer, plan: plan, listing: prepared.listing, request: request))
   }
 
   /// The renderer of a checked and evaluated content folder, with nothing rendered yet.

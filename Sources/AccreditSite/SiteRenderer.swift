@@ -88,6 +88,12 @@ public struct SiteRenderer: Sendable {
   var historyPageSize = HistoryPage.defaultPageSize
   /// Whether pages show the search box of a Pagefind index (`build --search`, which makes the index).
   public var search = false
+  /// Each partner's history, as the pages ask for them; the preview server passes the last render's, less
+  /// the edited partners'.
+  public var histories = PartnerMemo()
+  /// The output keys, when the caller made them already (the preview server's record edit, from the last
+  /// render's); nil to make them from the content.
+  var inputKeys: InputKeys?
 
   /// Creates a renderer.
   public init(
@@ -107,186 +113,89 @@ public struct SiteRenderer: Sendable {
   }
 
   /// Every file of the site as a job, in a fixed order; nothing is rendered yet.
-  public func jobs() -> [OutputJob] {
+  public func jobs() -> [OutputJob] { plan().jobs }
+
+  /// A planned file: its path and key.
+  struct PlannedFile: Sendable {
+    let path: String
+    let key: UInt64
+  }
+
+  /// A partner's files as planned: their key (that of its pages) and each file.
+  struct PartnerPlan: Sendable {
+    let key: UInt64
+    let files: [PlannedFile]
+  }
+
+  /// What `plan` makes: the jobs, every file's key by path, each partner's files, and the keys used.
+  struct Plan {
+    var jobs: [OutputJob]
+    var keys: [String: UInt64]
+    var partners: [String: PartnerPlan]
+    var inputKeys: InputKeys
+  }
+
+  /// The site's files planned, in a fixed order. With `reused` (partners' files by slug, from the last plan
+  /// of the same content but for the partners left out of it), those partners get no jobs: their files
+  /// stand in the sitemap and in `keys` as they were.
+  func plan(reusing reused: [String: PartnerPlan] = [:]) -> Plan {
     let site = SiteContext(
       content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
-      historyPageSize: historyPageSize)
-    let keys = InputKeys(
-      content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
-    let templates = self.templates
-    // A page job: the frame around the model, rendered with `template`.
-    @Sendable func page<Body: Sendable & Encodable>(
-      _ route: Route, key: UInt64, template: String, title: String, description: String, current: String = "",
-      _ model: @escaping @Sendable () -> Body
-    ) -> OutputJob {
-      let root = route.root
-      return OutputJob(path: route.file, key: key, template: template, templates: templates) {
-        try TemplateEncoder.encode(
-          site.frame(model(), title: title, description: description, root: root, current: current))
-      }
+      historyPageSize: historyPageSize, histories: histories)
+    let keys = inputKeys ?? makeKeys()
+    let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
+    // Each partner's key and jobs are planned on every core: there are thousands.
+    let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
+      if let known = reused[evaluation.slug] { return (known, []) }
+      let key = keys.partner(
+        recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
+      let jobs = planner.partnerJobs(evaluation, key: key)
+      return (PartnerPlan(key: key, files: jobs.map { PlannedFile(path: $0.path, key: $0.key) }), jobs)
     }
-    @Sendable func file<Model: Encodable & Sendable>(
-      _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
-    ) -> OutputJob {
-      OutputJob(path: route.file, key: key, template: template, templates: templates) {
-        try TemplateEncoder.encode(model())
-      }
-    }
-
-    let home = page(
-      .home, key: keys.everything, template: "home", title: "Overview",
-      description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
-    ) { site.homePage() }
-    // Each partner's jobs are planned on every core: there are thousands.
-    let asOf = self.asOf
-    var jobs = evaluations.parallelMap { evaluation -> [OutputJob] in
-      var partnerJobs: [OutputJob] = []
-      let slug = evaluation.slug
-      let recordFile = site.partners[evaluation.slug]?.location.file
-      let partnerKey = keys.partner(recordFile: recordFile, cases: site.cases[evaluation.slug] ?? [])
-      if site.partners[evaluation.slug] != nil {
-        partnerJobs.append(
-          page(
-            .partner(slug: slug), key: partnerKey, template: "partner", title: evaluation.name,
-            description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
-          ) { site.partnerPage(evaluation) })
-      }
-      partnerJobs.append(
-        page(
-          .marks(partner: slug), key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
-          description: "Marks on record for \(evaluation.name)."
-        ) { site.marksPage(evaluation) })
-      for escalation in site.cases[evaluation.slug] ?? [] where site.exists(escalation) {
-        partnerJobs.append(
-          page(
-            .escalation(partner: slug, id: escalation.id), key: keys.escalation(escalation, recordFile: recordFile),
-            template: "case",
-            title: "Case \(escalation.id) · \(evaluation.name)",
-            description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
-          ) { site.casePage(escalation, partnerName: evaluation.name) })
-      }
-      partnerJobs.append(
-        file(.badge(partner: slug), key: partnerKey, template: "badge") { site.badge(for: evaluation) })
-      partnerJobs.append(
-        file(.partnerFeed(partner: slug), key: partnerKey, template: "feed") { site.partnerFeed(evaluation) })
-      return partnerJobs
-    }.flatMap { $0 }
-    // The partner list beyond its first page, on the overview, and its index for the browser's filters.
-    let pageCount = site.partnerPageCount
-    if pageCount > 1 {
-      for number in 2...pageCount {
-        jobs.append(
-          page(
-            .partnerListPage(number), key: keys.everything, template: "partners",
-            title: "Partners, page \(number) of \(pageCount)",
-            description: "Page \(number) of the list of partners as of \(asOf.display)."
-          ) { site.partnerListPage(number) })
-      }
-    }
-    // The program's trend shows every partner's history: its key is everything's.
-    for number in 1...site.historyPageCount {
-      jobs.append(
-        page(
-          .history(page: number), key: keys.everything, template: "history",
-          title: number == 1 ? "Status over time" : "Status changes, page \(number) of \(site.historyPageCount)",
-          description: number == 1
-            ? "Accreditations and partners by status, month by month, and the status changes of the last "
-              + "\(HistoryPage.recentDays) days, as of \(asOf.display)."
-            : "Page \(number) of the status changes of the last \(HistoryPage.recentDays) days.",
-          current: number == 1 ? "history" : ""
-        ) { site.historyPage(number) })
-    }
-    jobs.append(
-      OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
-        Array(PartnerIndex.json(site: site, ordered: site.listedPartners).compact().utf8)
-      })
-    jobs.append(
-      page(
-        .faq, key: keys.faq, template: "faq", title: "Frequently asked questions",
-        description: "Answers to what partners ask about the accreditation standards.", current: "faq"
-      ) { site.faqPage() })
-    for item in content.pages {
-      jobs.append(
-        page(
-          .page(slug: item.slug), key: keys.global, template: "page", title: item.title, description: item.title,
-          current: "page-\(item.slug)"
-        ) { site.freePage(item) })
-    }
-    jobs.append(
-      page(
-        .standards, key: keys.global, template: "standards", title: "The standards",
-        description: "The program's accreditation standards: tiers, certifications and thresholds.",
-        current: "standards"
-      ) { site.standardsPage() })
-    jobs.append(
-      page(
-        .board, key: keys.everything, template: "board", title: "Review board agenda",
-        description: "The review board's agenda as of \(asOf.display).", current: "board"
-      ) { site.boardPage() })
-    let actionPages = site.actionsPageCount
-    for number in 1...actionPages {
-      jobs.append(
-        page(
-          .actions(page: number), key: keys.everything, template: "actions",
-          title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
-          description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
-          current: number == 1 ? "actions" : ""
-        ) { site.actionsPage(number) })
-    }
-    let portfolios = site.portfolios
-    jobs.append(
-      page(
-        .pdms, key: keys.everything, template: "pdms", title: "Portfolios of the PDMs",
-        description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
-      ) { site.pdmIndexPage(portfolios) })
-    for portfolio in portfolios {
-      let pages = portfolio.pageCount
-      for number in 1...pages {
-        jobs.append(
-          page(
-            .pdm(portfolio, page: number), key: keys.everything, template: "pdm",
-            title: number == 1
-              ? portfolio.heading : "\(portfolio.heading), page \(number) of \(pages)",
-            description: "The partners of \(portfolio.name) as of \(asOf.display)."
-          ) { site.pdmPage(portfolio, page: number) })
-      }
-    }
+    let bySlug = Dictionary(
+      zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+    var others = planner.listJobs() + planner.documentJobs()
+    others += planner.agendaJobs(partnerKeys: bySlug.mapValues(\.key))
     // The sitemap lists every page: the files named index.html, by their folder.
+    let pages = partners.flatMap { $0.plan.files.map(\.path) } + others.map(\.path)
     let sitemapPages =
       [""]
-      + jobs.compactMap { job -> String? in
-        guard job.path.hasSuffix("/index.html") else { return nil }
-        return String(job.path.dropLast("index.html".count))
+      + pages.compactMap { path -> String? in
+        guard path.hasSuffix("/index.html") else { return nil }
+        return String(path.dropLast("index.html".count))
       }
+    others += fileJobs(planner)
+    let first =
+      planner.sitewideJobs(contentName: contentName)
+      + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site)
+    var fileKeys = Dictionary(
+      partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
+    for job in first + others { fileKeys[job.path] = job.key }
+    return Plan(
+      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys)
+  }
 
+  /// The 404 page and the static files.
+  private func fileJobs(_ planner: JobPlanner) -> [OutputJob] {
+    let site = planner.site
     // The 404 page may be served at any depth, so it links from the site's root path.
     let rootPath = sitePath(content.site.baseURL)
-    jobs.append(
-      file(.notFound, key: keys.global, template: "not-found") {
+    var jobs = [
+      planner.file(.notFound, key: planner.keys.global, template: "not-found") {
         site.frame(
           NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
-      })
+      }
+    ]
     for staticFile in templates.staticFiles {
       jobs.append(OutputJob(path: staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes })
     }
-    let evaluations = self.evaluations
-    let contentName = self.contentName
-    // The files that show every partner take longest: started first, they do not finish alone at the end.
-    let sitewide = [
-      // Evaluates every partner on each day that changed something: the longest of these jobs.
-      OutputJob(path: Route.historyJSON.file, key: keys.everything) {
-        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf)
-      },
-      home,
-      file(.feed, key: keys.everything, template: "feed") { site.feed() },
-      OutputJob(path: Route.statusJSON.file, key: keys.everything) {
-        Array(StatusDocument(evaluations: evaluations, asOf: asOf, contentName: contentName).json.serialized().utf8)
-      },
-      OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
-        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners)
-      },
-    ]
-    return sitewide + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site) + jobs
+    return jobs
+  }
+
+  /// The output keys of the content.
+  func makeKeys() -> InputKeys {
+    InputKeys(
+      content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
   }
 
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
@@ -322,6 +231,198 @@ public struct SiteRenderer: Sendable {
   }
 }
 
+/// The jobs of each kind of page, for `SiteRenderer.jobs`: the pages' routes, templates, titles and keys.
+struct JobPlanner: Sendable {
+  let site: SiteContext
+  let keys: InputKeys
+  let templates: TemplateSet
+  let asOf: Day
+
+  /// A page job: the frame around the model, rendered with `template`.
+  func page<Body: Sendable & Encodable>(
+    _ route: Route, key: UInt64, template: String, title: String, description: String, current: String = "",
+    _ model: @escaping @Sendable () -> Body
+  ) -> OutputJob {
+    let root = route.root
+    let site = self.site
+    return OutputJob(path: route.file, key: key, template: template, templates: templates) {
+      try TemplateEncoder.encode(
+        site.frame(model(), title: title, description: description, root: root, current: current))
+    }
+  }
+
+  /// A file rendered with `template` from `model`, without the frame.
+  func file<Model: Encodable & Sendable>(
+    _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
+  ) -> OutputJob {
+    OutputJob(path: route.file, key: key, template: template, templates: templates) {
+      try TemplateEncoder.encode(model())
+    }
+  }
+
+  /// A partner's pages, case pages, badge and feed; `key` is its pages' key (its record and its cases).
+  func partnerJobs(_ evaluation: PartnerEvaluation, key partnerKey: UInt64) -> [OutputJob] {
+    let site = self.site
+    var jobs: [OutputJob] = []
+    let slug = evaluation.slug
+    let recordFile = site.partners[slug]?.location.file
+    if site.partners[slug] != nil {
+      jobs.append(
+        page(
+          .partner(slug: slug), key: partnerKey, template: "partner", title: evaluation.name,
+          description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
+        ) { site.partnerPage(evaluation) })
+    }
+    jobs.append(
+      page(
+        .marks(partner: slug), key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
+        description: "Marks on record for \(evaluation.name)."
+      ) { site.marksPage(evaluation) })
+    for escalation in site.cases[slug] ?? [] where site.exists(escalation) {
+      jobs.append(
+        page(
+          .escalation(partner: slug, id: escalation.id), key: keys.escalation(escalation, recordFile: recordFile),
+          template: "case", title: "Case \(escalation.id) · \(evaluation.name)",
+          description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
+        ) { site.casePage(escalation, partnerName: evaluation.name) })
+    }
+    jobs.append(file(.badge(partner: slug), key: partnerKey, template: "badge") { site.badge(for: evaluation) })
+    jobs.append(file(.partnerFeed(partner: slug), key: partnerKey, template: "feed") { site.partnerFeed(evaluation) })
+    return jobs
+  }
+
+  /// The partner list beyond its first page (on the overview), the history pages, and the list's index
+  /// for the browser's filters: they show every partner, so their key is everything's.
+  func listJobs() -> [OutputJob] {
+    let site = self.site
+    var jobs: [OutputJob] = []
+    let pageCount = site.partnerPageCount
+    if pageCount > 1 {
+      for number in 2...pageCount {
+        jobs.append(
+          page(
+            .partnerListPage(number), key: keys.everything, template: "partners",
+            title: "Partners, page \(number) of \(pageCount)",
+            description: "Page \(number) of the list of partners as of \(asOf.display)."
+          ) { site.partnerListPage(number) })
+      }
+    }
+    let historyPages = site.historyPageCount
+    for number in 1...historyPages {
+      jobs.append(
+        page(
+          .history(page: number), key: keys.everything, template: "history",
+          title: number == 1 ? "Status over time" : "Status changes, page \(number) of \(historyPages)",
+          description: number == 1
+            ? "Accreditations and partners by status, month by month, and the status changes of the last "
+              + "\(HistoryPage.recentDays) days, as of \(asOf.display)."
+            : "Page \(number) of the status changes of the last \(HistoryPage.recentDays) days.",
+          current: number == 1 ? "history" : ""
+        ) { site.historyPage(number) })
+    }
+    jobs.append(
+      OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
+        Array(PartnerIndex.json(site: site, ordered: site.listedPartners).compact().utf8)
+      })
+    return jobs
+  }
+
+  /// The FAQ, the free pages and the standards.
+  func documentJobs() -> [OutputJob] {
+    let site = self.site
+    var jobs = [
+      page(
+        .faq, key: keys.faq, template: "faq", title: "Frequently asked questions",
+        description: "Answers to what partners ask about the accreditation standards.", current: "faq"
+      ) { site.faqPage() }
+    ]
+    for item in site.content.pages {
+      jobs.append(
+        page(
+          .page(slug: item.slug), key: keys.global, template: "page", title: item.title, description: item.title,
+          current: "page-\(item.slug)"
+        ) { site.freePage(item) })
+    }
+    jobs.append(
+      page(
+        .standards, key: keys.global, template: "standards", title: "The standards",
+        description: "The program's accreditation standards: tiers, certifications and thresholds.",
+        current: "standards"
+      ) { site.standardsPage() })
+    return jobs
+  }
+
+  /// The review board's agenda, what needs doing, and the PDMs' portfolios. A PDM's page shows its partners
+  /// alone (their statuses, their dated items, their open cases): its key is theirs (`partnerKeys`, by
+  /// slug) with its name and folder, so that a record edit renders its PDM's page and not the hundreds of
+  /// others.
+  func agendaJobs(partnerKeys: [String: UInt64]) -> [OutputJob] {
+    let site = self.site
+    var jobs = [
+      page(
+        .board, key: keys.everything, template: "board", title: "Review board agenda",
+        description: "The review board's agenda as of \(asOf.display).", current: "board"
+      ) { site.boardPage() }
+    ]
+    let actionPages = site.actionsPageCount
+    for number in 1...actionPages {
+      jobs.append(
+        page(
+          .actions(page: number), key: keys.everything, template: "actions",
+          title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
+          description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
+          current: number == 1 ? "actions" : ""
+        ) { site.actionsPage(number) })
+    }
+    let portfolios = site.portfolios
+    jobs.append(
+      page(
+        .pdms, key: keys.everything, template: "pdms", title: "Portfolios of the PDMs",
+        description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
+      ) { site.pdmIndexPage(portfolios) })
+    for portfolio in portfolios {
+      let key = StableHash.combine(
+        [keys.global, StableHash.of(portfolio.name), StableHash.of(portfolio.slug)]
+          + portfolio.partners.map { StableHash.combine([StableHash.of($0), partnerKeys[$0] ?? 0]) })
+      let pages = portfolio.pageCount
+      for number in 1...pages {
+        jobs.append(
+          page(
+            .pdm(portfolio, page: number), key: key, template: "pdm",
+            title: number == 1 ? portfolio.heading : "\(portfolio.heading), page \(number) of \(pages)",
+            description: "The partners of \(portfolio.name) as of \(asOf.display)."
+          ) { site.pdmPage(portfolio, page: number) })
+      }
+    }
+    return jobs
+  }
+
+  /// The files that show every partner, which take longest: started first, they do not finish alone at
+  /// the end.
+  func sitewideJobs(contentName: String) -> [OutputJob] {
+    let site = self.site
+    let asOf = self.asOf
+    let evaluations = site.evaluations
+    return [
+      // Evaluates every partner on each day that changed something: the longest of these jobs.
+      OutputJob(path: Route.historyJSON.file, key: keys.everything) {
+        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf, memo: site.histories)
+      },
+      page(
+        .home, key: keys.everything, template: "home", title: "Overview",
+        description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
+      ) { site.homePage() },
+      file(.feed, key: keys.everything, template: "feed") { site.feed() },
+      OutputJob(path: Route.statusJSON.file, key: keys.everything) {
+        StatusDocument.bytes(evaluations: evaluations, asOf: asOf, contentName: contentName, memo: site.histories)
+      },
+      OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
+        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners, memo: site.histories)
+      },
+    ]
+  }
+}
+
 /// The keys of the outputs: which inputs each kind of page is made from, by what the page shows.
 ///
 /// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards
@@ -330,14 +431,19 @@ public struct SiteRenderer: Sendable {
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
 /// its whole file and the partner's record; the overview, the partner list, the history pages, the feed,
 /// the sitemap and the JSON files add every record and every case's data (`everything`), but not the FAQ,
-/// which none of them shows.
-struct InputKeys {
+/// which none of them shows. A PDM's page adds its partners' records and cases' data alone
+/// (`JobPlanner.agendaJobs`).
+struct InputKeys: Sendable {
   let global: UInt64
-  let everything: UInt64
+  private(set) var everything: UInt64
   let faq: UInt64
-  private let hashes: [String: UInt64]
+  private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
   private let caseData: [String: UInt64]
+  /// The records' paths, sorted, and the cases' part of `everything`: kept so that `replacing` makes
+  /// `everything` again without a pass over every file.
+  private let records: [String]
+  private let cases: [UInt64]
 
   init(content: Content, asOf: Day, templates: TemplateSet, contentName: String) {
     hashes = content.inputHashes
@@ -357,11 +463,27 @@ struct InputKeys {
         hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, templates.fingerprint,
       ] + files("pages/"))
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
-    let cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
+    cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
       [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0]
     }
-    everything = StableHash.combine([global] + files("partners/") + cases)
+    records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
+    everything = 0
+    everything = everythingKey()
+  }
+
+  private func everythingKey() -> UInt64 {
+    StableHash.combine([global] + records.flatMap { [StableHash.of($0), hashes[$0] ?? 0] } + cases)
+  }
+
+  /// The keys after the file at `path` changed to bytes hashing to `hash`, when that file is a record or a
+  /// case whose data is as it was (its notes alone changed): what an incremental edit plans with, without
+  /// hashing every case again.
+  func replacing(_ path: String, hash: UInt64) -> InputKeys {
+    var keys = self
+    keys.hashes[path] = hash
+    if path.hasPrefix("partners/") { keys.everything = keys.everythingKey() }
+    return keys
   }
 
   /// A case's data: every field but the notes, with the positions that reasons and evidence links cite

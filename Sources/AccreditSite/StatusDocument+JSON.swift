@@ -13,6 +13,28 @@ extension StatusDocument {
   }
 }
 
+extension StatusDocument {
+  /// The file's bytes for `evaluations`: each partner's element as `memo` has it, or made and kept there,
+  /// written as `json.serialized()` writes the whole document.
+  static func bytes(evaluations: [PartnerEvaluation], asOf: Day, contentName: String, memo: PartnerMemo) -> [UInt8] {
+    let empty = StatusDocument(evaluations: [], asOf: asOf, contentName: contentName).json.serialized()
+    let tail = "[]\n}\n"
+    let sorted = evaluations.sorted { $0.slug < $1.slug }
+    guard !sorted.isEmpty, empty.hasSuffix(tail) else {
+      return Array(StatusDocument(evaluations: sorted, asOf: asOf, contentName: contentName).json.serialized().utf8)
+    }
+    // The partners are the third member of the top object, an array two levels in.
+    let elements = sorted.map { evaluation in
+      "    "
+        + memo.piece(.statusJSON, of: evaluation.slug) {
+          let document = StatusDocument(evaluations: [evaluation], asOf: asOf, contentName: contentName)
+          return document.partners.first.map { $0.json.serialized(indent: 2) } ?? ""
+        }
+    }
+    return Array((empty.dropLast(tail.count) + "[\n" + elements.joined(separator: ",\n") + "\n  ]\n}\n").utf8)
+  }
+}
+
 extension StatusDocument.Partner {
   var json: JSONValue {
     .object([

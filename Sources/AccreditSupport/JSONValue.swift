@@ -58,6 +58,14 @@ public enum JSONValue: Sendable, Equatable {
     return output
   }
 
+  /// The value as `serialized()` writes it at `indent` levels of nesting inside a larger value, without
+  /// the indentation of its first line or a line break after it: a piece of a document kept apart.
+  public func serialized(indent: Int) -> String {
+    var output = ""
+    write(to: &output, indent: indent, compactFrom: .max)
+    return output
+  }
+
   /// The value as `serialized()` writes it down to `depth` levels of nesting, and every value at that depth
   /// on one line as `compact()` writes it: with `depth` 2, an object of arrays has one line per element,
   /// small for thousands of elements and still compared line by line.

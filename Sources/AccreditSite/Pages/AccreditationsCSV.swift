@@ -13,21 +13,30 @@ enum AccreditationsCSV {
     "open_cases", "reasons",
   ]
 
-  /// The file's bytes: made from the evaluation and the partners' records (for the PDM and the region).
-  static func bytes(evaluations: [PartnerEvaluation], partners: [String: Partner]) -> [UInt8] {
+  /// The file's bytes: made from the evaluation and the partners' records (for the PDM and the region);
+  /// each partner's rows as `memo` has them, or made and kept there.
+  static func bytes(evaluations: [PartnerEvaluation], partners: [String: Partner], memo: PartnerMemo = PartnerMemo())
+    -> [UInt8]
+  {
     var text = row(header)
     for evaluation in evaluations.sorted(by: { $0.slug < $1.slug }) {
-      let record = partners[evaluation.slug]
-      for accreditation in evaluation.accreditations {
-        text += row([
-          evaluation.slug, evaluation.name, record?.pdm ?? "", record?.region ?? "", evaluation.tier ?? "",
-          accreditation.type, accreditation.issued.iso, accreditation.status.rawValue,
-          accreditation.nextEvaluation?.iso ?? "", String(evaluation.marks.count), String(evaluation.openCases.count),
-          accreditation.reasons.map(\.message).joined(separator: "; "),
-        ])
-      }
+      text += memo.piece(.csv, of: evaluation.slug) { rows(of: evaluation, record: partners[evaluation.slug]) }
     }
     return Array(text.utf8)
+  }
+
+  /// A partner's rows: one per accreditation.
+  private static func rows(of evaluation: PartnerEvaluation, record: Partner?) -> String {
+    var text = ""
+    for accreditation in evaluation.accreditations {
+      text += row([
+        evaluation.slug, evaluation.name, record?.pdm ?? "", record?.region ?? "", evaluation.tier ?? "",
+        accreditation.type, accreditation.issued.iso, accreditation.status.rawValue,
+        accreditation.nextEvaluation?.iso ?? "", String(evaluation.marks.count), String(evaluation.openCases.count),
+        accreditation.reasons.map(\.message).joined(separator: "; "),
+      ])
+    }
+    return text
   }
 
   /// One row: its fields escaped, separated by commas, ending in CRLF.

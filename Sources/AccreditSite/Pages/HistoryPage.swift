@@ -1,6 +1,7 @@
 import AccreditContent
 import AccreditEngine
 import AccreditSupport
+import Synchronization
 
 /// One status change of one accreditation, with the engine's reasons on its day: the history page's list
 /// and the feeds word it from these alone.
@@ -122,6 +123,44 @@ extension Route {
   static func history(page number: Int) -> Route { number <= 1 ? .history : .historyPage(number) }
 }
 
+/// What a render made from each partner alone, by slug: its history through the evaluation date, and its
+/// pieces of the site-wide files (its `status.json` element, its CSV rows, its `history.json` line). A renderer makes its own; the
+/// preview server keeps the last render's, less the edited partners', so that a record edit makes them
+/// for that partner alone and assembles the site-wide files from the others' (each is made from the
+/// partner's record and cases, the standards, the date and the content folder's name, nothing else).
+public final class PartnerMemo: Sendable {
+  /// What a piece is of.
+  enum Piece: Hashable, Sendable {
+    case statusJSON, csv, historyJSON
+  }
+
+  let byPartner: Mutex<[String: PartnerHistory]>
+  private let pieces: Mutex<[Piece: [String: String]]>
+
+  /// Nothing made yet.
+  public convenience init() { self.init([:], pieces: [:]) }
+
+  private init(_ histories: [String: PartnerHistory], pieces: [Piece: [String: String]]) {
+    byPartner = Mutex(histories)
+    self.pieces = Mutex(pieces)
+  }
+
+  /// A copy without what was made for the partners `slugs`, which is made again when asked for.
+  func forgetting(_ slugs: Set<String>) -> PartnerMemo {
+    PartnerMemo(
+      byPartner.withLock { known in known.filter { !slugs.contains($0.key) } },
+      pieces: pieces.withLock { known in known.mapValues { $0.filter { !slugs.contains($0.key) } } })
+  }
+
+  /// The piece `kind` of the partner `slug`: as made before, or made by `make` now and kept.
+  func piece(_ kind: Piece, of slug: String, _ make: () -> String) -> String {
+    if let known = pieces.withLock({ $0[kind]?[slug] }) { return known }
+    let made = make()
+    pieces.withLock { $0[kind, default: [:]][slug] = made }
+    return made
+  }
+}
+
 extension SiteContext {
   /// Every partner's history through the evaluation date, by slug: computed once, by the first job that
   /// asks (the history page, the overview's chart, the feed, `api/history.json`).
@@ -137,10 +176,10 @@ extension SiteContext {
   /// `partner`'s history through the evaluation date, from its record and cases alone; computed once
   /// whichever of its page, its feed and the site-wide files asks first.
   func history(of partner: Partner) -> PartnerHistory {
-    if let known = partnerHistories.withLock({ $0[partner.slug] }) { return known }
+    if let known = histories.byPartner.withLock({ $0[partner.slug] }) { return known }
     let history = Evaluator(standards: content.standards)
       .history(of: partner, cases: cases[partner.slug] ?? [], through: asOf)
-    partnerHistories.withLock { $0[partner.slug] = history }
+    histories.byPartner.withLock { $0[partner.slug] = history }
     return history
   }
 

@@ -136,8 +136,9 @@ final class SiteContext: Sendable {
   let dueCache = Mutex<[String: Day]?>(nil)
   /// Every partner's history, computed by the first job that asks (`programHistories`).
   let historyCache = Mutex<[PartnerHistory]?>(nil)
-  /// Each partner's history, by slug, as its page, its feed or the site-wide files first asked.
-  let partnerHistories = Mutex<[String: PartnerHistory]>([:])
+  /// Each partner's history, by slug, as its page, its feed or the site-wide files first asked (or as the
+  /// last render left them, for the preview server).
+  let histories: PartnerMemo
   /// The status changes of the last 90 days, computed by the first job that asks (`recentChanges`).
   let recentCache = Mutex<[StatusChangeItem]?>(nil)
   /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
@@ -147,8 +148,10 @@ final class SiteContext: Sendable {
 
   init(
     content: Content, evaluations: [PartnerEvaluation], asOf: Day, search: Bool = false,
-    listPageSize: Int = PartnerList.defaultPageSize, historyPageSize: Int = HistoryPage.defaultPageSize
+    listPageSize: Int = PartnerList.defaultPageSize, historyPageSize: Int = HistoryPage.defaultPageSize,
+    histories: PartnerMemo = PartnerMemo()
   ) {
+    self.histories = histories
     self.historyPageSize = max(1, historyPageSize)
     self.search = search
     self.listPageSize = max(1, listPageSize)

@@ -1,0 +1,147 @@
+import AccreditContent
+import AccreditSupport
+public import AccreditEngine
+import Foundation
+
+/// The preview server's incremental renders: a change set, planned by `plan`, becomes the pages whose
+/// inputs changed, rendered from what the last render left in memory (`Baseline`) instead of from the
+/// whole folder. A partner record edited is read alone, that partner alone is evaluated again (an
+/// evaluation is made from the partner, its cases, the standards and the date), and the pages whose keys
+/// changed are rendered: the partner's own and the site-wide ones. Anything the fast paths do not handle,
+/// or a file with an error, takes the whole build, which reports the error as always.
+extension SiteBuilder {
+  /// What a render leaves for the next one: the content folder's files as listed, the parsed content and
+  /// its evaluations, each file's key, each partner's history, and the day it was made.
+  public struct Baseline: Sendable {
+    let files: NoteFiles
+    /// Each case file's front-matter hash, by path: what tells a note edit.
+    let heads: [String: UInt64]
+    let today: Day
+    /// The templates of that render: a change to them is not an incremental edit, so they are reused.
+    let templates: TemplateSet
+    /// The evaluation date of that render, which an incremental edit keeps.
+    public let asOf: Day
+    /// The content as the files on disk now say (kept in step by every incremental render).
+    var content: Content
+    /// Every partner's evaluation, in the order of `content.partners` (by slug).
+    var evaluations: [PartnerEvaluation]
+    /// Each file of the site's key, by path.
+    var keys: [String: UInt64]
+    /// Each partner's history, as the pages asked for them.
+    var histories: PartnerMemo
+    /// Each partner's files as planned, by slug: a record edit plans that partner's alone.
+    var partners: [String: SiteRenderer.PartnerPlan]
+    /// The output keys of that render.
+    var inputKeys: InputKeys
+    let contentName: String
+    let search: Bool
+
+    /// Whether the content file at `path` (relative to the content folder) was read by that render.
+    public func lists(_ path: String) -> Bool { files.byPath[path] != nil }
+  }
+
+  /// What an incremental render makes: the files rendered again, the paths the site no longer has, what
+  /// the next render starts from, and what the edit was, for the log.
+  public struct Patch: Sendable {
+    /// The files rendered again.
+    public var files: [OutputFile]
+    /// The paths of files the site no longer has.
+    public var removed: [String]
+    /// What the next render starts from.
+    public var baseline: Baseline
+    /// What was edited: `case notes edited`, `partner records edited`.
+    public var summary: String
+  }
+
+  /// The preview server's render after `changes` since `baseline`'s render, when the planner (`plan`) finds
+  /// an edit a fast path handles and that path can make it; nil for the whole build.
+  public static func renderChanges(_ request: Request, changes: ChangeSet, since baseline: Baseline) throws(Failure)
+    -> Patch?
+  {
+    var changes = changes
+    changes.newDay = changes.newDay || request.today != baseline.today || request.search != baseline.search
+    switch plan(changes) {
+    case .nothing: return Patch(files: [], removed: [], baseline: baseline, summary: "nothing changed")
+    case .caseEdits(let paths): return try renderNoteEdits(request, paths: paths, since: baseline)
+    case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
+    case .whole: return nil
+    }
+  }
+
+  /// The render after the partner records at `paths` (each in `baseline`'s listing) were edited: each is
+  /// read and evaluated again alone, and the pages whose keys changed are rendered. Nil when a record does
+  /// not load without errors (the whole build then reports them).
+  static func renderRecordEdits(_ request: Request, paths: [String], since baseline: Baseline) throws(Failure)
+    -> Patch?
+  {
+    var next = baseline
+    var edited: Set<String> = []
+    for path in paths {
+      guard let file = baseline.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
+        return nil
+      }
+      let hash = StableHash.of(bytes)
+      if next.content.inputHashes[path] == hash { continue }
+      guard
+        let (partner, source) = ContentLoader.loadRecord(
+          ContentFile(path: path, bytes: bytes), standards: next.content.standards),
+        let index = next.content.partners.firstIndex(where: { $0.slug == partner.slug }),
+        next.evaluations.indices.contains(index), next.evaluations[index].slug == partner.slug
+      else { return nil }
+      next.content.partners[index] = partner
+      next.content.inputHashes[path] = hash
+      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
+      next.content.sources[path] = source
+      let cases = next.content.cases.filter { $0.partnerSlug == partner.slug }
+      next.evaluations[index] = Evaluator(standards: next.content.standards)
+        .evaluate(partner, cases: cases, asOf: next.asOf)
+      edited.insert(partner.slug)
+    }
+    if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
+    next.histories = baseline.histories.forgetting(edited)
+    let patch = try renderChangedKeys(&next, edited: edited)
+    return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited")
+  }
+
+  /// Renders the files of `baseline`'s content whose keys differ from its recorded ones, on every core, and
+  /// records the new keys; the paths it no longer has are returned as removed. The partners not in
+  /// `edited` are not planned again: their files are as the baseline has them.
+  static func renderChangedKeys(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
+    -> (files: [OutputFile], removed: [String])
+  {
+    var renderer = SiteRenderer(
+      content: baseline.content, evaluations: baseline.evaluations, asOf: baseline.asOf,
+      contentName: baseline.contentName, templates: baseline.templates)
+    renderer.search = baseline.search
+    renderer.histories = baseline.histories
+    renderer.inputKeys = baseline.inputKeys
+    let plan = renderer.plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
+    let old = baseline.keys
+    let changed = plan.jobs.filter { old[$0.path] != $0.key }
+    let removed = old.keys.filter { plan.keys[$0] == nil }.sorted()
+    let outcomes = changed.parallelMap { job in
+      Swift.Result { OutputFile(path: job.path, bytes: try job.render(), key: job.key) }
+    }
+    do {
+      let files = try outcomes.map { try $0.get() }
+      baseline.keys = plan.keys
+      baseline.partners = plan.partners
+      return (files, removed)
+    } catch let failure as TemplateSet.RenderFailure {
+      throw failure.asBuildFailure
+    } catch {
+      throw .io(String(describing: error))
+    }
+  }
+
+  /// What `render` leaves for the next incremental render.
+  static func baseline(
+    of renderer: SiteRenderer, plan: SiteRenderer.Plan, listing: FolderJail.Listing, request: Request
+  ) -> Baseline {
+    Baseline(
+      files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
+      templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
+      evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
+      inputKeys: plan.inputKeys, contentName: renderer.contentName, search: renderer.search)
+  }
+}

@@ -1,0 +1,212 @@
+import AccreditEngine
+@testable import AccreditServe
+@testable import AccreditSite
+import Foundation
+import Testing
+
+/// Issue 22: a partner record edited in `accredit serve` reads and evaluates that partner alone and renders
+/// the pages whose inputs changed, and the site equals a clean render byte for byte.
+@Suite("Record edits in memory (accredit serve)")
+struct RecordEditTests {
+  /// The sample content, copied into `folder`.
+  private func sampleContent(in folder: URL) throws -> URL {
+    let content = folder.appendingPathComponent("content")
+    try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("content"), to: content)
+    return content
+  }
+
+  private func edit(_ content: URL, _ path: String, _ from: String, _ to: String) throws {
+    let url = content.appendingPathComponent(path)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    #expect(text.contains(from), "\(path) has \(from)")
+    try Data(text.replacingOccurrences(of: from, with: to).utf8).write(to: url)
+  }
+
+  @Test func aSequenceOfRecordEditsGivesWhatACleanRenderGives() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      var baseline = first.baseline
+      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      let northwind = "partners/northwind-digital.yaml"
+      // Each step: the files edited (from → to), all saved before the render.
+      let steps: [[(String, String, String)]] = [
+        // An expired certification renewed: Commerce Setup's status changes.
+        [(northwind, "earned: 2024-03-20, expires: 2026-03-20", "earned: 2026-03-19, expires: 2028-03-19")],
+        // A PDM who had no partner: a new portfolio page.
+        [("partners/quarry-lane-digital.yaml", "pdm: Daniel Okafor", "pdm: Eve Newcomer")],
+        // The PDM's last partner moves away (with another record in the same save): the page goes.
+        [
+          ("partners/wingtip-partners.yaml", "pdm: Daniel Okafor", "pdm: Jana Kowalski"),
+          ("partners/contoso-consulting.yaml", "region: ", "region: Far "),
+        ],
+        // A tier change that makes the partner ineligible.
+        [
+          (
+            "partners/contoso-consulting.yaml", "{ reviewed: 2026-06-22, tier: diamond }",
+            "{ reviewed: 2026-06-22, tier: gold }"
+          )
+        ],
+        // The renewal undone.
+        [(northwind, "earned: 2026-03-19, expires: 2028-03-19", "earned: 2024-03-20, expires: 2026-03-20")],
+      ]
+      for (number, step) in steps.enumerated() {
+        for (path, from, to) in step { try edit(content, path, from, to) }
+        let changes = ChangeSet(content: Dictionary(uniqueKeysWithValues: step.map { ($0.0, .changed) }))
+        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+        #expect(patch.summary == "partner records edited")
+        for path in patch.removed { site[path] = nil }
+        for file in patch.files { site[file.path] = file.bytes }
+        baseline = patch.baseline
+        let clean = try SiteBuilder.render(request).files
+        #expect(Set(site.keys) == Set(clean.map(\.path)), "step \(number): the same files")
+        for file in clean where site[file.path] != file.bytes {
+          Issue.record("step \(number): \(file.path) differs from a clean render")
+        }
+        #expect(patch.files.count < clean.count / 3, "step \(number): only what changed is rendered")
+        #expect(!patch.files.contains { $0.path.hasPrefix("partners/adventure-works-agency/") })
+        if number == 1 { #expect(patch.files.contains { $0.path.hasPrefix("pdms/eve-newcomer") }) }
+        if number == 2 { #expect(patch.removed.contains { $0.hasPrefix("pdms/daniel-okafor") }) }
+      }
+    }
+  }
+
+  /// A note edited, then its partner's record: the case pages the record edit renders show the new note
+  /// (the baseline follows the note edit).
+  @Test func aRecordEditAfterANoteEditShowsTheNewNote() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      let note = "cases/northwind-digital/NW-2026-019.md"
+      let url = content.appendingPathComponent(note)
+      try Data((try String(contentsOf: url, encoding: .utf8) + "\nA call about **Zebra Crossings**.\n").utf8)
+        .write(to: url)
+      let noted = try #require(
+        try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [note: .changed]), since: first.baseline))
+      #expect(noted.summary == "case notes edited" && noted.files.count == 1)
+      try edit(content, "partners/northwind-digital.yaml", "region: ", "region: Far ")
+      let record = "partners/northwind-digital.yaml"
+      let patch = try #require(
+        try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [record: .changed]), since: noted.baseline))
+      for file in noted.files + patch.files { site[file.path] = file.bytes }
+      let clean = try SiteBuilder.render(request).files
+      for file in clean where site[file.path] != file.bytes { Issue.record("\(file.path) differs from a clean render") }
+      let casePage = "partners/northwind-digital/cases/NW-2026-019/index.html"
+      #expect(patch.files.contains { $0.path == casePage })
+      #expect(String(decoding: site[casePage] ?? [], as: UTF8.self).contains("Zebra Crossings"))
+    }
+  }
+
+  /// A record with an error is not read alone: the whole build reports it where it is.
+  @Test func aRecordWithAnErrorTakesTheWholeBuild() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      let record = "partners/northwind-digital.yaml"
+      try edit(content, record, "reviewed: 2026-06-26", "reviewed: 2026-13-45")
+      #expect(
+        try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [record: .changed]), since: first.baseline)
+          == nil)
+    }
+  }
+
+  /// `status.json` and the CSV are assembled from each partner's piece: the same bytes as the document
+  /// written whole, for no partner, one, and many.
+  @Test(arguments: [0, 1, 7])
+  func siteWideFilesFromPiecesAreTheWholeDocument(partners: Int) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: max(1, partners), cases: 2, seed: 11)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2030-01-01"))
+      let rendered = try SiteBuilder.render(request)
+      let evaluations = Array(rendered.evaluations.prefix(partners))
+      let memo = PartnerMemo()
+      let whole = StatusDocument(evaluations: evaluations, asOf: rendered.asOf, contentName: "content").json
+      for _ in 0..<2 {  // made, then from the memo
+        let pieces = StatusDocument.bytes(
+          evaluations: evaluations, asOf: rendered.asOf, contentName: "content", memo: memo)
+        #expect(String(decoding: pieces, as: UTF8.self) == whole.serialized())
+      }
+      let histories = try rendered.evaluations.prefix(partners).map { evaluation in
+        let partner = try #require(rendered.baseline.content.partners.first { $0.slug == evaluation.slug })
+        return Evaluator(standards: rendered.baseline.content.standards)
+          .history(
+            of: partner, cases: rendered.baseline.content.cases.filter { $0.partnerSlug == partner.slug },
+            through: rendered.asOf)
+      }
+      let wholeHistory = HistoryJSON.json(histories: histories, asOf: rendered.asOf).serialized(compactFrom: 2)
+      for _ in 0..<2 {
+        let pieces = HistoryJSON.bytes(histories: histories, asOf: rendered.asOf, memo: memo)
+        #expect(String(decoding: pieces, as: UTF8.self) == wholeHistory)
+      }
+      if partners == 7 {
+        let served = try #require(rendered.files.first { $0.path == "api/status.json" })
+        let all = StatusDocument(evaluations: rendered.evaluations, asOf: rendered.asOf, contentName: "content")
+        #expect(String(decoding: served.bytes, as: UTF8.self) == all.json.serialized())
+      }
+    }
+  }
+
+  @Test func thePlannerSendsEachEditItsWay() {
+    let record = "partners/a.yaml"
+    let note = "cases/a/A-1.md"
+    #expect(SiteBuilder.plan(ChangeSet()) == .nothing)
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed])) == .recordEdits([record]))
+    #expect(SiteBuilder.plan(ChangeSet(content: [note: .changed])) == .caseEdits([note]))
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed, note: .changed])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .added])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .removed])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: ["standards.yaml": .changed])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], templates: true)) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], newDay: true)) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(isUnknown: true)) == .whole)
+  }
+}
+
+@Suite("Record edits in accredit serve")
+struct ServeRecordEditTests {
+  /// Through the server, watched by the kernel and by polling: a record edit renders its pages and the
+  /// site-wide ones, an invalid one shows its positioned error, and the next valid one recovers.
+  @Test(arguments: [false, true])
+  func aRecordEditIsIncrementalAndAnErrorRecovers(poll: Bool) async throws {
+    try await withTemporaryFolder { folder in
+      let preview = try Preview(folder: folder, poll: poll)
+      preview.server.rebuild()
+      try await preview.server.live { _ in
+        func edit(_ path: String, _ from: String, _ to: String) async throws {
+          let before = preview.server.generation
+          let text = try preview.read(path)
+          #expect(text.contains(from))
+          try preview.write(path, text.replacingOccurrences(of: from, with: to))
+          try await waitUntil { preview.server.generation > before }
+        }
+        func servedEqualsACleanRender() throws {
+          let request = SiteBuilder.Request(
+            content: preview.content, templates: preview.templates, asOf: nil, today: .todayUTC())
+          let clean = Dictionary(
+            try SiteBuilder.render(request).files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { a, _ in a })
+          #expect(preview.server.state.snapshot.files.mapValues(\.bytes) == clean)
+        }
+        let record = "partners/northwind-digital.yaml"
+        try await edit(record, "earned: 2024-03-20, expires: 2026-03-20", "earned: 2026-03-19, expires: 2028-03-19")
+        #expect(preview.log.err.contains("rendered: partner records edited)"))
+        try servedEqualsACleanRender()
+
+        try await edit(record, "reviewed: 2026-06-26", "reviewed: 2026-13-45")
+        #expect(preview.log.err.contains("content/partners/northwind-digital.yaml:12:"))
+        #expect(preview.server.state.snapshot.problems?.contains("northwind-digital.yaml:12:") == true)
+
+        try await edit(record, "reviewed: 2026-13-45", "reviewed: 2026-06-26")
+        #expect(preview.server.state.snapshot.problems == nil)
+        try servedEqualsACleanRender()
+        let records = preview.log.err.components(separatedBy: "rendered: partner records edited)").count
+        try await edit(record, "pdm: Jana Kowalski", "pdm: Eve Newcomer")
+        #expect(preview.log.err.components(separatedBy: "rendered: partner records edited)").count == records + 1)
+        try servedEqualsACleanRender()
+      }
+    }
+  }
+}
