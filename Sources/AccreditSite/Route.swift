@@ -95,11 +95,59 @@ enum Route: Equatable, Sendable {
   /// The shortest relative link from this route to `target`: up to the folders they share, then down
   /// (`cases/NW-1/` from a partner's page, `../` from its marks page back to it).
   func link(to target: Route) -> String {
+    let fromPath = path
+    let toPath = target.path
+    // Every page links to others (a partner page to each of its cases): ASCII paths, all of them but
+    // in content with other slugs, are cut on bytes; the same answer as the split below, without its
+    // strings.
+    if let link = Self.asciiLink(from: fromPath, to: toPath) { return link }
     let from = folders
     let to = target.folders
     let shared = zip(from, to).prefix { $0 == $1 }.count
     let down = to.dropFirst(shared).map { $0 + "/" }.joined()
-    let leaf = target.isPage ? "" : String(target.path.split(separator: "/").last ?? "")
+    let leaf = target.isPage ? "" : String(toPath.split(separator: "/").last ?? "")
     return String(repeating: "../", count: from.count - shared) + down + leaf
+  }
+
+  /// `link(to:)` for two ASCII paths, on their bytes: the parts between slashes (empty ones skipped, as
+  /// `split` does), the folders compared byte for byte; nil when either path holds another character.
+  private static func asciiLink(from: String, to: String) -> String? {
+    var from = from
+    var to = to
+    return from.withUTF8 { fromBytes in
+      to.withUTF8 { toBytes -> String? in
+        guard fromBytes.allSatisfy({ $0 < 0x80 }), toBytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        let slash = UInt8(ascii: "/")
+        func parts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+          var result: [Range<Int>] = []
+          var start = 0
+          for index in 0...bytes.count where index == bytes.count || bytes[index] == slash {
+            if index > start { result.append(start..<index) }
+            start = index + 1
+          }
+          return result
+        }
+        let fromParts = parts(fromBytes)
+        let toParts = parts(toBytes)
+        let fromFolders = fromBytes.isEmpty || fromBytes.last == slash ? fromParts.count : fromParts.count - 1
+        let toIsPage = toBytes.isEmpty || toBytes.last == slash
+        let toFolders = toIsPage ? toParts.count : toParts.count - 1
+        var shared = 0
+        while shared < min(fromFolders, toFolders),
+          fromBytes[fromParts[shared]].elementsEqual(toBytes[toParts[shared]])
+        {
+          shared += 1
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(3 * (fromFolders - shared) + toBytes.count)
+        for _ in shared..<fromFolders { result.append(contentsOf: "../".utf8) }
+        for index in shared..<toFolders {
+          result.append(contentsOf: toBytes[toParts[index]])
+          result.append(slash)
+        }
+        if !toIsPage, let leaf = toParts.last { result.append(contentsOf: toBytes[leaf]) }
+        return String(decoding: result, as: UTF8.self)
+      }
+    }
   }
 }

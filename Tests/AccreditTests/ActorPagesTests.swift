@@ -162,4 +162,16 @@ struct PDMPagesTests {
     let row = try #require(index.rows.first { $0.name == "Jana Kowalski" })
     #expect(row.partners == "3" && row.openCases == "2" && row.dueItems == String(page.actions.count))
   }
+
+  @Test func aPortfoliosItemsAreTheProgramsItemsOfItsPartnersInTheirOrder() throws {
+    let site = try sampleSite()
+    func listed(_ items: [ActionItem]) -> [String] { items.map { "\($0.date.iso) \(String(describing: $0))" } }
+    let portfolios = site.portfolios
+    #expect(portfolios.contains { !site.actionItems(of: Set($0.partners)).isEmpty })
+    for portfolio in portfolios + [PDMPortfolio(name: "Nobody", slug: "nobody", partners: [])] {
+      let slugs = Set(portfolio.partners)
+      let filtered = site.actionItems.filter { $0.partner.map(slugs.contains) ?? false }
+      #expect(listed(site.actionItems(of: slugs)) == listed(filtered))
+    }
+  }
 }

@@ -146,4 +146,31 @@ struct RouteTests {
     #expect(Route.home.link(to: partner) == "partners/p/")
     #expect(Route.faq.link(to: .statusJSON) == "../api/status.json")
   }
+
+  /// The links are cut on bytes for ASCII paths, on characters otherwise: both give what splitting the
+  /// paths into folders gives, between every two routes here (ASCII, accented, a combining mark after a
+  /// slash, a prefix of another folder's name).
+  @Test func linksOnBytesEqualLinksOnFolders() {
+    func folders(_ route: Route) -> [Substring] {
+      let parts = route.path.split(separator: "/")
+      return route.isPage ? parts : Array(parts.dropLast())
+    }
+    func expected(_ from: Route, _ to: Route) -> String {
+      let shared = zip(folders(from), folders(to)).prefix { $0 == $1 }.count
+      let down = folders(to).dropFirst(shared).map { $0 + "/" }.joined()
+      let leaf = to.isPage ? "" : String(to.path.split(separator: "/").last ?? "")
+      return String(repeating: "../", count: folders(from).count - shared) + down + leaf
+    }
+    let routes: [Route] = [
+      .home, .faq, .statusJSON, .feed, .sitemapPart(2), .partnerListPage(3), .actions, .actionsPage(2),
+      .partner(slug: "p"), .partner(slug: "pa"), .marks(partner: "p"), .badge(partner: "pa"),
+      .escalation(partner: "p", id: "X-1"), .escalation(partner: "pa", id: "X-10"), .partnerFeed(partner: "p"),
+      .partner(slug: "caf\u{E9}"), .escalation(partner: "cafe\u{301}", id: "\u{301}X"), .pdm(slug: "p"),
+    ]
+    for from in routes {
+      for to in routes {
+        #expect(from.link(to: to) == expected(from, to), "\(from.path) → \(to.path)")
+      }
+    }
+  }
 }

@@ -204,7 +204,7 @@ extension SiteContext {
         overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none, accreditations: lines,
         hasAccreditations: !lines.isEmpty)
     }
-    let items = actionItems.filter { $0.partner.map(slugs.contains) ?? false }
+    let items = actionItems(of: slugs)
     let actions = items.map { actionRow($0, from: here) }
     let open = members.flatMap { evaluation in
       (cases[evaluation.slug] ?? []).compactMap { escalation -> PDMPage.CaseRow? in
@@ -233,6 +233,25 @@ extension SiteContext {
           number: page, href: pageLink(page), isCurrent: page == number,
           gapBefore: index > 0 && shown[index - 1] != page - 1)
       })
+  }
+}
+
+extension SiteContext {
+  /// The items of `actionItems` that concern one of `slugs`, in their order: what
+  /// `actionItems.filter { slugs.contains($0.partner) }` gives, found through each partner's positions
+  /// (listed once), so that a thousand PDM pages do not each copy every item of the program.
+  func actionItems(of slugs: Set<String>) -> [ActionItem] {
+    let all = actionItems
+    let positions = actionPositions.withLock { cached in
+      if let cached { return cached }
+      var byPartner: [String: [Int]] = [:]
+      for (index, item) in all.enumerated() {
+        if let partner = item.partner { byPartner[partner, default: []].append(index) }
+      }
+      cached = byPartner
+      return byPartner
+    }
+    return slugs.flatMap { positions[$0] ?? [] }.sorted().map { all[$0] }
   }
 }
 

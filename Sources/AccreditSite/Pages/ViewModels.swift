@@ -143,6 +143,8 @@ final class SiteContext: Sendable {
   let recentCache = Mutex<[StatusChangeItem]?>(nil)
   /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
   let actionOrder = Mutex<[ActionItem]?>(nil)
+  /// The positions in `actionItems` of each partner's items, listed the first time a PDM page asks.
+  let actionPositions = Mutex<[String: [Int]]?>(nil)
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
