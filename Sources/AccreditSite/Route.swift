@@ -39,6 +39,8 @@ enum Route: Equatable, Sendable {
   case pdm(slug: String)
   /// Page N (2 and up) of a PDM's portfolio.
   case pdmPage(slug: String, Int)
+  /// A PDM's feed of what happened to their partners.
+  case pdmFeed(slug: String)
   case feed
   case sitemap
   case notFound
@@ -70,6 +72,7 @@ enum Route: Equatable, Sendable {
     case .pdms: "pdms/"
     case .pdm(let slug): "pdms/\(slug)/"
     case .pdmPage(let slug, let number): "pdms/\(slug)/page/\(number)/"
+    case .pdmFeed(let slug): "pdms/\(slug)/feed.xml"
     case .feed: "feed.xml"
     case .sitemap: "sitemap.xml"
     case .notFound: "404.html"

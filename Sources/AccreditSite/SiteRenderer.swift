@@ -393,6 +393,7 @@ struct JobPlanner: Sendable {
             description: "The partners of \(portfolio.name) as of \(asOf.display)."
           ) { site.pdmPage(portfolio, page: number) })
       }
+      jobs.append(file(.pdmFeed(slug: portfolio.slug), key: key, template: "feed") { site.pdmFeed(portfolio) })
     }
     return jobs
   }

@@ -4,10 +4,10 @@ import AccreditEngine
 import Foundation
 import Testing
 
-/// The sample site's context as of its date, 15 Nov 2026.
-private func sampleSite() throws -> SiteContext {
+/// The sample site's context as of its date, 15 Nov 2026 (or `date`).
+private func sampleSite(asOf date: String = "2026-11-15") throws -> SiteContext {
   let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
-  let asOf = Day("2026-11-15")
+  let asOf = Day(date)
   let evaluations = Evaluator(standards: loaded.content.standards)
     .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
   return SiteContext(content: loaded.content, evaluations: evaluations, asOf: asOf)
@@ -136,6 +136,29 @@ struct PDMPagesTests {
     #expect(portfolios.map(\.slug).last == "no-pdm")
     let all = portfolios.flatMap(\.partners)
     #expect(all.count == site.evaluations.count && Set(all).count == all.count)
+  }
+
+  /// "The PDM is informed and kept updated on the process": their feed has their partners' case steps and
+  /// outcomes, marks, decisions and status changes, and nothing of other partners.
+  @Test func aPDMsFeedFollowsTheirPartnersCasesAndStatuses() throws {
+    let site = try sampleSite()
+    let jana = try #require(site.portfolios.first { $0.name == "Jana Kowalski" })
+    let feed = site.pdmFeed(jana)
+    let base = "https://status.example.internal/"
+    #expect(feed.feedURL == base + "pdms/jana-kowalski/feed.xml")
+    let partners = ["litware-labs", "northwind-digital", "proseware-group"].map { base + "partners/\($0)/" }
+    #expect(!feed.entries.isEmpty && feed.entries.allSatisfy { entry in partners.contains { entry.link.hasPrefix($0) } })
+    #expect(Set(feed.entries.map(\.id)).count == feed.entries.count)
+    let step = try #require(feed.entries.first { $0.title == "Northwind Digital: case NW-2026-019 at the mediation stage" })
+    #expect(step.link == base + "partners/northwind-digital/cases/NW-2026-019/")
+    #expect(feed.entries.contains { $0.title.contains("closed: mark placed") })
+    #expect(feed.entries.contains { $0.id.contains("#status-") } && feed.entries.contains { $0.id.contains("#mark-") })
+    #expect(zip(feed.entries, feed.entries.dropFirst()).allSatisfy { $0.updated >= $1.updated })
+    // A month later the same events keep their ids: a feed reader shows each once.
+    let later = try sampleSite(asOf: "2026-12-15")
+    let laterFeed = later.pdmFeed(try #require(later.portfolios.first { $0.name == "Jana Kowalski" }))
+    #expect(laterFeed.entries.first { $0.title == step.title }?.id == step.id)
+    #expect(site.pdmPage(jana).feedHref == "feed.xml")
   }
 
   @Test func folderNamesAreLowerCaseWordsJoinedByDashes() {

@@ -52,3 +52,21 @@ def test_readable_at_390_px(browser, site_url, page):
 def test_prints_the_portfolio(browser, site_url):
     text = printed_text(browser, site_url + "pdms/jana-kowalski/")
     assert "Proseware Group" in text and "Open cases" in text
+
+
+def test_every_pdm_feed_parses_and_is_linked_from_its_page():
+    import feedparser
+
+    folders = sorted(path.parent for path in (SITE / "pdms").glob("*/feed.xml"))
+    assert [folder.name for folder in folders] == sorted(
+        path.parent.name for path in (SITE / "pdms").glob("*/index.html"))
+    for folder in folders:
+        feed = feedparser.parse((folder / "feed.xml").read_bytes())
+        assert not feed.bozo, (folder.name, feed.get("bozo_exception"))
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert '<link rel="alternate" type="application/atom+xml"' in html and 'href="feed.xml"' in html
+    jana = feedparser.parse((SITE / "pdms" / "jana-kowalski" / "feed.xml").read_bytes())
+    titles = [entry.title for entry in jana.entries]
+    assert "Northwind Digital: case NW-2026-019 at the mediation stage" in titles
+    assert all(entry.title.split(":")[0] in {"Litware Labs", "Northwind Digital", "Proseware Group"}
+               for entry in jana.entries)

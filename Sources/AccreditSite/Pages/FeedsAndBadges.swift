@@ -1,8 +1,9 @@
 import AccreditContent
 import AccreditEngine
 
-/// `feed.xml` and `partners/<slug>/feed.xml`: Atom feeds of status events: the record's events (marks,
-/// decisions, grace periods, certification expiries) and the accreditations' status changes.
+/// `feed.xml`, `partners/<slug>/feed.xml` and `pdms/<pdm>/feed.xml`: Atom feeds of status events: the
+/// record's events (marks, decisions, grace periods, certification expiries) and the accreditations' status
+/// changes; a PDM's feed also has the steps and outcomes of their partners' cases.
 struct FeedModel: Sendable, Encodable {
   struct Entry: Sendable, Encodable {
     let id: String
@@ -75,6 +76,18 @@ extension SiteContext {
       title: "\(content.site.title) · \(evaluation.name)")
   }
 
+  /// `pdms/<pdm>/feed.xml`: what happened to a PDM's partners, newest first (the latest `feedLimit`): the
+  /// record events and status changes of the partner feeds, and the steps and outcomes of their cases, so
+  /// that the PDM is kept informed of the process without anyone sending mail.
+  func pdmFeed(_ portfolio: PDMPortfolio) -> FeedModel {
+    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
+    let changes = members.compactMap { partners[$0.slug] }.flatMap { statusChanges(in: history(of: $0)) }
+      .sorted(by: newestFirst)
+    return feed(
+      of: members, changes: reasoned(changes.prefix(feedLimit)), path: Route.pdmFeed(slug: portfolio.slug).path,
+      title: "\(content.site.title) · \(portfolio.heading)", caseSteps: true)
+  }
+
   /// The entry of a status change. Its id names the accreditation (type and issue date) and the day,
   /// which no later build changes: a feed reader shows it once.
   private func entry(_ change: StatusChangeItem) -> FeedModel.Entry {
@@ -91,9 +104,12 @@ extension SiteContext {
         + reasonText(change.reasons))
   }
 
-  private func feed(of evaluations: [PartnerEvaluation], changes: [StatusChangeItem], path: String, title: String)
-    -> FeedModel
-  {
+  /// The feed of `evaluations`' record events and `changes`; with `caseSteps`, also each step and outcome
+  /// of their cases (an entry's id names the case, the stage and the day, which no later build changes).
+  private func feed(
+    of evaluations: [PartnerEvaluation], changes: [StatusChangeItem], path: String, title: String,
+    caseSteps: Bool = false
+  ) -> FeedModel {
     let base = content.site.baseURL
     var events: [(day: Day, order: Int, partner: String, entry: FeedModel.Entry)] = []
     // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
@@ -105,7 +121,7 @@ extension SiteContext {
     var oldestShown: Day?
     func add(
       _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: @autoclosure () -> String,
-      _ summary: @autoclosure () -> String
+      _ summary: @autoclosure () -> String, route: Route? = nil, id: String? = nil
     ) {
       guard day <= asOf else { return }
       if days != nil {
@@ -115,10 +131,14 @@ extension SiteContext {
       if let oldestShown, day < oldestShown { return }
       let title = title()
       let summary = summary()
-      let link = base + Route.partner(slug: evaluation.slug).path
-      let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
-      sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
-      let id = "\(link)#\(kind)-\(day.iso)-\(earlier)"
+      let link = base + (route ?? Route.partner(slug: evaluation.slug)).path
+      let id =
+        id.map { "\(link)#\($0)" }
+        ?? {
+          let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
+          sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
+          return "\(link)#\(kind)-\(day.iso)-\(earlier)"
+        }()
       events.append(
         (
           day, order, evaluation.slug,
@@ -127,8 +147,27 @@ extension SiteContext {
           )
         ))
     }
+    func addCaseSteps(_ evaluation: PartnerEvaluation) {
+      for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
+        let route = Route.escalation(partner: evaluation.slug, id: escalation.id)
+        let about = "Case \(escalation.id) (\(escalation.customer))"
+        for step in escalation.steps {
+          add(
+            step.date, 6, evaluation, "case", "case \(escalation.id) at the \(step.stage.words) stage",
+            "\(about) reached the \(step.stage.words) stage on \(step.date.display).", route: route,
+            id: "\(step.stage.rawValue)-\(step.date.iso)")
+        }
+        if let outcome = escalation.outcome {
+          add(
+            outcome.date, 7, evaluation, "case", "case \(escalation.id) closed: \(outcome.decision.label)",
+            "\(about) closed on \(outcome.date.display): \(outcome.decision.label).", route: route,
+            id: "closed-\(outcome.date.iso)")
+        }
+      }
+    }
     func addEvents() {
       for evaluation in evaluations {
+        if caseSteps { addCaseSteps(evaluation) }
         guard let partner = partners[evaluation.slug] else { continue }
         for (index, mark) in evaluation.marks.enumerated() {
           add(

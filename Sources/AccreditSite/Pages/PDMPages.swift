@@ -78,6 +78,8 @@ struct PDMPage: Sendable, Encodable {
   let name: String
   /// "Portfolio of Jana Kowalski", or "Partners without a PDM".
   let heading: String
+  /// The portfolio's feed, which the layout links with `<link rel="alternate">`.
+  let feedHref: String
   let indexHref: String
   let partnerCount: String
   let counts: [Count]
@@ -216,7 +218,8 @@ extension SiteContext {
       }
     }
     return PDMPage(
-      name: portfolio.name, heading: portfolio.heading, indexHref: here.link(to: .pdms),
+      name: portfolio.name, heading: portfolio.heading, feedHref: here.link(to: .pdmFeed(slug: portfolio.slug)),
+      indexHref: here.link(to: .pdms),
       partnerCount: plural(all.count, "partner"),
       counts: AccreditationStatus.allCases.map { status in
         PDMPage.Count(status: StatusView(status), count: grouped(statuses.count { $0 == status }))
