@@ -147,9 +147,11 @@ struct PDMPagesTests {
     let base = "https://status.example.internal/"
     #expect(feed.feedURL == base + "pdms/jana-kowalski/feed.xml")
     let partners = ["litware-labs", "northwind-digital", "proseware-group"].map { base + "partners/\($0)/" }
-    #expect(!feed.entries.isEmpty && feed.entries.allSatisfy { entry in partners.contains { entry.link.hasPrefix($0) } })
+    #expect(
+      !feed.entries.isEmpty && feed.entries.allSatisfy { entry in partners.contains { entry.link.hasPrefix($0) } })
     #expect(Set(feed.entries.map(\.id)).count == feed.entries.count)
-    let step = try #require(feed.entries.first { $0.title == "Northwind Digital: case NW-2026-019 at the mediation stage" })
+    let step = try #require(
+      feed.entries.first { $0.title == "Northwind Digital: case NW-2026-019 at the mediation stage" })
     #expect(step.link == base + "partners/northwind-digital/cases/NW-2026-019/")
     #expect(feed.entries.contains { $0.title.contains("closed: mark placed") })
     #expect(feed.entries.contains { $0.id.contains("#status-") } && feed.entries.contains { $0.id.contains("#mark-") })
