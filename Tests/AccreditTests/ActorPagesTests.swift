@@ -188,6 +188,21 @@ struct PDMPagesTests {
     #expect(row.partners == "3" && row.openCases == "2" && row.dueItems == String(page.actions.count))
   }
 
+  /// Sofia Herrera's three partners (Adventure Works and Meridian Works revoked, Cobalt River ineligible) have nothing
+  /// dated in the next 60 days and no open case: the page says so, and her row counts none.
+  @Test func aPDMWithNothingDueSaysSo() throws {
+    let site = try sampleSite()
+    let sofia = try #require(site.portfolios.first { $0.name == "Sofia Herrera" })
+    let page = site.pdmPage(sofia)
+    #expect(page.partners.count == 3)
+    #expect(page.actions.isEmpty && !page.hasActions && page.openCases.isEmpty && !page.hasOpenCases)
+    let row = try #require(site.pdmIndexPage(site.portfolios).rows.first { $0.name == "Sofia Herrera" })
+    #expect(row.dueItems == "0" && row.openCases == "0")
+    let html = try String(
+      contentsOf: repositoryRoot.appendingPathComponent("public/pdms/sofia-herrera/index.html"), encoding: .utf8)
+    #expect(html.contains("Nothing is due and no case is open."))
+  }
+
   @Test func aPortfoliosItemsAreTheProgramsItemsOfItsPartnersInTheirOrder() throws {
     let site = try sampleSite()
     func listed(_ items: [ActionItem]) -> [String] { items.map { "\($0.date.iso) \(String(describing: $0))" } }
