@@ -265,18 +265,22 @@ struct LiveServeTests {
         #expect(preview.log.err.contains("(1 rendered: case notes edited)"))
         try servedEqualsAFullRender()
 
-        // A changed front matter, or a record edited with a note, is built whole.
+        // A changed front matter is built whole.
         let fullBuilds = preview.log.err.components(separatedBy: "rendered) as of").count
         try await edit {
           try preview.write(
             note, try preview.read(note).replacingOccurrences(of: "Pinecrest Realty\"", with: "Pinecrest Homes\""))
         }
+        #expect(preview.log.err.components(separatedBy: "rendered) as of").count == fullBuilds + 1)
+        try servedEqualsAFullRender()
+        // A record edited with a note: built whole when both saves arrive in one burst, or as a note edit
+        // then a record edit when the watcher sees them apart (a loaded machine); the site is right either way
+        // (the record's new line changes no page, so the served site equals a full render after either build).
         let record = "partners/northwind-digital.yaml"
         try await edit {
           try preview.write(note, try preview.read(note) + "\nAnother call.\n")
           try preview.write(record, try preview.read(record) + "\n")
         }
-        #expect(preview.log.err.components(separatedBy: "rendered) as of").count == fullBuilds + 2)
         try servedEqualsAFullRender()
       }
     }
