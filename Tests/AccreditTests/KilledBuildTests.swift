@@ -14,7 +14,7 @@ struct KilledBuildTests {
   }
 
   private func makeContent(in folder: URL) throws -> URL {
-    try generatedContent(in: folder, partners: 40, cases: 4, seed: 3)
+    try generatedContent(in: folder, partners: 35, cases: 3, seed: 3)
   }
 
   /// Runs `accredit build`, killing it at `crashAt` (`point:n`) or after `killAfter`; returns whether it
