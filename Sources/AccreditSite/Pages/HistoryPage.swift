@@ -136,20 +136,36 @@ public final class PartnerMemo: Sendable {
 
   let byPartner: Mutex<[String: PartnerHistory]>
   private let pieces: Mutex<[Piece: [String: String]]>
+  /// Each partner's evaluations on the days of its status changes, which the feeds and the history pages
+  /// word their reasons from: the partner's feed, its PDM's feed and the site's feed ask for the same days.
+  private let evaluations: Mutex<[String: [Day: PartnerEvaluation]]>
 
   /// Nothing made yet.
-  public convenience init() { self.init([:], pieces: [:]) }
+  public convenience init() { self.init([:], pieces: [:], evaluations: [:]) }
 
-  private init(_ histories: [String: PartnerHistory], pieces: [Piece: [String: String]]) {
+  private init(
+    _ histories: [String: PartnerHistory], pieces: [Piece: [String: String]],
+    evaluations: [String: [Day: PartnerEvaluation]]
+  ) {
     byPartner = Mutex(histories)
     self.pieces = Mutex(pieces)
+    self.evaluations = Mutex(evaluations)
   }
 
   /// A copy without what was made for the partners `slugs`, which is made again when asked for.
   func forgetting(_ slugs: Set<String>) -> PartnerMemo {
     PartnerMemo(
       byPartner.withLock { known in known.filter { !slugs.contains($0.key) } },
-      pieces: pieces.withLock { known in known.mapValues { $0.filter { !slugs.contains($0.key) } } })
+      pieces: pieces.withLock { known in known.mapValues { $0.filter { !slugs.contains($0.key) } } },
+      evaluations: evaluations.withLock { known in known.filter { !slugs.contains($0.key) } })
+  }
+
+  /// The partner `slug` evaluated on `day`: as made before, or made by `make` now and kept.
+  func evaluation(of slug: String, on day: Day, _ make: () -> PartnerEvaluation) -> PartnerEvaluation {
+    if let known = evaluations.withLock({ $0[slug]?[day] }) { return known }
+    let made = make()
+    evaluations.withLock { $0[slug, default: [:]][day] = made }
+    return made
   }
 
   /// The piece `kind` of the partner `slug`: as made before, or made by `make` now and kept.
@@ -209,16 +225,15 @@ extension SiteContext {
   }
 
   /// `items` with the engine's reasons of each one's day: each partner is evaluated once on each of those
-  /// days, so pages word only what the engine says.
+  /// days (kept in `histories` for the other feeds and pages of the build), so pages word only what the
+  /// engine says.
   func reasoned(_ items: some Collection<StatusChangeItem>) -> [StatusChangeItem] {
     let evaluator = Evaluator(standards: content.standards)
-    var evaluations: [String: PartnerEvaluation] = [:]
     return items.map { item in
       guard let partner = partners[item.slug] else { return item }
-      let key = item.slug + "\u{0}" + item.date.iso
-      let evaluation =
-        evaluations[key] ?? evaluator.evaluate(partner, cases: cases[item.slug] ?? [], asOf: item.date)
-      evaluations[key] = evaluation
+      let evaluation = histories.evaluation(of: item.slug, on: item.date) {
+        evaluator.evaluate(partner, cases: cases[item.slug] ?? [], asOf: item.date)
+      }
       let reasons =
         evaluation.accreditations.first { $0.type == item.type && $0.issued == item.issued }?.reasons ?? []
       return StatusChangeItem(
