@@ -514,9 +514,10 @@ struct PortInUseTests {
   }
 }
 
-/// Polls `condition` every 20 ms for up to `timeout` (3 seconds).
+/// Polls `condition` every 20 ms for up to `timeout` (30 seconds: a deadline for a failure only, since a
+/// condition that holds returns at once; rebuilds on a loaded 2-core machine have taken over 3 s).
 func waitUntil(
-  _ what: @autoclosure () -> String = "", timeout: Duration = .seconds(3), _ condition: () -> Bool
+  _ what: @autoclosure () -> String = "", timeout: Duration = .seconds(30), _ condition: () -> Bool
 ) async throws {
   let deadline = ContinuousClock.now + timeout
   while !condition() {
