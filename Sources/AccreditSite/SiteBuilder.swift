@@ -144,41 +144,71 @@ public enum SiteBuilder {
     defer { releaseInBackground(record) }
     // What repairing a killed build did, said by whichever way this build ends.
     var repairs: [String] = []
-    if let cache = output.cache, let record, !output.clean {
-      // Under the lock, after repairing what a killed build left: the folder is then as its manifest says.
-      var replayed: Built?
-      do {
-        let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
-        replayed = try withExtendedLifetime(lock) { () throws -> Built? in
-          repairs = OutputFolder.recover(output.folder.standardizedFileURL)
-          if let repaired = try SiteWriter.recover(output.folder.standardizedFileURL) { repairs.append(repaired) }
-          switch cache.read(name) {
-          case .found(let lines):
-            defer { releaseInBackground(lines) }
-            let indexed = FileManager.default.fileExists(atPath: output.folder.path + "/pagefind/pagefind.js")
-            guard output.pagefind == nil || indexed,
-              let recorded = BuildRecord.read(lines, request: request, output: output.folder)
-            else { return nil }
-            if let built = record.replay(recorded) { return built }
-            return try buildNoteEdits(since: recorded, record: record, request: request, output: output, name: name)
-          case .damaged(let why):
-            output.onCacheWarning(
-              "ignoring the build cache's record \(cache.folder.path)/\(name) (\(why)); rebuilding it")
-            return nil
-          case .missing:
-            return nil
-          }
-        }
-      } catch {
-        throw failure(error)
-      }
-      if var replayed {
-        replayed.report.notes = repairs + replayed.report.notes
-        return replayed
-      }
+    if let record, !output.clean,
+      var replayed = try replay(record, name: name, request: request, output: output, repairs: &repairs)
+    {
+      replayed.report.notes = repairs + replayed.report.notes
+      return replayed
     }
     if output.cache != nil { timings.lap("cache check") }
-    // Parsed files are kept on disk too: only those whose bytes changed are parsed again.
+    // The parse cache is saved while the site renders (writing tens of megabytes was a tenth of a first
+    // build), and before the build returns, content errors or not.
+    let saving = DispatchGroup()
+    defer { saving.wait() }
+    let prepared = try prepare(
+      request, output: output, listing: record?.stamp.listing, timings: timings, saving: saving)
+    let jobs = prepared.renderer.jobs()
+    timings.lap("plan")
+    let result = try write(
+      jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
+      timings: timings)
+    releaseInBackground((prepared.renderer, jobs))
+    return result
+  }
+
+  /// What `prepare` makes: the evaluated content's renderer, the content's warnings, the folder's walk.
+  typealias Prepared = (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
+
+  /// The build the record `name` answers without reading the content: nothing changed since it (replayed),
+  /// or case notes edited alone (`buildNoteEdits`); nil otherwise. Under the output's lock, after repairing
+  /// what a killed build left (said in `repairs`): the folder is then as its manifest says.
+  private static func replay(
+    _ record: BuildRecord, name: String, request: Request, output: Output, repairs: inout [String]
+  ) throws(Failure) -> Built? {
+    guard let cache = output.cache else { return nil }
+    do {
+      let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
+      return try withExtendedLifetime(lock) { () throws -> Built? in
+        repairs = OutputFolder.recover(output.folder.standardizedFileURL)
+        if let repaired = try SiteWriter.recover(output.folder.standardizedFileURL) { repairs.append(repaired) }
+        switch cache.read(name) {
+        case .found(let lines):
+          defer { releaseInBackground(lines) }
+          let indexed = FileManager.default.fileExists(atPath: output.folder.path + "/pagefind/pagefind.js")
+          guard output.pagefind == nil || indexed,
+            let recorded = BuildRecord.read(lines, request: request, output: output.folder)
+          else { return nil }
+          if let built = record.replay(recorded) { return built }
+          return try buildNoteEdits(since: recorded, record: record, request: request, output: output, name: name)
+        case .damaged(let why):
+          output.onCacheWarning(
+            "ignoring the build cache's record \(cache.folder.path)/\(name) (\(why)); rebuilding it")
+          return nil
+        case .missing:
+          return nil
+        }
+      }
+    } catch {
+      throw failure(error)
+    }
+  }
+
+  /// `prepare` with the build cache's parse cache: files whose bytes did not change are not parsed again
+  /// (`clean` starts from an empty one). The cache is saved on another thread in `saving`, content errors
+  /// or not. The walk `listing` (the record's stamp's) is read, not walked again.
+  private static func prepare(
+    _ request: Request, output: Output, listing: FolderJail.Listing?, timings: Timings, saving: DispatchGroup
+  ) throws(Failure) -> Prepared {
     let parseCache = output.cache.map { cache in
       let file = cache.parseCacheFile(for: request.content)
       let loaded =
@@ -187,31 +217,26 @@ public enum SiteBuilder {
       if let warning = loaded.warning { output.onCacheWarning(warning) }
       return (cache: loaded.cache, file: file)
     }
-    // Saved while the site renders (writing tens of megabytes was a tenth of a first build), and before
-    // the build returns, content errors or not.
-    let saving = DispatchGroup()
-    defer { saving.wait() }
-    func save() {
-      guard let parseCache else { return }
-      DispatchQueue.global(qos: .utility).async(group: saving) {
-        parseCache.cache.save(to: parseCache.file, identity: SiteRenderer.buildIdentity)
+    defer {
+      if let parseCache {
+        DispatchQueue.global(qos: .utility).async(group: saving) {
+          parseCache.cache.save(to: parseCache.file, identity: SiteRenderer.buildIdentity)
+        }
       }
     }
-    // The stamp's walk of the content folder is read, not walked again.
-    let prepared: (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
-    do {
-      prepared = try prepare(request, listing: record?.stamp.listing, cache: parseCache?.cache, timings: timings)
-    } catch {
-      save()
-      throw error
-    }
-    save()
-    let jobs = prepared.renderer.jobs()
-    timings.lap("plan")
-    let result: Built
+    return try prepare(request, listing: listing, cache: parseCache?.cache, timings: timings)
+  }
+
+  /// Writes the planned `jobs` into the output folder under its lock, updates the search index, and writes
+  /// the build cache's record there too: a record paired with another build's site would answer "nothing
+  /// changed" over it.
+  private static func write(
+    _ jobs: [OutputJob], of prepared: Prepared, request: Request, output: Output,
+    record: (BuildRecord?, name: String), repairs: [String], timings: Timings
+  ) throws(Failure) -> Built {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
-      result = try withExtendedLifetime(lock) {
+      return try withExtendedLifetime(lock) {
         var report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
         report.notes = repairs + report.notes
         timings.lap("render and write")
@@ -222,13 +247,13 @@ public enum SiteBuilder {
           asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
           statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
           report: report, diagnostics: prepared.diagnostics)
-        // Under the lock: a record paired with another build's site would answer "nothing changed" over it.
-        if let cache = output.cache, let record {
+        if let cache = output.cache, let current = record.0 {
           PausePoint.reach(.record)
           let source = request.date(site: prepared.renderer.content.site).source.rawValue
-          let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: name, in: cache)
-          record.write(
-            name, in: cache, for: result, source: source, headsID: headsID, request: request, output: output.folder)
+          let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: record.name, in: cache)
+          current.write(
+            record.name, in: cache, for: result, source: source, headsID: headsID, request: request,
+            output: output.folder)
           timings.lap("record")
         }
         result.timings = timings.stages
@@ -237,8 +262,6 @@ public enum SiteBuilder {
     } catch {
       throw failure(error)
     }
-    releaseInBackground((prepared.renderer, jobs))
-    return result
   }
 
   /// The build of case notes edited alone since the record (see `noteEdits`): their pages are rendered and
