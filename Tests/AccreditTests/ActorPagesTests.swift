@@ -4,19 +4,10 @@ import AccreditEngine
 import Foundation
 import Testing
 
-/// The sample site's context as of its date, 15 Nov 2026 (or `date`).
-private func sampleSite(asOf date: String = "2026-11-15") throws -> SiteContext {
-  let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
-  let asOf = Day(date)
-  let evaluations = Evaluator(standards: loaded.content.standards)
-    .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
-  return SiteContext(content: loaded.content, evaluations: evaluations, asOf: asOf)
-}
-
 @Suite("board/: the review board's agenda")
 struct BoardPageTests {
   @Test func casesAtTheBoardLongestWaitingFirst() throws {
-    let page = try sampleSite().boardPage()
+    let page = try sampleSiteContext().boardPage()
     #expect(page.openCases.map(\.id) == ["HL-2026-007", "LS-2026-012"])
     #expect(page.openCases.map(\.daysAtStage) == ["12 days", "5 days"])
     #expect(page.openCases.map(\.isSerious) == [true, false])
@@ -24,14 +15,14 @@ struct BoardPageTests {
   }
 
   @Test func partnerAtTheThresholdAndNoneBelowOrAbove() throws {
-    let page = try sampleSite().boardPage()
+    let page = try sampleSiteContext().boardPage()
     // Contoso has exactly 3 marks (the threshold); Wingtip (5) and Proseware (4) are past it.
     #expect(page.atThreshold.map(\.partner.name) == ["Contoso Consulting"])
     #expect(page.atThreshold.map(\.marks) == [3])
   }
 
   @Test func marksReviewsShowTheLastRetainAndTheDeadline() throws {
-    let page = try sampleSite().boardPage()
+    let page = try sampleSiteContext().boardPage()
     let wingtip = page.marksReviews.filter { $0.partner.name == "Wingtip Partners" }
     #expect(!wingtip.isEmpty)
     for row in wingtip {
@@ -47,14 +38,14 @@ struct BoardPageTests {
   }
 
   @Test func seriousReviewNamesTheCase() throws {
-    let page = try sampleSite().boardPage()
+    let page = try sampleSiteContext().boardPage()
     #expect(page.seriousReviews.map(\.caseID) == ["HL-2026-007"])
     #expect(page.seriousReviews.first?.accreditations == "CRM Implementation, Onboarding Excellence")
     #expect(page.seriousReviews.first?.deadline?.iso == "2026-12-31")
   }
 
   @Test func decisionsOfTheLastNinetyDaysOnly() throws {
-    let page = try sampleSite().boardPage()
+    let page = try sampleSiteContext().boardPage()
     #expect(page.decisionsSince.iso == "2026-08-17")
     // WT-2026-009's mark is dated today; Proseware's retain of 14 Aug is 93 days old; LS-2026-012's
     // outcome of 25 Nov is in the future.
@@ -66,7 +57,7 @@ struct BoardPageTests {
 @Suite("actions/: what needs doing")
 struct ActionsPageTests {
   @Test func openCasesAreDueTodayWithDaysAtTheirStage() throws {
-    let page = try sampleSite().actionsPage(1)
+    let page = try sampleSiteContext().actionsPage(1)
     let rows = page.weeks.flatMap(\.rows)
     let today = rows.filter { $0.date.iso == "2026-11-15" }
     #expect(today.allSatisfy { $0.inDays == "today" })
@@ -78,14 +69,14 @@ struct ActionsPageTests {
   }
 
   @Test func aRevokedAccreditationIsAbsent() throws {
-    let rows = try sampleSite().actionsPage(1).weeks.flatMap(\.rows)
+    let rows = try sampleSiteContext().actionsPage(1).weeks.flatMap(\.rows)
     #expect(!rows.contains { $0.partnerName == "Meridian Works" && $0.what.hasPrefix("Evaluation") })
     #expect(!rows.contains { $0.partnerName == "Quarry Lane Digital" && $0.what == "Evaluation of CRM Implementation" })
     #expect(!rows.flatMap(\.effects).contains { $0.now?.key == "revoked" })
   }
 
   @Test func rowsAreInDateOrderGroupedInWeeksFromToday() throws {
-    let page = try sampleSite().actionsPage(1)
+    let page = try sampleSiteContext().actionsPage(1)
     let dates = page.weeks.flatMap(\.rows).map(\.date.iso)
     #expect(dates == dates.sorted())
     #expect(page.weeks.first?.label == "15 Nov 2026 – 21 Nov 2026")
@@ -97,7 +88,7 @@ struct ActionsPageTests {
   }
 
   @Test func theProjectionIsTheUpcomingReportsAndTheReasonIsPlain() throws {
-    let rows = try sampleSite().actionsPage(1).weeks.flatMap(\.rows)
+    let rows = try sampleSiteContext().actionsPage(1).weeks.flatMap(\.rows)
     let expiries = rows.filter { $0.what.hasPrefix("Certification") }
     #expect(!expiries.isEmpty)
     for row in expiries {
@@ -110,14 +101,14 @@ struct ActionsPageTests {
   }
 
   @Test func aGraceEndFollowedByAnotherSaysSo() throws {
-    let rows = try sampleSite().actionsPage(1).weeks.flatMap(\.rows)
+    let rows = try sampleSiteContext().actionsPage(1).weeks.flatMap(\.rows)
     let fabrikam = try #require(rows.first { $0.partnerName == "Fabrikam Solutions" && $0.what.hasPrefix("Grace") })
     #expect(fabrikam.date.iso == "2026-11-15" && fabrikam.inDays == "today")
     #expect(fabrikam.reason == "another grace period runs until 31 Jan 2027 (tier now Gold)")
   }
 
   @Test func pagesSplitTheItemsWithoutLosingAny() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let all = site.actionItems.count
     #expect(site.actionsPageCount == max(1, (all + ActionsPage.pageSize - 1) / ActionsPage.pageSize))
     #expect(site.actionsPage(1).weeks.flatMap(\.rows).count == min(all, ActionsPage.pageSize))
@@ -127,7 +118,7 @@ struct ActionsPageTests {
 @Suite("pdms/: the PDMs' portfolios")
 struct PDMPagesTests {
   @Test func everyPartnerIsInExactlyOnePortfolioAndNoPDMComesLast() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let portfolios = site.portfolios
     #expect(
       portfolios.map(\.name) == [
@@ -141,7 +132,7 @@ struct PDMPagesTests {
   /// "The PDM is informed and kept updated on the process": their feed has their partners' case steps and
   /// outcomes, marks, decisions and status changes, and nothing of other partners.
   @Test func aPDMsFeedFollowsTheirPartnersCasesAndStatuses() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let jana = try #require(site.portfolios.first { $0.name == "Jana Kowalski" })
     let feed = site.pdmFeed(jana)
     let base = "https://status.example.internal/"
@@ -157,7 +148,7 @@ struct PDMPagesTests {
     #expect(feed.entries.contains { $0.id.contains("#status-") } && feed.entries.contains { $0.id.contains("#mark-") })
     #expect(zip(feed.entries, feed.entries.dropFirst()).allSatisfy { $0.updated >= $1.updated })
     // A month later the same events keep their ids: a feed reader shows each once.
-    let later = try sampleSite(asOf: "2026-12-15")
+    let later = try sampleSiteContext(asOf: "2026-12-15")
     let laterFeed = later.pdmFeed(try #require(later.portfolios.first { $0.name == "Jana Kowalski" }))
     #expect(laterFeed.entries.first { $0.title == step.title }?.id == step.id)
     #expect(site.pdmPage(jana).feedHref == "feed.xml")
@@ -171,7 +162,7 @@ struct PDMPagesTests {
   }
 
   @Test func aPortfolioHasItsPartnersReasonsActionsAndOpenCases() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let jana = try #require(site.portfolios.first { $0.name == "Jana Kowalski" })
     let page = site.pdmPage(jana)
     #expect(page.partners.map(\.name) == ["Litware Labs", "Northwind Digital", "Proseware Group"])
@@ -191,7 +182,7 @@ struct PDMPagesTests {
   /// Sofia Herrera's three partners (Adventure Works and Meridian Works revoked, Cobalt River ineligible) have nothing
   /// dated in the next 60 days and no open case: the page says so, and her row counts none.
   @Test func aPDMWithNothingDueSaysSo() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let sofia = try #require(site.portfolios.first { $0.name == "Sofia Herrera" })
     let page = site.pdmPage(sofia)
     #expect(page.partners.count == 3)
@@ -204,7 +195,7 @@ struct PDMPagesTests {
   }
 
   @Test func aPortfoliosItemsAreTheProgramsItemsOfItsPartnersInTheirOrder() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     func listed(_ items: [ActionItem]) -> [String] { items.map { "\($0.date.iso) \(String(describing: $0))" } }
     let portfolios = site.portfolios
     #expect(portfolios.contains { !site.actionItems(of: Set($0.partners)).isEmpty })

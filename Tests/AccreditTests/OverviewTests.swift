@@ -4,18 +4,6 @@ import AccreditEngine
 import Foundation
 import Testing
 
-/// The sample site's context as of its date, 15 Nov 2026.
-private func sampleSite() throws -> SiteContext {
-  let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
-  return context(loaded.content, asOf: "2026-11-15")
-}
-
-private func context(_ content: Content, asOf: String) -> SiteContext {
-  let day = Day(asOf)
-  let evaluations = Evaluator(standards: content.standards).evaluate(content.partners, cases: content.cases, asOf: day)
-  return SiteContext(content: content, evaluations: evaluations, asOf: day)
-}
-
 /// `count` healthy partners named `Partner 0001`… without a PDM, each with one CRM accreditation.
 private func healthyProgram(_ count: Int) -> Content {
   var files: [String: String] = [:]
@@ -50,7 +38,7 @@ struct BriefReasonTests {
 @Suite("The overview: status cards, due soon, funnel")
 struct OverviewTests {
   @Test func statusCardsCountAccreditationsAndPartnersAndLinkToTheFilteredList() throws {
-    let page = try sampleSite().homePage()
+    let page = try sampleSiteContext().homePage()
     let cards = Dictionary(uniqueKeysWithValues: page.counts.map { ($0.status.key, $0) })
     let underReview = try #require(cards["under-review"])
     // Harborlight holds two accreditations under review, Proseware and Wingtip one each.
@@ -61,7 +49,7 @@ struct OverviewTests {
   }
 
   @Test func countsHaveThousandsSeparators() {
-    let site = context(healthyProgram(1_000), asOf: "2026-11-15")
+    let site = siteContext(healthyProgram(1_000), asOf: "2026-11-15")
     let history = site.historyPage(1)
     #expect(history.accreditationRows.last?.total == "1,000")
     #expect(history.partnerRows.last?.counts == ["1,000"])
@@ -74,20 +62,20 @@ struct OverviewTests {
   }
 
   @Test func theDueListStartsWithWhatFallsDueToday() throws {
-    let due = try sampleSite().homePage().dueSoon
+    let due = try sampleSiteContext().homePage().dueSoon
     // Fabrikam's grace period and Litware's payments certification both end on the date itself.
     #expect(due.prefix(2).map(\.inDays) == ["today", "today"])
     #expect(due.prefix(2).map(\.kind) == ["Grace period ends", "Certification expires"])
   }
 
   @Test func theFunnelsIntroductionCountsTheCasesInWords() throws {
-    #expect(try sampleSite().homePage().caseCountText.hasPrefix("All "))
+    #expect(try sampleSiteContext().homePage().caseCountText.hasPrefix("All "))
     #expect(HomePage.allCases(1) == "The one case" && HomePage.allCases(2) == "Both cases")
     #expect(HomePage.allCases(0) == "No cases" && HomePage.allCases(2_640) == "All 2,640 cases")
   }
 
   @Test func theFunnelIsWordsAndBarsWithNoPlacedText() throws {
-    let page = try sampleSite().homePage()
+    let page = try sampleSiteContext().homePage()
     #expect(page.funnel.map(\.label) == ["Complaint", "Mediation", "Partner ops", "Review board", "Marks placed"])
     #expect(page.funnel.first?.width == HomePage.funnelWidth)
     #expect(page.funnel.allSatisfy { $0.width <= HomePage.funnelWidth })
@@ -97,7 +85,7 @@ struct OverviewTests {
 @Suite("The partner list: order, why, due")
 struct PartnerListRowTests {
   @Test func partnersNeedingActionComeBeforeThoseRevoked() throws {
-    let names = try sampleSite().listedPartners.map(\.name)
+    let names = try sampleSiteContext().listedPartners.map(\.name)
     #expect(
       names == [
         "Adventure Works Agency", "Cobalt River Media",  // ineligible
@@ -110,7 +98,7 @@ struct PartnerListRowTests {
   }
 
   @Test func theWhyColumnIsTheEnginesBriefReasonsEachOnce() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let why = Dictionary(uniqueKeysWithValues: site.evaluations.map { ($0.name, site.partnerRow($0).why) })
     #expect(why["Tailspin Interactive"] == "cert expired 30 Sep")
     #expect(why["Wingtip Partners"] == "5 marks")
@@ -122,7 +110,7 @@ struct PartnerListRowTests {
   }
 
   @Test func dueIsTheFirstCalendarItemFromTodayOfAnyKind() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let due = site.evaluations.reduce(into: [String: String]()) { $0[$1.name] = site.partnerRow($1).nextDueSort }
     #expect(due["Fabrikam Solutions"] == "2026-11-15")  // its grace period ends today
     #expect(due["Litware Labs"] == "2026-11-15")  // a certification expires today
@@ -136,7 +124,7 @@ struct PartnerListRowTests {
       healthyPartner.replacingOccurrences(of: "expires: 2027-06-01", with: "expires: 2026-12-01")
       + "\ndecisions:\n  - { date: 2026-10-01, accreditation: all, outcome: revoke, director_approval: true }\n"
     let content = Tree(["partners/p.yaml": revoked, "partners/q.yaml": healthyPartner]).load().content
-    let site = context(content, asOf: "2026-11-15")
+    let site = siteContext(content, asOf: "2026-11-15")
     #expect(site.nextDue["p"] == nil)
     #expect(site.nextDue["q"] != nil)
   }
@@ -145,7 +133,7 @@ struct PartnerListRowTests {
 @Suite("pdms/<pdm>/: paged")
 struct PDMPagingTests {
   @Test func aLargePortfolioIsPagedWithItsOwnPartnersDueItemsOnEachPage() throws {
-    let site = context(healthyProgram(PDMPage.pageSize + 5), asOf: "2026-11-15")
+    let site = siteContext(healthyProgram(PDMPage.pageSize + 5), asOf: "2026-11-15")
     let portfolio = try #require(site.portfolios.first)
     #expect(portfolio.name == "No PDM" && portfolio.pageCount == 2)
     let first = site.pdmPage(portfolio)
@@ -164,7 +152,7 @@ struct PDMPagingTests {
   }
 
   @Test func aSmallPortfolioIsOnePage() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     let jana = try #require(site.portfolios.first { $0.name == "Jana Kowalski" })
     #expect(jana.pageCount == 1)
     let page = site.pdmPage(jana)

@@ -22,15 +22,6 @@ private func partnerPage(
   return try #require(site.partnerPage(evaluation), sourceLocation: sourceLocation)
 }
 
-/// The sample site's context on its date, 15 Nov 2026.
-private func sampleSite() throws -> SiteContext {
-  let loaded = ContentLoader.load(try ContentFolder.read(repositoryRoot.appendingPathComponent("content")).files)
-  let asOf = Day("2026-11-15")
-  let evaluations = Evaluator(standards: loaded.content.standards)
-    .evaluate(loaded.content.partners, cases: loaded.content.cases, asOf: asOf)
-  return SiteContext(content: loaded.content, evaluations: evaluations, asOf: asOf)
-}
-
 @Suite("The partner page (issue 24, item 6)")
 struct PartnerPageTests {
   @Test func aRevokedAccreditationHasNoNextEvaluation() throws {
@@ -75,7 +66,7 @@ struct PartnerPageTests {
   }
 
   @Test func thePageSaysInGraceExactlyWhenTheListDoes() throws {
-    let site = try sampleSite()
+    let site = try sampleSiteContext()
     var inGrace: [String] = []
     for evaluation in site.evaluations {
       let page = try #require(site.partnerPage(evaluation))

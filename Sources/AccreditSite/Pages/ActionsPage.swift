@@ -40,13 +40,6 @@ struct ActionsPage: Sendable, Encodable {
     let rows: [Row]
   }
 
-  struct PageLink: Sendable, Encodable {
-    let number: Int
-    let href: String
-    let isCurrent: Bool
-    let gapBefore: Bool
-  }
-
   let weeks: [Week]
   let hasRows: Bool
   /// "Items 1–100 of 2,345".
@@ -133,7 +126,6 @@ extension SiteContext {
           ActionsPage.Week(label: "\(first.display) – \(first.adding(days: 6).display)", id: id, rows: [built]))
       }
     }
-    let shown = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
     return ActionsPage(
       weeks: weeks, hasRows: !slice.isEmpty,
       rangeText: items.isEmpty
@@ -143,11 +135,7 @@ extension SiteContext {
       pageCount: count, isPaged: count > 1,
       previousHref: number > 1 ? pageLink(number - 1) : nil,
       nextHref: number < count ? pageLink(number + 1) : nil,
-      pages: shown.enumerated().map { index, page in
-        ActionsPage.PageLink(
-          number: page, href: pageLink(page), isCurrent: page == number,
-          gapBefore: index > 0 && shown[index - 1] != page - 1)
-      })
+      pages: PageLink.window(current: number, count: count, href: pageLink))
   }
 
   /// One row of what needs doing, with links from `here`: what happens, each accreditation's status now

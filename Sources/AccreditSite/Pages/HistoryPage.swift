@@ -83,15 +83,6 @@ struct HistoryPage: Sendable, Encodable {
     let reasons: String
   }
 
-  struct PageLink: Sendable, Encodable {
-    let number: Int
-    /// From the site root.
-    let href: String
-    let isCurrent: Bool
-    /// A gap ("…") comes before this link.
-    let gapBefore: Bool
-  }
-
   let recentDays: Int
   let isFirstPage: Bool
   let pageNumber: Int
@@ -282,7 +273,6 @@ extension SiteContext {
         month: monthLabel($0.month), iso: $0.month.iso, counts: [grouped($0.partners)], total: grouped($0.partners))
     }
     let since = recentSince
-    let numbers = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
     return HistoryPage(
       recentDays: HistoryPage.recentDays, isFirstPage: number == 1, pageNumber: number, pageCount: count,
       isPaged: count > 1,
@@ -300,11 +290,7 @@ extension SiteContext {
         ? "No status changed since \(since.display)."
         : "Changes \(grouped(start + 1))–\(grouped(start + slice.count)) of \(grouped(changes.count)) since \(since.display).",
       since: DateView(since),
-      pages: numbers.enumerated().map { index, page in
-        HistoryPage.PageLink(
-          number: page, href: Route.history(page: page).path, isCurrent: page == number,
-          gapBefore: index > 0 && numbers[index - 1] != page - 1)
-      },
+      pages: PageLink.window(current: number, count: count) { Route.history(page: $0).path },
       previousHref: number > 1 ? Route.history(page: number - 1).path : nil,
       nextHref: number < count ? Route.history(page: number + 1).path : nil)
   }

@@ -96,7 +96,7 @@ struct PDMPage: Sendable, Encodable {
   let rangeText: String
   let previousHref: String?
   let nextHref: String?
-  let pages: [ActionsPage.PageLink]
+  let pages: [PageLink]
 }
 
 extension Route {
@@ -194,7 +194,6 @@ extension SiteContext {
       let link = here.link(to: .pdm(portfolio, page: page))
       return link.isEmpty ? "./" : link
     }
-    let shown = Set([1, count] + Array(max(1, number - 2)...min(count, number + 2))).sorted()
     let rows = members.map { evaluation in
       let lines = evaluation.accreditations.map {
         PDMPage.AccreditationLine(
@@ -231,11 +230,7 @@ extension SiteContext {
         : "Partners \(grouped(start + 1))–\(grouped(start + members.count)) of \(grouped(all.count)), by name",
       previousHref: number > 1 ? pageLink(number - 1) : nil,
       nextHref: number < count ? pageLink(number + 1) : nil,
-      pages: shown.enumerated().map { index, page in
-        ActionsPage.PageLink(
-          number: page, href: pageLink(page), isCurrent: page == number,
-          gapBefore: index > 0 && shown[index - 1] != page - 1)
-      })
+      pages: PageLink.window(current: number, count: count, href: pageLink))
   }
 }
 

@@ -42,15 +42,6 @@ struct PartnerList: Sendable, Encodable {
     let nextDueSort: String
   }
 
-  struct PageLink: Sendable, Encodable {
-    let number: Int
-    /// From the site root.
-    let href: String
-    let isCurrent: Bool
-    /// A gap ("…") comes before this link.
-    let gapBefore: Bool
-  }
-
   let rows: [Row]
   let total: Int
   let pageNumber: Int
@@ -104,13 +95,7 @@ extension SiteContext {
     let start = min((number - 1) * listPageSize, ordered.count)
     let slice = ordered[start..<min(start + listPageSize, ordered.count)]
     let tiersInUse = Set(evaluations.compactMap(\.tier))
-    let shown = [1, count] + Array(max(1, number - 2)...min(count, number + 2))
-    let numbers = Set(shown).sorted()
-    let pages = numbers.enumerated().map { index, page in
-      PartnerList.PageLink(
-        number: page, href: Route.partnerListLink(page: page), isCurrent: page == number,
-        gapBefore: index > 0 && numbers[index - 1] != page - 1)
-    }
+    let pages = PageLink.window(current: number, count: count) { Route.partnerListLink(page: $0) }
     return PartnerList(
       rows: slice.map(partnerRow), total: ordered.count, pageNumber: number, pageCount: count, isPaged: count > 1,
       rangeText: ordered.isEmpty

@@ -250,3 +250,24 @@ func relativeDays(_ days: Int) -> String {
 func plural(_ count: Int, _ noun: String, _ pluralNoun: String? = nil) -> String {
   "\(grouped(count)) \(count == 1 ? noun : pluralNoun ?? noun + "s")"
 }
+
+/// A link of a pager (the partner list, `actions/`, `history/`, a PDM's portfolio): the first and last
+/// pages and two either side of the current one.
+struct PageLink: Sendable, Encodable {
+  let number: Int
+  /// As the page's template needs it: relative to the page, or from the site root.
+  let href: String
+  let isCurrent: Bool
+  /// A gap ("…") comes before this link.
+  let gapBefore: Bool
+
+  /// The links of page `current` of `count`, each page's address by `href`.
+  static func window(current: Int, count: Int, href: (Int) -> String) -> [PageLink] {
+    let numbers = Set([1, count] + Array(max(1, current - 2)...min(count, current + 2))).sorted()
+    return numbers.enumerated().map { index, page in
+      PageLink(
+        number: page, href: href(page), isCurrent: page == current,
+        gapBefore: index > 0 && numbers[index - 1] != page - 1)
+    }
+  }
+}
