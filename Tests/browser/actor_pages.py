@@ -2,19 +2,15 @@
 both colour schemes, the Nu HTML Checker on the page alone, a 390 px viewport without sideways
 scrolling of the page, print, and the page complete without JavaScript."""
 
-from axe_selenium_python import Axe
 from conftest import nu_errors_in
 
-from test_site import SITE, axe_core_script, describe_violations, set_color_scheme
+from test_site import SITE, axe_serious_violations, describe_violations, set_color_scheme
 
 
 def axe_serious(browser, url, scheme):
     set_color_scheme(browser, scheme)
     browser.get(url)
-    axe = Axe(browser, script_url=axe_core_script())
-    axe.inject()
-    results = axe.run()
-    return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return axe_serious_violations(browser, scheme)
 
 
 def nu_errors(report, page):

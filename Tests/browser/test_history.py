@@ -14,10 +14,9 @@ from urllib.parse import urldefrag
 
 import feedparser
 import pytest
-from axe_selenium_python import Axe
 from conftest import nu_errors_in, serve
 from selenium.webdriver.common.by import By
-from test_site import axe_core_script, describe_violations, http_get, set_color_scheme
+from test_site import axe_serious_violations, describe_violations, http_get, set_color_scheme
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("ACCREDIT_SITE", REPO / "public")).resolve()
@@ -121,10 +120,7 @@ def test_the_partner_history_links_to_its_evidence(browser, site_url):
 def test_no_serious_accessibility_violations(browser, site_url, page, scheme):
     set_color_scheme(browser, scheme)
     browser.get(site_url + page)
-    axe = Axe(browser, script_url=axe_core_script())
-    axe.inject()
-    results = axe.run()
-    serious = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    serious = axe_serious_violations(browser, scheme)
     assert not serious, f"axe-core on {page or 'home'} ({scheme}):\n" + describe_violations(serious)
 
 
