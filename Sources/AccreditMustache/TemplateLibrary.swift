@@ -65,6 +65,20 @@ public struct TemplateLibrary: Sendable {
   /// Whether a template of that name exists.
   public func contains(_ name: String) -> Bool { indexes[name] != nil }
 
+  /// The templates rendering `name` may use: itself, and every partial and parent it names, through theirs,
+  /// sorted by name (empty when there is no such template). A page's output depends on these alone.
+  public func dependencies(of name: String) -> [String] {
+    guard let start = indexes[name] else { return [] }
+    var seen: Set<Int> = [start]
+    var pending = [start]
+    while let index = pending.popLast() {
+      for used in referencedTemplates(in: templates[index].nodes) where templates.indices.contains(used) {
+        if seen.insert(used).inserted { pending.append(used) }
+      }
+    }
+    return seen.map { templates[$0].name }.sorted()
+  }
+
   /// Renders `value` with the template `name`, appending to `output`.
   public func render(_ value: TemplateValue, with name: String, into output: inout [UInt8]) throws(RenderError) {
     guard let index = indexes[name] else { throw RenderError(message: "there is no template named '\(name)'") }
@@ -115,6 +129,21 @@ private func textSize(of nodes: [Node], in templates: [CompiledTemplate], visite
     case .partial(_, let index, _), .parent(_, let index, _, _):
       guard templates.indices.contains(index), !visited.contains(index) else { return total }
       return total + textSize(of: templates[index].nodes, in: templates, visited: visited.union([index]))
+    }
+  }
+}
+
+/// The indexes of the templates `nodes` include as partials or parents, at any depth of sections, blocks
+/// and parents' overrides.
+private func referencedTemplates(in nodes: [Node]) -> [Int] {
+  nodes.flatMap { node -> [Int] in
+    switch node {
+    case .text, .variable: []
+    case .section(_, let children), .inverted(_, let children): referencedTemplates(in: children)
+    case .block(_, let block): referencedTemplates(in: block.nodes)
+    case .partial(_, let index, _): [index]
+    case .parent(_, let index, _, let overrides):
+      [index] + overrides.values.flatMap { referencedTemplates(in: $0.nodes) }
     }
   }
 }

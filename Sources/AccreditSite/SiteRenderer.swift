@@ -34,7 +34,8 @@ public struct OutputJob: Sendable {
     model: @escaping @Sendable () throws -> TemplateValue
   ) {
     self.path = path
-    self.key = key
+    // The templates it is rendered with are part of its key: those alone (`TemplateSet.fingerprint(of:)`).
+    self.key = StableHash.combine([key, templates.fingerprint(of: template)])
     self.template = template
     self.model = model
     self.make = { try templates.render(try model(), with: template) }
@@ -194,8 +195,7 @@ public struct SiteRenderer: Sendable {
 
   /// The output keys of the content.
   func makeKeys() -> InputKeys {
-    InputKeys(
-      content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
+    InputKeys(content: content, asOf: asOf, contentName: contentName + (search ? "\u{0}search" : ""))
   }
 
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
@@ -426,8 +426,8 @@ struct JobPlanner: Sendable {
 
 /// The keys of the outputs: which inputs each kind of page is made from, by what the page shows.
 ///
-/// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards
-/// and the templates: those make the global key. A case counts by its data (`caseData`): everything but
+/// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards:
+/// those make the global key; a file rendered with a template adds the templates it uses (`OutputJob`). A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
 /// its whole file and the partner's record; the overview, the partner list, the history pages, the feed,
@@ -446,7 +446,7 @@ struct InputKeys: Sendable {
   private let records: [String]
   private let cases: [UInt64]
 
-  init(content: Content, asOf: Day, templates: TemplateSet, contentName: String) {
+  init(content: Content, asOf: Day, contentName: String) {
     hashes = content.inputHashes
     // On every core: ten thousand cases are a tenth of a rebuild's planning.
     let caseData = Dictionary(
@@ -461,7 +461,7 @@ struct InputKeys: Sendable {
     global = StableHash.combine(
       [
         StableHash.of(SiteRenderer.buildIdentity), StableHash.of(asOf.iso), StableHash.of(contentName),
-        hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, templates.fingerprint,
+        hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0,
       ] + files("pages/"))
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
     cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in

@@ -24,8 +24,11 @@ public struct TemplateSet: Sendable {
   ]
 
   private let library: TemplateLibrary
-  /// A hash of every template and static file, part of every output's key.
+  /// A hash of every template and static file.
   let fingerprint: UInt64
+  /// For each template, a hash of the templates it uses (`TemplateLibrary.dependencies`): part of the key of
+  /// every file rendered with it, so that a template edit renders only the files that use that template.
+  private let fingerprints: [String: UInt64]
   /// Files copied to the output as they are, by output path.
   let staticFiles: [(path: String, bytes: [UInt8])]
 
@@ -87,8 +90,16 @@ public struct TemplateSet: Sendable {
     let fingerprint = StableHash.combine(
       texts.sorted { $0.key < $1.key }.flatMap { [StableHash.of($0.key), StableHash.of($0.value)] }
         + binaries.sorted { $0.key < $1.key }.flatMap { [StableHash.of($0.key), StableHash.of($0.value)] })
+    let fingerprints = Dictionary(
+      uniqueKeysWithValues: templates.keys.map { name in
+        (
+          name,
+          StableHash.combine(
+            library.dependencies(of: name).flatMap { [StableHash.of($0), StableHash.of(templates[$0] ?? "")] })
+        )
+      })
     return TemplateSet(
-      library: library, fingerprint: fingerprint,
+      library: library, fingerprint: fingerprint, fingerprints: fingerprints,
       staticFiles: staticFiles.sorted { $0.key < $1.key }.map { (String($0.key.dropFirst("static/".count)), $0.value) })
   }
 
@@ -109,9 +120,16 @@ public struct TemplateSet: Sendable {
     }
   }
 
-  private init(library: TemplateLibrary, fingerprint: UInt64, staticFiles: [(path: String, bytes: [UInt8])]) {
+  /// The hash of the templates a file rendered with `template` uses.
+  func fingerprint(of template: String) -> UInt64 { fingerprints[template] ?? fingerprint }
+
+  private init(
+    library: TemplateLibrary, fingerprint: UInt64, fingerprints: [String: UInt64],
+    staticFiles: [(path: String, bytes: [UInt8])]
+  ) {
     self.library = library
     self.fingerprint = fingerprint
+    self.fingerprints = fingerprints
     self.staticFiles = staticFiles
   }
 

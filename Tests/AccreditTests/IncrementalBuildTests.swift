@@ -135,6 +135,46 @@ struct IncrementalBuildTests {
     }
   }
 
+  /// Issue 22: a template edit renders the files rendered with that template, through its partials and
+  /// parents, and no other: the stage stepper is a partial of the case and partner pages alone.
+  @Test func aPartialEditedRewritesOnlyThePagesThatUseIt() throws {
+    try withTemporaryFolder { folder in
+      let content = try makeContent(in: folder, partners: 4)
+      let templates = folder.appendingPathComponent("templates")
+      try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+      let stepper = try #require(TemplateSet.builtInFiles.first { $0.path == "stage-stepper.mustache" }).text
+      let partial = templates.appendingPathComponent("stage-stepper.mustache")
+      try stepper.write(to: partial, atomically: false, encoding: .utf8)
+      let output = folder.appendingPathComponent("public")
+      _ = try build(content, templates: templates, into: output)
+      let before = try filesBelow(output)
+      let manifest = try manifestKeys(output)
+      Thread.sleep(forTimeInterval: 0.05)
+
+      try (stepper + "<!-- edited -->\n").write(to: partial, atomically: false, encoding: .utf8)
+      let edited = try build(content, templates: templates, into: output)
+      let after = try filesBelow(output)
+      let rewritten = Set(
+        after.keys.filter { after[$0]?.modified != before[$0]?.modified && $0 != ".accredit-manifest" })
+      let users = Set(
+        after.keys.filter {
+          $0.hasPrefix("partners/") && $0.hasSuffix("/index.html") && !$0.hasSuffix("/marks/index.html")
+            && !$0.hasPrefix("partners/page/")
+        })
+      #expect(users.contains { $0.contains("/cases/") } && users.contains { !$0.contains("/cases/") })
+      // Their keys alone changed (the manifest's lines are `key hash path`); those whose bytes changed were
+      // written: every case page (each shows the stepper) and the partner pages that show one.
+      #expect(Set(try manifestKeys(output).filter { manifest[$0.key] != $0.value }.keys) == users)
+      #expect(rewritten.isSubset(of: users) && users.filter { $0.contains("/cases/") }.isSubset(of: rewritten))
+      #expect(edited.report.written == rewritten.count)
+
+      let clean = folder.appendingPathComponent("clean")
+      _ = try build(content, templates: templates, into: clean, clean: true)
+      let expected = try filesBelow(clean).mapValues(\.bytes)
+      #expect(try filesBelow(output).mapValues(\.bytes).filter { expected[$0.key] != $0.value }.keys.sorted() == [])
+    }
+  }
+
   @Test func cleanRebuildsEverything() throws {
     try withTemporaryFolder { folder in
       let content = try makeContent(in: folder, partners: 3)
@@ -151,6 +191,16 @@ struct IncrementalBuildTests {
 
 /// Builds `content` into `output` as of 2030-01-01 (unless `site.yaml` sets a date), with the build cache
 /// `cache` if any; `warnings` receives what the cache warns about.
+/// Each output file's key, from the output folder's manifest (lines of `key hash path`).
+private func manifestKeys(_ output: URL) throws -> [String: Substring] {
+  let text = try String(contentsOf: output.appendingPathComponent(".accredit-manifest"), encoding: .utf8)
+  return Dictionary(
+    text.split(separator: "\n").compactMap { line in
+      let fields = line.split(separator: " ", maxSplits: 2)
+      return fields.count == 3 ? (String(fields[2]), fields[0]) : nil
+    }, uniquingKeysWith: { first, _ in first })
+}
+
 private func build(
   _ content: URL, templates: URL? = nil, into output: URL, cache: BuildCache? = nil, clean: Bool = false,
   warnings: Captured? = nil

@@ -149,6 +149,24 @@ struct MustacheTests {
     #expect(error.message.contains("nests more than \(TemplateLibrary.maximumDepth) levels deep"), "\(error)")
   }
 
+  @Test func aTemplateDependsOnItsPartialsAndParentsThroughTheirsAndNothingElse() throws {
+    let library = try TemplateLibrary([
+      "page": "{{<frame}}{{$body}}{{#rows}}{{>row}}{{/rows}}{{/body}}{{/frame}}",
+      "frame": "<main>{{$body}}{{/body}}</main>{{^quiet}}{{>nav}}{{/quiet}}",
+      "nav": "<nav>{{#links}}{{>link}}{{/links}}</nav>",
+      "link": "<a>{{.}}</a>",
+      "row": "<p>{{>cell}}</p>",
+      "cell": "{{x}}",
+      "loop": "{{#more}}{{>loop}}{{/more}}",
+      "unused": "{{>cell}}",
+    ])
+    #expect(library.dependencies(of: "page") == ["cell", "frame", "link", "nav", "page", "row"])
+    #expect(library.dependencies(of: "row") == ["cell", "row"])
+    #expect(library.dependencies(of: "loop") == ["loop"])
+    #expect(library.dependencies(of: "cell") == ["cell"])
+    #expect(library.dependencies(of: "missing") == [])
+  }
+
   @Test func renderingAnUnknownTemplateIsAnError() throws {
     let library = try TemplateLibrary(["main": "x"])
     #expect(library.names == ["main"])
