@@ -121,15 +121,20 @@ public enum RebuildPlan: Sendable, Equatable {
   /// Partner records edited (none added or removed): their paths. Each partner is read and evaluated
   /// again alone, and the pages whose keys changed are rendered (`SiteBuilder.renderRecordEdits`).
   case recordEdits([String])
-  /// The whole build: anything else (a file added or removed, the settings, the standards, a template,
-  /// a new day, many files at once, or changes not known).
+  /// Templates or static files of the templates folder edited, and no content file: the templates are
+  /// loaded again, and the files rendered with an edited template are rendered from the content and
+  /// evaluations in memory (`SiteBuilder.renderTemplateEdits`).
+  case templateEdits
+  /// The whole build: anything else (a file added or removed, the settings, the standards, templates
+  /// together with content, a new day, many files at once, or changes not known).
   case whole
 }
 
 extension SiteBuilder {
   /// The one decision of what a change set takes, for the preview server and the CLI alike.
   public static func plan(_ changes: ChangeSet) -> RebuildPlan {
-    if changes.isUnknown || changes.templates || changes.newDay { return .whole }
+    if changes.isUnknown || changes.newDay { return .whole }
+    if changes.templates { return changes.content.isEmpty ? .templateEdits : .whole }
     if changes.content.isEmpty { return .nothing }
     guard changes.content.count <= noteEditLimit, changes.content.values.allSatisfy({ $0 == .changed }) else {
       return .whole

@@ -17,8 +17,8 @@ extension SiteBuilder {
     /// Each case file's front-matter hash, by path: what tells a note edit.
     let heads: [String: UInt64]
     let today: Day
-    /// The templates of that render: a change to them is not an incremental edit, so they are reused.
-    let templates: TemplateSet
+    /// The templates of that render (loaded again by a template edit).
+    var templates: TemplateSet
     /// The evaluation date of that render, which an incremental edit keeps.
     public let asOf: Day
     /// The content as the files on disk now say (kept in step by every incremental render).
@@ -64,8 +64,25 @@ extension SiteBuilder {
     case .nothing: return Patch(files: [], removed: [], baseline: baseline, summary: "nothing changed")
     case .caseEdits(let paths): return try renderNoteEdits(request, paths: paths, since: baseline)
     case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
+    case .templateEdits: return try renderTemplateEdits(request, since: baseline)
     case .whole: return nil
     }
+  }
+
+  /// The render after templates were edited and no content file: the templates are loaded again, and the
+  /// files whose keys changed (those rendered with an edited template, or with one that uses it as a
+  /// partial or parent; an edited static file) are rendered from the baseline's content and evaluations,
+  /// which nothing read or evaluates again. A template with an error throws, as the whole build does.
+  static func renderTemplateEdits(_ request: Request, since baseline: Baseline) throws(Failure) -> Patch {
+    var next = baseline
+    do {
+      next.templates = try TemplateSet.load(overlay: request.templates)
+    } catch {
+      throw .templates(diagnostics: error.diagnostics, sources: error.sources)
+    }
+    // Every partner's files are planned again: their keys hold the templates.
+    let patch = try renderChangedKeys(&next, edited: Set(baseline.partners.keys))
+    return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "templates edited")
   }
 
   /// The render after the partner records at `paths` (each in `baseline`'s listing) were edited: each is

@@ -72,6 +72,55 @@ struct RecordEditTests {
     }
   }
 
+  /// Issue 22: templates edited alone (a partial, a page template, a static file, then an edit undone)
+  /// render the files that use them from what is in memory, and the site equals a clean render.
+  @Test func templateEditsGiveWhatACleanRenderGives() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let templates = folder.appendingPathComponent("templates")
+      try FileManager.default.createDirectory(
+        at: templates.appendingPathComponent("static/assets"), withIntermediateDirectories: true)
+      let request = SiteBuilder.Request(content: content, templates: templates, asOf: nil, today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      var baseline = first.baseline
+      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      func builtIn(_ path: String) throws -> String {
+        try #require(TemplateSet.builtInFiles.first { $0.path == path }).text
+      }
+      // Each step: the overlay's files written (path → text, nil to remove), and a file that must be rendered.
+      let steps: [([String: String?], String)] = [
+        (
+          ["stage-stepper.mustache": try builtIn("stage-stepper.mustache") + "<!-- 1 -->"],
+          "partners/northwind-digital/"
+        ),
+        (
+          ["faq.mustache": try builtIn("faq.mustache").replacingOccurrences(of: "<h1", with: "<h1 class=\"x\"")], "faq/"
+        ),
+        (["static/assets/extra.css": "p { margin: 0 }\n"], "assets/extra.css"),
+        (["stage-stepper.mustache": nil, "faq.mustache": nil], "faq/"),
+      ]
+      for (number, (writes, mustRender)) in steps.enumerated() {
+        for (path, text) in writes {
+          let url = templates.appendingPathComponent(path)
+          if let text { try Data(text.utf8).write(to: url) } else { try FileManager.default.removeItem(at: url) }
+        }
+        let patch = try #require(
+          try SiteBuilder.renderChanges(request, changes: ChangeSet(templates: true), since: baseline))
+        #expect(patch.summary == "templates edited")
+        for path in patch.removed { site[path] = nil }
+        for file in patch.files { site[file.path] = file.bytes }
+        baseline = patch.baseline
+        let clean = try SiteBuilder.render(request).files
+        #expect(Set(site.keys) == Set(clean.map(\.path)), "step \(number): the same files")
+        for file in clean where site[file.path] != file.bytes {
+          Issue.record("step \(number): \(file.path) differs from a clean render")
+        }
+        #expect(patch.files.contains { $0.path.hasPrefix(mustRender) }, "step \(number)")
+        #expect(!patch.files.contains { $0.path == "api/status.json" || $0.path == "index.html" }, "step \(number)")
+      }
+    }
+  }
+
   /// A note edited, then its partner's record: the case pages the record edit renders show the new note
   /// (the baseline follows the note edit).
   @Test func aRecordEditAfterANoteEditShowsTheNewNote() throws {
@@ -161,6 +210,8 @@ struct RecordEditTests {
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .removed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: ["standards.yaml": .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], templates: true)) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(templates: true)) == .templateEdits)
+    #expect(SiteBuilder.plan(ChangeSet(templates: true, newDay: true)) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], newDay: true)) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(isUnknown: true)) == .whole)
   }
