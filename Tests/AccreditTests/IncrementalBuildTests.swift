@@ -12,6 +12,8 @@ struct IncrementalBuildTests {
     try generatedContent(in: folder, partners: partners, cases: cases, seed: 7)
   }
 
+  /// Issue 22: every kind of edit, through the command's path and the preview server's, each step
+  /// compared byte for byte with a clean build.
   @Test func aSequenceOfRandomEditsGivesWhatACleanBuildGives() throws {
     try withTemporaryFolder { folder in
       let content = try makeContent(in: folder)
@@ -26,6 +28,20 @@ struct IncrementalBuildTests {
       var clock = Date().addingTimeInterval(-3600)
       try redate(content, to: clock)
       _ = try build(content, templates: templates, into: output, cache: cache)
+      // The preview server's path beside the command's: each step's change set (as polling finds it, from
+      // the folders' files before and after) goes to the planner, and the site in memory is patched.
+      let request = SiteBuilder.Request(content: content, templates: templates, asOf: nil, today: Day("2030-01-01"))
+      let first = try SiteBuilder.render(request)
+      var baseline = first.baseline
+      var served = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, (key: $0.key, bytes: $0.bytes)) })
+      func scan() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for root in [content, templates] {
+          for (path, file) in try filesBelow(root) { files[root.path + "/" + path] = file.bytes }
+        }
+        return files
+      }
+      var scanned = try scan()
       var random = SystemRandomNumberGenerator.seeded(42)
       let manager = FileManager.default
       for step in 0..<44 {
@@ -103,6 +119,24 @@ struct IncrementalBuildTests {
           Issue.record("step \(step): \(path) differs from a clean build")
         }
         try manager.removeItem(at: clean)
+
+        let now = try scan()
+        let changes = ChangeSet.between(scanned, now, content: content, templates: templates)
+        scanned = now
+        if let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline) {
+          for path in patch.removed { served[path] = nil }
+          for file in patch.files { served[file.path] = (file.key, file.bytes) }
+          baseline = patch.baseline
+        } else {
+          let whole = try SiteBuilder.render(request, previous: served)
+          served = Dictionary(uniqueKeysWithValues: whole.files.map { ($0.path, (key: $0.key, bytes: $0.bytes)) })
+          baseline = whole.baseline
+        }
+        let published = expected.filter { $0.key != ".accredit-manifest" }
+        #expect(Set(served.keys) == Set(published.keys), "step \(step): serve has the same files")
+        for (path, bytes) in published where served[path].map({ Data($0.bytes) }) != bytes {
+          Issue.record("step \(step): \(path) in serve differs from a clean build")
+        }
       }
     }
   }
