@@ -266,13 +266,18 @@ public enum SiteBuilder {
 
   /// The build of case notes edited alone since the record (see `noteEdits`): their pages are rendered and
   /// written, the rest of the site and the record's report stay. Nil when the change is anything else.
+  /// The record's stamps tell the change set, and the planner (`plan`) decides, as for the preview server:
+  /// what it does not plan as case edits takes the whole build, which renders the files whose keys changed.
   private static func buildNoteEdits(
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
   ) throws -> Built? {
-    guard let cache = output.cache, let (changed, lines) = record.editedFiles(since: recorded, name: name, in: cache),
-      changed.count <= noteEditLimit
+    guard let cache = output.cache, let (changed, lines) = record.editedFiles(since: recorded, name: name, in: cache)
     else {
       return nil
+    }
+    switch plan(ChangeSet(content: Dictionary(uniqueKeysWithValues: changed.map { ($0, .changed) }))) {
+    case .nothing, .caseEdits: break
+    case .recordEdits, .templateEdits, .whole: return nil
     }
     let files = NoteFiles(
       record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))
