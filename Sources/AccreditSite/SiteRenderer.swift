@@ -94,6 +94,9 @@ public struct SiteRenderer: Sendable {
   /// The output keys, when the caller made them already (the preview server's record edit, from the last
   /// render's); nil to make them from the content.
   var inputKeys: InputKeys?
+  /// The last render's context and the partners whose records changed since, when nothing else did (the
+  /// preview server's record edit): the context is made from it (`SiteContext.init(updating:…)`).
+  var previousSite: (site: SiteContext, edited: Set<String>)?
 
   /// Creates a renderer.
   public init(
@@ -133,24 +136,21 @@ public struct SiteRenderer: Sendable {
     var keys: [String: UInt64]
     var partners: [String: PartnerPlan]
     var inputKeys: InputKeys
+    /// The context the jobs make their pages in.
+    var site: SiteContext
   }
 
   /// The site's files planned, in a fixed order. With `reused` (partners' files by slug, from the last plan
   /// of the same content but for the partners left out of it), those partners get no jobs: their files
   /// stand in the sitemap and in `keys` as they were.
   func plan(reusing reused: [String: PartnerPlan] = [:]) -> Plan {
-    let site = SiteContext(
-      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
-      historyPageSize: historyPageSize, histories: histories)
-    let keys = inputKeys ?? makeKeys()
+    let site = siteContext()
+    let keys = (inputKeys ?? makeKeys()).settled()
     let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
     // Each partner's key and jobs are planned on every core: there are thousands.
     let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
       if let known = reused[evaluation.slug] { return (known, []) }
-      let key = keys.partner(
-        recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
-      let jobs = planner.partnerJobs(evaluation, key: key)
-      return (PartnerPlan(key: key, files: jobs.map { PlannedFile(path: $0.path, key: $0.key) }), jobs)
+      return planner.partnerPlan(evaluation)
     }
     let bySlug = Dictionary(
       zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
@@ -172,7 +172,33 @@ public struct SiteRenderer: Sendable {
       partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
     for job in first + others { fileKeys[job.path] = job.key }
     return Plan(
-      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys)
+      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys, site: site)
+  }
+
+  /// The files of the partners `slugs` alone, planned (their keys and jobs), for an edit that changes
+  /// nothing the other files show.
+  func plan(partners slugs: Set<String>) -> (
+    site: SiteContext, partners: [String: (plan: PartnerPlan, jobs: [OutputJob])]
+  ) {
+    let site = siteContext()
+    let planner = JobPlanner(site: site, keys: inputKeys ?? makeKeys(), templates: templates, asOf: asOf)
+    var plans: [String: (plan: PartnerPlan, jobs: [OutputJob])] = [:]
+    for slug in slugs {
+      guard let evaluation = site.evaluationsBySlug[slug] else { continue }
+      plans[slug] = planner.partnerPlan(evaluation)
+    }
+    return (site, plans)
+  }
+
+  /// The context the pages are made in: from the last render's when the caller gives it (`previousSite`).
+  private func siteContext() -> SiteContext {
+    if let (previous, edited) = previousSite {
+      return SiteContext(
+        updating: previous, edited: edited, content: content, evaluations: evaluations, histories: histories)
+    }
+    return SiteContext(
+      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
+      historyPageSize: historyPageSize, histories: histories)
   }
 
   /// The 404 page and the static files.
@@ -258,6 +284,14 @@ struct JobPlanner: Sendable {
     OutputJob(path: route.file, key: key, template: template, templates: templates) {
       try TemplateEncoder.encode(model())
     }
+  }
+
+  /// A partner's files planned: their key (its record and its cases) and jobs.
+  func partnerPlan(_ evaluation: PartnerEvaluation) -> (plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]) {
+    let key = keys.partner(
+      recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
+    let jobs = partnerJobs(evaluation, key: key)
+    return (SiteRenderer.PartnerPlan(key: key, files: jobs.map { .init(path: $0.path, key: $0.key) }), jobs)
   }
 
   /// A partner's pages, case pages, badge and feed; `key` is its pages' key (its record and its cases).
@@ -436,7 +470,11 @@ struct JobPlanner: Sendable {
 /// (`JobPlanner.agendaJobs`).
 struct InputKeys: Sendable {
   let global: UInt64
-  private(set) var everything: UInt64
+  /// The key of what shows every record and every case's data; nil while a record edit left it to be made
+  /// again (`settled`).
+  private var everythingValue: UInt64?
+  /// The key of what shows every record and every case's data.
+  var everything: UInt64 { everythingValue ?? everythingKey() }
   let faq: UInt64
   private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
@@ -469,8 +507,17 @@ struct InputKeys: Sendable {
     }
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
-    everything = 0
-    everything = everythingKey()
+    everythingValue = everythingKey()
+  }
+
+  /// The keys with `everything` made, after a record edit left it to be made again: what a plan of the
+  /// pages that show every partner starts from (an edit that plans only the partner's own pages never
+  /// makes it, a pass over every file).
+  func settled() -> InputKeys {
+    guard everythingValue == nil else { return self }
+    var keys = self
+    keys.everythingValue = everythingKey()
+    return keys
   }
 
   private func everythingKey() -> UInt64 {
@@ -483,7 +530,7 @@ struct InputKeys: Sendable {
   func replacing(_ path: String, hash: UInt64) -> InputKeys {
     var keys = self
     keys.hashes[path] = hash
-    if path.hasPrefix("partners/") { keys.everything = keys.everythingKey() }
+    if path.hasPrefix("partners/") { keys.everythingValue = nil }
     return keys
   }
 

@@ -50,6 +50,10 @@ struct RecordEditTests {
         ],
         // The renewal undone.
         [(northwind, "earned: 2026-03-19, expires: 2028-03-19", "earned: 2024-03-20, expires: 2026-03-20")],
+        // The website alone, which the partner's page alone shows: its files alone are rendered.
+        [(northwind, "website: https://northwind.example", "website: https://northwind.example/partners")],
+        // Then its status again, after an edit that left the other files' keys as they were.
+        [(northwind, "earned: 2024-03-20, expires: 2026-03-20", "earned: 2026-03-19, expires: 2028-03-19")],
       ]
       for (number, step) in steps.enumerated() {
         for (path, from, to) in step { try edit(content, path, from, to) }
@@ -68,6 +72,11 @@ struct RecordEditTests {
         #expect(!patch.files.contains { $0.path.hasPrefix("partners/adventure-works-agency/") })
         if number == 1 { #expect(patch.files.contains { $0.path.hasPrefix("pdms/eve-newcomer") }) }
         if number == 2 { #expect(patch.removed.contains { $0.hasPrefix("pdms/daniel-okafor") }) }
+        if number == 5 {
+          #expect(patch.files.contains { $0.path == "partners/northwind-digital/index.html" })
+          #expect(patch.files.allSatisfy { $0.path.hasPrefix("partners/northwind-digital/") })
+        }
+        if number == 6 { #expect(patch.files.contains { $0.path == "index.html" }) }
       }
     }
   }
@@ -205,6 +214,15 @@ struct ServeRecordEditTests {
         let records = preview.log.err.components(separatedBy: "rendered: partner records edited)").count
         try await edit(record, "pdm: Jana Kowalski", "pdm: Eve Newcomer")
         #expect(preview.log.err.components(separatedBy: "rendered: partner records edited)").count == records + 1)
+        try servedEqualsACleanRender()
+        // The website, which the partner's page alone shows; then the status, from what that edit left.
+        try await edit(record, "website: https://northwind.example", "website: https://northwind.example/p")
+        #expect(
+          preview.server.state.snapshot.files["partners/northwind-digital/index.html"].map {
+            String(decoding: $0.bytes, as: UTF8.self).contains("https://northwind.example/p")
+          } == true)
+        try servedEqualsACleanRender()
+        try await edit(record, "earned: 2026-03-19, expires: 2028-03-19", "earned: 2024-03-20, expires: 2026-03-20")
         try servedEqualsACleanRender()
       }
     }
