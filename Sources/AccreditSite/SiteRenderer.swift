@@ -154,8 +154,9 @@ public struct SiteRenderer: Sendable {
     }
     let bySlug = Dictionary(
       zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
-    var others = planner.listJobs() + planner.documentJobs()
-    others += planner.agendaJobs(partnerKeys: bySlug.mapValues(\.key))
+    let partnerKeys = bySlug.mapValues(\.key)
+    var others = planner.listJobs(partnerKeys: partnerKeys) + planner.documentJobs()
+    others += planner.agendaJobs(partnerKeys: partnerKeys)
     // The sitemap lists every page: the files named index.html, by their folder.
     let pages = partners.flatMap { $0.plan.files.map(\.path) } + others.map(\.path)
     let sitemapPages =
@@ -167,7 +168,7 @@ public struct SiteRenderer: Sendable {
     others += fileJobs(planner)
     let first =
       planner.sitewideJobs(contentName: contentName)
-      + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site)
+      + sitemapJobs(pages: sitemapPages, key: sitemapKey(pages: sitemapPages, keys: keys), site: site)
     var fileKeys = Dictionary(
       partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
     for job in first + others { fileKeys[job.path] = job.key }
@@ -222,6 +223,11 @@ public struct SiteRenderer: Sendable {
   func makeKeys() -> InputKeys {
     InputKeys(
       content: content, asOf: asOf, templates: templates, contentName: contentName + (search ? "\u{0}search" : ""))
+  }
+
+  /// The key of the sitemap: the pages it lists (the base URL is in the global key).
+  private func sitemapKey(pages: [String], keys: InputKeys) -> UInt64 {
+    StableHash.combine([keys.global, UInt64(sitemapLimit)] + pages.map(StableHash.of))
   }
 
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
@@ -326,16 +332,28 @@ struct JobPlanner: Sendable {
   }
 
   /// The partner list beyond its first page (on the overview), the history pages, and the list's index
-  /// for the browser's filters: they show every partner, so their key is everything's.
-  func listJobs() -> [OutputJob] {
+  /// for the browser's filters. The history pages and the index show every partner: their key is
+  /// everything's. A list page shows its partners' rows (each made from the partner's record and cases,
+  /// the standards and the date: the partner's key, `partnerKeys` by slug), where it stands among the
+  /// pages, and the tiers in use: its key is those, so that an edit renders the pages its partner is on or
+  /// moved across, not every page.
+  func listJobs(partnerKeys: [String: UInt64]) -> [OutputJob] {
     let site = self.site
     var jobs: [OutputJob] = []
     let pageCount = site.partnerPageCount
     if pageCount > 1 {
+      let ordered = site.listedPartners
+      let tiers = Set(site.evaluations.compactMap(\.tier)).sorted().map(StableHash.of)
+      let common = [keys.global, UInt64(pageCount), UInt64(ordered.count), UInt64(site.listPageSize)] + tiers
       for number in 2...pageCount {
+        let start = min((number - 1) * site.listPageSize, ordered.count)
+        let slice = ordered[start..<min(start + site.listPageSize, ordered.count)]
+        let key = StableHash.combine(
+          common + [UInt64(number)]
+            + slice.flatMap { [StableHash.of($0.slug), partnerKeys[$0.slug] ?? 0] })
         jobs.append(
           page(
-            .partnerListPage(number), key: keys.everything, template: "partners",
+            .partnerListPage(number), key: key, template: "partners",
             title: "Partners, page \(number) of \(pageCount)",
             description: "Page \(number) of the list of partners as of \(asOf.display)."
           ) { site.partnerListPage(number) })
@@ -399,10 +417,12 @@ struct JobPlanner: Sendable {
       ) { site.boardPage() }
     ]
     let actionPages = site.actionsPageCount
+    let below = site.evaluations.count { !$0.isTierEligible && !$0.accreditations.isEmpty }
     for number in 1...actionPages {
       jobs.append(
         page(
-          .actions(page: number), key: keys.everything, template: "actions",
+          .actions(page: number), key: actionsKey(page: number, partnerKeys: partnerKeys, below: below),
+          template: "actions",
           title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
           description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
           current: number == 1 ? "actions" : ""
@@ -430,6 +450,29 @@ struct JobPlanner: Sendable {
       jobs.append(file(.pdmFeed(slug: portfolio.slug), key: key, template: "feed") { site.pdmFeed(portfolio) })
     }
     return jobs
+  }
+
+  /// The key of page `number` of `actions/`: its items (each its date, kind, partner and subject, or its
+  /// case and the day its stage began) with their partners' keys (`partnerKeys`, by slug: a row is made
+  /// from the partner's record, its cases, the standards and the date), where it stands among the pages,
+  /// and the number of partners below the eligible tiers (`below`: a tier review's row counts them).
+  func actionsKey(page number: Int, partnerKeys: [String: UInt64], below: Int) -> UInt64 {
+    let items = site.actionItems
+    let start = min((number - 1) * ActionsPage.pageSize, items.count)
+    var parts = [keys.global, UInt64(number), UInt64(site.actionsPageCount), UInt64(items.count), UInt64(below)]
+    for item in items[start..<min(start + ActionsPage.pageSize, items.count)] {
+      switch item {
+      case .event(let event):
+        parts.append(
+          StableHash.of(
+            "\(event.date.iso) \(event.kind.rawValue) \(event.partner ?? "") \(event.subject ?? "")"))
+        parts.append(event.partner.flatMap { partnerKeys[$0] } ?? 0)
+      case .openCase(let escalation, let since, let day):
+        parts.append(StableHash.of("\(escalation.location.file) \(since.iso) \(day.iso)"))
+        parts.append(partnerKeys[escalation.partnerSlug] ?? 0)
+      }
+    }
+    return StableHash.combine(parts)
   }
 
   /// The files that show every partner, which take longest: started first, they do not finish alone at
@@ -464,10 +507,11 @@ struct JobPlanner: Sendable {
 /// and the templates: those make the global key. A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
-/// its whole file and the partner's record; the overview, the partner list, the history pages, the feed,
-/// the sitemap and the JSON files add every record and every case's data (`everything`), but not the FAQ,
+/// its whole file and the partner's record; the overview, the history pages, the feed, the board, the
+/// PDMs' index and the JSON files add every record and every case's data (`everything`), but not the FAQ,
 /// which none of them shows. A PDM's page adds its partners' records and cases' data alone
-/// (`JobPlanner.agendaJobs`).
+/// (`JobPlanner.agendaJobs`); a page of the partner list or of `actions/` its rows' partners' keys and its
+/// place among the pages (`JobPlanner.listJobs`, `actionsKey`); the sitemap the pages it lists.
 struct InputKeys: Sendable {
   let global: UInt64
   /// The key of what shows every record and every case's data; nil while a record edit left it to be made
