@@ -453,7 +453,7 @@ struct JobPlanner: Sendable {
   }
 
   /// The key of page `number` of `actions/`: its items (each its date, kind, partner and subject, or its
-  /// case and the day its stage began) with their partners' keys (`partnerKeys`, by slug: a row is made
+  /// case, its data and the day its stage began) with their partners' keys (`partnerKeys`, by slug: a row is made
   /// from the partner's record, its cases, the standards and the date), where it stands among the pages,
   /// and the number of partners below the eligible tiers (`below`: a tier review's row counts them).
   func actionsKey(page number: Int, partnerKeys: [String: UInt64], below: Int) -> UInt64 {
@@ -469,6 +469,7 @@ struct JobPlanner: Sendable {
         parts.append(event.partner.flatMap { partnerKeys[$0] } ?? 0)
       case .openCase(let escalation, let since, let day):
         parts.append(StableHash.of("\(escalation.location.file) \(since.iso) \(day.iso)"))
+        parts.append(InputKeys.data(of: escalation))
         parts.append(partnerKeys[escalation.partnerSlug] ?? 0)
       }
     }
