@@ -36,6 +36,8 @@ extension SiteBuilder {
     }
     // The baseline follows the files: a later record edit renders these cases' pages with their new notes.
     var next = baseline
+    // The last render's context has the cases as they were.
+    next.site = nil
     let editedPaths = Set(paths)
     for escalation in planned.content.cases where editedPaths.contains(escalation.location.file) {
       guard let index = next.content.cases.firstIndex(where: { $0.location.file == escalation.location.file }) else {

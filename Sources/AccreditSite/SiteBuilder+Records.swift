@@ -33,6 +33,9 @@ extension SiteBuilder {
     var partners: [String: SiteRenderer.PartnerPlan]
     /// The output keys of that render.
     var inputKeys: InputKeys
+    /// The context that render made its pages in, which a record edit's is made from; nil when the
+    /// content changed otherwise since (a note edit).
+    var site: SiteContext?
     let contentName: String
     let search: Bool
 
@@ -93,6 +96,8 @@ extension SiteBuilder {
   {
     var next = baseline
     var edited: Set<String> = []
+    // Whether every edit changed only what the partner's own pages show: then nothing else is planned.
+    var ownPagesOnly = true
     for path in paths {
       guard let file = baseline.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
         return nil
@@ -105,6 +110,7 @@ extension SiteBuilder {
         let index = next.content.partners.firstIndex(where: { $0.slug == partner.slug }),
         next.evaluations.indices.contains(index), next.evaluations[index].slug == partner.slug
       else { return nil }
+      ownPagesOnly = ownPagesOnly && next.content.partners[index].differsOnlyOnItsOwnPages(from: partner)
       next.content.partners[index] = partner
       next.content.inputHashes[path] = hash
       next.inputKeys = next.inputKeys.replacing(path, hash: hash)
@@ -116,7 +122,9 @@ extension SiteBuilder {
     }
     if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
     next.histories = baseline.histories.forgetting(edited)
-    let patch = try renderChangedKeys(&next, edited: edited)
+    var patch = ownPagesOnly ? try renderOwnPages(&next, edited: edited) : nil
+    if patch == nil { patch = try renderChangedKeys(&next, edited: edited) }
+    guard let patch else { return nil }
     return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited")
   }
 
@@ -132,18 +140,56 @@ extension SiteBuilder {
     renderer.search = baseline.search
     renderer.histories = baseline.histories
     renderer.inputKeys = baseline.inputKeys
+    renderer.previousSite = baseline.site.map { ($0, edited) }
     let plan = renderer.plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
     let old = baseline.keys
     let changed = plan.jobs.filter { old[$0.path] != $0.key }
     let removed = old.keys.filter { plan.keys[$0] == nil }.sorted()
-    let outcomes = changed.parallelMap { job in
+    let files = try render(changed)
+    baseline.keys = plan.keys
+    baseline.partners = plan.partners
+    baseline.site = plan.site
+    return (files, removed)
+  }
+
+  /// Renders the files of the partners `edited` alone whose keys changed, when their edits changed nothing
+  /// that another file shows (`Partner.differsOnlyOnItsOwnPages`): the other files are as they were, and
+  /// keep their recorded keys (a key recorded for a file whose bytes are still right only ever costs a
+  /// render too many). Nil when a partner's files are not the same paths as before.
+  static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
+    -> (files: [OutputFile], removed: [String])?
+  {
+    var renderer = SiteRenderer(
+      content: baseline.content, evaluations: baseline.evaluations, asOf: baseline.asOf,
+      contentName: baseline.contentName, templates: baseline.templates)
+    renderer.search = baseline.search
+    renderer.histories = baseline.histories
+    renderer.inputKeys = baseline.inputKeys
+    renderer.previousSite = baseline.site.map { ($0, edited) }
+    let (site, plans) = renderer.plan(partners: edited)
+    guard plans.count == edited.count else { return nil }
+    for (slug, planned) in plans {
+      guard let known = baseline.partners[slug], known.files.map(\.path) == planned.plan.files.map(\.path) else {
+        return nil
+      }
+    }
+    let changed = plans.values.flatMap(\.jobs).filter { baseline.keys[$0.path] != $0.key }
+    let files = try render(changed)
+    baseline.site = site
+    for (slug, planned) in plans {
+      baseline.partners[slug] = planned.plan
+      for file in planned.plan.files { baseline.keys[file.path] = file.key }
+    }
+    return (files, [])
+  }
+
+  /// The files of `jobs`, rendered on every core.
+  private static func render(_ jobs: [OutputJob]) throws(Failure) -> [OutputFile] {
+    let outcomes = jobs.parallelMap { job in
       Swift.Result { OutputFile(path: job.path, bytes: try job.render(), key: job.key) }
     }
     do {
-      let files = try outcomes.map { try $0.get() }
-      baseline.keys = plan.keys
-      baseline.partners = plan.partners
-      return (files, removed)
+      return try outcomes.map { try $0.get() }
     } catch let failure as TemplateSet.RenderFailure {
       throw failure.asBuildFailure
     } catch {
@@ -159,6 +205,17 @@ extension SiteBuilder {
       files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
       templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
       evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
-      inputKeys: plan.inputKeys, contentName: renderer.contentName, search: renderer.search)
+      inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName, search: renderer.search)
+  }
+}
+
+extension Partner {
+  /// Whether `other` is this record but for what only the partner's own pages show: its website, which
+  /// its page alone shows (no list, feed, JSON file or other partner's page does). Every other field, and
+  /// every entry's position, counts: an edit of them takes the planning of every page.
+  func differsOnlyOnItsOwnPages(from other: Partner) -> Bool {
+    var same = self
+    same.website = other.website
+    return same == other
   }
 }

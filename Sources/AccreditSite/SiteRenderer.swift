@@ -95,6 +95,9 @@ public struct SiteRenderer: Sendable {
   /// The output keys, when the caller made them already (the preview server's record edit, from the last
   /// render's); nil to make them from the content.
   var inputKeys: InputKeys?
+  /// The last render's context and the partners whose records changed since, when nothing else did (the
+  /// preview server's record edit): the context is made from it (`SiteContext.init(updating:…)`).
+  var previousSite: (site: SiteContext, edited: Set<String>)?
 
   /// Creates a renderer.
   public init(
@@ -134,29 +137,27 @@ public struct SiteRenderer: Sendable {
     var keys: [String: UInt64]
     var partners: [String: PartnerPlan]
     var inputKeys: InputKeys
+    /// The context the jobs make their pages in.
+    var site: SiteContext
   }
 
   /// The site's files planned, in a fixed order. With `reused` (partners' files by slug, from the last plan
   /// of the same content but for the partners left out of it), those partners get no jobs: their files
   /// stand in the sitemap and in `keys` as they were.
   func plan(reusing reused: [String: PartnerPlan] = [:]) -> Plan {
-    let site = SiteContext(
-      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
-      historyPageSize: historyPageSize, histories: histories)
-    let keys = inputKeys ?? makeKeys()
+    let site = siteContext()
+    let keys = (inputKeys ?? makeKeys()).settled()
     let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
     // Each partner's key and jobs are planned on every core: there are thousands.
     let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
       if let known = reused[evaluation.slug] { return (known, []) }
-      let key = keys.partner(
-        recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
-      let jobs = planner.partnerJobs(evaluation, key: key)
-      return (PartnerPlan(key: key, files: jobs.map { PlannedFile(path: $0.path, key: $0.key) }), jobs)
+      return planner.partnerPlan(evaluation)
     }
     let bySlug = Dictionary(
       zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
-    var others = planner.listJobs() + planner.documentJobs()
-    others += planner.agendaJobs(partnerKeys: bySlug.mapValues(\.key))
+    let partnerKeys = bySlug.mapValues(\.key)
+    var others = planner.listJobs(partnerKeys: partnerKeys) + planner.documentJobs()
+    others += planner.agendaJobs(partnerKeys: partnerKeys)
     // The sitemap lists every page: the files named index.html, by their folder.
     let pages = partners.flatMap { $0.plan.files.map(\.path) } + others.map(\.path)
     let sitemapPages =
@@ -168,12 +169,38 @@ public struct SiteRenderer: Sendable {
     others += fileJobs(planner)
     let first =
       planner.sitewideJobs(contentName: contentName)
-      + sitemapJobs(pages: sitemapPages, key: keys.everything, site: site)
+      + sitemapJobs(pages: sitemapPages, key: sitemapKey(pages: sitemapPages, keys: keys), site: site)
     var fileKeys = Dictionary(
       partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
     for job in first + others { fileKeys[job.path] = job.key }
     return Plan(
-      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys)
+      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys, site: site)
+  }
+
+  /// The files of the partners `slugs` alone, planned (their keys and jobs), for an edit that changes
+  /// nothing the other files show.
+  func plan(partners slugs: Set<String>) -> (
+    site: SiteContext, partners: [String: (plan: PartnerPlan, jobs: [OutputJob])]
+  ) {
+    let site = siteContext()
+    let planner = JobPlanner(site: site, keys: inputKeys ?? makeKeys(), templates: templates, asOf: asOf)
+    var plans: [String: (plan: PartnerPlan, jobs: [OutputJob])] = [:]
+    for slug in slugs {
+      guard let evaluation = site.evaluationsBySlug[slug] else { continue }
+      plans[slug] = planner.partnerPlan(evaluation)
+    }
+    return (site, plans)
+  }
+
+  /// The context the pages are made in: from the last render's when the caller gives it (`previousSite`).
+  private func siteContext() -> SiteContext {
+    if let (previous, edited) = previousSite {
+      return SiteContext(
+        updating: previous, edited: edited, content: content, evaluations: evaluations, histories: histories)
+    }
+    return SiteContext(
+      content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
+      historyPageSize: historyPageSize, histories: histories)
   }
 
   /// The 404 page and the static files.
@@ -196,6 +223,11 @@ public struct SiteRenderer: Sendable {
   /// The output keys of the content.
   func makeKeys() -> InputKeys {
     InputKeys(content: content, asOf: asOf, contentName: contentName + (search ? "\u{0}search" : ""))
+  }
+
+  /// The key of the sitemap: the pages it lists (the base URL is in the global key).
+  private func sitemapKey(pages: [String], keys: InputKeys) -> UInt64 {
+    StableHash.combine([keys.global, UInt64(sitemapLimit)] + pages.map(StableHash.of))
   }
 
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
@@ -260,6 +292,14 @@ struct JobPlanner: Sendable {
     }
   }
 
+  /// A partner's files planned: their key (its record and its cases) and jobs.
+  func partnerPlan(_ evaluation: PartnerEvaluation) -> (plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]) {
+    let key = keys.partner(
+      recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
+    let jobs = partnerJobs(evaluation, key: key)
+    return (SiteRenderer.PartnerPlan(key: key, files: jobs.map { .init(path: $0.path, key: $0.key) }), jobs)
+  }
+
   /// A partner's pages, case pages, badge and feed; `key` is its pages' key (its record and its cases).
   func partnerJobs(_ evaluation: PartnerEvaluation, key partnerKey: UInt64) -> [OutputJob] {
     let site = self.site
@@ -292,16 +332,28 @@ struct JobPlanner: Sendable {
   }
 
   /// The partner list beyond its first page (on the overview), the history pages, and the list's index
-  /// for the browser's filters: they show every partner, so their key is everything's.
-  func listJobs() -> [OutputJob] {
+  /// for the browser's filters. The history pages and the index show every partner: their key is
+  /// everything's. A list page shows its partners' rows (each made from the partner's record and cases,
+  /// the standards and the date: the partner's key, `partnerKeys` by slug), where it stands among the
+  /// pages, and the tiers in use: its key is those, so that an edit renders the pages its partner is on or
+  /// moved across, not every page.
+  func listJobs(partnerKeys: [String: UInt64]) -> [OutputJob] {
     let site = self.site
     var jobs: [OutputJob] = []
     let pageCount = site.partnerPageCount
     if pageCount > 1 {
+      let ordered = site.listedPartners
+      let tiers = Set(site.evaluations.compactMap(\.tier)).sorted().map(StableHash.of)
+      let common = [keys.global, UInt64(pageCount), UInt64(ordered.count), UInt64(site.listPageSize)] + tiers
       for number in 2...pageCount {
+        let start = min((number - 1) * site.listPageSize, ordered.count)
+        let slice = ordered[start..<min(start + site.listPageSize, ordered.count)]
+        let key = StableHash.combine(
+          common + [UInt64(number)]
+            + slice.flatMap { [StableHash.of($0.slug), partnerKeys[$0.slug] ?? 0] })
         jobs.append(
           page(
-            .partnerListPage(number), key: keys.everything, template: "partners",
+            .partnerListPage(number), key: key, template: "partners",
             title: "Partners, page \(number) of \(pageCount)",
             description: "Page \(number) of the list of partners as of \(asOf.display)."
           ) { site.partnerListPage(number) })
@@ -365,10 +417,12 @@ struct JobPlanner: Sendable {
       ) { site.boardPage() }
     ]
     let actionPages = site.actionsPageCount
+    let below = site.evaluations.count { !$0.isTierEligible && !$0.accreditations.isEmpty }
     for number in 1...actionPages {
       jobs.append(
         page(
-          .actions(page: number), key: keys.everything, template: "actions",
+          .actions(page: number), key: actionsKey(page: number, partnerKeys: partnerKeys, below: below),
+          template: "actions",
           title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
           description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
           current: number == 1 ? "actions" : ""
@@ -396,6 +450,30 @@ struct JobPlanner: Sendable {
       jobs.append(file(.pdmFeed(slug: portfolio.slug), key: key, template: "feed") { site.pdmFeed(portfolio) })
     }
     return jobs
+  }
+
+  /// The key of page `number` of `actions/`: its items (each its date, kind, partner and subject, or its
+  /// case, its data and the day its stage began) with their partners' keys (`partnerKeys`, by slug: a row is made
+  /// from the partner's record, its cases, the standards and the date), where it stands among the pages,
+  /// and the number of partners below the eligible tiers (`below`: a tier review's row counts them).
+  func actionsKey(page number: Int, partnerKeys: [String: UInt64], below: Int) -> UInt64 {
+    let items = site.actionItems
+    let start = min((number - 1) * ActionsPage.pageSize, items.count)
+    var parts = [keys.global, UInt64(number), UInt64(site.actionsPageCount), UInt64(items.count), UInt64(below)]
+    for item in items[start..<min(start + ActionsPage.pageSize, items.count)] {
+      switch item {
+      case .event(let event):
+        parts.append(
+          StableHash.of(
+            "\(event.date.iso) \(event.kind.rawValue) \(event.partner ?? "") \(event.subject ?? "")"))
+        parts.append(event.partner.flatMap { partnerKeys[$0] } ?? 0)
+      case .openCase(let escalation, let since, let day):
+        parts.append(StableHash.of("\(escalation.location.file) \(since.iso) \(day.iso)"))
+        parts.append(InputKeys.data(of: escalation))
+        parts.append(partnerKeys[escalation.partnerSlug] ?? 0)
+      }
+    }
+    return StableHash.combine(parts)
   }
 
   /// The files that show every partner, which take longest: started first, they do not finish alone at
@@ -430,13 +508,18 @@ struct JobPlanner: Sendable {
 /// those make the global key; a file rendered with a template adds the templates it uses (`OutputJob`). A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
-/// its whole file and the partner's record; the overview, the partner list, the history pages, the feed,
-/// the sitemap and the JSON files add every record and every case's data (`everything`), but not the FAQ,
+/// its whole file and the partner's record; the overview, the history pages, the feed, the board, the
+/// PDMs' index and the JSON files add every record and every case's data (`everything`), but not the FAQ,
 /// which none of them shows. A PDM's page adds its partners' records and cases' data alone
-/// (`JobPlanner.agendaJobs`).
+/// (`JobPlanner.agendaJobs`); a page of the partner list or of `actions/` its rows' partners' keys and its
+/// place among the pages (`JobPlanner.listJobs`, `actionsKey`); the sitemap the pages it lists.
 struct InputKeys: Sendable {
   let global: UInt64
-  private(set) var everything: UInt64
+  /// The key of what shows every record and every case's data; nil while a record edit left it to be made
+  /// again (`settled`).
+  private var everythingValue: UInt64?
+  /// The key of what shows every record and every case's data.
+  var everything: UInt64 { everythingValue ?? everythingKey() }
   let faq: UInt64
   private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
@@ -469,8 +552,17 @@ struct InputKeys: Sendable {
     }
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
-    everything = 0
-    everything = everythingKey()
+    everythingValue = everythingKey()
+  }
+
+  /// The keys with `everything` made, after a record edit left it to be made again: what a plan of the
+  /// pages that show every partner starts from (an edit that plans only the partner's own pages never
+  /// makes it, a pass over every file).
+  func settled() -> InputKeys {
+    guard everythingValue == nil else { return self }
+    var keys = self
+    keys.everythingValue = everythingKey()
+    return keys
   }
 
   private func everythingKey() -> UInt64 {
@@ -483,7 +575,7 @@ struct InputKeys: Sendable {
   func replacing(_ path: String, hash: UInt64) -> InputKeys {
     var keys = self
     keys.hashes[path] = hash
-    if path.hasPrefix("partners/") { keys.everything = keys.everythingKey() }
+    if path.hasPrefix("partners/") { keys.everythingValue = nil }
     return keys
   }
 

@@ -50,6 +50,10 @@ struct RecordEditTests {
         ],
         // The renewal undone.
         [(northwind, "earned: 2026-03-19, expires: 2028-03-19", "earned: 2024-03-20, expires: 2026-03-20")],
+        // The website alone, which the partner's page alone shows: its files alone are rendered.
+        [(northwind, "website: https://northwind.example", "website: https://northwind.example/partners")],
+        // Then its status again, after an edit that left the other files' keys as they were.
+        [(northwind, "earned: 2024-03-20, expires: 2026-03-20", "earned: 2026-03-19, expires: 2028-03-19")],
       ]
       for (number, step) in steps.enumerated() {
         for (path, from, to) in step { try edit(content, path, from, to) }
@@ -68,7 +72,77 @@ struct RecordEditTests {
         #expect(!patch.files.contains { $0.path.hasPrefix("partners/adventure-works-agency/") })
         if number == 1 { #expect(patch.files.contains { $0.path.hasPrefix("pdms/eve-newcomer") }) }
         if number == 2 { #expect(patch.removed.contains { $0.hasPrefix("pdms/daniel-okafor") }) }
+        if number == 5 {
+          #expect(patch.files.contains { $0.path == "partners/northwind-digital/index.html" })
+          #expect(patch.files.allSatisfy { $0.path.hasPrefix("partners/northwind-digital/") })
+        }
+        if number == 6 { #expect(patch.files.contains { $0.path == "index.html" }) }
       }
+    }
+  }
+
+  /// A program whose partner list and `actions/` have several pages: a row changed in place renders the
+  /// page it is on and not the others; a partner moved across pages (a tier below the eligible ones sends
+  /// it to the front, a new name along its group) renders the pages it moves across. Each step equals a
+  /// clean render byte for byte.
+  @Test func listAndActionsPagesRenderWhenTheirRowsChangeOrMove() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 120, cases: 5, seed: 5)
+      let request = SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      var baseline = first.baseline
+      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      func text(_ path: String) -> String { String(decoding: site[path] ?? [], as: UTF8.self) }
+      let listPages = site.keys.filter { $0.hasPrefix("partners/page/") }.sorted()
+      let actionsPages = site.keys.filter { $0.hasPrefix("actions/") }
+      #expect(listPages == ["partners/page/2/index.html", "partners/page/3/index.html"])
+      #expect(actionsPages.count > 2)
+      let slugs = try FileManager.default.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path)
+        .map { String($0.dropLast(".yaml".count)) }.sorted()
+      func listed(on page: String) -> [String] { slugs.filter { text(page).contains("partners/\($0)/\"") } }
+      // An accredited partner of page 2 (seeded content: the same every run), and the last of page 3.
+      let second = "partner-00070"
+      #expect(listed(on: listPages[0]).contains(second))
+      let third = try #require(listed(on: listPages[1]).last)
+      func step(_ slug: String, _ change: (String) -> String) throws -> [String] {
+        let url = content.appendingPathComponent("partners/\(slug).yaml")
+        try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+        let changes = ChangeSet(content: ["partners/\(slug).yaml": .changed])
+        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+        for path in patch.removed { site[path] = nil }
+        for file in patch.files { site[file.path] = file.bytes }
+        baseline = patch.baseline
+        let clean = try SiteBuilder.render(request).files
+        #expect(Set(site.keys) == Set(clean.map(\.path)))
+        for file in clean where site[file.path] != file.bytes { Issue.record("\(slug): \(file.path) differs") }
+        return patch.files.map(\.path)
+      }
+      func lastTier(_ tier: String) -> (String) -> String {
+        { record in
+          var lines = record.components(separatedBy: "\n")
+          if let last = lines.lastIndex(where: { $0.contains("reviewed: ") && $0.contains("tier: ") }) {
+            lines[last] = lines[last].replacingOccurrences(
+              of: #"tier: [a-z]+"#, with: "tier: \(tier)", options: .regularExpression)
+          }
+          return lines.joined(separator: "\n")
+        }
+      }
+      // A row changed in place (the region): its list page alone, and not every page of actions/.
+      let inPlace = try step(second) { $0.replacingOccurrences(of: "region: ", with: "region: North ") }
+      #expect(inPlace.filter { $0.hasPrefix("partners/page/") } == [listPages[0]])
+      #expect(inPlace.filter { $0.hasPrefix("actions/") }.count < actionsPages.count)
+      // Below the eligible tiers: to the front of the list, across the pages before it.
+      let moved = try step(second, lastTier("partner"))
+      #expect(moved.contains("index.html") && moved.contains(listPages[0]))
+      #expect(!listed(on: listPages[0]).contains(second))
+      // A new name moves the last partner of the last page to the front of its group, on an earlier page.
+      let renamed = try step(third) { $0.replacingOccurrences(of: "name: Partner", with: "name: Aaa Partner") }
+      #expect(!listed(on: listPages[1]).contains(third))
+      #expect(renamed.contains(listPages[1]))
+      // Back among the accredited: off the overview again.
+      let back = try step(second, lastTier("elite"))
+      #expect(back.contains("index.html"))
+      #expect(listPages.contains { listed(on: $0).contains(second) })
     }
   }
 
@@ -210,8 +284,8 @@ struct RecordEditTests {
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .removed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: ["standards.yaml": .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], templates: true)) == .whole)
-    #expect(SiteBuilder.plan(ChangeSet(templates: true)) == .templateEdits)
     #expect(SiteBuilder.plan(ChangeSet(templates: true, newDay: true)) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(templates: true)) == .templateEdits)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], newDay: true)) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(isUnknown: true)) == .whole)
   }
@@ -256,6 +330,15 @@ struct ServeRecordEditTests {
         let records = preview.log.err.components(separatedBy: "rendered: partner records edited)").count
         try await edit(record, "pdm: Jana Kowalski", "pdm: Eve Newcomer")
         #expect(preview.log.err.components(separatedBy: "rendered: partner records edited)").count == records + 1)
+        try servedEqualsACleanRender()
+        // The website, which the partner's page alone shows; then the status, from what that edit left.
+        try await edit(record, "website: https://northwind.example", "website: https://northwind.example/p")
+        #expect(
+          preview.server.state.snapshot.files["partners/northwind-digital/index.html"].map {
+            String(decoding: $0.bytes, as: UTF8.self).contains("https://northwind.example/p")
+          } == true)
+        try servedEqualsACleanRender()
+        try await edit(record, "earned: 2026-03-19, expires: 2028-03-19", "earned: 2024-03-20, expires: 2026-03-20")
         try servedEqualsACleanRender()
       }
     }

@@ -145,10 +145,16 @@ public final class PartnerMemo: Sendable {
 
   /// A copy without what was made for the partners `slugs`, which is made again when asked for.
   func forgetting(_ slugs: Set<String>) -> PartnerMemo {
-    PartnerMemo(
-      byPartner.withLock { known in known.filter { !slugs.contains($0.key) } },
-      pieces: pieces.withLock { known in known.mapValues { $0.filter { !slugs.contains($0.key) } } },
-      evaluations: evaluations.withLock { known in known.filter { !slugs.contains($0.key) } })
+    // A copy with entries taken out, not a filter: filtering hashes every key again (a tenth of a record
+    // edit at 10,000 partners).
+    func without<Value>(_ known: [String: Value]) -> [String: Value] {
+      var kept = known
+      for slug in slugs { kept.removeValue(forKey: slug) }
+      return kept
+    }
+    return PartnerMemo(
+      byPartner.withLock { without($0) }, pieces: pieces.withLock { $0.mapValues(without) },
+      evaluations: evaluations.withLock { without($0) })
   }
 
   /// The partner `slug` evaluated on `day`: as made before, or made by `make` now and kept.

@@ -175,6 +175,34 @@ final class SiteContext: Sendable {
     encodedNavigation = encoded
   }
 
+  /// The context of `content` and `evaluations` after the records of the partners `edited` alone changed
+  /// since `previous` was made (the same cases, pages, settings, standards and date): the cases by partner
+  /// and the navigation are `previous`'s, the lookups by slug are `previous`'s with those partners'
+  /// entries replaced, and the caches start empty. A preview server's record edit, without a pass over
+  /// every case.
+  init(
+    updating previous: SiteContext, edited: Set<String>, content: Content, evaluations: [PartnerEvaluation],
+    histories: PartnerMemo
+  ) {
+    self.histories = histories
+    historyPageSize = previous.historyPageSize
+    search = previous.search
+    listPageSize = previous.listPageSize
+    self.content = content
+    self.evaluations = evaluations
+    asOf = previous.asOf
+    var partners = previous.partners
+    for partner in content.partners where edited.contains(partner.slug) { partners[partner.slug] = partner }
+    self.partners = partners
+    var evaluationsBySlug = previous.evaluationsBySlug
+    for evaluation in evaluations where edited.contains(evaluation.slug) {
+      evaluationsBySlug[evaluation.slug] = evaluation
+    }
+    self.evaluationsBySlug = evaluationsBySlug
+    cases = previous.cases
+    encodedNavigation = previous.encodedNavigation
+  }
+
   /// The name of an accreditation type.
   func accreditationName(_ type: String) -> String {
     content.standards.accreditationType(type)?.name ?? type
