@@ -56,6 +56,44 @@ private let badgeColors = [
 /// The most recent events the feed keeps.
 let feedLimit = 100
 
+/// An entry of a feed with what places it there: the newest day first, then `order` (the kind of event:
+/// a mark 0, a decision 1, a grace period's start 2 and end 3, a certification's expiry 4, a status change
+/// 5, a case's step 6 and outcome 7), then the partner's slug, then the entry's id.
+struct FeedEvent: Sendable {
+  let day: Day
+  let order: Int
+  let partner: String
+  let entry: FeedModel.Entry
+
+  /// Whether `self` comes before `other` in a feed.
+  func precedes(_ other: FeedEvent) -> Bool {
+    (other.day, order, partner, entry.id) < (day, other.order, other.partner, other.entry.id)
+  }
+}
+
+/// A partner's part of the feeds, worded once a render (and kept in `PartnerMemo`): what the partner's own
+/// feed shows, and what its PDM's feed may take from it. Its feed is the newest `feedLimit` of `events`
+/// that are not case steps; a PDM's feed takes the newest `feedLimit` of its partners' `events`, of whose
+/// status changes only the newest `feedLimit` of the portfolio's (by `newestFirst`, as before).
+struct PartnerFeedPiece: Sendable {
+  /// Where an event comes from.
+  enum Kind: Sendable, Equatable {
+    /// A mark, a decision, a grace period or a certification: in the partner's feed and its PDM's.
+    case record
+    /// A case's step or outcome: in its PDM's feed alone.
+    case caseStep
+    /// The status change `changes[index]`.
+    case change(Int)
+  }
+
+  /// The partner's newest `feedLimit` status changes, newest first (`newestFirst`).
+  let changes: [StatusChangeItem]
+  /// The events either feed may show, in the feeds' order (`FeedEvent.precedes`): the entries of
+  /// `changes`, and the record events and case steps not older than the `feedLimit`-th newest day of
+  /// their own (record events) or with the case steps (case steps).
+  let events: [(event: FeedEvent, kind: Kind)]
+}
+
 extension SiteContext {
   /// `feed.xml`: the newest `feedLimit` events and status changes of every partner. Only the status
   /// changes shown are evaluated for their reasons.
@@ -66,26 +104,70 @@ extension SiteContext {
   }
 
   /// `partners/<slug>/feed.xml`: the newest `feedLimit` events and status changes of one partner, from its
-  /// record and cases alone.
+  /// record and cases alone (the events of its feed piece that are not case steps).
   func partnerFeed(_ evaluation: PartnerEvaluation) -> FeedModel {
-    let changes = partners[evaluation.slug].map { partner in
-      reasoned(statusChanges(in: history(of: partner)).prefix(feedLimit))
-    }
-    return feed(
-      of: [evaluation], changes: changes ?? [], path: Route.partnerFeed(partner: evaluation.slug).path,
-      title: "\(content.site.title) · \(evaluation.name)")
+    let entries = feedPiece(of: evaluation).events.lazy.filter { $0.kind != .caseStep }.prefix(feedLimit)
+      .map(\.event.entry)
+    return feedModel(
+      path: Route.partnerFeed(partner: evaluation.slug).path, title: "\(content.site.title) · \(evaluation.name)",
+      entries: Array(entries))
   }
 
   /// `pdms/<pdm>/feed.xml`: what happened to a PDM's partners, newest first (the latest `feedLimit`): the
   /// record events and status changes of the partner feeds, and the steps and outcomes of their cases, so
-  /// that the PDM is kept informed of the process without anyone sending mail.
+  /// that the PDM is kept informed of the process without anyone sending mail. Assembled from the
+  /// partners' feed pieces, worded once for their own feeds and this one: the same entries in the same
+  /// order as the feed of them all made whole (`feed(of:changes:path:title:caseSteps:)`, held by a test).
   func pdmFeed(_ portfolio: PDMPortfolio) -> FeedModel {
-    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
-    let changes = members.compactMap { partners[$0.slug] }.flatMap { statusChanges(in: history(of: $0)) }
-      .sorted(by: newestFirst)
-    return feed(
-      of: members, changes: reasoned(changes.prefix(feedLimit)), path: Route.pdmFeed(slug: portfolio.slug).path,
-      title: "\(content.site.title) · \(portfolio.heading)", caseSteps: true)
+    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }.sorted { $0.slug < $1.slug }
+    let pieces = members.map { feedPiece(of: $0) }
+    // The status changes shown: the newest `feedLimit` of the portfolio's by `newestFirst`; a partner's
+    // newest `feedLimit` are in its piece, so the portfolio's are among them.
+    var changes = pieces.indices.flatMap { member in pieces[member].changes.indices.map { (member, $0) } }
+    var shown: Set<Int>?
+    if changes.count > feedLimit {
+      changes.sort { newestFirst(pieces[$0.0].changes[$0.1], pieces[$1.0].changes[$1.1]) }
+      shown = Set(changes.prefix(feedLimit).map { $0.0 * feedLimit + $0.1 })
+    }
+    // Each partner's events are in the feeds' order already; across partners the slugs (in `members`'
+    // order) decide after the day and the kind, so an event's place is four numbers.
+    var candidates: [(day: Day, order: Int, member: Int, position: Int)] = []
+    for (member, piece) in pieces.enumerated() {
+      var taken = 0
+      for (position, item) in piece.events.enumerated() where taken < feedLimit {
+        if case .change(let index) = item.kind, let shown, !shown.contains(member * feedLimit + index) { continue }
+        candidates.append((item.event.day, item.event.order, member, position))
+        taken += 1
+      }
+    }
+    candidates.sort { ($1.day, $0.order, $0.member, $0.position) < ($0.day, $1.order, $1.member, $1.position) }
+    let entries = candidates.prefix(feedLimit).map { pieces[$0.member].events[$0.position].event.entry }
+    return feedModel(
+      path: Route.pdmFeed(slug: portfolio.slug).path, title: "\(content.site.title) · \(portfolio.heading)",
+      entries: entries)
+  }
+
+  /// The partner's part of the feeds, as made before in this render (or the preview server's last one,
+  /// less the edited partners') or made now: its newest `feedLimit` status changes with their reasons, its
+  /// record events and its case steps, worded and in the feeds' order.
+  func feedPiece(of evaluation: PartnerEvaluation) -> PartnerFeedPiece {
+    histories.feedPiece(of: evaluation.slug) {
+      let changes = partners[evaluation.slug].map { statusChanges(in: history(of: $0)).prefix(feedLimit) } ?? []
+      var events: [(event: FeedEvent, kind: PartnerFeedPiece.Kind)] = reasoned(changes).enumerated().map {
+        (FeedEvent(day: $1.date, order: 5, partner: $1.slug, entry: entry($1)), .change($0))
+      }
+      events += recordEvents(of: [evaluation], caseSteps: true)
+      events.sort { $0.event.precedes($1.event) }
+      return PartnerFeedPiece(changes: Array(changes), events: events)
+    }
+  }
+
+  /// The feed at `path` of `entries`.
+  private func feedModel(path: String, title: String, entries: [FeedModel.Entry]) -> FeedModel {
+    let base = content.site.baseURL
+    return FeedModel(
+      title: title, id: base + path, siteURL: base, feedURL: base + path, updated: "\(asOf.iso)T00:00:00Z",
+      entries: entries)
   }
 
   /// The entry of a status change. Its id names the accreditation (type and issue date) and the day,
@@ -104,31 +186,49 @@ extension SiteContext {
         + reasonText(change.reasons))
   }
 
-  /// The feed of `evaluations`' record events and `changes`; with `caseSteps`, also each step and outcome
-  /// of their cases (an entry's id names the case, the stage and the day, which no later build changes).
-  private func feed(
+  /// The feed of `evaluations`' record events and `changes` made whole; with `caseSteps`, also each step
+  /// and outcome of their cases. `feed.xml` is made so; a PDM's feed is assembled from feed pieces instead,
+  /// to the same entries.
+  func feed(
     of evaluations: [PartnerEvaluation], changes: [StatusChangeItem], path: String, title: String,
     caseSteps: Bool = false
   ) -> FeedModel {
+    var events = changes.map { FeedEvent(day: $0.date, order: 5, partner: $0.slug, entry: entry($0)) }
+    events += recordEvents(of: evaluations, caseSteps: caseSteps).map(\.event)
+    let entries = events.sorted { $0.precedes($1) }.prefix(feedLimit).map(\.entry)
+    return feedModel(path: path, title: title, entries: Array(entries))
+  }
+
+  /// The record events of `evaluations` (marks, decisions, grace periods, certification expiries) that a
+  /// feed of `feedLimit` entries may show, worded, in no order: those not older than the `feedLimit`-th
+  /// newest day of them all. With `caseSteps`, also the steps and outcomes of their cases (an entry's id
+  /// names the case, the stage and the day, which no later build changes) not older than the
+  /// `feedLimit`-th newest day of the record events and case steps together.
+  private func recordEvents(of evaluations: [PartnerEvaluation], caseSteps: Bool) -> [(
+    event: FeedEvent, kind: PartnerFeedPiece.Kind
+  )] {
     let base = content.site.baseURL
-    var events: [(day: Day, order: Int, partner: String, entry: FeedModel.Entry)] = []
+    var events: [(event: FeedEvent, kind: PartnerFeedPiece.Kind)] = []
     // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
     var sameDay: [String: Int] = [:]
     // Two passes over the events: the first only collects their days, to find the day from which the
     // newest `feedLimit` events start; the second writes out only those. Writing every event out cost a
     // third of a second at 10,000 partners.
-    var days: [Day]? = []
-    var oldestShown: Day?
+    var days: (records: [Day], all: [Day])? = ([], [])
+    var oldestRecord: Day?
+    var oldestStep: Day?
     func add(
       _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: @autoclosure () -> String,
       _ summary: @autoclosure () -> String, route: Route? = nil, id: String? = nil
     ) {
       guard day <= asOf else { return }
+      let isStep = id != nil
       if days != nil {
-        days?.append(day)
+        if !isStep { days?.records.append(day) }
+        days?.all.append(day)
         return
       }
-      if let oldestShown, day < oldestShown { return }
+      if let oldest = isStep ? oldestStep : oldestRecord, day < oldest { return }
       let title = title()
       let summary = summary()
       let link = base + (route ?? Route.partner(slug: evaluation.slug)).path
@@ -139,13 +239,9 @@ extension SiteContext {
           sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
           return "\(link)#\(kind)-\(day.iso)-\(earlier)"
         }()
-      events.append(
-        (
-          day, order, evaluation.slug,
-          FeedModel.Entry(
-            id: id, title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link, summary: summary
-          )
-        ))
+      let entry = FeedModel.Entry(
+        id: id, title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link, summary: summary)
+      events.append((FeedEvent(day: day, order: order, partner: evaluation.slug, entry: entry), isStep ? .caseStep : .record))
     }
     func addCaseSteps(_ evaluation: PartnerEvaluation) {
       for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
@@ -200,22 +296,15 @@ extension SiteContext {
         }
       }
     }
-    for change in changes {
-      events.append((change.date, 5, change.slug, entry(change)))
-    }
     addEvents()
-    if let collected = days, collected.count > feedLimit {
-      oldestShown = collected.sorted(by: >)[feedLimit - 1]
+    func oldest(_ collected: [Day]) -> Day? {
+      collected.count > feedLimit ? collected.sorted(by: >)[feedLimit - 1] : nil
     }
+    oldestRecord = days.flatMap { oldest($0.records) }
+    oldestStep = days.flatMap { oldest($0.all) }
     days = nil
     addEvents()
-    let entries = events.sorted {
-      ($1.day, $0.order, $0.partner, $0.entry.id) < ($0.day, $1.order, $1.partner, $1.entry.id)
-    }
-    .prefix(feedLimit).map(\.entry)
-    return FeedModel(
-      title: title, id: base + path, siteURL: base, feedURL: base + path,
-      updated: "\(asOf.iso)T00:00:00Z", entries: Array(entries))
+    return events
   }
 
   func badge(for evaluation: PartnerEvaluation) -> BadgeModel {
