@@ -71,27 +71,17 @@ struct FeedEvent: Sendable {
   }
 }
 
-/// A partner's part of the feeds, worded once a render (and kept in `PartnerMemo`): what the partner's own
-/// feed shows, and what its PDM's feed may take from it. Its feed is the newest `feedLimit` of `events`
-/// that are not case steps; a PDM's feed takes the newest `feedLimit` of its partners' `events`, of whose
-/// status changes only the newest `feedLimit` of the portfolio's (by `newestFirst`, as before).
+/// A partner's part of the feeds, worded once a render (and kept in `PartnerMemo`): its own feed's
+/// events, which its PDM's feed shows too. Its feed is the newest `feedLimit` of `events`; its PDM's feed
+/// takes its record events and those of its status changes among the portfolio's newest `feedLimit` (by
+/// `newestFirst`), with its case steps, worded there (each is in that one feed).
 struct PartnerFeedPiece: Sendable {
-  /// Where an event comes from.
-  enum Kind: Sendable, Equatable {
-    /// A mark, a decision, a grace period or a certification: in the partner's feed and its PDM's.
-    case record
-    /// A case's step or outcome: in its PDM's feed alone.
-    case caseStep
-    /// The status change `changes[index]`.
-    case change(Int)
-  }
-
   /// The partner's newest `feedLimit` status changes, newest first (`newestFirst`).
   let changes: [StatusChangeItem]
-  /// The events either feed may show, in the feeds' order (`FeedEvent.precedes`): the entries of
-  /// `changes`, and the record events and case steps not older than the `feedLimit`-th newest day of
-  /// their own (record events) or with the case steps (case steps).
-  let events: [(event: FeedEvent, kind: Kind)]
+  /// The events its feed may show, in the feeds' order (`FeedEvent.precedes`): the entries of `changes`
+  /// (with the position in `changes`) and the record events (without) not older than the `feedLimit`-th
+  /// newest day of them.
+  let events: [(event: FeedEvent, change: Int?)]
 }
 
 extension SiteContext {
@@ -104,21 +94,21 @@ extension SiteContext {
   }
 
   /// `partners/<slug>/feed.xml`: the newest `feedLimit` events and status changes of one partner, from its
-  /// record and cases alone (the events of its feed piece that are not case steps).
+  /// record and cases alone (its feed piece).
   func partnerFeed(_ evaluation: PartnerEvaluation) -> FeedModel {
-    let entries = feedPiece(of: evaluation).events.lazy.filter { $0.kind != .caseStep }.prefix(feedLimit)
-      .map(\.event.entry)
-    return feedModel(
+    feedModel(
       path: Route.partnerFeed(partner: evaluation.slug).path, title: "\(content.site.title) · \(evaluation.name)",
-      entries: Array(entries))
+      entries: feedPiece(of: evaluation).events.prefix(feedLimit).map(\.event.entry))
   }
 
   /// `pdms/<pdm>/feed.xml`: what happened to a PDM's partners, newest first (the latest `feedLimit`): the
   /// record events and status changes of the partner feeds, and the steps and outcomes of their cases, so
   /// that the PDM is kept informed of the process without anyone sending mail. Assembled from the
-  /// partners' feed pieces, worded once for their own feeds and this one: the same entries in the same
-  /// order as the feed of them all made whole (`feed(of:changes:path:title:caseSteps:)`, held by a test).
+  /// partners' feed pieces, worded once for their own feeds and this one, and their case steps: the same
+  /// entries in the same order as the feed of them all made whole (`feed(of:changes:path:title:caseSteps:)`,
+  /// held by a test).
   func pdmFeed(_ portfolio: PDMPortfolio) -> FeedModel {
+    // Sorted by slug, the feeds' order across partners: a partner's place in `members` stands for its slug.
     let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }.sorted { $0.slug < $1.slug }
     let pieces = members.map { feedPiece(of: $0) }
     // The status changes shown: the newest `feedLimit` of the portfolio's by `newestFirst`; a partner's
@@ -129,36 +119,99 @@ extension SiteContext {
       changes.sort { newestFirst(pieces[$0.0].changes[$0.1], pieces[$1.0].changes[$1.1]) }
       shown = Set(changes.prefix(feedLimit).map { $0.0 * feedLimit + $0.1 })
     }
-    // Each partner's events are in the feeds' order already; across partners the slugs (in `members`'
-    // order) decide after the day and the kind, so an event's place is four numbers.
-    var candidates: [(day: Day, order: Int, member: Int, position: Int)] = []
+    // An event's place: its day, its order, its partner, then its position in the partner's piece (which
+    // is in the feeds' order) or, for a case step (order 6 and 7), the position of its entry in `steps`,
+    // whose id decides.
+    typealias Place = (day: Day, order: Int, member: Int, position: Int)
+    var places: [Place] = []
     for (member, piece) in pieces.enumerated() {
+      // A partner's events beyond its newest `feedLimit` are not among the portfolio's.
       var taken = 0
       for (position, item) in piece.events.enumerated() where taken < feedLimit {
-        if case .change(let index) = item.kind, let shown, !shown.contains(member * feedLimit + index) { continue }
-        candidates.append((item.event.day, item.event.order, member, position))
+        if let index = item.change, let shown, !shown.contains(member * feedLimit + index) { continue }
+        places.append((item.event.day, item.event.order, member, position))
         taken += 1
       }
     }
-    candidates.sort { ($1.day, $0.order, $0.member, $0.position) < ($0.day, $1.order, $1.member, $1.position) }
-    let entries = candidates.prefix(feedLimit).map { pieces[$0.member].events[$0.position].event.entry }
+    // The case steps are worded from the newest `feedLimit`-th day of all the events on: first their days.
+    var dayCount = places.count
+    var stepDays = places.map(\.day)
+    for member in members {
+      forEachCaseStep(of: member) { day, _, _ in
+        stepDays.append(day)
+        dayCount += 1
+      }
+    }
+    let oldest = dayCount > feedLimit ? stepDays.sorted(by: >)[feedLimit - 1] : nil
+    if let oldest { places.removeAll { $0.day < oldest } }
+    var steps: [FeedModel.Entry] = []
+    for (member, evaluation) in members.enumerated() {
+      forEachCaseStep(of: evaluation) { day, order, word in
+        if let oldest, day < oldest { return }
+        places.append((day, order, member, steps.count))
+        steps.append(word())
+      }
+    }
+    places.sort { a, b in
+      if a.day != b.day { return a.day > b.day }
+      if a.order != b.order { return a.order < b.order }
+      if a.member != b.member { return a.member < b.member }
+      return a.order >= 6 ? steps[a.position].id < steps[b.position].id : a.position < b.position
+    }
+    let entries = places.prefix(feedLimit).map {
+      $0.order >= 6 ? steps[$0.position] : pieces[$0.member].events[$0.position].event.entry
+    }
     return feedModel(
       path: Route.pdmFeed(slug: portfolio.slug).path, title: "\(content.site.title) · \(portfolio.heading)",
       entries: entries)
   }
 
   /// The partner's part of the feeds, as made before in this render (or the preview server's last one,
-  /// less the edited partners') or made now: its newest `feedLimit` status changes with their reasons, its
-  /// record events and its case steps, worded and in the feeds' order.
+  /// less the edited partners') or made now: its newest `feedLimit` status changes with their reasons and
+  /// its record events, worded and in the feeds' order.
   func feedPiece(of evaluation: PartnerEvaluation) -> PartnerFeedPiece {
     histories.feedPiece(of: evaluation.slug) {
       let changes = partners[evaluation.slug].map { statusChanges(in: history(of: $0)).prefix(feedLimit) } ?? []
-      var events: [(event: FeedEvent, kind: PartnerFeedPiece.Kind)] = reasoned(changes).enumerated().map {
-        (FeedEvent(day: $1.date, order: 5, partner: $1.slug, entry: entry($1)), .change($0))
+      var events: [(event: FeedEvent, change: Int?)] = reasoned(changes).enumerated().map {
+        (FeedEvent(day: $1.date, order: 5, partner: $1.slug, entry: entry($1)), $0)
       }
-      events += recordEvents(of: [evaluation], caseSteps: true)
+      events += recordEvents(of: [evaluation], caseSteps: false).map { ($0, nil) }
       events.sort { $0.event.precedes($1.event) }
       return PartnerFeedPiece(changes: Array(changes), events: events)
+    }
+  }
+
+  /// Calls `visit` with each step and outcome of `evaluation`'s cases on or before the evaluation date:
+  /// its day, its order in the feeds (6 a step, 7 an outcome), and how to word its entry (an entry's id
+  /// names the case, the stage and the day, which no later build changes).
+  private func forEachCaseStep(
+    of evaluation: PartnerEvaluation, _ visit: (Day, Int, () -> FeedModel.Entry) -> Void
+  ) {
+    let base = content.site.baseURL
+    for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
+      let link = base + Route.escalation(partner: evaluation.slug, id: escalation.id).path
+      let about = "Case \(escalation.id) (\(escalation.customer))"
+      func entry(_ day: Day, id: String, title: String, summary: String) -> FeedModel.Entry {
+        FeedModel.Entry(
+          id: "\(link)#\(id)", title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link,
+          summary: summary)
+      }
+      for step in escalation.steps where step.date <= asOf {
+        visit(step.date, 6) {
+          entry(
+            step.date, id: "\(step.stage.rawValue)-\(step.date.iso)",
+            title: "case \(escalation.id) at the \(step.stage.words) stage",
+            summary: "\(about) reached the \(step.stage.words) stage on \(step.date.display).")
+        }
+      }
+      if let outcome = escalation.outcome, outcome.date <= asOf {
+        visit(outcome.date, 7) {
+          entry(
+            outcome.date, id: "closed-\(outcome.date.iso)",
+            title: "case \(escalation.id) closed: \(outcome.decision.label)",
+            summary: "\(about) closed on \(outcome.date.display): \(outcome.decision.label).")
+        }
+      }
     }
   }
 
@@ -194,21 +247,18 @@ extension SiteContext {
     caseSteps: Bool = false
   ) -> FeedModel {
     var events = changes.map { FeedEvent(day: $0.date, order: 5, partner: $0.slug, entry: entry($0)) }
-    events += recordEvents(of: evaluations, caseSteps: caseSteps).map(\.event)
+    events += recordEvents(of: evaluations, caseSteps: caseSteps)
     let entries = events.sorted { $0.precedes($1) }.prefix(feedLimit).map(\.entry)
     return feedModel(path: path, title: title, entries: Array(entries))
   }
 
   /// The record events of `evaluations` (marks, decisions, grace periods, certification expiries) that a
   /// feed of `feedLimit` entries may show, worded, in no order: those not older than the `feedLimit`-th
-  /// newest day of them all. With `caseSteps`, also the steps and outcomes of their cases (an entry's id
-  /// names the case, the stage and the day, which no later build changes) not older than the
-  /// `feedLimit`-th newest day of the record events and case steps together.
-  private func recordEvents(of evaluations: [PartnerEvaluation], caseSteps: Bool) -> [(
-    event: FeedEvent, kind: PartnerFeedPiece.Kind
-  )] {
+  /// newest day of them all. With `caseSteps`, also the steps and outcomes of their cases not older than
+  /// the `feedLimit`-th newest day of the record events and case steps together.
+  private func recordEvents(of evaluations: [PartnerEvaluation], caseSteps: Bool) -> [FeedEvent] {
     let base = content.site.baseURL
-    var events: [(event: FeedEvent, kind: PartnerFeedPiece.Kind)] = []
+    var events: [FeedEvent] = []
     // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
     var sameDay: [String: Int] = [:]
     // Two passes over the events: the first only collects their days, to find the day from which the
@@ -219,46 +269,33 @@ extension SiteContext {
     var oldestStep: Day?
     func add(
       _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: @autoclosure () -> String,
-      _ summary: @autoclosure () -> String, route: Route? = nil, id: String? = nil
+      _ summary: @autoclosure () -> String
     ) {
       guard day <= asOf else { return }
-      let isStep = id != nil
       if days != nil {
-        if !isStep { days?.records.append(day) }
+        days?.records.append(day)
         days?.all.append(day)
         return
       }
-      if let oldest = isStep ? oldestStep : oldestRecord, day < oldest { return }
+      if let oldestRecord, day < oldestRecord { return }
       let title = title()
       let summary = summary()
-      let link = base + (route ?? Route.partner(slug: evaluation.slug)).path
-      let id =
-        id.map { "\(link)#\($0)" }
-        ?? {
-          let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
-          sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
-          return "\(link)#\(kind)-\(day.iso)-\(earlier)"
-        }()
+      let link = base + Route.partner(slug: evaluation.slug).path
+      let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
+      sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
       let entry = FeedModel.Entry(
-        id: id, title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link, summary: summary)
-      events.append((FeedEvent(day: day, order: order, partner: evaluation.slug, entry: entry), isStep ? .caseStep : .record))
+        id: "\(link)#\(kind)-\(day.iso)-\(earlier)", title: "\(evaluation.name): \(title)",
+        updated: "\(day.iso)T00:00:00Z", link: link, summary: summary)
+      events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: entry))
     }
     func addCaseSteps(_ evaluation: PartnerEvaluation) {
-      for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
-        let route = Route.escalation(partner: evaluation.slug, id: escalation.id)
-        let about = "Case \(escalation.id) (\(escalation.customer))"
-        for step in escalation.steps {
-          add(
-            step.date, 6, evaluation, "case", "case \(escalation.id) at the \(step.stage.words) stage",
-            "\(about) reached the \(step.stage.words) stage on \(step.date.display).", route: route,
-            id: "\(step.stage.rawValue)-\(step.date.iso)")
+      forEachCaseStep(of: evaluation) { day, order, word in
+        if days != nil {
+          days?.all.append(day)
+          return
         }
-        if let outcome = escalation.outcome {
-          add(
-            outcome.date, 7, evaluation, "case", "case \(escalation.id) closed: \(outcome.decision.label)",
-            "\(about) closed on \(outcome.date.display): \(outcome.decision.label).", route: route,
-            id: "closed-\(outcome.date.iso)")
-        }
+        if let oldestStep, day < oldestStep { return }
+        events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: word()))
       }
     }
     func addEvents() {
