@@ -189,27 +189,27 @@ extension SiteContext {
   ) {
     let base = content.site.baseURL
     for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
-      let link = base + Route.escalation(partner: evaluation.slug, id: escalation.id).path
-      let about = "Case \(escalation.id) (\(escalation.customer))"
-      func entry(_ day: Day, id: String, title: String, summary: String) -> FeedModel.Entry {
-        FeedModel.Entry(
+      // Worded only when asked: most steps are not in the feed.
+      func entry(_ day: Day, id: String, title: String, summary: (String) -> String) -> FeedModel.Entry {
+        let link = base + Route.escalation(partner: evaluation.slug, id: escalation.id).path
+        return FeedModel.Entry(
           id: "\(link)#\(id)", title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link,
-          summary: summary)
+          summary: summary("Case \(escalation.id) (\(escalation.customer))"))
       }
       for step in escalation.steps where step.date <= asOf {
         visit(step.date, 6) {
           entry(
             step.date, id: "\(step.stage.rawValue)-\(step.date.iso)",
-            title: "case \(escalation.id) at the \(step.stage.words) stage",
-            summary: "\(about) reached the \(step.stage.words) stage on \(step.date.display).")
+            title: "case \(escalation.id) at the \(step.stage.words) stage"
+          ) { "\($0) reached the \(step.stage.words) stage on \(step.date.display)." }
         }
       }
       if let outcome = escalation.outcome, outcome.date <= asOf {
         visit(outcome.date, 7) {
           entry(
             outcome.date, id: "closed-\(outcome.date.iso)",
-            title: "case \(escalation.id) closed: \(outcome.decision.label)",
-            summary: "\(about) closed on \(outcome.date.display): \(outcome.decision.label).")
+            title: "case \(escalation.id) closed: \(outcome.decision.label)"
+          ) { "\($0) closed on \(outcome.date.display): \(outcome.decision.label)." }
         }
       }
     }
