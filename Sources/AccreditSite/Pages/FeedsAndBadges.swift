@@ -133,16 +133,12 @@ extension SiteContext {
         taken += 1
       }
     }
-    // The case steps are worded from the newest `feedLimit`-th day of all the events on: first their days.
-    var dayCount = places.count
-    var stepDays = places.map(\.day)
+    // The case steps are worded from the `feedLimit`-th newest day of all the events on: first their days.
+    var days = places.map(\.day)
     for member in members {
-      forEachCaseStep(of: member) { day, _, _ in
-        stepDays.append(day)
-        dayCount += 1
-      }
+      forEachCaseStep(of: member) { day, _, _ in days.append(day) }
     }
-    let oldest = dayCount > feedLimit ? stepDays.sorted(by: >)[feedLimit - 1] : nil
+    let oldest = days.count > feedLimit ? days.sorted(by: >)[feedLimit - 1] : nil
     if let oldest { places.removeAll { $0.day < oldest } }
     var steps: [FeedModel.Entry] = []
     for (member, evaluation) in members.enumerated() {
