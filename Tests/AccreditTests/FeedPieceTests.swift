@@ -66,7 +66,7 @@ struct FeedPieceTests {
 
   @Test(arguments: [(UInt64(3), "2026-11-15"), (7, "2026-11-15"), (11, "2026-06-20")])
   func aGeneratedProgramsFeedsEqualTheFeedsMadeWhole(seed: UInt64, asOf: String) throws {
-    let site = siteContext(generated(partners: 40, cases: 8, seed: seed), asOf: asOf)
+    let site = siteContext(generated(partners: 60, cases: 8, seed: seed), asOf: asOf)
     let everyone = try #require(site.portfolios.first)
     // More than a feed's worth of case steps and of status changes: the cuts decide what is shown.
     #expect(wholeFeed(site, everyone).entries.count == feedLimit)
