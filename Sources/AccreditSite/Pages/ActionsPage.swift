@@ -68,6 +68,14 @@ enum ActionItem: Sendable {
   }
 }
 
+/// What a row of what needs doing says on every page that shows it (`SiteContext.actionRow`): what
+/// happens, what it needs, and each accreditation's status now and on the item's day.
+struct ActionFacts: Sendable {
+  let what: String
+  let reason: String
+  let effects: [ActionsPage.Effect]
+}
+
 extension Route {
   /// Page `number` (1-based) of the actions list.
   static func actions(page number: Int) -> Route { number <= 1 ? .actions : .actionsPage(number) }
@@ -109,15 +117,13 @@ extension SiteContext {
     }
     let start = min((number - 1) * ActionsPage.pageSize, items.count)
     let slice = items[start..<min(start + ActionsPage.pageSize, items.count)]
-    func row(_ item: ActionItem) -> ActionsPage.Row { actionRow(item, from: here) }
-
     // Weeks counted from today: days 0–6, 7–13…
     var weeks: [ActionsPage.Week] = []
-    for item in slice {
+    for (position, item) in zip(slice.indices, slice) {
       let week = max(0, asOf.days(until: item.date)) / 7
       let first = asOf.adding(days: week * 7)
       let id = "week-\(first.iso)"
-      let built = row(item)
+      let built = actionRow(item, at: position, from: here)
       if weeks.last?.id == id {
         let last = weeks.removeLast()
         weeks.append(ActionsPage.Week(label: last.label, id: last.id, rows: last.rows + [built]))
@@ -138,9 +144,33 @@ extension SiteContext {
       pages: PageLink.window(current: number, count: count, href: pageLink))
   }
 
-  /// One row of what needs doing, with links from `here`: what happens, each accreditation's status now
-  /// and on the item's day, and what it needs.
-  func actionRow(_ item: ActionItem, from here: Route) -> ActionsPage.Row {
+  /// One row of what needs doing, the item at `position` in `actionItems`, with links from `here`: what
+  /// happens, each accreditation's status now and on the item's day, and what it needs. Those are the
+  /// same on the actions page and on the PDM's page that show the item: made once (`actionFacts`).
+  func actionRow(_ item: ActionItem, at position: Int, from here: Route) -> ActionsPage.Row {
+    let facts =
+      actionFactsCache.withLock { $0[position] }
+      ?? {
+        let made = actionFacts(item)
+        actionFactsCache.withLock { $0[position] = made }
+        return made
+      }()
+    let slug = item.partner
+    var caseHref: String?
+    if case .openCase(let escalation, _, _) = item {
+      caseHref = here.link(to: .escalation(partner: escalation.partnerSlug, id: escalation.id))
+    }
+    return ActionsPage.Row(
+      date: DateView(item.date), inDays: relativeDays(asOf.days(until: item.date)),
+      partnerName: slug.flatMap { evaluationsBySlug[$0] }?.name,
+      partnerHref: slug.map { here.link(to: .partner(slug: $0)) },
+      pdm: slug.flatMap { partners[$0]?.pdm } ?? (slug == nil ? "" : "No PDM"), what: facts.what, caseHref: caseHref,
+      effects: facts.effects, hasEffects: !facts.effects.isEmpty, reason: facts.reason)
+  }
+
+  /// What a row of what needs doing says, from whichever page: what happens, what it needs, and each
+  /// accreditation's status now and on the item's day.
+  private func actionFacts(_ item: ActionItem) -> ActionFacts {
     let evaluator = Evaluator(standards: content.standards)
     let bySlug = evaluationsBySlug
 
@@ -163,11 +193,10 @@ extension SiteContext {
         }
     }
 
-    func row(_ item: ActionItem) -> ActionsPage.Row {
+    func facts(_ item: ActionItem) -> ActionFacts {
       var slug: String?
       var what = ""
       var reason = ""
-      var caseHref: String?
       var effectDay: Day?
       switch item {
       case .event(let event):
@@ -207,22 +236,15 @@ extension SiteContext {
         slug = escalation.partnerSlug
         let stage = escalation.stage(on: asOf)?.label.lowercased() ?? "complaint"
         what = "Case \(escalation.id) open at \(stage)\(escalation.isSerious ? " (serious)" : "")"
-        caseHref = here.link(to: .escalation(partner: escalation.partnerSlug, id: escalation.id))
         reason = "at \(stage) for \(plural(since.days(until: asOf), "day")), since \(since.display)"
         if let now = bySlug[escalation.partnerSlug], evaluator.isOneMarkFromReview(now) {
           reason += "; a mark would send every accreditation to the review board"
         }
       }
-      let partner = slug.flatMap { bySlug[$0] }
-      let rowEffects = slug.map { effects($0, on: effectDay) } ?? []
-      return ActionsPage.Row(
-        date: DateView(item.date), inDays: relativeDays(asOf.days(until: item.date)), partnerName: partner?.name,
-        partnerHref: slug.map { here.link(to: .partner(slug: $0)) },
-        pdm: slug.flatMap { partners[$0]?.pdm } ?? (slug == nil ? "" : "No PDM"), what: what, caseHref: caseHref,
-        effects: rowEffects, hasEffects: !rowEffects.isEmpty, reason: reason)
+      return ActionFacts(what: what, reason: reason, effects: slug.map { effects($0, on: effectDay) } ?? [])
     }
 
-    return row(item)
+    return facts(item)
   }
 
   /// What an accreditation needs on its evaluation `due`, from its projected evaluation: its failed checks

@@ -56,6 +56,34 @@ private let badgeColors = [
 /// The most recent events the feed keeps.
 let feedLimit = 100
 
+/// An entry of a feed with what places it there: the newest day first, then `order` (the kind of event:
+/// a mark 0, a decision 1, a grace period's start 2 and end 3, a certification's expiry 4, a status change
+/// 5, a case's step 6 and outcome 7), then the partner's slug, then the entry's id.
+struct FeedEvent: Sendable {
+  let day: Day
+  let order: Int
+  let partner: String
+  let entry: FeedModel.Entry
+
+  /// Whether `self` comes before `other` in a feed.
+  func precedes(_ other: FeedEvent) -> Bool {
+    (other.day, order, partner, entry.id) < (day, other.order, other.partner, other.entry.id)
+  }
+}
+
+/// A partner's part of the feeds, worded once a render (and kept in `PartnerMemo`): its own feed's
+/// events, which its PDM's feed shows too. Its feed is the newest `feedLimit` of `events`; its PDM's feed
+/// takes its record events and those of its status changes among the portfolio's newest `feedLimit` (by
+/// `newestFirst`), with its case steps, worded there (each is in that one feed).
+struct PartnerFeedPiece: Sendable {
+  /// The partner's newest `feedLimit` status changes, newest first (`newestFirst`).
+  let changes: [StatusChangeItem]
+  /// The events its feed may show, in the feeds' order (`FeedEvent.precedes`): the entries of `changes`
+  /// (with the position in `changes`) and the record events (without) not older than the `feedLimit`-th
+  /// newest day of them.
+  let events: [(event: FeedEvent, change: Int?)]
+}
+
 extension SiteContext {
   /// `feed.xml`: the newest `feedLimit` events and status changes of every partner. Only the status
   /// changes shown are evaluated for their reasons.
@@ -66,26 +94,129 @@ extension SiteContext {
   }
 
   /// `partners/<slug>/feed.xml`: the newest `feedLimit` events and status changes of one partner, from its
-  /// record and cases alone.
+  /// record and cases alone (its feed piece).
   func partnerFeed(_ evaluation: PartnerEvaluation) -> FeedModel {
-    let changes = partners[evaluation.slug].map { partner in
-      reasoned(statusChanges(in: history(of: partner)).prefix(feedLimit))
-    }
-    return feed(
-      of: [evaluation], changes: changes ?? [], path: Route.partnerFeed(partner: evaluation.slug).path,
-      title: "\(content.site.title) · \(evaluation.name)")
+    feedModel(
+      path: Route.partnerFeed(partner: evaluation.slug).path, title: "\(content.site.title) · \(evaluation.name)",
+      entries: feedPiece(of: evaluation).events.prefix(feedLimit).map(\.event.entry))
   }
 
   /// `pdms/<pdm>/feed.xml`: what happened to a PDM's partners, newest first (the latest `feedLimit`): the
   /// record events and status changes of the partner feeds, and the steps and outcomes of their cases, so
-  /// that the PDM is kept informed of the process without anyone sending mail.
+  /// that the PDM is kept informed of the process without anyone sending mail. Assembled from the
+  /// partners' feed pieces, worded once for their own feeds and this one, and their case steps: the same
+  /// entries in the same order as the feed of them all made whole (`feed(of:changes:path:title:caseSteps:)`,
+  /// held by a test).
   func pdmFeed(_ portfolio: PDMPortfolio) -> FeedModel {
-    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
-    let changes = members.compactMap { partners[$0.slug] }.flatMap { statusChanges(in: history(of: $0)) }
-      .sorted(by: newestFirst)
-    return feed(
-      of: members, changes: reasoned(changes.prefix(feedLimit)), path: Route.pdmFeed(slug: portfolio.slug).path,
-      title: "\(content.site.title) · \(portfolio.heading)", caseSteps: true)
+    // Sorted by slug, the feeds' order across partners: a partner's place in `members` stands for its slug.
+    let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }.sorted { $0.slug < $1.slug }
+    let pieces = members.map { feedPiece(of: $0) }
+    // The status changes shown: the newest `feedLimit` of the portfolio's by `newestFirst`; a partner's
+    // newest `feedLimit` are in its piece, so the portfolio's are among them.
+    var changes = pieces.indices.flatMap { member in pieces[member].changes.indices.map { (member, $0) } }
+    var shown: Set<Int>?
+    if changes.count > feedLimit {
+      changes.sort { newestFirst(pieces[$0.0].changes[$0.1], pieces[$1.0].changes[$1.1]) }
+      shown = Set(changes.prefix(feedLimit).map { $0.0 * feedLimit + $0.1 })
+    }
+    // An event's place: its day, its order, its partner, then its position in the partner's piece (which
+    // is in the feeds' order) or, for a case step (order 6 and 7), the position of its entry in `steps`,
+    // whose id decides.
+    typealias Place = (day: Day, order: Int, member: Int, position: Int)
+    var places: [Place] = []
+    for (member, piece) in pieces.enumerated() {
+      // A partner's events beyond its newest `feedLimit` are not among the portfolio's.
+      var taken = 0
+      for (position, item) in piece.events.enumerated() where taken < feedLimit {
+        if let index = item.change, let shown, !shown.contains(member * feedLimit + index) { continue }
+        places.append((item.event.day, item.event.order, member, position))
+        taken += 1
+      }
+    }
+    // The case steps are worded from the `feedLimit`-th newest day of all the events on: first their days.
+    var days = places.map(\.day)
+    for member in members {
+      forEachCaseStep(of: member) { day, _, _ in days.append(day) }
+    }
+    let oldest = days.count > feedLimit ? days.sorted(by: >)[feedLimit - 1] : nil
+    if let oldest { places.removeAll { $0.day < oldest } }
+    var steps: [FeedModel.Entry] = []
+    for (member, evaluation) in members.enumerated() {
+      forEachCaseStep(of: evaluation) { day, order, word in
+        if let oldest, day < oldest { return }
+        places.append((day, order, member, steps.count))
+        steps.append(word())
+      }
+    }
+    places.sort { a, b in
+      if a.day != b.day { return a.day > b.day }
+      if a.order != b.order { return a.order < b.order }
+      if a.member != b.member { return a.member < b.member }
+      return a.order >= 6 ? steps[a.position].id < steps[b.position].id : a.position < b.position
+    }
+    let entries = places.prefix(feedLimit).map {
+      $0.order >= 6 ? steps[$0.position] : pieces[$0.member].events[$0.position].event.entry
+    }
+    return feedModel(
+      path: Route.pdmFeed(slug: portfolio.slug).path, title: "\(content.site.title) · \(portfolio.heading)",
+      entries: entries)
+  }
+
+  /// The partner's part of the feeds, as made before in this render (or the preview server's last one,
+  /// less the edited partners') or made now: its newest `feedLimit` status changes with their reasons and
+  /// its record events, worded and in the feeds' order.
+  func feedPiece(of evaluation: PartnerEvaluation) -> PartnerFeedPiece {
+    histories.feedPiece(of: evaluation.slug) {
+      let changes = partners[evaluation.slug].map { statusChanges(in: history(of: $0)).prefix(feedLimit) } ?? []
+      var events: [(event: FeedEvent, change: Int?)] = reasoned(changes).enumerated().map {
+        (FeedEvent(day: $1.date, order: 5, partner: $1.slug, entry: entry($1)), $0)
+      }
+      events += recordEvents(of: [evaluation], caseSteps: false).map { ($0, nil) }
+      events.sort { $0.event.precedes($1.event) }
+      return PartnerFeedPiece(changes: Array(changes), events: events)
+    }
+  }
+
+  /// Calls `visit` with each step and outcome of `evaluation`'s cases on or before the evaluation date:
+  /// its day, its order in the feeds (6 a step, 7 an outcome), and how to word its entry (an entry's id
+  /// names the case, the stage and the day, which no later build changes).
+  private func forEachCaseStep(
+    of evaluation: PartnerEvaluation, _ visit: (Day, Int, () -> FeedModel.Entry) -> Void
+  ) {
+    let base = content.site.baseURL
+    for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
+      // Worded only when asked: most steps are not in the feed.
+      func entry(_ day: Day, id: String, title: String, summary: (String) -> String) -> FeedModel.Entry {
+        let link = base + Route.escalation(partner: evaluation.slug, id: escalation.id).path
+        return FeedModel.Entry(
+          id: "\(link)#\(id)", title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link,
+          summary: summary("Case \(escalation.id) (\(escalation.customer))"))
+      }
+      for step in escalation.steps where step.date <= asOf {
+        visit(step.date, 6) {
+          entry(
+            step.date, id: "\(step.stage.rawValue)-\(step.date.iso)",
+            title: "case \(escalation.id) at the \(step.stage.words) stage"
+          ) { "\($0) reached the \(step.stage.words) stage on \(step.date.display)." }
+        }
+      }
+      if let outcome = escalation.outcome, outcome.date <= asOf {
+        visit(outcome.date, 7) {
+          entry(
+            outcome.date, id: "closed-\(outcome.date.iso)",
+            title: "case \(escalation.id) closed: \(outcome.decision.label)"
+          ) { "\($0) closed on \(outcome.date.display): \(outcome.decision.label)." }
+        }
+      }
+    }
+  }
+
+  /// The feed at `path` of `entries`.
+  private func feedModel(path: String, title: String, entries: [FeedModel.Entry]) -> FeedModel {
+    let base = content.site.baseURL
+    return FeedModel(
+      title: title, id: base + path, siteURL: base, feedURL: base + path, updated: "\(asOf.iso)T00:00:00Z",
+      entries: entries)
   }
 
   /// The entry of a status change. Its id names the accreditation (type and issue date) and the day,
@@ -104,65 +235,63 @@ extension SiteContext {
         + reasonText(change.reasons))
   }
 
-  /// The feed of `evaluations`' record events and `changes`; with `caseSteps`, also each step and outcome
-  /// of their cases (an entry's id names the case, the stage and the day, which no later build changes).
-  private func feed(
+  /// The feed of `evaluations`' record events and `changes` made whole; with `caseSteps`, also each step
+  /// and outcome of their cases. `feed.xml` is made so; a PDM's feed is assembled from feed pieces instead,
+  /// to the same entries.
+  func feed(
     of evaluations: [PartnerEvaluation], changes: [StatusChangeItem], path: String, title: String,
     caseSteps: Bool = false
   ) -> FeedModel {
+    var events = changes.map { FeedEvent(day: $0.date, order: 5, partner: $0.slug, entry: entry($0)) }
+    events += recordEvents(of: evaluations, caseSteps: caseSteps)
+    let entries = events.sorted { $0.precedes($1) }.prefix(feedLimit).map(\.entry)
+    return feedModel(path: path, title: title, entries: Array(entries))
+  }
+
+  /// The record events of `evaluations` (marks, decisions, grace periods, certification expiries) that a
+  /// feed of `feedLimit` entries may show, worded, in no order: those not older than the `feedLimit`-th
+  /// newest day of them all. With `caseSteps`, also the steps and outcomes of their cases not older than
+  /// the `feedLimit`-th newest day of the record events and case steps together.
+  private func recordEvents(of evaluations: [PartnerEvaluation], caseSteps: Bool) -> [FeedEvent] {
     let base = content.site.baseURL
-    var events: [(day: Day, order: Int, partner: String, entry: FeedModel.Entry)] = []
+    var events: [FeedEvent] = []
     // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
     var sameDay: [String: Int] = [:]
     // Two passes over the events: the first only collects their days, to find the day from which the
     // newest `feedLimit` events start; the second writes out only those. Writing every event out cost a
     // third of a second at 10,000 partners.
-    var days: [Day]? = []
-    var oldestShown: Day?
+    var days: (records: [Day], all: [Day])? = ([], [])
+    var oldestRecord: Day?
+    var oldestStep: Day?
     func add(
       _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: @autoclosure () -> String,
-      _ summary: @autoclosure () -> String, route: Route? = nil, id: String? = nil
+      _ summary: @autoclosure () -> String
     ) {
       guard day <= asOf else { return }
       if days != nil {
-        days?.append(day)
+        days?.records.append(day)
+        days?.all.append(day)
         return
       }
-      if let oldestShown, day < oldestShown { return }
+      if let oldestRecord, day < oldestRecord { return }
       let title = title()
       let summary = summary()
-      let link = base + (route ?? Route.partner(slug: evaluation.slug)).path
-      let id =
-        id.map { "\(link)#\($0)" }
-        ?? {
-          let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
-          sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
-          return "\(link)#\(kind)-\(day.iso)-\(earlier)"
-        }()
-      events.append(
-        (
-          day, order, evaluation.slug,
-          FeedModel.Entry(
-            id: id, title: "\(evaluation.name): \(title)", updated: "\(day.iso)T00:00:00Z", link: link, summary: summary
-          )
-        ))
+      let link = base + Route.partner(slug: evaluation.slug).path
+      let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
+      sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
+      let entry = FeedModel.Entry(
+        id: "\(link)#\(kind)-\(day.iso)-\(earlier)", title: "\(evaluation.name): \(title)",
+        updated: "\(day.iso)T00:00:00Z", link: link, summary: summary)
+      events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: entry))
     }
     func addCaseSteps(_ evaluation: PartnerEvaluation) {
-      for escalation in cases[evaluation.slug] ?? [] where exists(escalation) {
-        let route = Route.escalation(partner: evaluation.slug, id: escalation.id)
-        let about = "Case \(escalation.id) (\(escalation.customer))"
-        for step in escalation.steps {
-          add(
-            step.date, 6, evaluation, "case", "case \(escalation.id) at the \(step.stage.words) stage",
-            "\(about) reached the \(step.stage.words) stage on \(step.date.display).", route: route,
-            id: "\(step.stage.rawValue)-\(step.date.iso)")
+      forEachCaseStep(of: evaluation) { day, order, word in
+        if days != nil {
+          days?.all.append(day)
+          return
         }
-        if let outcome = escalation.outcome {
-          add(
-            outcome.date, 7, evaluation, "case", "case \(escalation.id) closed: \(outcome.decision.label)",
-            "\(about) closed on \(outcome.date.display): \(outcome.decision.label).", route: route,
-            id: "closed-\(outcome.date.iso)")
-        }
+        if let oldestStep, day < oldestStep { return }
+        events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: word()))
       }
     }
     func addEvents() {
@@ -200,22 +329,15 @@ extension SiteContext {
         }
       }
     }
-    for change in changes {
-      events.append((change.date, 5, change.slug, entry(change)))
-    }
     addEvents()
-    if let collected = days, collected.count > feedLimit {
-      oldestShown = collected.sorted(by: >)[feedLimit - 1]
+    func oldest(_ collected: [Day]) -> Day? {
+      collected.count > feedLimit ? collected.sorted(by: >)[feedLimit - 1] : nil
     }
+    oldestRecord = days.flatMap { oldest($0.records) }
+    oldestStep = days.flatMap { oldest($0.all) }
     days = nil
     addEvents()
-    let entries = events.sorted {
-      ($1.day, $0.order, $0.partner, $0.entry.id) < ($0.day, $1.order, $1.partner, $1.entry.id)
-    }
-    .prefix(feedLimit).map(\.entry)
-    return FeedModel(
-      title: title, id: base + path, siteURL: base, feedURL: base + path,
-      updated: "\(asOf.iso)T00:00:00Z", entries: Array(entries))
+    return events
   }
 
   func badge(for evaluation: PartnerEvaluation) -> BadgeModel {

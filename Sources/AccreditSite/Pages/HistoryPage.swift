@@ -114,8 +114,9 @@ extension Route {
   static func history(page number: Int) -> Route { number <= 1 ? .history : .historyPage(number) }
 }
 
-/// What a render made from each partner alone, by slug: its history through the evaluation date, and its
-/// pieces of the site-wide files (its `status.json` element, its CSV rows, its `history.json` line). A renderer makes its own; the
+/// What a render made from each partner alone, by slug: its history through the evaluation date, its
+/// pieces of the site-wide files (its `status.json` element, its CSV rows, its `history.json` line) and its
+/// part of the feeds (its own and its PDM's: `PartnerFeedPiece`). A renderer makes its own; the
 /// preview server keeps the last render's, less the edited partners', so that a record edit makes them
 /// for that partner alone and assembles the site-wide files from the others' (each is made from the
 /// partner's record and cases, the standards, the date and the content folder's name, nothing else).
@@ -130,17 +131,20 @@ public final class PartnerMemo: Sendable {
   /// Each partner's evaluations on the days of its status changes, which the feeds and the history pages
   /// word their reasons from: the partner's feed, its PDM's feed and the site's feed ask for the same days.
   private let evaluations: Mutex<[String: [Day: PartnerEvaluation]]>
+  /// Each partner's feed entries, worded once for its own feed and its PDM's.
+  private let feeds: Mutex<[String: PartnerFeedPiece]>
 
   /// Nothing made yet.
-  public convenience init() { self.init([:], pieces: [:], evaluations: [:]) }
+  public convenience init() { self.init([:], pieces: [:], evaluations: [:], feeds: [:]) }
 
   private init(
     _ histories: [String: PartnerHistory], pieces: [Piece: [String: String]],
-    evaluations: [String: [Day: PartnerEvaluation]]
+    evaluations: [String: [Day: PartnerEvaluation]], feeds: [String: PartnerFeedPiece]
   ) {
     byPartner = Mutex(histories)
     self.pieces = Mutex(pieces)
     self.evaluations = Mutex(evaluations)
+    self.feeds = Mutex(feeds)
   }
 
   /// A copy without what was made for the partners `slugs`, which is made again when asked for.
@@ -154,7 +158,15 @@ public final class PartnerMemo: Sendable {
     }
     return PartnerMemo(
       byPartner.withLock { without($0) }, pieces: pieces.withLock { $0.mapValues(without) },
-      evaluations: evaluations.withLock { without($0) })
+      evaluations: evaluations.withLock { without($0) }, feeds: feeds.withLock { without($0) })
+  }
+
+  /// The feed piece of the partner `slug`: as made before, or made by `make` now and kept.
+  func feedPiece(of slug: String, _ make: () -> PartnerFeedPiece) -> PartnerFeedPiece {
+    if let known = feeds.withLock({ $0[slug] }) { return known }
+    let made = make()
+    feeds.withLock { $0[slug] = made }
+    return made
   }
 
   /// The partner `slug` evaluated on `day`: as made before, or made by `make` now and kept.

@@ -205,8 +205,8 @@ extension SiteContext {
         overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none, accreditations: lines,
         hasAccreditations: !lines.isEmpty)
     }
-    let items = actionItems(of: slugs)
-    let actions = items.map { actionRow($0, from: here) }
+    let items = actionItems
+    let actions = actionPositions(of: slugs).map { actionRow(items[$0], at: $0, from: here) }
     let open = members.flatMap { evaluation in
       (cases[evaluation.slug] ?? []).compactMap { escalation -> PDMPage.CaseRow? in
         guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf) else { return nil }
@@ -240,6 +240,12 @@ extension SiteContext {
   /// (listed once), so that a thousand PDM pages do not each copy every item of the program.
   func actionItems(of slugs: Set<String>) -> [ActionItem] {
     let all = actionItems
+    return actionPositions(of: slugs).map { all[$0] }
+  }
+
+  /// The positions in `actionItems` of the items that concern one of `slugs`, in order.
+  func actionPositions(of slugs: Set<String>) -> [Int] {
+    let all = actionItems
     let positions = actionPositions.withLock { cached in
       if let cached { return cached }
       var byPartner: [String: [Int]] = [:]
@@ -249,7 +255,7 @@ extension SiteContext {
       cached = byPartner
       return byPartner
     }
-    return slugs.flatMap { positions[$0] ?? [] }.sorted().map { all[$0] }
+    return slugs.flatMap { positions[$0] ?? [] }.sorted()
   }
 }
 

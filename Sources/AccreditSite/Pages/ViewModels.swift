@@ -145,6 +145,9 @@ final class SiteContext: Sendable {
   let actionOrder = Mutex<[ActionItem]?>(nil)
   /// The positions in `actionItems` of each partner's items, listed the first time a PDM page asks.
   let actionPositions = Mutex<[String: [Int]]?>(nil)
+  /// What each row of what needs doing says, by the item's position in `actionItems`, made by the first
+  /// page that shows it (the actions page or the PDM's page).
+  let actionFactsCache = Mutex<[Int: ActionFacts]>([:])
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
 
