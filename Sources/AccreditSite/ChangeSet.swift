@@ -70,12 +70,14 @@ public struct ChangeSet: Sendable, Equatable {
 
   /// The changes of the content files at `paths` (relative to `root`), as a watcher that reports paths
   /// alone sees them: each is looked at now, and compared with `known` (the files of the last render). A
-  /// file that came and went (vim's `4913` write test, a temporary save) is no change.
+  /// file that came and went (vim's `4913` write test, a temporary save) is no change, and neither is a
+  /// hidden file (an editor's swap file, a temporary file saved over a record by a rename), which the content
+  /// folder's reader and the polling scan skip too.
   public static func touched(_ paths: some Sequence<String>, in root: URL, known: (String) -> Bool) -> [String: Change]
   {
     let prefix = root.standardizedFileURL.path + "/"
     var changes: [String: Change] = [:]
-    for path in paths {
+    for path in paths where !path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
       var status = stat()
       let exists = lstat(prefix + path, &status) == 0
       switch (known(path), exists) {
