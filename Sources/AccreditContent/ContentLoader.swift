@@ -207,8 +207,9 @@ extension ContentLoader {
   }
 }
 
-/// One file's result, before the results are gathered.
-enum LoadedFile: Sendable {
+/// One file's result, before the results are gathered. Indirect: a parse cache entry holding it is copied
+/// a few times on its way from the cache to the content (one retain rather than one per field of a case).
+indirect enum LoadedFile: Sendable {
   case partner(Partner?)
   case escalation(EscalationCase?)
   case faq(FAQEntry?)
