@@ -98,6 +98,16 @@ enum Route: Equatable, Sendable {
   /// The shortest relative link from this route to `target`: up to the folders they share, then down
   /// (`cases/NW-1/` from a partner's page, `../` from its marks page back to it).
   func link(to target: Route) -> String {
+    // A partner's page and its cases' pages link to each other from every case summary on both: with an
+    // ASCII slug and a plain ASCII id, the link is known without making either path.
+    switch (self, target) {
+    case (.partner(let slug), .escalation(let partner, let id)) where slug == partner && Self.isPlain(slug, id):
+      return "cases/" + id + "/"
+    case (.escalation(let partner, let id), .partner(let slug)) where slug == partner && Self.isPlain(slug, id):
+      return "../../"
+    default:
+      break
+    }
     let fromPath = path
     let toPath = target.path
     // Every page links to others (a partner page to each of its cases): ASCII paths, all of them but
@@ -166,6 +176,13 @@ enum Route: Equatable, Sendable {
   }
 
   private static let slash = UInt8(ascii: "/")
+
+  /// Whether `slug` is ASCII and `id` one ASCII folder name (not empty, no slash): then the folders of a
+  /// partner's page are those of its case's page less `cases/<id>/`, byte for byte and character for
+  /// character.
+  private static func isPlain(_ slug: String, _ id: String) -> Bool {
+    !id.isEmpty && id.utf8.allSatisfy { $0 < 0x80 && $0 != slash } && slug.utf8.allSatisfy { $0 < 0x80 }
+  }
 
   /// The next part of `bytes` from `cursor` (slashes skipped), moving `cursor` past it; nil after the last.
   private static func nextPart(_ bytes: UnsafeBufferPointer<UInt8>, _ cursor: inout Int) -> Range<Int>? {
