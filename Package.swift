@@ -38,7 +38,8 @@ let package = Package(
     // The standards engine: value types in, value types out; no file system, no clock.
     .target(name: "AccreditEngine"),
     // Reading and validating the content tree, and printing its diagnostics.
-    .target(name: "AccreditContent", dependencies: ["AccreditEngine", "AccreditSupport", "CLibYAML"]),
+    .target(
+      name: "AccreditContent", dependencies: ["AccreditEngine", "AccreditMarkdown", "AccreditSupport", "CLibYAML"]),
     // Mustache, compiled once and rendered into bytes; view models reach it through `Encodable`.
     .target(name: "AccreditMustache"),
     // libcmark behind a Swift API: the only target that touches cmark.

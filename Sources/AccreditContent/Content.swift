@@ -1,4 +1,21 @@
 public import AccreditEngine
+import AccreditMarkdown
+
+/// A case's notes and their HTML.
+public struct RenderedNotes: Sendable {
+  /// The notes, as the case file holds them.
+  public let notes: String
+  /// `Markdown.html(from: notes)`.
+  public let html: String
+}
+
+extension Content {
+  /// `escalation`'s notes as HTML: as parsed with its file when that was these notes, else made now.
+  public func html(ofNotes escalation: EscalationCase) -> String {
+    if let rendered = notesHTML[escalation.location.file], rendered.notes == escalation.notes { return rendered.html }
+    return Markdown.html(from: escalation.notes)
+  }
+}
 
 /// Everything `content/` holds, loaded and checked.
 public struct Content: Sendable {
@@ -21,6 +38,10 @@ public struct Content: Sendable {
   public var inputHashes: [String: UInt64]
   /// Each case file's front-matter hash (`ContentFolder.caseHead`), by path: what tells a note edit.
   public var caseHeads: [String: UInt64] = [:]
+  /// Each case's notes as HTML, by case file path, made when the file was parsed and kept in the parse
+  /// cache with it: a build whose case files did not change runs no Markdown. Pages use an entry only
+  /// when its notes are the case's (`html(ofNotes:)`).
+  public var notesHTML: [String: RenderedNotes] = [:]
 
   /// Creates a content tree.
   public init(

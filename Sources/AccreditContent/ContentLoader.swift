@@ -1,4 +1,5 @@
 import AccreditEngine
+import AccreditMarkdown
 import Synchronization
 import AccreditSupport
 
@@ -92,7 +93,9 @@ public enum ContentLoader {
     read.sources.reserveCapacity(decoded.count)
     read.layout.files.reserveCapacity(decoded.count)
     var registered: [String: Layout.Kind] = [:]
-    let classifications = reused.map { ($0.path, Layout.kind(of: $0.path)) } + decoded.map { ($0.file.path, $0.kind) }
+    // Classifying the paths of thousands of reused files on one core was a tenth of loading them.
+    let classifications =
+      reused.map(\.path).parallelMap { ($0, Layout.kind(of: $0)) } + decoded.map { ($0.file.path, $0.kind) }
     for (path, classified) in classifications.sorted(by: { $0.0 < $1.0 }) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
       if let kind = classified.kind.flatMap({ read.layout.register($0, path: path, sink: sink) }) {
@@ -128,7 +131,10 @@ public enum ContentLoader {
       if let cached = cache?.lookup(source.path, key: cacheKey) { return cached }
       let fileSink = DiagnosticSink()
       let (item, head) = parse(source, as: kind, standards: standards, sink: fileSink)
-      let entry = ParseCache.Entry(key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
+      var entry = ParseCache.Entry(key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
+      // A case's notes as HTML, made here on every core and kept in the cache: Markdown was a twentieth of
+      // a build that renders every case page.
+      if case .escalation(let escalation?) = item { entry.notesHTML = Markdown.html(from: escalation.notes) }
       cache?.store(source.path, entry)
       return entry
     }
@@ -164,12 +170,17 @@ public enum ContentLoader {
     var faq: [FAQEntry] = []
     var pages: [Page] = []
     var heads: [String: UInt64] = [:]
+    var notesHTML: [String: RenderedNotes] = [:]
     for (path, entry) in entries {
       sink.append(contentsOf: entry.diagnostics)
       heads[path] = entry.head
       switch entry.item {
       case .partner(let partner?): partners.append(partner)
-      case .escalation(let escalation?): cases.append(escalation)
+      case .escalation(let escalation?):
+        cases.append(escalation)
+        if let html = entry.notesHTML {
+          notesHTML[escalation.location.file] = RenderedNotes(notes: escalation.notes, html: html)
+        }
       case .faq(let entry?): faq.append(entry)
       case .page(let page?): pages.append(page)
       default: break
@@ -184,6 +195,7 @@ public enum ContentLoader {
       pages: pages.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
       sources: [:], inputHashes: [:])
     content.caseHeads = heads
+    content.notesHTML = notesHTML
     return content
   }
 }
@@ -205,8 +217,9 @@ extension ContentLoader {
   }
 }
 
-/// One file's result, before the results are gathered.
-enum LoadedFile: Sendable {
+/// One file's result, before the results are gathered. Indirect: a parse cache entry holding it is copied
+/// a few times on its way from the cache to the content (one retain rather than one per field of a case).
+indirect enum LoadedFile: Sendable {
   case partner(Partner?)
   case escalation(EscalationCase?)
   case faq(FAQEntry?)

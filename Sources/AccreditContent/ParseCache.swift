@@ -25,6 +25,8 @@ public final class ParseCache: Sendable {
     /// The file's stamp when its bytes were read, and when that was (nanoseconds since 1970).
     var stamp: FileStamp?
     var stampedAt: Int64 = 0
+    /// A case file's notes as HTML (`Content.notesHTML`).
+    var notesHTML: String? = nil
   }
 
   private let entries = Mutex<[String: Entry]>([:])
@@ -99,7 +101,7 @@ public final class ParseCache: Sendable {
 
   // MARK: On disk
 
-  private static let header = Array("accredit-parse 1\n".utf8)
+  private static let header = Array("accredit-parse 2\n".utf8)
 
   /// The cache saved at `url` by the same `identity` (the tool's build), or an empty one: with a warning
   /// when the file is there but cannot be trusted (truncated, damaged, written by another version).
@@ -138,8 +140,10 @@ public final class ParseCache: Sendable {
         let stampedAt = Int64(try reader.int())
         let diagnostics = try reader.list { try $0.diagnostic(in: path) }
         let item = try reader.loaded(in: path)
+        let notesHTML = try reader.optional { try $0.string() }
         entries[path] = Entry(
-          key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt)
+          key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt,
+          notesHTML: notesHTML)
       }
       guard reader.isAtEnd else { throw CacheReader.Damaged() }
       cache.entries.withLock { $0 = entries }
@@ -179,6 +183,7 @@ public final class ParseCache: Sendable {
       writer.int(Int(entry.stampedAt))
       writer.list(entry.diagnostics) { $0.diagnostic($1, in: path) }
       writer.loaded(entry.item, in: path)
+      writer.optional(entry.notesHTML) { $0.string($1) }
     }
     writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
     let folder = url.deletingLastPathComponent()

@@ -153,11 +153,13 @@ extension Evaluator {
       if let expires = certification.expires { dates.append(expires) }
     }
     dates += partner.decisions.map(\.date)
-    for escalation in cases {
-      if let outcome = escalation.outcome, outcome.decision == .mark || escalation.isSerious {
+    // The fields read in place, without a copy of each case.
+    for index in cases.indices {
+      let isSerious = cases[index].isSerious
+      if let outcome = cases[index].outcome, outcome.decision == .mark || isSerious {
         dates.append(outcome.date)
       }
-      if escalation.isSerious, let opened = escalation.steps.first?.date { dates.append(opened) }
+      if isSerious, let opened = cases[index].steps.first?.date { dates.append(opened) }
     }
     return dates
   }

@@ -98,6 +98,16 @@ enum Route: Equatable, Sendable {
   /// The shortest relative link from this route to `target`: up to the folders they share, then down
   /// (`cases/NW-1/` from a partner's page, `../` from its marks page back to it).
   func link(to target: Route) -> String {
+    // A partner's page and its cases' pages link to each other from every case summary on both: with an
+    // ASCII slug and a plain ASCII id, the link is known without making either path.
+    switch (self, target) {
+    case (.partner(let slug), .escalation(let partner, let id)) where slug == partner && Self.isPlain(slug, id):
+      return "cases/" + id + "/"
+    case (.escalation(let partner, let id), .partner(let slug)) where slug == partner && Self.isPlain(slug, id):
+      return "../../"
+    default:
+      break
+    }
     let fromPath = path
     let toPath = target.path
     // Every page links to others (a partner page to each of its cases): ASCII paths, all of them but
@@ -113,44 +123,81 @@ enum Route: Equatable, Sendable {
   }
 
   /// `link(to:)` for two ASCII paths, on their bytes: the parts between slashes (empty ones skipped, as
-  /// `split` does), the folders compared byte for byte; nil when either path holds another character.
+  /// `split` does), the folders compared byte for byte; nil when either path holds another character. The
+  /// link is written straight into its string: no list of parts, no scratch buffer (two links a case summary).
   private static func asciiLink(from: String, to: String) -> String? {
     var from = from
     var to = to
     return from.withUTF8 { fromBytes in
       to.withUTF8 { toBytes -> String? in
         guard fromBytes.allSatisfy({ $0 < 0x80 }), toBytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        let slash = UInt8(ascii: "/")
-        func parts(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
-          var result: [Range<Int>] = []
-          var start = 0
-          for index in 0...bytes.count where index == bytes.count || bytes[index] == slash {
-            if index > start { result.append(start..<index) }
-            start = index + 1
-          }
-          return result
-        }
-        let fromParts = parts(fromBytes)
-        let toParts = parts(toBytes)
-        let fromFolders = fromBytes.isEmpty || fromBytes.last == slash ? fromParts.count : fromParts.count - 1
+        let fromFolders = folderCount(fromBytes)
         let toIsPage = toBytes.isEmpty || toBytes.last == slash
-        let toFolders = toIsPage ? toParts.count : toParts.count - 1
+        let toFolders = folderCount(toBytes)
+        var fromCursor = 0
+        var toCursor = 0
         var shared = 0
-        while shared < min(fromFolders, toFolders),
-          fromBytes[fromParts[shared]].elementsEqual(toBytes[toParts[shared]])
+        while shared < min(fromFolders, toFolders), let fromPart = nextPart(fromBytes, &fromCursor),
+          let toPart = nextPart(toBytes, &toCursor),
+          UnsafeBufferPointer(rebasing: fromBytes[fromPart]).elementsEqual(
+            UnsafeBufferPointer(rebasing: toBytes[toPart]))
         {
           shared += 1
         }
-        var result: [UInt8] = []
-        result.reserveCapacity(3 * (fromFolders - shared) + toBytes.count)
-        for _ in shared..<fromFolders { result.append(contentsOf: "../".utf8) }
-        for index in shared..<toFolders {
-          result.append(contentsOf: toBytes[toParts[index]])
-          result.append(slash)
+        // `toCursor` may have passed one part that differed: start again after the shared ones.
+        toCursor = 0
+        for _ in 0..<shared { _ = nextPart(toBytes, &toCursor) }
+        let capacity = 3 * (fromFolders - shared) + toBytes.count + 1
+        return String(unsafeUninitializedCapacity: capacity) { buffer in
+          var count = 0
+          func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for byte in bytes {
+              buffer[count] = byte
+              count += 1
+            }
+          }
+          for _ in shared..<fromFolders {
+            for byte in "../".utf8 {
+              buffer[count] = byte
+              count += 1
+            }
+          }
+          for _ in shared..<toFolders {
+            guard let part = nextPart(toBytes, &toCursor) else { break }
+            append(UnsafeBufferPointer(rebasing: toBytes[part]))
+            buffer[count] = slash
+            count += 1
+          }
+          if !toIsPage, let leaf = nextPart(toBytes, &toCursor) { append(UnsafeBufferPointer(rebasing: toBytes[leaf])) }
+          return count
         }
-        if !toIsPage, let leaf = toParts.last { result.append(contentsOf: toBytes[leaf]) }
-        return String(decoding: result, as: UTF8.self)
       }
     }
+  }
+
+  private static let slash = UInt8(ascii: "/")
+
+  /// Whether `slug` is ASCII and `id` one ASCII folder name (not empty, no slash): then the folders of a
+  /// partner's page are those of its case's page less `cases/<id>/`, byte for byte and character for
+  /// character.
+  private static func isPlain(_ slug: String, _ id: String) -> Bool {
+    !id.isEmpty && id.utf8.allSatisfy { $0 < 0x80 && $0 != slash } && slug.utf8.allSatisfy { $0 < 0x80 }
+  }
+
+  /// The next part of `bytes` from `cursor` (slashes skipped), moving `cursor` past it; nil after the last.
+  private static func nextPart(_ bytes: UnsafeBufferPointer<UInt8>, _ cursor: inout Int) -> Range<Int>? {
+    while cursor < bytes.count, bytes[cursor] == slash { cursor += 1 }
+    guard cursor < bytes.count else { return nil }
+    let start = cursor
+    while cursor < bytes.count, bytes[cursor] != slash { cursor += 1 }
+    return start..<cursor
+  }
+
+  /// How many folders a path names: its parts, less the file's name when it does not end with a slash.
+  private static func folderCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var parts = 0
+    var cursor = 0
+    while nextPart(bytes, &cursor) != nil { parts += 1 }
+    return bytes.isEmpty || bytes.last == slash ? parts : parts - 1
   }
 }

@@ -139,6 +139,7 @@ public enum SiteBuilder {
     // the record stale rather than hiding the change.
     let timings = Timings()
     let name = BuildRecord.name(request, output)
+    let parseCache = earlyParseCache(request, output: output)
     let record = output.cache == nil ? nil : BuildRecord.current(request)
     // The stamp of every file, freed by another thread while the command reports.
     defer { releaseInBackground(record) }
@@ -156,7 +157,7 @@ public enum SiteBuilder {
     let saving = DispatchGroup()
     defer { saving.wait() }
     let prepared = try prepare(
-      request, output: output, listing: record?.stamp.listing, timings: timings, saving: saving)
+      request, output: output, listing: record?.stamp.listing, timings: timings, saving: saving, loading: parseCache)
     let jobs = prepared.renderer.jobs()
     timings.lap("plan")
     let result = try write(
@@ -203,17 +204,34 @@ public enum SiteBuilder {
     }
   }
 
+  /// The parse cache, being read on another core, for a build into a folder without a manifest: no record
+  /// answers such a build (records name the manifest they left), so it needs the cache, which it then reads
+  /// while the record is stamped and checked. Nil otherwise (`prepare` reads it, if the record does not answer).
+  private static func earlyParseCache(_ request: Request, output: Output) -> Background<LoadedParseCache>? {
+    guard let cache = output.cache, !output.clean,
+      !FileManager.default.fileExists(atPath: output.folder.appendingPathComponent(SiteWriter.manifestName).path)
+    else { return nil }
+    let file = cache.parseCacheFile(for: request.content)
+    return Background { ParseCache.load(from: file, identity: SiteRenderer.buildIdentity) }
+  }
+
+  /// A parse cache read from its file, with the warning to give when the file was damaged.
+  typealias LoadedParseCache = (cache: ParseCache, warning: String?)
+
   /// `prepare` with the build cache's parse cache: files whose bytes did not change are not parsed again
   /// (`clean` starts from an empty one). The cache is saved on another thread in `saving`, content errors
-  /// or not. The walk `listing` (the record's stamp's) is read, not walked again.
+  /// or not. The walk `listing` (the record's stamp's) is read, not walked again. `loading`, when given, is
+  /// the parse cache being read already.
   private static func prepare(
-    _ request: Request, output: Output, listing: FolderJail.Listing?, timings: Timings, saving: DispatchGroup
+    _ request: Request, output: Output, listing: FolderJail.Listing?, timings: Timings, saving: DispatchGroup,
+    loading: Background<LoadedParseCache>?
   ) throws(Failure) -> Prepared {
     let parseCache = output.cache.map { cache in
       let file = cache.parseCacheFile(for: request.content)
       let loaded =
         output.clean
-        ? (cache: ParseCache(), warning: nil) : ParseCache.load(from: file, identity: SiteRenderer.buildIdentity)
+        ? (cache: ParseCache(), warning: nil)
+        : loading?.value ?? ParseCache.load(from: file, identity: SiteRenderer.buildIdentity)
       if let warning = loaded.warning { output.onCacheWarning(warning) }
       return (cache: loaded.cache, file: file)
     }

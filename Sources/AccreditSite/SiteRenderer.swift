@@ -1,6 +1,7 @@
 public import AccreditContent
 public import AccreditEngine
 public import AccreditMustache
+import AccreditMarkdown
 import AccreditSupport
 import Foundation
 
@@ -61,13 +62,14 @@ public struct SiteRenderer: Sendable {
   public static let version = "accredit \(AccreditVersion.current)"
 
   /// The version and the running executable's size and modification time: a rebuilt `accredit` (a new
-  /// wording, a fixed rule) re-renders everything once, even when nobody changed the version string.
+  /// wording, a fixed rule) re-renders everything once, even when nobody changed the version string. With
+  /// libcmark's version: the parse cache keeps case notes as its HTML (`Content.notesHTML`).
   public static let buildIdentity: String = {
     let path = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
     let modified = (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-    return "\(version) \(size) \(modified)"
+    return "\(version) \(size) \(modified) cmark \(Markdown.libraryVersion)"
   }()
 
   /// The content.

@@ -53,3 +53,27 @@ private final class UnsafeResultBuffer<T>: @unchecked Sendable {
 
   func values() -> [T] { (0..<count).compactMap { slots[$0] } }
 }
+
+/// A value made on another thread from the moment it is created, for work that one step of a build can do
+/// while another runs; `value` waits for it.
+public final class Background<Value: Sendable>: Sendable {
+  private let done = DispatchGroup()
+  private let made = Mutex<Value?>(nil)
+  private let make: @Sendable () -> Value
+
+  /// Starts `make` on another thread.
+  public init(_ make: @escaping @Sendable () -> Value) {
+    self.make = make
+    DispatchQueue.global(qos: .userInitiated).async(group: done) { [self] in
+      let value = make()
+      made.withLock { $0 = value }
+    }
+  }
+
+  /// The value, once made.
+  public var value: Value {
+    done.wait()
+    // `make` has run to its end once `done` is left; calling it here again cannot happen but needs no unwrap.
+    return made.withLock { $0 } ?? make()
+  }
+}

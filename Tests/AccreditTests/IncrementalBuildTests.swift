@@ -1,5 +1,6 @@
 import AccreditContent
 import AccreditEngine
+import AccreditMarkdown
 import AccreditFixtures
 import AccreditSite
 import AccreditCLI
@@ -648,6 +649,29 @@ struct ParseCacheTests {
         #expect(parsed.cases.contains { $0.outcome != nil } && parsed.cases.contains { $0.accreditation != nil })
         #expect(parsed.cases.contains(where: \.isSerious) && !parsed.faq.isEmpty && !parsed.pages.isEmpty)
       }
+    }
+  }
+
+  /// Each case's notes come back from the cache as the HTML Markdown makes of them, so that a warm build
+  /// runs no Markdown; HTML kept for other notes than the case's is not used.
+  @Test func theCacheKeepsEachCasesNotesAsHTML() throws {
+    try withTemporaryFolder { folder in
+      let content = try content(in: folder)
+      let file = folder.appendingPathComponent("parse-cache")
+      let first = ParseCache()
+      _ = try ContentFolder.load(content, cache: first)
+      first.save(to: file, identity: "test")
+      let cached = try ContentFolder.load(content, cache: ParseCache.load(from: file, identity: "test").cache).content
+      #expect(cached.sources.count < cached.cases.count, "the cache answered for the cases")
+      #expect(cached.notesHTML.count == cached.cases.count && !cached.cases.isEmpty)
+      for escalation in cached.cases {
+        #expect(cached.notesHTML[escalation.location.file]?.html == Markdown.html(from: escalation.notes))
+        #expect(cached.html(ofNotes: escalation) == Markdown.html(from: escalation.notes))
+      }
+      var edited = try #require(cached.cases.first)
+      edited.notes += "\n\nA *new* line.\n"
+      #expect(cached.html(ofNotes: edited) == Markdown.html(from: edited.notes))
+      #expect(cached.html(ofNotes: edited).contains("<em>new</em>"))
     }
   }
 

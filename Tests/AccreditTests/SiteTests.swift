@@ -166,6 +166,10 @@ struct RouteTests {
       .partner(slug: "p"), .partner(slug: "pa"), .marks(partner: "p"), .badge(partner: "pa"),
       .escalation(partner: "p", id: "X-1"), .escalation(partner: "pa", id: "X-10"), .partnerFeed(partner: "p"),
       .partner(slug: "caf\u{E9}"), .escalation(partner: "cafe\u{301}", id: "\u{301}X"), .pdm(slug: "p"),
+      // Between a partner and its cases, whose links are known without the paths when plain.
+      .escalation(partner: "p", id: ""), .escalation(partner: "p", id: "a/b"), .partner(slug: ""),
+      .escalation(partner: "", id: "Z"), .escalation(partner: "caf\u{E9}", id: "X-1"),
+      .partner(slug: "cafe\u{301}"), .escalation(partner: "caf\u{E9}", id: "\u{301}X"),
     ]
     for from in routes {
       for to in routes {

@@ -147,3 +147,28 @@ struct TemplateFieldTests {
     }
   }
 }
+
+/// Values made directly instead of through `TemplateEncoder`, for speed: each must be what the encoder
+/// would make of its model, or the pages would change.
+@Suite("Directly made template values")
+struct DirectTemplateValueTests {
+  @Test func aStepperIsWhatTheEncoderMakesOfIt() throws {
+    let stages = [
+      StepperStage(
+        label: "Complaint", state: "done", stateLabel: "done", date: DateView(Day("2026-03-04")), isCurrent: false),
+      StepperStage(label: "Mediation", state: "current", stateLabel: "current stage", date: nil, isCurrent: true),
+    ]
+    #expect(try TemplateEncoder.encode(stages) == .list(stages.map(\.templateValue)))
+  }
+
+  @Test func everySampleCaseStepperIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    let cases = site.cases.values.flatMap { $0 }
+    #expect(cases.count > 5)
+    for escalation in cases {
+      #expect(
+        try TemplateEncoder.encode(site.stepper(for: escalation)) == site.encodedStepper(for: escalation).value,
+        "\(escalation.location.file)")
+    }
+  }
+}

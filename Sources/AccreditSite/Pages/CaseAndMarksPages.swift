@@ -1,6 +1,5 @@
 import AccreditContent
 import AccreditEngine
-import AccreditMarkdown
 
 /// `partners/<slug>/cases/<id>/index.html`.
 struct CasePage: Sendable, Encodable {
@@ -42,7 +41,7 @@ extension SiteContext {
       outcome: outcome.map {
         "\($0.decision.label.prefix(1).uppercased())\($0.decision.label.dropFirst()) on \($0.date.display)"
       },
-      notesHTML: Markdown.html(from: escalation.notes),
+      notesHTML: content.html(ofNotes: escalation),
       hasNotes: !escalation.notes.allSatisfy(\.isWhitespace))
   }
 
