@@ -141,6 +141,8 @@ final class SiteContext: Sendable {
   let histories: PartnerMemo
   /// The status changes of the last 90 days, computed by the first job that asks (`recentChanges`).
   let recentCache = Mutex<[StatusChangeItem]?>(nil)
+  /// The program month by month, computed by the first job that asks (`programMonths`).
+  let monthsCache = Mutex<[ProgramMonth]?>(nil)
   /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
   let actionOrder = Mutex<[ActionItem]?>(nil)
   /// The positions in `actionItems` of each partner's items, listed the first time a PDM page asks.
