@@ -117,9 +117,8 @@ extension SiteContext {
   /// and how many it has. A tier review concerns every partner at once, so it is one item naming the
   /// partners whose tier is at stake.
   func dueSoon(limit: Int) -> (items: [HomePage.DueItem], count: Int) {
-    let events = Evaluator(standards: content.standards).calendar(
-      after: asOf.adding(days: -1), through: asOf.adding(days: soonDays), partners: content.partners,
-      evaluations: evaluations)
+    let horizon = asOf.adding(days: soonDays)
+    let events = Array(calendarEvents.prefix { $0.date <= horizon })
     let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
     // Each event's place in the list first; only the items shown are worded (the overview shows
