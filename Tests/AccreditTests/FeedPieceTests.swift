@@ -4,8 +4,8 @@ import AccreditFixtures
 @testable import AccreditSite
 import Testing
 
-/// A partner's feed and a PDM's feed are assembled from each partner's feed piece (its entries worded
-/// once a render) and, for a PDM, its partners' case steps: they must give the same entries, in the same
+/// A partner's feed, a PDM's feed and `feed.xml` are assembled from each partner's feed piece (its entries
+/// worded once a render) and, for a PDM, its partners' case steps: they must give the same entries, in the same
 /// order, as the feed made whole from every event of its partners (`feed(of:changes:path:title:caseSteps:)`).
 @Suite("Feeds assembled from the partners' pieces")
 struct FeedPieceTests {
@@ -42,6 +42,12 @@ struct FeedPieceTests {
     for evaluation in site.evaluations {
       #expect(lines(site.partnerFeed(evaluation)) == lines(try wholeFeed(site, evaluation)), "\(evaluation.slug)")
     }
+    let whole = site.feed(
+      of: site.evaluations, changes: site.reasoned(site.programChanges(since: nil).prefix(feedLimit)),
+      path: Route.feed.path, title: site.content.site.title)
+    let assembled = site.feed()
+    #expect(lines(assembled) == lines(whole), "feed.xml")
+    #expect(assembled.feedURL == whole.feedURL && assembled.title == whole.title)
   }
 
   /// A generated program: its partners name no PDM, so they are all in one portfolio, which has more

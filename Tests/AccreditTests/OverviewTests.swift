@@ -1,5 +1,6 @@
 import AccreditContent
 import AccreditEngine
+import AccreditFixtures
 @testable import AccreditSite
 import Foundation
 import Testing
@@ -59,6 +60,24 @@ struct OverviewTests {
     #expect(page.counts.first { $0.status.key == "accredited" }?.count == "1,000")
     #expect(page.counts.first { $0.status.key == "accredited" }?.partners == "at 1,000 partners")
     #expect(page.list.rangeText == "Partners 1–50 of 1,000")
+  }
+
+  /// Only the items shown are worded: the list is the first `dueLimit` of every item of the calendar
+  /// worded and sorted, and "more" counts the rest.
+  @Test func theDueListIsTheFirstItemsOfTheWholeCalendar() throws {
+    var files: [ContentFile] = []
+    FixtureGenerator(partners: 300, casesPerPartner: 2, seed: 5).generate { path, text in
+      files.append(ContentFile(path: path, text: text))
+    }
+    let site = siteContext(ContentLoader.load(files).content, asOf: "2026-11-15")
+    let whole = site.dueSoon(limit: .max)
+    #expect(whole.items.count == whole.count && whole.count > HomePage.dueLimit)
+    let page = site.homePage()
+    let line = { (item: HomePage.DueItem) in
+      [item.date.iso, item.inDays, item.kind, item.detail ?? "", item.partners.map(\.name).joined(separator: ",")]
+    }
+    #expect(page.dueSoon.map(line) == whole.items.prefix(HomePage.dueLimit).map(line))
+    #expect(page.moreDue == "and \(grouped(whole.count - HomePage.dueLimit)) more in the next \(soonDays) days")
   }
 
   @Test func theDueListStartsWithWhatFallsDueToday() throws {

@@ -257,6 +257,17 @@ extension SiteContext {
     programHistories.flatMap { statusChanges(in: $0, since: since) }.sorted(by: newestFirst)
   }
 
+  /// The program month by month (`Evaluator.programMonths` of every history), computed once for the
+  /// overview's chart and every history page.
+  var programMonths: [ProgramMonth] {
+    monthsCache.withLock { cached in
+      if let cached { return cached }
+      let months = Evaluator.programMonths(programHistories, through: asOf)
+      cached = months
+      return months
+    }
+  }
+
   /// The first day of the list of recent changes.
   var recentSince: Day { asOf.adding(days: 1 - HistoryPage.recentDays) }
 
@@ -274,7 +285,7 @@ extension SiteContext {
 
   /// Page `number` of the history.
   func historyPage(_ number: Int) -> HistoryPage {
-    let months = Evaluator.programMonths(programHistories, through: asOf)
+    let months = programMonths
     let changes = recentChanges
     let count = historyPageCount
     let start = min((number - 1) * historyPageSize, changes.count)
@@ -315,7 +326,7 @@ extension SiteContext {
 
   /// The overview's small version of the accreditations chart.
   func historyTeaser() -> HistoryTeaser {
-    let months = Evaluator.programMonths(programHistories, through: asOf)
+    let months = programMonths
     return HistoryTeaser(
       chart: accreditationChart(months, id: "trend-chart", width: 360, height: 150),
       href: Route.home.link(to: .history))

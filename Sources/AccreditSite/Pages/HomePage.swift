@@ -90,9 +90,8 @@ extension SiteContext {
   func homePage() -> HomePage {
     let statuses = evaluations.flatMap(\.accreditations).map(\.status)
     let partnerStatuses = evaluations.map { Set($0.accreditations.map(\.status)) }
-    let due = dueSoon()
+    let due = dueSoon(limit: HomePage.dueLimit)
     let funnel = funnelCounts()
-    let shownDue = due.prefix(HomePage.dueLimit)
     return HomePage(
       partnerCount: plural(evaluations.count, "partner"),
       accreditationCount: plural(statuses.count, "accreditation"),
@@ -106,23 +105,39 @@ extension SiteContext {
       csvHref: Route.home.link(to: .accreditationsCSV),
       actionsHref: Route.home.link(to: .actions), actionDays: ActionsPage.days,
       list: partnerList(page: 1, of: listedPartners),
-      dueSoon: Array(shownDue), hasDueSoon: !due.isEmpty,
-      moreDue: due.count > shownDue.count
-        ? "and \(grouped(due.count - shownDue.count)) more in the next \(soonDays) days" : nil,
+      dueSoon: due.items, hasDueSoon: due.count > 0,
+      moreDue: due.count > due.items.count
+        ? "and \(grouped(due.count - due.items.count)) more in the next \(soonDays) days" : nil,
       dueDays: soonDays,
       funnel: funnelBars(funnel), funnelWidth: HomePage.funnelWidth,
-      caseCountText: HomePage.allCases(content.cases.count(where: exists)), trend: historyTeaser())
+      caseCountText: HomePage.allCases(funnel.cases), trend: historyTeaser())
   }
 
-  /// The engine's calendar from today (included) through the next `soonDays`. A tier review concerns every
-  /// partner at once, so it is one item naming the partners whose tier is at stake.
-  func dueSoon() -> [HomePage.DueItem] {
-    let events = Evaluator(standards: content.standards).calendar(
-      after: asOf.adding(days: -1), through: asOf.adding(days: soonDays), partners: content.partners,
-      evaluations: evaluations)
+  /// The first `limit` items of the engine's calendar from today (included) through the next `soonDays`,
+  /// and how many it has. A tier review concerns every partner at once, so it is one item naming the
+  /// partners whose tier is at stake.
+  func dueSoon(limit: Int) -> (items: [HomePage.DueItem], count: Int) {
+    let horizon = asOf.adding(days: soonDays)
+    let events = Array(calendarEvents.prefix { $0.date <= horizon })
     let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     let atStake = evaluations.filter { !$0.isTierEligible && !$0.accreditations.isEmpty }
-    let items = events.map { event -> (day: Day, order: Int, key: String, item: HomePage.DueItem) in
+    // Each event's place in the list first; only the items shown are worded (the overview shows
+    // `dueLimit` of the thousands a large program has).
+    let places = events.indices.map { index -> (day: Day, order: Int, key: String, index: Int) in
+      let event = events[index]
+      let first = event.partner.flatMap { bySlug[$0] } ?? (event.kind == .tierReview ? atStake.first : nil)
+      let detail: String? =
+        switch event.kind {
+        case .evaluation: event.subject.map(accreditationName)
+        case .tierReview: "every partner's tier"
+        case .graceEnds: nil
+        case .certificationExpires: event.subject.map(content.standards.certificationName)
+        }
+      return (event.date, event.kind.rank, (first?.name ?? "") + (detail ?? ""), index)
+    }
+    let shown = places.sorted { ($0.day, $0.order, $0.key) < ($1.day, $1.order, $1.key) }.prefix(limit)
+    let items = shown.map { place -> HomePage.DueItem in
+      let event = events[place.index]
       let partners = event.partner.flatMap { bySlug[$0] }.map { [$0] } ?? (event.kind == .tierReview ? atStake : [])
       let kind: String
       var detail: String?
@@ -148,36 +163,45 @@ extension SiteContext {
           name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
           separator: index == named.count - 1 ? "" : ", ")
       }
-      let item = HomePage.DueItem(
+      return HomePage.DueItem(
         date: DateView(event.date), inDays: relativeDays(asOf.days(until: event.date)), kind: kind, detail: detail,
         partnersLabel: label, partners: links, hasPartners: !links.isEmpty,
         morePartners: partners.count > named.count ? " and \(grouped(partners.count - named.count)) more" : nil)
-      return (event.date, event.kind.rank, (partners.first?.name ?? "") + (detail ?? ""), item)
     }
-    return items.sorted { ($0.day, $0.order, $0.key) < ($1.day, $1.order, $1.key) }.map(\.item)
+    return (items, events.count)
   }
 
-  /// How far every existing case got, and how many ended in a mark.
-  private func funnelCounts() -> (reached: [Int], ended: [Int], marks: Int) {
+  /// How far every existing case got, how many ended in a mark, and how many cases exist.
+  private func funnelCounts() -> (reached: [Int], ended: [Int], marks: Int, cases: Int) {
     var reached = Array(repeating: 0, count: 4)
     var ended = Array(repeating: 0, count: 4)
     var marks = 0
-    for escalation in content.cases where exists(escalation) {
-      guard let furthest = escalation.steps(through: asOf).map(\.stage).max() else { continue }
-      for stage in EscalationCase.Stage.allCases
-      where stage <= furthest && escalation.steps(through: asOf).contains(where: { $0.stage == stage }) {
-        reached[stage.rank] += 1
+    var existing = 0
+    // By index, not by element: a case copied out of the array is a retain of each of its fields, which
+    // at 10,000 cases cost the overview milliseconds in every preview render.
+    let cases = content.cases
+    for index in cases.indices {
+      // A case exists once its first step is dated (`exists`).
+      guard let first = cases[index].steps.first, first.date <= asOf else { continue }
+      existing += 1
+      // The stages the case reached by the evaluation date, one bit a rank.
+      var stages = 0
+      var furthest = first.stage
+      for step in cases[index].steps where step.date <= asOf {
+        stages |= 1 << step.stage.rank
+        furthest = max(furthest, step.stage)
       }
-      if let outcome = escalation.outcome(through: asOf) {
+      for rank in reached.indices where stages & (1 << rank) != 0 { reached[rank] += 1 }
+      if let outcome = cases[index].outcome, outcome.date <= asOf {
         ended[furthest.rank] += 1
         if outcome.decision == .mark { marks += 1 }
       }
     }
-    return (reached, ended, marks)
+    return (reached, ended, marks, existing)
   }
 
-  private func funnelBars(_ counts: (reached: [Int], ended: [Int], marks: Int)) -> [HomePage.FunnelBar] {
-    let (reached, ended, marks) = counts
+  private func funnelBars(_ counts: (reached: [Int], ended: [Int], marks: Int, cases: Int)) -> [HomePage.FunnelBar] {
+    let (reached, ended, marks, _) = counts
     let total = max(1, reached.max() ?? 1)
     let maxWidth = HomePage.funnelWidth
     let labels = EscalationCase.Stage.allCases.map(\.label) + ["Marks placed"]

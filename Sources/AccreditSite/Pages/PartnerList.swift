@@ -138,6 +138,20 @@ extension SiteContext {
       .joined(separator: "; ")
   }
 
+  /// The engine's calendar from today (included) through the next `PartnerList.dueHorizon` days, made
+  /// once a render for the list's next due dates and the overview's due list (which takes its first
+  /// `soonDays`: the calendar is in date order, and its events do not depend on the horizon).
+  var calendarEvents: [CalendarEvent] {
+    calendarCache.withLock { cached in
+      if let cached { return cached }
+      let events = Evaluator(standards: content.standards).calendar(
+        after: asOf.adding(days: -1), through: asOf.adding(days: PartnerList.dueHorizon), partners: content.partners,
+        evaluations: evaluations)
+      cached = events
+      return events
+    }
+  }
+
   /// Each partner's first calendar item from the evaluation date (included) through
   /// `PartnerList.dueHorizon` days: the engine's calendar (evaluations of accreditations not revoked,
   /// grace ends, certification expiries) and the tier reviews for the partners whose tier is below the
@@ -145,9 +159,7 @@ extension SiteContext {
   var nextDue: [String: Day] {
     dueCache.withLock { cached in
       if let cached { return cached }
-      let events = Evaluator(standards: content.standards).calendar(
-        after: asOf.adding(days: -1), through: asOf.adding(days: PartnerList.dueHorizon), partners: content.partners,
-        evaluations: evaluations)
+      let events = calendarEvents
       let revokedOnly = Set(
         evaluations.filter { !$0.accreditations.isEmpty && $0.accreditations.allSatisfy { $0.status == .revoked } }
           .map(\.slug))

@@ -134,6 +134,9 @@ final class SiteContext: Sendable {
   let listOrder = Mutex<[PartnerEvaluation]?>(nil)
   /// Each partner's first calendar item, computed by the first job that asks (`nextDue`).
   let dueCache = Mutex<[String: Day]?>(nil)
+  /// The engine's calendar through `PartnerList.dueHorizon` days, made by the first job that asks
+  /// (`calendarEvents`).
+  let calendarCache = Mutex<[CalendarEvent]?>(nil)
   /// Every partner's history, computed by the first job that asks (`programHistories`).
   let historyCache = Mutex<[PartnerHistory]?>(nil)
   /// Each partner's history, by slug, as its page, its feed or the site-wide files first asked (or as the
@@ -141,6 +144,8 @@ final class SiteContext: Sendable {
   let histories: PartnerMemo
   /// The status changes of the last 90 days, computed by the first job that asks (`recentChanges`).
   let recentCache = Mutex<[StatusChangeItem]?>(nil)
+  /// The program month by month, computed by the first job that asks (`programMonths`).
+  let monthsCache = Mutex<[ProgramMonth]?>(nil)
   /// The items of the actions pages in order, listed the first time a page asks (`actionItems`).
   let actionOrder = Mutex<[ActionItem]?>(nil)
   /// The positions in `actionItems` of each partner's items, listed the first time a PDM page asks.
