@@ -340,11 +340,16 @@ struct ServeRecordEditTests {
         }
         let record = "partners/northwind-digital.yaml"
         try await edit(record, "earned: 2024-03-20, expires: 2026-03-20", "earned: 2026-03-19, expires: 2028-03-19")
-        #expect(preview.log.err.contains("rendered: partner records edited)"))
+        // The server logs a build just after it publishes it: wait for the line, not only the build.
+        try await waitUntil("for the record edit's log line") {
+          preview.log.err.contains("rendered: partner records edited)")
+        }
         try servedEqualsACleanRender()
 
         try await edit(record, "reviewed: 2026-06-26", "reviewed: 2026-13-45")
-        #expect(preview.log.err.contains("content/partners/northwind-digital.yaml:12:"))
+        try await waitUntil("for the error's log line") {
+          preview.log.err.contains("content/partners/northwind-digital.yaml:12:")
+        }
         #expect(preview.server.state.snapshot.problems?.contains("northwind-digital.yaml:12:") == true)
 
         try await edit(record, "reviewed: 2026-13-45", "reviewed: 2026-06-26")
@@ -352,7 +357,9 @@ struct ServeRecordEditTests {
         try servedEqualsACleanRender()
         let records = preview.log.err.components(separatedBy: "rendered: partner records edited)").count
         try await edit(record, "pdm: Jana Kowalski", "pdm: Eve Newcomer")
-        #expect(preview.log.err.components(separatedBy: "rendered: partner records edited)").count == records + 1)
+        try await waitUntil("for the second record edit's log line") {
+          preview.log.err.components(separatedBy: "rendered: partner records edited)").count == records + 1
+        }
         try servedEqualsACleanRender()
         // The website, which the partner's page alone shows; then the status, from what that edit left.
         try await edit(record, "website: https://northwind.example", "website: https://northwind.example/p")

@@ -262,7 +262,9 @@ struct LiveServeTests {
           try FileManager.default.removeItem(at: preview.content.appendingPathComponent("cases/northwind-digital/4913"))
           try preview.write(note, try preview.read(note) + "\nA call about **Zebra Crossings**.\n")
         }
-        #expect(preview.log.err.contains("(1 rendered: case notes edited)"))
+        try await waitUntil("for the note edit's log line") {
+          preview.log.err.contains("(1 rendered: case notes edited)")
+        }
         try servedEqualsAFullRender()
 
         // A changed front matter is built whole.
@@ -271,7 +273,9 @@ struct LiveServeTests {
           try preview.write(
             note, try preview.read(note).replacingOccurrences(of: "Pinecrest Realty\"", with: "Pinecrest Homes\""))
         }
-        #expect(preview.log.err.components(separatedBy: "rendered) as of").count == fullBuilds + 1)
+        try await waitUntil("for the whole build's log line") {
+          preview.log.err.components(separatedBy: "rendered) as of").count == fullBuilds + 1
+        }
         try servedEqualsAFullRender()
         // A record edited with a note: built whole when both saves arrive in one burst, or as a note edit
         // then a record edit when the watcher sees them apart (a loaded machine); the site is right either way
@@ -318,7 +322,7 @@ struct LiveServeTests {
         #expect(body(page).contains("content/partners/northwind-digital.yaml:"))
         #expect(
           body(page).contains("error: unknown key &#39;teir&#39;") || body(page).contains("error: unknown key 'teir'"))
-        #expect(preview.log.err.contains("error: unknown key 'teir'"), "the terminal shows it too")
+        try await waitUntil("for the terminal to show it too") { preview.log.err.contains("error: unknown key 'teir'") }
 
         try preview.write(record, good)
         try await waitUntil { preview.server.generation == 3 }

@@ -45,7 +45,9 @@ struct ServeWatchTests {
         try await edit(preview, "a note edit") {
           try preview.write(note, try preview.read(note) + "\nA call about **Zebra Crossings**.\n")
         }
-        #expect(preview.log.err.contains("(1 rendered: case notes edited)"))
+        try await waitUntil("for the note edit's log line") {
+          preview.log.err.contains("(1 rendered: case notes edited)")
+        }
         let page = try await served(client, notePage)
         #expect(page.contains("<strong>Zebra Crossings</strong>") && page.contains("TEMPLATE-MARKER"))
       }
@@ -63,7 +65,9 @@ struct ServeWatchTests {
         try await edit(preview, "a note edit through the link") {
           try preview.write(note, try preview.read(note) + "\nA call about **Zebra Crossings**.\n")
         }
-        #expect(preview.log.err.contains("(1 rendered: case notes edited)"), "the note path, through the link")
+        try await waitUntil("for the note path's log line, through the link") {
+          preview.log.err.contains("(1 rendered: case notes edited)")
+        }
         #expect(try await served(client, notePage).contains("<strong>Zebra Crossings</strong>"))
       }
     }
