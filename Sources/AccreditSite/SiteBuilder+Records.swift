@@ -39,6 +39,18 @@ extension SiteBuilder {
     let contentName: String
     let search: Bool
 
+    /// A renderer of the baseline's content, evaluations and templates, with its kept pieces and keys, whose
+    /// pages' context is made from the last render's with the partners `edited` made again.
+    func renderer(edited: Set<String>) -> SiteRenderer {
+      var renderer = SiteRenderer(
+        content: content, evaluations: evaluations, asOf: asOf, contentName: contentName, templates: templates)
+      renderer.search = search
+      renderer.histories = histories
+      renderer.inputKeys = inputKeys
+      renderer.previousSite = site.map { ($0, edited) }
+      return renderer
+    }
+
     /// Whether the content file at `path` (relative to the content folder) was read by that render.
     public func lists(_ path: String) -> Bool { files.byPath[path] != nil }
   }
@@ -134,14 +146,7 @@ extension SiteBuilder {
   static func renderChangedKeys(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
     -> (files: [OutputFile], removed: [String])
   {
-    var renderer = SiteRenderer(
-      content: baseline.content, evaluations: baseline.evaluations, asOf: baseline.asOf,
-      contentName: baseline.contentName, templates: baseline.templates)
-    renderer.search = baseline.search
-    renderer.histories = baseline.histories
-    renderer.inputKeys = baseline.inputKeys
-    renderer.previousSite = baseline.site.map { ($0, edited) }
-    let plan = renderer.plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
+    let plan = baseline.renderer(edited: edited).plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
     let old = baseline.keys
     let changed = plan.jobs.filter { old[$0.path] != $0.key }
     let removed = old.keys.filter { plan.keys[$0] == nil }.sorted()
@@ -159,14 +164,7 @@ extension SiteBuilder {
   static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
     -> (files: [OutputFile], removed: [String])?
   {
-    var renderer = SiteRenderer(
-      content: baseline.content, evaluations: baseline.evaluations, asOf: baseline.asOf,
-      contentName: baseline.contentName, templates: baseline.templates)
-    renderer.search = baseline.search
-    renderer.histories = baseline.histories
-    renderer.inputKeys = baseline.inputKeys
-    renderer.previousSite = baseline.site.map { ($0, edited) }
-    let (site, plans) = renderer.plan(partners: edited)
+    let (site, plans) = baseline.renderer(edited: edited).plan(partners: edited)
     guard plans.count == edited.count else { return nil }
     for (slug, planned) in plans {
       guard let known = baseline.partners[slug], known.files.map(\.path) == planned.plan.files.map(\.path) else {

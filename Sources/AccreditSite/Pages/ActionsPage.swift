@@ -88,9 +88,10 @@ extension SiteContext {
   var actionItems: [ActionItem] {
     actionOrder.withLock { cached in
       if let cached { return cached }
-      let events = Evaluator(standards: content.standards).calendar(
-        after: asOf.adding(days: -1), through: asOf.adding(days: ActionsPage.days), partners: content.partners,
-        evaluations: evaluations)
+      // The render's one calendar (through the partner list's longer horizon), to this page's horizon: it is
+      // in date order, and an event does not depend on the horizon.
+      let horizon = asOf.adding(days: ActionsPage.days)
+      let events = calendarEvents.prefix { $0.date <= horizon }
       let open = content.cases.compactMap { escalation -> (Day, String, ActionItem)? in
         guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf) else { return nil }
         return (step.date, escalation.id, .openCase(escalation, since: step.date, on: asOf))
