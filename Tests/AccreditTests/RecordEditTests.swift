@@ -22,6 +22,24 @@ struct RecordEditTests {
     try Data(text.replacingOccurrences(of: from, with: to).utf8).write(to: url)
   }
 
+  /// Puts `patch` into `site` (path → bytes), moves `baseline` on, and compares the site with a clean render
+  /// of `request`, naming `step` in what differs; returns the clean render's files.
+  @discardableResult
+  private func apply(
+    _ patch: SiteBuilder.Patch, to site: inout [String: [UInt8]], baseline: inout SiteBuilder.Baseline,
+    comparedWith request: SiteBuilder.Request, step: String
+  ) throws -> [OutputFile] {
+    for path in patch.removed { site[path] = nil }
+    for file in patch.files { site[file.path] = file.bytes }
+    baseline = patch.baseline
+    let clean = try SiteBuilder.render(request).files
+    #expect(Set(site.keys) == Set(clean.map(\.path)), "\(step): the same files")
+    for file in clean where site[file.path] != file.bytes {
+      Issue.record("\(step): \(file.path) differs from a clean render")
+    }
+    return clean
+  }
+
   @Test func aSequenceOfRecordEditsGivesWhatACleanRenderGives() throws {
     try withTemporaryFolder { folder in
       let content = try sampleContent(in: folder)
@@ -60,14 +78,7 @@ struct RecordEditTests {
         let changes = ChangeSet(content: Dictionary(uniqueKeysWithValues: step.map { ($0.0, .changed) }))
         let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
         #expect(patch.summary == "partner records edited")
-        for path in patch.removed { site[path] = nil }
-        for file in patch.files { site[file.path] = file.bytes }
-        baseline = patch.baseline
-        let clean = try SiteBuilder.render(request).files
-        #expect(Set(site.keys) == Set(clean.map(\.path)), "step \(number): the same files")
-        for file in clean where site[file.path] != file.bytes {
-          Issue.record("step \(number): \(file.path) differs from a clean render")
-        }
+        let clean = try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
         #expect(patch.files.count < clean.count / 3, "step \(number): only what changed is rendered")
         #expect(!patch.files.contains { $0.path.hasPrefix("partners/adventure-works-agency/") })
         if number == 1 { #expect(patch.files.contains { $0.path.hasPrefix("pdms/eve-newcomer") }) }
@@ -109,12 +120,7 @@ struct RecordEditTests {
         try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
         let changes = ChangeSet(content: ["partners/\(slug).yaml": .changed])
         let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
-        for path in patch.removed { site[path] = nil }
-        for file in patch.files { site[file.path] = file.bytes }
-        baseline = patch.baseline
-        let clean = try SiteBuilder.render(request).files
-        #expect(Set(site.keys) == Set(clean.map(\.path)))
-        for file in clean where site[file.path] != file.bytes { Issue.record("\(slug): \(file.path) differs") }
+        try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: slug)
         return patch.files.map(\.path)
       }
       func lastTier(_ tier: String) -> (String) -> String {
@@ -181,14 +187,7 @@ struct RecordEditTests {
         let patch = try #require(
           try SiteBuilder.renderChanges(request, changes: ChangeSet(templates: true), since: baseline))
         #expect(patch.summary == "templates edited")
-        for path in patch.removed { site[path] = nil }
-        for file in patch.files { site[file.path] = file.bytes }
-        baseline = patch.baseline
-        let clean = try SiteBuilder.render(request).files
-        #expect(Set(site.keys) == Set(clean.map(\.path)), "step \(number): the same files")
-        for file in clean where site[file.path] != file.bytes {
-          Issue.record("step \(number): \(file.path) differs from a clean render")
-        }
+        try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
         #expect(patch.files.contains { $0.path.hasPrefix(mustRender) }, "step \(number)")
         #expect(!patch.files.contains { $0.path == "api/status.json" || $0.path == "index.html" }, "step \(number)")
       }
