@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The project's own targets are optimized in debug builds too (`swift build`, `swift test`, `Scripts/test`).
+/// The tests build and render whole generated programs, in process and through the `accredit` executable,
+/// and unoptimized Swift runs that code about four times slower: the Swift suite took 145 s of CPU and
+/// 64 s with this (docs/performance.md, "Tests in minutes: optimized debug builds"), and a one-file edit
+/// compiles no slower. Dependencies keep SwiftPM's debug flags. To step through the code in a debugger
+/// with every variable visible, build with `ACCREDIT_ONONE=1` (a different set of flags: the project's
+/// targets compile again once, and again when it is unset).
+let optimizedInDebug: [SwiftSetting] =
+  Context.environment["ACCREDIT_ONONE"] == "1" ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
   name: "accredit",
   platforms: [.macOS(.v14)],
@@ -34,30 +44,34 @@ let package = Package(
       providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
     ),
     // The bottom of the stack, for every target above: parallel map, stable hashing, ordered JSON.
-    .target(name: "AccreditSupport"),
+    .target(name: "AccreditSupport", swiftSettings: optimizedInDebug),
     // The standards engine: value types in, value types out; no file system, no clock.
-    .target(name: "AccreditEngine"),
+    .target(name: "AccreditEngine", swiftSettings: optimizedInDebug),
     // Reading and validating the content tree, and printing its diagnostics.
     .target(
-      name: "AccreditContent", dependencies: ["AccreditEngine", "AccreditMarkdown", "AccreditSupport", "CLibYAML"]),
+      name: "AccreditContent", dependencies: ["AccreditEngine", "AccreditMarkdown", "AccreditSupport", "CLibYAML"],
+      swiftSettings: optimizedInDebug),
     // Mustache, compiled once and rendered into bytes; view models reach it through `Encodable`.
-    .target(name: "AccreditMustache"),
+    .target(name: "AccreditMustache", swiftSettings: optimizedInDebug),
     // libcmark behind a Swift API: the only target that touches cmark.
-    .target(name: "AccreditMarkdown", dependencies: ["CCmark"]),
+    .target(name: "AccreditMarkdown", dependencies: ["CCmark"], swiftSettings: optimizedInDebug),
     // Writing the output folder. `site-templates/` is embedded at build time by the EmbedTemplates plugin.
     .target(
       name: "AccreditSite",
       dependencies: [
         "AccreditEngine", "AccreditContent", "AccreditMarkdown", "AccreditMustache", "AccreditSupport",
       ],
+      swiftSettings: optimizedInDebug,
       plugins: ["EmbedTemplates"]
     ),
     .executableTarget(name: "accredit-embed", path: "Sources/AccreditEmbed"),
     .plugin(name: "EmbedTemplates", capability: .buildTool(), dependencies: ["accredit-embed"]),
     // Status changes between two evaluations, and what the calendar will bring.
-    .target(name: "AccreditReports", dependencies: ["AccreditEngine", "AccreditContent", "AccreditSupport"]),
+    .target(
+      name: "AccreditReports", dependencies: ["AccreditEngine", "AccreditContent", "AccreditSupport"],
+      swiftSettings: optimizedInDebug),
     // Writes large, valid content trees for benchmarks and tests.
-    .target(name: "AccreditFixtures", dependencies: ["AccreditEngine"]),
+    .target(name: "AccreditFixtures", dependencies: ["AccreditEngine"], swiftSettings: optimizedInDebug),
     // The preview server: its own target, so that the core builds and tests without SwiftNIO.
     .target(
       name: "AccreditServe",
@@ -71,7 +85,8 @@ let package = Package(
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
-      ]
+      ],
+      swiftSettings: optimizedInDebug
     ),
     // The commands, as a library so that tests can drive them.
     .target(
@@ -80,7 +95,8 @@ let package = Package(
         "AccreditEngine", "AccreditContent", "AccreditMustache", "AccreditSite", "AccreditServe", "AccreditFixtures",
         "AccreditReports", "AccreditMarkdown", "AccreditSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: optimizedInDebug
     ),
     // On Linux the executable allocates with mimalloc (Debian libmimalloc-dev): a build allocates and frees
     // millions of small strings and arrays from two threads, and it took a tenth off a full build's time

@@ -163,17 +163,23 @@ struct KilledBuildTests {
     try await withTemporaryFolder { folder in
       let content = try makeContent(in: folder)
       let output = folder.appendingPathComponent("public")
+      // The kills fall within the time a whole build takes here, so that they land in a build whatever the
+      // machine's speed (a new date renders every page again).
+      let started = ContinuousClock.now
       _ = try await build(content, into: output, asOf: "2026-01-15")
+      let whole = Int((started.duration(to: .now) / .milliseconds(1)).rounded())
       var random = SystemRandomNumberGenerator.seeded(12)
       let dates = ["2026-03-15", "2026-05-15", "2026-07-15", "2026-09-15", "2026-11-15", "2027-01-15"]
+      var killed = 0
       for (round, date) in dates.enumerated() {
-        let delay = Duration.milliseconds(Int.random(in: 0...400, using: &random))
-        _ = try await build(content, into: output, asOf: date, clean: round % 3 == 2, killAfter: delay)
+        let delay = Duration.milliseconds(Int.random(in: 0...max(20, whole), using: &random))
+        if try await build(content, into: output, asOf: date, clean: round % 3 == 2, killAfter: delay) { killed += 1 }
         _ = try await build(content, into: output, asOf: date)
         let expected = try await cleanSite(asOf: date)
         #expect(try differences(contents(output), expected) == [], "round \(round), killed after \(delay)")
         #expect(try leftovers(of: output) == [])
       }
+      #expect(killed > 0, "no build was killed before it ended: the test tried nothing")
     }
   }
 
