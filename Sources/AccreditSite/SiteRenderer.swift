@@ -525,11 +525,13 @@ struct InputKeys: Sendable {
   let faq: UInt64
   private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
-  private let caseData: [String: UInt64]
-  /// The records' paths, sorted, and the cases' part of `everything`: kept so that `replacing` makes
-  /// `everything` again without a pass over every file.
+  private var caseData: [String: UInt64]
+  /// The records' paths, sorted, and the cases' part of `everything` (each case file's path and data, in
+  /// the order of `casePaths`): kept so that `replacing` makes `everything` again without a pass over
+  /// every file.
   private let records: [String]
-  private let cases: [UInt64]
+  private let casePaths: [String]
+  private var cases: [UInt64]
 
   init(content: Content, asOf: Day, contentName: String) {
     hashes = content.inputHashes
@@ -549,9 +551,8 @@ struct InputKeys: Sendable {
         hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0,
       ] + files("pages/"))
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
-    cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
-      [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0]
-    }
+    casePaths = paths.filter { $0.hasPrefix("cases/") }
+    cases = casePaths.flatMap { path -> [UInt64] in [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0] }
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
     everythingValue = everythingKey()
@@ -578,6 +579,25 @@ struct InputKeys: Sendable {
     var keys = self
     keys.hashes[path] = hash
     if path.hasPrefix("partners/") { keys.everythingValue = nil }
+    return keys
+  }
+
+  /// The keys after the case file at `path` (one the keys were made with) changed to bytes hashing to
+  /// `hash` and data `data` (`data(of:)`): its front matter may have changed, so `everything` is made
+  /// again when asked. Nil when the keys hold no case file at `path`.
+  func replacingCase(_ path: String, hash: UInt64, data: UInt64) -> InputKeys? {
+    var low = 0
+    var high = casePaths.count
+    while low < high {
+      let middle = (low + high) / 2
+      if casePaths[middle] < path { low = middle + 1 } else { high = middle }
+    }
+    guard low < casePaths.count, casePaths[low] == path else { return nil }
+    var keys = self
+    keys.hashes[path] = hash
+    keys.caseData[path] = data
+    keys.cases[2 * low + 1] = data
+    keys.everythingValue = nil
     return keys
   }
 

@@ -92,6 +92,73 @@ struct RecordEditTests {
     }
   }
 
+  /// A case's front matter edited (its customer, seriousness, steps; two partners' cases in one save):
+  /// the case is read alone, its partner evaluated again, and the pages whose keys changed are rendered,
+  /// the other partners' own pages not among them. Each step equals a clean render byte for byte. A case
+  /// with a diagnostic, or naming an accreditation its partner does not hold (a warning), takes the
+  /// whole build, which reports it.
+  @Test func caseFrontMatterEditsGiveWhatACleanRenderGives() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      var baseline = first.baseline
+      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      let northwind = "cases/northwind-digital/NW-2026-019.md"
+      let contoso = "cases/contoso-consulting/CT-2026-017.md"
+      let steps: [[(String, String, String)]] = [
+        // The customer renamed, and the notes too, in one save.
+        [(northwind, "customer: \"Pinecrest Realty\"", "customer: \"Pinecrest Homes\"")],
+        // Serious: the partner goes under review (its status, the overview, the board, the feeds).
+        [(northwind, "accreditation: crm-implementation", "accreditation: crm-implementation\nserious: true")],
+        // A step added, and another partner's case edited in the same save.
+        [
+          (
+            northwind, "  - { stage: mediation, date: 2026-10-26 }",
+            "  - { stage: mediation, date: 2026-10-26 }\n"
+              + "  - { stage: partner-ops, date: 2026-11-05 }"
+          ),
+          (contoso, "\"Willowbrook Clinics\"", "\"Willowbrook Clinic Group\""),
+        ],
+        // Back as it was.
+        [(northwind, "accreditation: crm-implementation\nserious: true", "accreditation: crm-implementation")],
+      ]
+      for (number, step) in steps.enumerated() {
+        for (path, from, to) in step { try edit(content, path, from, to) }
+        if number == 0 {
+          let url = content.appendingPathComponent(northwind)
+          try Data((try String(contentsOf: url, encoding: .utf8) + "\nA call.\n").utf8).write(to: url)
+        }
+        let changes = ChangeSet(content: Dictionary(uniqueKeysWithValues: step.map { ($0.0, .changed) }))
+        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+        #expect(patch.summary == "case files edited", "step \(number)")
+        let clean = try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
+        let paths = Set(patch.files.map(\.path))
+        #expect(paths.count < clean.count / 3, "step \(number): only what changed is rendered")
+        #expect(paths.contains("partners/northwind-digital/cases/NW-2026-019/index.html"), "step \(number)")
+        #expect(paths.contains("partners/northwind-digital/index.html"), "step \(number)")
+        #expect(!paths.contains { $0.hasPrefix("partners/adventure-works-agency/") }, "step \(number)")
+        if number == 2 {
+          #expect(paths.contains("partners/contoso-consulting/cases/CT-2026-017/index.html"))
+        }
+      }
+      #expect(
+        String(decoding: site["partners/northwind-digital/cases/NW-2026-019/index.html"] ?? [], as: UTF8.self)
+          .contains("Pinecrest Homes"))
+      // A case naming an accreditation its partner does not hold (a warning), or with an error: the whole build.
+      for (from, to) in [
+        ("accreditation: crm-implementation", "accreditation: platform-migration"),
+        ("stage: mediation", "stage: nowhere"),
+      ] {
+        try edit(content, northwind, from, to)
+        #expect(
+          try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [northwind: .changed]), since: baseline)
+            == nil)
+        try edit(content, northwind, to, from)
+      }
+    }
+  }
+
   /// A program whose partner list and `actions/` have several pages: a row changed in place renders the
   /// page it is on and not the others; a partner moved across pages (a tier below the eligible ones sends
   /// it to the front, a new name along its group) renders the pages it moves across. Each step equals a
