@@ -376,7 +376,7 @@ struct JobPlanner: Sendable {
     }
     jobs.append(
       OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
-        Array(PartnerIndex.json(site: site, ordered: site.listedPartners).compact().utf8)
+        PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories)
       })
     return jobs
   }
@@ -487,7 +487,8 @@ struct JobPlanner: Sendable {
     return [
       // Evaluates every partner on each day that changed something: the longest of these jobs.
       OutputJob(path: Route.historyJSON.file, key: keys.everything) {
-        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf, memo: site.histories)
+        HistoryJSON.bytes(
+          histories: site.programHistories, asOf: asOf, memo: site.histories, months: site.programMonths)
       },
       page(
         .home, key: keys.everything, template: "home", title: "Overview",

@@ -1,3 +1,4 @@
+import AccreditContent
 import AccreditEngine
 @testable import AccreditServe
 @testable import AccreditSite
@@ -336,6 +337,44 @@ struct RecordEditTests {
         let all = StatusDocument(evaluations: rendered.evaluations, asOf: rendered.asOf, contentName: "content")
         #expect(String(decoding: served.bytes, as: UTF8.self) == all.json.serialized())
       }
+    }
+  }
+
+  /// `api/partners.json` assembled from each partner's row in the memo is the document written whole: made,
+  /// then from the memo, for no partner, one and many; and after a partner's region changed to one no
+  /// other has (every region's index moves), with the other rows as the memo kept them. The program's
+  /// months summed from the partners' parts in the memo are those counted whole, after the edit too.
+  @Test(arguments: [0, 1, 7])
+  func thePartnerIndexFromRowsIsTheWholeDocument(partners: Int) throws {
+    try withTemporaryFolder { folder in
+      let folder = try generatedContent(in: folder, partners: max(1, partners), cases: 3, seed: 13)
+      var content = ContentLoader.load(try ContentFolder.read(folder).files).content
+      content.partners = Array(content.partners.prefix(partners))
+      let site = siteContext(content, asOf: "2026-11-15")
+      let memo = PartnerMemo()
+      let whole = PartnerIndex.json(site: site, ordered: site.listedPartners).compact()
+      #expect(whole.contains("\"partners\":[") && (try? JSONSerialization.jsonObject(with: Data(whole.utf8))) != nil)
+      for _ in 0..<2 {
+        let pieces = PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: memo)
+        #expect(String(decoding: pieces, as: UTF8.self) == whole)
+      }
+      #expect(site.programMonths == Evaluator.programMonths(site.programHistories, through: site.asOf))
+      guard let first = content.partners.first else { return }
+      // A new region, and no accreditation: its history, and so the program's months, change too.
+      content.partners[0].region = "Aaa first region"
+      content.partners[0].accreditations = []
+      let evaluations = Evaluator(standards: content.standards)
+        .evaluate(content.partners, cases: content.cases, asOf: site.asOf)
+      let edited = SiteContext(
+        updating: site, edited: [first.slug], content: content, evaluations: evaluations,
+        histories: memo.forgetting([first.slug]))
+      let fresh = siteContext(content, asOf: "2026-11-15")
+      #expect(edited.programMonths == fresh.programMonths)
+      #expect(edited.programMonths != site.programMonths || partners == 0)
+      let wholeAfter = PartnerIndex.json(site: edited, ordered: edited.listedPartners).compact()
+      #expect(wholeAfter != whole)
+      let piecesAfter = PartnerIndex.bytes(site: edited, ordered: edited.listedPartners, memo: edited.histories)
+      #expect(String(decoding: piecesAfter, as: UTF8.self) == wholeAfter)
     }
   }
 
