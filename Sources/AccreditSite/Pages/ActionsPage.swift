@@ -92,9 +92,11 @@ extension SiteContext {
       // in date order, and an event does not depend on the horizon.
       let horizon = asOf.adding(days: ActionsPage.days)
       let events = calendarEvents.prefix { $0.date <= horizon }
-      let open = content.cases.compactMap { escalation -> (Day, String, ActionItem)? in
-        guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf) else { return nil }
-        return (step.date, escalation.id, .openCase(escalation, since: step.date, on: asOf))
+      // By index: only the open cases are copied out of the array (a copy is a retain of each field).
+      let cases = content.cases
+      let open = cases.indices.compactMap { index -> (Day, String, ActionItem)? in
+        guard cases[index].isOpen(on: asOf), let step = cases[index].currentStep(on: asOf) else { return nil }
+        return (step.date, cases[index].id, .openCase(cases[index], since: step.date, on: asOf))
       }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
       let today = events.prefix { $0.date == asOf }.map(ActionItem.event)
       let later = events.drop { $0.date == asOf }.map(ActionItem.event)
