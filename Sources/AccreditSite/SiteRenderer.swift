@@ -471,7 +471,7 @@ struct JobPlanner: Sendable {
         parts.append(event.partner.flatMap { partnerKeys[$0] } ?? 0)
       case .openCase(let escalation, let since, let day):
         parts.append(StableHash.of("\(escalation.location.file) \(since.iso) \(day.iso)"))
-        parts.append(InputKeys.data(of: escalation))
+        parts.append(keys.data(ofCase: escalation))
         parts.append(partnerKeys[escalation.partnerSlug] ?? 0)
       }
     }
@@ -600,6 +600,12 @@ struct InputKeys: Sendable {
     keys.cases[2 * low + 1] = data
     keys.everythingValue = nil
     return keys
+  }
+
+  /// `escalation`'s data (`data(of:)`) as the keys have it, made now for a case they do not hold: no
+  /// encoding of each open case for every plan.
+  func data(ofCase escalation: EscalationCase) -> UInt64 {
+    caseData[escalation.location.file] ?? Self.data(of: escalation)
   }
 
   /// A case's data: every field but the notes, with the positions that reasons and evidence links cite
