@@ -31,6 +31,8 @@ extension SiteBuilder {
     var histories: PartnerMemo
     /// Each partner's files as planned, by slug: a record edit plans that partner's alone.
     var partners: [String: SiteRenderer.PartnerPlan]
+    /// The paths of the files that are not a partner's, as planned.
+    var others: [String]
     /// The output keys of that render.
     var inputKeys: InputKeys
     /// The context that render made its pages in, which a record edit's is made from; nil when the
@@ -48,6 +50,7 @@ extension SiteBuilder {
       renderer.histories = histories
       renderer.inputKeys = inputKeys
       renderer.previousSite = site.map { ($0, edited) }
+      renderer.previousFiles = (keys, others, partners)
       return renderer
     }
 
@@ -195,13 +198,19 @@ extension SiteBuilder {
   static func renderChangedKeys(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
     -> (files: [OutputFile], removed: [String])
   {
-    let plan = baseline.renderer(edited: edited).plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
+    var reused = baseline.partners
+    for slug in edited { reused.removeValue(forKey: slug) }
+    let plan = baseline.renderer(edited: edited).plan(reusing: reused)
     let old = baseline.keys
     let changed = plan.jobs.filter { old[$0.path] != $0.key }
-    let removed = old.keys.filter { plan.keys[$0] == nil }.sorted()
+    // What the site may no longer have: the last plan's other files and the edited partners' (the other
+    // partners' files are as they were).
+    let candidates = Set(baseline.others + edited.flatMap { baseline.partners[$0]?.files.map(\.path) ?? [] })
+    let removed = candidates.filter { old[$0] != nil && plan.keys[$0] == nil }.sorted()
     let files = try render(changed)
     baseline.keys = plan.keys
     baseline.partners = plan.partners
+    baseline.others = plan.others
     baseline.site = plan.site
     return (files, removed)
   }
@@ -252,7 +261,8 @@ extension SiteBuilder {
       files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
       templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
       evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
-      inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName, search: renderer.search)
+      others: plan.others, inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName,
+      search: renderer.search)
   }
 }
 

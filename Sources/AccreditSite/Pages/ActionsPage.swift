@@ -97,7 +97,11 @@ extension SiteContext {
       let cases = content.cases
       var open: [(since: Day, id: String, index: Int)] = []
       for index in cases.indices {
-        guard cases[index].isOpen(on: asOf), let step = cases[index].currentStep(on: asOf) else { continue }
+        // `isOpen` and `currentStep` by the case's fields: a method called on the element copies it.
+        guard let first = cases[index].steps.first, first.date <= asOf,
+          cases[index].outcome.map({ $0.date > asOf }) ?? true,
+          let step = cases[index].steps.last(where: { $0.date <= asOf })
+        else { continue }
         open.append((step.date, cases[index].id, index))
       }
       open.sort { ($0.since, $0.id) < ($1.since, $1.id) }
