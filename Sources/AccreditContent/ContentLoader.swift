@@ -215,6 +215,27 @@ extension ContentLoader {
     else { return nil }
     return (partner, source)
   }
+
+  /// One case file read alone (`cases/<partner>/<id>.md`), checked against `standards` as a whole load
+  /// checks it: what the preview server's case edit needs. Nil when the file has any diagnostic, even a
+  /// warning (the caller then loads the whole folder, which reports it with every other diagnostic, as a
+  /// build does). The cross-references (`CrossReferences`: the case's partner, its accreditation held)
+  /// are the caller's to check against the records it has.
+  public static func loadCase(_ file: ContentFile, standards: Standards) -> (
+    escalation: EscalationCase, source: SourceText, head: UInt64
+  )? {
+    guard case .escalation(let partnerSlug, let id)? = Layout.kind(of: file.path).kind,
+      case .success(let source) = SourceText.decode(file.bytes, path: file.path)
+    else { return nil }
+    let sink = DiagnosticSink()
+    guard
+      let loaded = CaseLoader.load(source, id: id, partnerSlug: partnerSlug, standards: standards, sink: sink),
+      loaded.isComplete
+    else { return nil }
+    CaseValidation.check(loaded.escalation, sink: sink)
+    guard sink.diagnostics.isEmpty else { return nil }
+    return (loaded.escalation, source, loaded.head)
+  }
 }
 
 /// One file's result, before the results are gathered. Indirect: a parse cache entry holding it is copied

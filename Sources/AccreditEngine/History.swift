@@ -169,22 +169,60 @@ extension Evaluator {
   public static func programMonths(_ histories: [PartnerHistory], through day: Day, count: Int = 24)
     -> [ProgramMonth]
   {
+    let days = programMonthDays(through: day, count: count)
+    var sum = [Int](repeating: 0, count: days.count * programMonthWidth)
+    for history in histories {
+      for (index, value) in programMonthCounts(of: history, on: days).enumerated() { sum[index] += value }
+    }
+    return programMonths(summed: sum, on: days)
+  }
+
+  /// How many numbers a month takes in `programMonthCounts`: whether the partner counts, then its
+  /// accreditations by status in `AccreditationStatus.allCases`' order.
+  public static let programMonthWidth = 1 + AccreditationStatus.allCases.count
+
+  /// The months `programMonths` counts through `day`, oldest first: each month and the day it is counted
+  /// on (its last day, or `day` in `day`'s month).
+  public static func programMonthDays(through day: Day, count: Int = 24) -> [(month: YearMonth, date: Day)] {
     let current = YearMonth(day).firstDay
     return (0..<max(0, count)).reversed().map { back in
       let first = current.adding(months: -back)
-      let date = back == 0 ? day : first.adding(months: 1).adding(days: -1)
-      var counts = Dictionary(uniqueKeysWithValues: AccreditationStatus.allCases.map { ($0, 0) })
-      var partners = 0
-      for partner in histories {
-        var hasOne = false
-        for accreditation in partner.accreditations {
-          guard let status = accreditation.status(on: date) else { continue }
-          counts[status, default: 0] += 1
-          hasOne = true
+      return (YearMonth(first), back == 0 ? day : first.adding(months: 1).adding(days: -1))
+    }
+  }
+
+  /// One partner's part of `programMonths` on `days` (`programMonthDays`), `programMonthWidth` numbers a
+  /// month: 1 when it has an accreditation shown that day (else 0), then its accreditations by status. The
+  /// program's months are the sum of every partner's (`programMonths(summed:on:)`), so that a render that
+  /// keeps each partner's counts adds them up instead of looking at every history again.
+  public static func programMonthCounts(of history: PartnerHistory, on days: [(month: YearMonth, date: Day)])
+    -> [Int]
+  {
+    let statuses = AccreditationStatus.allCases
+    var counts = [Int](repeating: 0, count: days.count * programMonthWidth)
+    for (index, day) in days.enumerated() {
+      let start = index * programMonthWidth
+      for accreditation in history.accreditations {
+        guard let status = accreditation.status(on: day.date), let offset = statuses.firstIndex(of: status) else {
+          continue
         }
-        if hasOne { partners += 1 }
+        counts[start + 1 + offset] += 1
+        counts[start] = 1
       }
-      return ProgramMonth(month: YearMonth(first), date: date, partners: partners, accreditations: counts)
+    }
+    return counts
+  }
+
+  /// The program's months from the sum of every partner's `programMonthCounts` on `days`.
+  public static func programMonths(summed counts: [Int], on days: [(month: YearMonth, date: Day)]) -> [ProgramMonth] {
+    let statuses = AccreditationStatus.allCases
+    return days.enumerated().map { index, day in
+      let start = index * programMonthWidth
+      let value = { (offset: Int) in counts.indices.contains(start + offset) ? counts[start + offset] : 0 }
+      return ProgramMonth(
+        month: day.month, date: day.date, partners: value(0),
+        accreditations: Dictionary(
+          uniqueKeysWithValues: statuses.enumerated().map { offset, status in (status, value(1 + offset)) }))
     }
   }
 }

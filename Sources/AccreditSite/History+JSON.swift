@@ -13,8 +13,10 @@ enum HistoryJSON {
 
   /// The document for `histories` (every partner, by slug) through `asOf`; with `partners` false, its
   /// partners' list is left empty (the months count every partner still).
-  static func json(histories: [PartnerHistory], asOf: Day, partners: Bool = true) -> JSONValue {
-    let months = Evaluator.programMonths(histories, through: asOf)
+  static func json(histories: [PartnerHistory], asOf: Day, partners: Bool = true, months: [ProgramMonth]? = nil)
+    -> JSONValue
+  {
+    let months = months ?? Evaluator.programMonths(histories, through: asOf)
     return .object([
       ("schema", .int(1)),
       ("as_of", .string(asOf.iso)),
@@ -74,11 +76,14 @@ enum HistoryJSON {
   }
 
   /// The file's bytes for `histories` (every partner, by slug) through `asOf`; with `memo`, each partner's
-  /// line as it has it, or made and kept there.
-  static func bytes(histories: [PartnerHistory], asOf: Day, memo: PartnerMemo? = nil) -> [UInt8] {
+  /// line as it has it, or made and kept there; with `months`, the program's months as made already
+  /// (`Evaluator.programMonths` of `histories` through `asOf`).
+  static func bytes(histories: [PartnerHistory], asOf: Day, memo: PartnerMemo? = nil, months: [ProgramMonth]? = nil)
+    -> [UInt8]
+  {
     let tail = "[]\n}\n"
     let sorted = histories.sorted { $0.slug < $1.slug }
-    let empty = json(histories: sorted, asOf: asOf, partners: false).serialized(compactFrom: 2)
+    let empty = json(histories: sorted, asOf: asOf, partners: false, months: months).serialized(compactFrom: 2)
     guard let memo, !sorted.isEmpty, empty.hasSuffix(tail) else {
       return Array(json(histories: sorted, asOf: asOf).serialized(compactFrom: 2).utf8)
     }

@@ -15,7 +15,7 @@ extension SiteBuilder {
   public struct Baseline: Sendable {
     let files: NoteFiles
     /// Each case file's front-matter hash, by path: what tells a note edit.
-    let heads: [String: UInt64]
+    var heads: [String: UInt64]
     let today: Day
     /// The templates of that render (loaded again by a template edit).
     var templates: TemplateSet
@@ -31,6 +31,8 @@ extension SiteBuilder {
     var histories: PartnerMemo
     /// Each partner's files as planned, by slug: a record edit plans that partner's alone.
     var partners: [String: SiteRenderer.PartnerPlan]
+    /// The paths of the files that are not a partner's, as planned.
+    var others: [String]
     /// The output keys of that render.
     var inputKeys: InputKeys
     /// The context that render made its pages in, which a record edit's is made from; nil when the
@@ -48,6 +50,7 @@ extension SiteBuilder {
       renderer.histories = histories
       renderer.inputKeys = inputKeys
       renderer.previousSite = site.map { ($0, edited) }
+      renderer.previousFiles = (keys, others, partners)
       return renderer
     }
 
@@ -77,7 +80,9 @@ extension SiteBuilder {
     changes.newDay = changes.newDay || request.today != baseline.today || request.search != baseline.search
     switch plan(changes) {
     case .nothing: return Patch(files: [], removed: [], baseline: baseline, summary: "nothing changed")
-    case .caseEdits(let paths): return try renderNoteEdits(request, paths: paths, since: baseline)
+    case .caseEdits(let paths):
+      if let patch = try renderNoteEdits(request, paths: paths, since: baseline) { return patch }
+      return try renderCaseEdits(request, paths: paths, since: baseline)
     case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
     case .templateEdits: return try renderTemplateEdits(request, since: baseline)
     case .whole: return nil
@@ -140,19 +145,72 @@ extension SiteBuilder {
     return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited")
   }
 
+  /// The render after the case files at `paths` (each in `baseline`'s listing) were edited, their front
+  /// matter too: each is read alone, its partner evaluated again alone (with its cases as they are now),
+  /// and the pages whose keys changed are rendered, as for a record edit. Nil when a case does not load
+  /// without a diagnostic, names an accreditation its partner does not hold (a warning the whole load
+  /// makes), or is not one the baseline has: the whole build then reads and reports everything.
+  static func renderCaseEdits(_ request: Request, paths: [String], since baseline: Baseline) throws(Failure)
+    -> Patch?
+  {
+    var next = baseline
+    var edited: Set<String> = []
+    for path in paths {
+      guard let (slug, _) = ContentFolder.casePath(path), let file = baseline.files.byPath[path],
+        case .success(let bytes) = FolderJail.read(file)
+      else { return nil }
+      let hash = StableHash.of(bytes)
+      if next.content.inputHashes[path] == hash { continue }
+      guard
+        let (escalation, source, head) = ContentLoader.loadCase(
+          ContentFile(path: path, bytes: bytes), standards: next.content.standards),
+        let caseIndex = next.content.cases.firstIndex(where: { $0.location.file == path }),
+        next.content.cases[caseIndex].partnerSlug == slug,
+        let partner = next.content.partners.first(where: { $0.slug == slug }),
+        escalation.accreditation.map({ held in partner.accreditations.contains { $0.type == held.value } }) ?? true,
+        let keys = next.inputKeys.replacingCase(path, hash: hash, data: InputKeys.data(of: escalation))
+      else { return nil }
+      next.content.cases[caseIndex] = escalation
+      next.content.inputHashes[path] = hash
+      next.content.sources[path] = source
+      next.content.caseHeads[path] = head
+      next.heads[path] = head
+      next.inputKeys = keys
+      edited.insert(slug)
+    }
+    if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
+    for slug in edited {
+      guard let index = next.content.partners.firstIndex(where: { $0.slug == slug }),
+        next.evaluations.indices.contains(index), next.evaluations[index].slug == slug
+      else { return nil }
+      let cases = next.content.cases.filter { $0.partnerSlug == slug }
+      next.evaluations[index] = Evaluator(standards: next.content.standards)
+        .evaluate(next.content.partners[index], cases: cases, asOf: next.asOf)
+    }
+    next.histories = baseline.histories.forgetting(edited)
+    let patch = try renderChangedKeys(&next, edited: edited)
+    return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "case files edited")
+  }
+
   /// Renders the files of `baseline`'s content whose keys differ from its recorded ones, on every core, and
   /// records the new keys; the paths it no longer has are returned as removed. The partners not in
   /// `edited` are not planned again: their files are as the baseline has them.
   static func renderChangedKeys(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
     -> (files: [OutputFile], removed: [String])
   {
-    let plan = baseline.renderer(edited: edited).plan(reusing: baseline.partners.filter { !edited.contains($0.key) })
+    var reused = baseline.partners
+    for slug in edited { reused.removeValue(forKey: slug) }
+    let plan = baseline.renderer(edited: edited).plan(reusing: reused)
     let old = baseline.keys
     let changed = plan.jobs.filter { old[$0.path] != $0.key }
-    let removed = old.keys.filter { plan.keys[$0] == nil }.sorted()
+    // What the site may no longer have: the last plan's other files and the edited partners' (the other
+    // partners' files are as they were).
+    let candidates = Set(baseline.others + edited.flatMap { baseline.partners[$0]?.files.map(\.path) ?? [] })
+    let removed = candidates.filter { old[$0] != nil && plan.keys[$0] == nil }.sorted()
     let files = try render(changed)
     baseline.keys = plan.keys
     baseline.partners = plan.partners
+    baseline.others = plan.others
     baseline.site = plan.site
     return (files, removed)
   }
@@ -203,7 +261,8 @@ extension SiteBuilder {
       files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
       templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
       evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
-      inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName, search: renderer.search)
+      others: plan.others, inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName,
+      search: renderer.search)
   }
 }
 

@@ -100,6 +100,10 @@ public struct SiteRenderer: Sendable {
   /// The last render's context and the partners whose records changed since, when nothing else did (the
   /// preview server's record edit): the context is made from it (`SiteContext.init(updating:…)`).
   var previousSite: (site: SiteContext, edited: Set<String>)?
+  /// The last plan's keys by path, its files other than the partners', and its partners' files (the
+  /// preview server's edits): a plan that reuses partners' files then makes its keys from those instead of
+  /// from every file again.
+  var previousFiles: (keys: [String: UInt64], others: [String], partners: [String: PartnerPlan])?
 
   /// Creates a renderer.
   public init(
@@ -141,6 +145,8 @@ public struct SiteRenderer: Sendable {
     var inputKeys: InputKeys
     /// The context the jobs make their pages in.
     var site: SiteContext
+    /// The paths of the files that are not a partner's (the site-wide pages, the documents, the static files).
+    var others: [String]
   }
 
   /// The site's files planned, in a fixed order. With `reused` (partners' files by slug, from the last plan
@@ -172,11 +178,26 @@ public struct SiteRenderer: Sendable {
     let first =
       planner.sitewideJobs(contentName: contentName)
       + sitemapJobs(pages: sitemapPages, key: sitemapKey(pages: sitemapPages, keys: keys), site: site)
-    var fileKeys = Dictionary(
-      partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
+    var fileKeys: [String: UInt64]
+    if let previous = previousFiles, !reused.isEmpty {
+      // The last plan's keys, less its other files and the files of the partners planned again, with theirs
+      // now: the same keys as made from every file, without hashing fifteen thousand paths again.
+      fileKeys = previous.keys
+      for path in previous.others { fileKeys[path] = nil }
+      for slug in bySlug.keys where reused[slug] == nil {
+        for file in previous.partners[slug]?.files ?? [] { fileKeys[file.path] = nil }
+      }
+      for (slug, planned) in bySlug where reused[slug] == nil {
+        for file in planned.files where fileKeys[file.path] == nil { fileKeys[file.path] = file.key }
+      }
+    } else {
+      fileKeys = Dictionary(
+        partners.flatMap { $0.plan.files.map { ($0.path, $0.key) } }, uniquingKeysWith: { first, _ in first })
+    }
     for job in first + others { fileKeys[job.path] = job.key }
     return Plan(
-      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys, site: site)
+      jobs: first + partners.flatMap(\.jobs) + others, keys: fileKeys, partners: bySlug, inputKeys: keys, site: site,
+      others: (first + others).map(\.path))
   }
 
   /// The files of the partners `slugs` alone, planned (their keys and jobs), for an edit that changes
@@ -376,7 +397,7 @@ struct JobPlanner: Sendable {
     }
     jobs.append(
       OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
-        Array(PartnerIndex.json(site: site, ordered: site.listedPartners).compact().utf8)
+        PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories)
       })
     return jobs
   }
@@ -471,7 +492,7 @@ struct JobPlanner: Sendable {
         parts.append(event.partner.flatMap { partnerKeys[$0] } ?? 0)
       case .openCase(let escalation, let since, let day):
         parts.append(StableHash.of("\(escalation.location.file) \(since.iso) \(day.iso)"))
-        parts.append(InputKeys.data(of: escalation))
+        parts.append(keys.data(ofCase: escalation))
         parts.append(partnerKeys[escalation.partnerSlug] ?? 0)
       }
     }
@@ -487,7 +508,8 @@ struct JobPlanner: Sendable {
     return [
       // Evaluates every partner on each day that changed something: the longest of these jobs.
       OutputJob(path: Route.historyJSON.file, key: keys.everything) {
-        HistoryJSON.bytes(histories: site.programHistories, asOf: asOf, memo: site.histories)
+        HistoryJSON.bytes(
+          histories: site.programHistories, asOf: asOf, memo: site.histories, months: site.programMonths)
       },
       page(
         .home, key: keys.everything, template: "home", title: "Overview",
@@ -525,11 +547,13 @@ struct InputKeys: Sendable {
   let faq: UInt64
   private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
-  private let caseData: [String: UInt64]
-  /// The records' paths, sorted, and the cases' part of `everything`: kept so that `replacing` makes
-  /// `everything` again without a pass over every file.
+  private var caseData: [String: UInt64]
+  /// The records' paths, sorted, and the cases' part of `everything` (each case file's path and data, in
+  /// the order of `casePaths`): kept so that `replacing` makes `everything` again without a pass over
+  /// every file.
   private let records: [String]
-  private let cases: [UInt64]
+  private let casePaths: [String]
+  private var cases: [UInt64]
 
   init(content: Content, asOf: Day, contentName: String) {
     hashes = content.inputHashes
@@ -549,9 +573,8 @@ struct InputKeys: Sendable {
         hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0,
       ] + files("pages/"))
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
-    cases = paths.filter { $0.hasPrefix("cases/") }.flatMap { path -> [UInt64] in
-      [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0]
-    }
+    casePaths = paths.filter { $0.hasPrefix("cases/") }
+    cases = casePaths.flatMap { path -> [UInt64] in [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0] }
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
     everythingValue = everythingKey()
@@ -579,6 +602,31 @@ struct InputKeys: Sendable {
     keys.hashes[path] = hash
     if path.hasPrefix("partners/") { keys.everythingValue = nil }
     return keys
+  }
+
+  /// The keys after the case file at `path` (one the keys were made with) changed to bytes hashing to
+  /// `hash` and data `data` (`data(of:)`): its front matter may have changed, so `everything` is made
+  /// again when asked. Nil when the keys hold no case file at `path`.
+  func replacingCase(_ path: String, hash: UInt64, data: UInt64) -> InputKeys? {
+    var low = 0
+    var high = casePaths.count
+    while low < high {
+      let middle = (low + high) / 2
+      if casePaths[middle] < path { low = middle + 1 } else { high = middle }
+    }
+    guard low < casePaths.count, casePaths[low] == path else { return nil }
+    var keys = self
+    keys.hashes[path] = hash
+    keys.caseData[path] = data
+    keys.cases[2 * low + 1] = data
+    keys.everythingValue = nil
+    return keys
+  }
+
+  /// `escalation`'s data (`data(of:)`) as the keys have it, made now for a case they do not hold: no
+  /// encoding of each open case for every plan.
+  func data(ofCase escalation: EscalationCase) -> UInt64 {
+    caseData[escalation.location.file] ?? Self.data(of: escalation)
   }
 
   /// A case's data: every field but the notes, with the positions that reasons and evidence links cite

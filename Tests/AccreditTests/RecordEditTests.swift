@@ -1,3 +1,4 @@
+import AccreditContent
 import AccreditEngine
 @testable import AccreditServe
 @testable import AccreditSite
@@ -88,6 +89,73 @@ struct RecordEditTests {
           #expect(patch.files.allSatisfy { $0.path.hasPrefix("partners/northwind-digital/") })
         }
         if number == 6 { #expect(patch.files.contains { $0.path == "index.html" }) }
+      }
+    }
+  }
+
+  /// A case's front matter edited (its customer, seriousness, steps; two partners' cases in one save):
+  /// the case is read alone, its partner evaluated again, and the pages whose keys changed are rendered,
+  /// the other partners' own pages not among them. Each step equals a clean render byte for byte. A case
+  /// with a diagnostic, or naming an accreditation its partner does not hold (a warning), takes the
+  /// whole build, which reports it.
+  @Test func caseFrontMatterEditsGiveWhatACleanRenderGives() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let first = try SiteBuilder.render(request)
+      var baseline = first.baseline
+      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      let northwind = "cases/northwind-digital/NW-2026-019.md"
+      let contoso = "cases/contoso-consulting/CT-2026-017.md"
+      let steps: [[(String, String, String)]] = [
+        // The customer renamed, and the notes too, in one save.
+        [(northwind, "customer: \"Pinecrest Realty\"", "customer: \"Pinecrest Homes\"")],
+        // Serious: the partner goes under review (its status, the overview, the board, the feeds).
+        [(northwind, "accreditation: crm-implementation", "accreditation: crm-implementation\nserious: true")],
+        // A step added, and another partner's case edited in the same save.
+        [
+          (
+            northwind, "  - { stage: mediation, date: 2026-10-26 }",
+            "  - { stage: mediation, date: 2026-10-26 }\n"
+              + "  - { stage: partner-ops, date: 2026-11-05 }"
+          ),
+          (contoso, "\"Willowbrook Clinics\"", "\"Willowbrook Clinic Group\""),
+        ],
+        // Back as it was.
+        [(northwind, "accreditation: crm-implementation\nserious: true", "accreditation: crm-implementation")],
+      ]
+      for (number, step) in steps.enumerated() {
+        for (path, from, to) in step { try edit(content, path, from, to) }
+        if number == 0 {
+          let url = content.appendingPathComponent(northwind)
+          try Data((try String(contentsOf: url, encoding: .utf8) + "\nA call.\n").utf8).write(to: url)
+        }
+        let changes = ChangeSet(content: Dictionary(uniqueKeysWithValues: step.map { ($0.0, .changed) }))
+        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+        #expect(patch.summary == "case files edited", "step \(number)")
+        let clean = try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
+        let paths = Set(patch.files.map(\.path))
+        #expect(paths.count < clean.count / 3, "step \(number): only what changed is rendered")
+        #expect(paths.contains("partners/northwind-digital/cases/NW-2026-019/index.html"), "step \(number)")
+        #expect(paths.contains("partners/northwind-digital/index.html"), "step \(number)")
+        #expect(!paths.contains { $0.hasPrefix("partners/adventure-works-agency/") }, "step \(number)")
+        if number == 2 {
+          #expect(paths.contains("partners/contoso-consulting/cases/CT-2026-017/index.html"))
+        }
+      }
+      #expect(
+        String(decoding: site["partners/northwind-digital/cases/NW-2026-019/index.html"] ?? [], as: UTF8.self)
+          .contains("Pinecrest Homes"))
+      // A case naming an accreditation its partner does not hold (a warning), or with an error: the whole build.
+      for (from, to) in [
+        ("accreditation: crm-implementation", "accreditation: platform-migration"),
+        ("stage: mediation", "stage: nowhere"),
+      ] {
+        try edit(content, northwind, from, to)
+        #expect(
+          try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [northwind: .changed]), since: baseline)
+            == nil)
+        try edit(content, northwind, to, from)
       }
     }
   }
@@ -269,6 +337,44 @@ struct RecordEditTests {
         let all = StatusDocument(evaluations: rendered.evaluations, asOf: rendered.asOf, contentName: "content")
         #expect(String(decoding: served.bytes, as: UTF8.self) == all.json.serialized())
       }
+    }
+  }
+
+  /// `api/partners.json` assembled from each partner's row in the memo is the document written whole: made,
+  /// then from the memo, for no partner, one and many; and after a partner's region changed to one no
+  /// other has (every region's index moves), with the other rows as the memo kept them. The program's
+  /// months summed from the partners' parts in the memo are those counted whole, after the edit too.
+  @Test(arguments: [0, 1, 7])
+  func thePartnerIndexFromRowsIsTheWholeDocument(partners: Int) throws {
+    try withTemporaryFolder { folder in
+      let folder = try generatedContent(in: folder, partners: max(1, partners), cases: 3, seed: 13)
+      var content = ContentLoader.load(try ContentFolder.read(folder).files).content
+      content.partners = Array(content.partners.prefix(partners))
+      let site = siteContext(content, asOf: "2026-11-15")
+      let memo = PartnerMemo()
+      let whole = PartnerIndex.json(site: site, ordered: site.listedPartners).compact()
+      #expect(whole.contains("\"partners\":[") && (try? JSONSerialization.jsonObject(with: Data(whole.utf8))) != nil)
+      for _ in 0..<2 {
+        let pieces = PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: memo)
+        #expect(String(decoding: pieces, as: UTF8.self) == whole)
+      }
+      #expect(site.programMonths == Evaluator.programMonths(site.programHistories, through: site.asOf))
+      guard let first = content.partners.first else { return }
+      // A new region, and no accreditation: its history, and so the program's months, change too.
+      content.partners[0].region = "Aaa first region"
+      content.partners[0].accreditations = []
+      let evaluations = Evaluator(standards: content.standards)
+        .evaluate(content.partners, cases: content.cases, asOf: site.asOf)
+      let edited = SiteContext(
+        updating: site, edited: [first.slug], content: content, evaluations: evaluations,
+        histories: memo.forgetting([first.slug]))
+      let fresh = siteContext(content, asOf: "2026-11-15")
+      #expect(edited.programMonths == fresh.programMonths)
+      #expect(edited.programMonths != site.programMonths || partners == 0)
+      let wholeAfter = PartnerIndex.json(site: edited, ordered: edited.listedPartners).compact()
+      #expect(wholeAfter != whole)
+      let piecesAfter = PartnerIndex.bytes(site: edited, ordered: edited.listedPartners, memo: edited.histories)
+      #expect(String(decoding: piecesAfter, as: UTF8.self) == wholeAfter)
     }
   }
 

@@ -92,13 +92,25 @@ extension SiteContext {
       // in date order, and an event does not depend on the horizon.
       let horizon = asOf.adding(days: ActionsPage.days)
       let events = calendarEvents.prefix { $0.date <= horizon }
-      let open = content.cases.compactMap { escalation -> (Day, String, ActionItem)? in
-        guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf) else { return nil }
-        return (step.date, escalation.id, .openCase(escalation, since: step.date, on: asOf))
-      }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
-      let today = events.prefix { $0.date == asOf }.map(ActionItem.event)
-      let later = events.drop { $0.date == asOf }.map(ActionItem.event)
-      let items = today + open + later
+      // By index, and sorted as indices: each open case is copied out of the array once, into its item (a
+      // copy is a retain of each of its fields; sorting the items moved thousands of them).
+      let cases = content.cases
+      var open: [(since: Day, id: String, index: Int)] = []
+      for index in cases.indices {
+        // `isOpen` and `currentStep` by the case's fields: a method called on the element copies it.
+        guard let first = cases[index].steps.first, first.date <= asOf,
+          cases[index].outcome.map({ $0.date > asOf }) ?? true,
+          let step = cases[index].steps.last(where: { $0.date <= asOf })
+        else { continue }
+        open.append((step.date, cases[index].id, index))
+      }
+      open.sort { ($0.since, $0.id) < ($1.since, $1.id) }
+      let today = events.prefix { $0.date == asOf }
+      var items: [ActionItem] = []
+      items.reserveCapacity(events.count + open.count)
+      items.append(contentsOf: today.map(ActionItem.event))
+      for item in open { items.append(.openCase(cases[item.index], since: item.since, on: asOf)) }
+      items.append(contentsOf: events.dropFirst(today.count).map(ActionItem.event))
       cached = items
       return items
     }

@@ -125,9 +125,12 @@ extension SiteContext {
     func caseHref(_ slug: String, _ id: String) -> String { here.link(to: .escalation(partner: slug, id: id)) }
 
     // Open at the review-board stage, longest waiting first.
-    let atBoard = content.cases.compactMap { escalation -> (days: Int, row: BoardPage.CaseRow)? in
-      guard escalation.isOpen(on: asOf), let step = escalation.currentStep(on: asOf), step.stage == .reviewBoard
+    // By index: only the cases at the board are copied out of the array (a copy is a retain of each field).
+    let all = content.cases
+    let atBoard = all.indices.compactMap { index -> (days: Int, row: BoardPage.CaseRow)? in
+      guard all[index].isOpen(on: asOf), let step = all[index].currentStep(on: asOf), step.stage == .reviewBoard
       else { return nil }
+      let escalation = all[index]
       let days = step.date.days(until: asOf)
       return (
         days,
@@ -221,10 +224,11 @@ extension SiteContext {
           ))
       }
     }
-    for escalation in content.cases {
-      guard let outcome = escalation.outcome(through: asOf), outcome.date >= since,
-        escalation.steps(through: outcome.date).contains(where: { $0.stage == .reviewBoard })
+    for index in all.indices {
+      guard let outcome = all[index].outcome(through: asOf), outcome.date >= since,
+        all[index].steps.contains(where: { $0.stage == .reviewBoard && $0.date <= outcome.date })
       else { continue }
+      let escalation = all[index]
       let word =
         switch outcome.decision {
         case .mark: "Mark placed"

@@ -115,15 +115,15 @@ extension Route {
 }
 
 /// What a render made from each partner alone, by slug: its history through the evaluation date, its
-/// pieces of the site-wide files (its `status.json` element, its CSV rows, its `history.json` line) and its
-/// part of the feeds (its own and its PDM's: `PartnerFeedPiece`). A renderer makes its own; the
+/// pieces of the site-wide files (its `status.json` element, its CSV rows, its `history.json` line, its
+/// `api/partners.json` row), its part of the program's months, and its part of the feeds (its own and its PDM's: `PartnerFeedPiece`). A renderer makes its own; the
 /// preview server keeps the last render's, less the edited partners', so that a record edit makes them
 /// for that partner alone and assembles the site-wide files from the others' (each is made from the
 /// partner's record and cases, the standards, the date and the content folder's name, nothing else).
 public final class PartnerMemo: Sendable {
   /// What a piece is of.
   enum Piece: Hashable, Sendable {
-    case statusJSON, csv, historyJSON
+    case statusJSON, csv, historyJSON, partnerIndex
   }
 
   let byPartner: Mutex<[String: PartnerHistory]>
@@ -133,18 +133,21 @@ public final class PartnerMemo: Sendable {
   private let evaluations: Mutex<[String: [Day: PartnerEvaluation]]>
   /// Each partner's feed entries, worded once for its own feed and its PDM's.
   private let feeds: Mutex<[String: PartnerFeedPiece]>
+  /// Each partner's part of the program's months (`Evaluator.programMonthCounts`), which add up to them.
+  private let months: Mutex<[String: [Int]]>
 
   /// Nothing made yet.
-  public convenience init() { self.init([:], pieces: [:], evaluations: [:], feeds: [:]) }
+  public convenience init() { self.init([:], pieces: [:], evaluations: [:], feeds: [:], months: [:]) }
 
   private init(
     _ histories: [String: PartnerHistory], pieces: [Piece: [String: String]],
-    evaluations: [String: [Day: PartnerEvaluation]], feeds: [String: PartnerFeedPiece]
+    evaluations: [String: [Day: PartnerEvaluation]], feeds: [String: PartnerFeedPiece], months: [String: [Int]]
   ) {
     byPartner = Mutex(histories)
     self.pieces = Mutex(pieces)
     self.evaluations = Mutex(evaluations)
     self.feeds = Mutex(feeds)
+    self.months = Mutex(months)
   }
 
   /// A copy without what was made for the partners `slugs`, which is made again when asked for.
@@ -158,7 +161,16 @@ public final class PartnerMemo: Sendable {
     }
     return PartnerMemo(
       byPartner.withLock { without($0) }, pieces: pieces.withLock { $0.mapValues(without) },
-      evaluations: evaluations.withLock { without($0) }, feeds: feeds.withLock { without($0) })
+      evaluations: evaluations.withLock { without($0) }, feeds: feeds.withLock { without($0) },
+      months: months.withLock { without($0) })
+  }
+
+  /// The partner `slug`'s part of the program's months: as made before, or made by `make` now and kept.
+  func monthCounts(of slug: String, _ make: () -> [Int]) -> [Int] {
+    if let known = months.withLock({ $0[slug] }) { return known }
+    let made = make()
+    months.withLock { $0[slug] = made }
+    return made
   }
 
   /// The feed piece of the partner `slug`: as made before, or made by `make` now and kept.
@@ -262,7 +274,14 @@ extension SiteContext {
   var programMonths: [ProgramMonth] {
     monthsCache.withLock { cached in
       if let cached { return cached }
-      let months = Evaluator.programMonths(programHistories, through: asOf)
+      // The sum of each partner's part, as the memo keeps it: an edit counts its partner's months alone.
+      let days = Evaluator.programMonthDays(through: asOf)
+      var sum = [Int](repeating: 0, count: days.count * Evaluator.programMonthWidth)
+      for history in programHistories {
+        let counts = histories.monthCounts(of: history.slug) { Evaluator.programMonthCounts(of: history, on: days) }
+        for (index, value) in counts.enumerated() where sum.indices.contains(index) { sum[index] += value }
+      }
+      let months = Evaluator.programMonths(summed: sum, on: days)
       cached = months
       return months
     }

@@ -9,38 +9,61 @@ import AccreditSupport
 /// `why` is the list's column of brief reasons; `next_due` the partner's first calendar item from the date
 /// on (`SiteContext.nextDue`), which the "due within N days" filter compares, or `null`.
 /// `status.json` stays the complete document; this file serves the list only.
+///
+/// The file is assembled (`bytes`) from each partner's row kept in `PartnerMemo`, written but for its region
+/// and PDM, whose indices depend on every partner's (a new region renumbers them all) and are put in as it
+/// is assembled: a record edit writes the edited partner's row alone. `json` is the document made whole,
+/// which a test holds the assembled bytes to.
 enum PartnerIndex {
   static let fields = [
     "slug", "name", "tier", "in_grace", "region", "pdm", "accreditations", "marks", "open_cases", "next_evaluation",
     "why", "next_due",
   ]
 
-  static func json(site: SiteContext, ordered: [PartnerEvaluation]) -> JSONValue {
-    let standards = site.content.standards
-    let regions = Set(ordered.compactMap { site.partners[$0.slug]?.region }).sorted()
-    let pdms = Set(ordered.compactMap { site.partners[$0.slug]?.pdm }).sorted()
-    let regionIndex = Dictionary(uniqueKeysWithValues: regions.enumerated().map { ($1, $0) })
-    let pdmIndex = Dictionary(uniqueKeysWithValues: pdms.enumerated().map { ($1, $0) })
-    let tierIndex = Dictionary(standards.tiers.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-    let types = standards.accreditations.map(\.slug)
-    let typeIndex = Dictionary(types.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-    let statuses = AccreditationStatus.allCases
-    func index(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
-    let due = site.nextDue
-    let partners = ordered.map { evaluation -> JSONValue in
-      let partner = site.partners[evaluation.slug]
-      let cells = evaluation.accreditations.flatMap { item -> [JSONValue] in
-        [index(typeIndex[item.type]), .int(statuses.firstIndex(of: item.status) ?? 0)]
-      }
-      return .array([
-        .string(evaluation.slug), .string(evaluation.name), index(evaluation.tier.flatMap { tierIndex[$0] }),
-        .int(evaluation.isInGrace ? 1 : 0), index(partner?.region.flatMap { regionIndex[$0] }),
-        index(partner?.pdm.flatMap { pdmIndex[$0] }), .array(cells), .int(evaluation.marks.count),
-        .int(evaluation.openCases.count), .string(evaluation.accreditations.compactMap(\.nextEvaluation).min()?.iso),
-        .string(site.why(evaluation)), .string(due[evaluation.slug]?.iso),
-      ])
+  /// The tables beside the rows: the regions and PDMs in use, sorted.
+  private struct Tables {
+    let regions: [String]
+    let pdms: [String]
+    let regionIndex: [String: Int]
+    let pdmIndex: [String: Int]
+
+    init(site: SiteContext, ordered: [PartnerEvaluation]) {
+      regions = Set(ordered.compactMap { site.partners[$0.slug]?.region }).sorted()
+      pdms = Set(ordered.compactMap { site.partners[$0.slug]?.pdm }).sorted()
+      regionIndex = Dictionary(uniqueKeysWithValues: regions.enumerated().map { ($1, $0) })
+      pdmIndex = Dictionary(uniqueKeysWithValues: pdms.enumerated().map { ($1, $0) })
     }
-    return .object([
+  }
+
+  private static func index(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
+
+  /// A partner's row but for its region and PDM: the cells before them, and those after.
+  private static func cells(_ evaluation: PartnerEvaluation, site: SiteContext, due: () -> [String: Day]) -> (
+    head: [JSONValue], tail: [JSONValue]
+  ) {
+    let standards = site.content.standards
+    let statuses = AccreditationStatus.allCases
+    let tier = evaluation.tier.flatMap { tier in standards.tiers.firstIndex(of: tier) }
+    let cells = evaluation.accreditations.flatMap { item -> [JSONValue] in
+      [
+        index(standards.accreditations.firstIndex { $0.slug == item.type }),
+        .int(statuses.firstIndex(of: item.status) ?? 0),
+      ]
+    }
+    return (
+      [.string(evaluation.slug), .string(evaluation.name), index(tier), .int(evaluation.isInGrace ? 1 : 0)],
+      [
+        .array(cells), .int(evaluation.marks.count), .int(evaluation.openCases.count),
+        .string(evaluation.accreditations.compactMap(\.nextEvaluation).min()?.iso), .string(site.why(evaluation)),
+        .string(due()[evaluation.slug]?.iso),
+      ]
+    )
+  }
+
+  /// Everything but the rows, in the document's order (the rows come last).
+  private static func header(site: SiteContext, tables: Tables) -> [(String, JSONValue)] {
+    let standards = site.content.standards
+    return [
       ("schema", .int(1)),
       ("as_of", .string(site.asOf.iso)),
       ("page_size", .int(site.listPageSize)),
@@ -49,15 +72,67 @@ enum PartnerIndex {
       (
         "statuses",
         .array(
-          statuses.map { status in
+          AccreditationStatus.allCases.map { status in
             let view = StatusView(status)
             return .array([.string(view.key), .string(view.label), .string(view.icon)])
           })
       ),
       ("accreditation_types", .array(standards.accreditations.map { .array([.string($0.slug), .string($0.name)]) })),
-      ("regions", .array(regions.map { .string($0) })),
-      ("pdms", .array(pdms.map { .string($0) })),
-      ("partners", .array(partners)),
-    ])
+      ("regions", .array(tables.regions.map { .string($0) })),
+      ("pdms", .array(tables.pdms.map { .string($0) })),
+    ]
+  }
+
+  /// The document made whole, as one value.
+  static func json(site: SiteContext, ordered: [PartnerEvaluation]) -> JSONValue {
+    let tables = Tables(site: site, ordered: ordered)
+    let due = site.nextDue
+    let partners = ordered.map { evaluation -> JSONValue in
+      let partner = site.partners[evaluation.slug]
+      let (head, tail) = cells(evaluation, site: site) { due }
+      return .array(
+        head + [
+          index(partner?.region.flatMap { tables.regionIndex[$0] }),
+          index(partner?.pdm.flatMap { tables.pdmIndex[$0] }),
+        ] + tail)
+    }
+    return .object(header(site: site, tables: tables) + [("partners", .array(partners))])
+  }
+
+  /// The document's compact bytes (`json(…).compact()`), assembled from each partner's row as `memo` keeps
+  /// it (made now for a partner it does not have).
+  static func bytes(site: SiteContext, ordered: [PartnerEvaluation], memo: PartnerMemo) -> [UInt8] {
+    let tables = Tables(site: site, ordered: ordered)
+    // A compact object ends in "}\n": the rows go before it.
+    var output = JSONValue.object(header(site: site, tables: tables)).compact()
+    output.removeLast(2)
+    output += ",\"partners\":["
+    for (number, evaluation) in ordered.enumerated() {
+      let piece = memo.piece(.partnerIndex, of: evaluation.slug) {
+        let (head, tail) = cells(evaluation, site: site) { site.nextDue }
+        // Each part written as a compact array less its brackets; a NUL, which compact JSON escapes, parts them.
+        return inner(head) + "\u{0}" + inner(tail)
+      }
+      guard let separator = piece.firstIndex(of: "\u{0}") else { continue }
+      let partner = site.partners[evaluation.slug]
+      if number > 0 { output += "," }
+      output += "["
+      output += piece[..<separator]
+      output += ","
+      output += partner?.region.flatMap { tables.regionIndex[$0] }.map(String.init) ?? "null"
+      output += ","
+      output += partner?.pdm.flatMap { tables.pdmIndex[$0] }.map(String.init) ?? "null"
+      output += ","
+      output += piece[piece.index(after: separator)...]
+      output += "]"
+    }
+    output += "]}\n"
+    return Array(output.utf8)
+  }
+
+  /// `values` as a compact JSON array without its brackets.
+  private static func inner(_ values: [JSONValue]) -> String {
+    let text = JSONValue.array(values).compact()
+    return String(text.dropFirst().dropLast(2))
   }
 }

@@ -183,11 +183,11 @@ final class SiteContext: Sendable {
     encodedNavigation = encoded
   }
 
-  /// The context of `content` and `evaluations` after the records of the partners `edited` alone changed
-  /// since `previous` was made (the same cases, pages, settings, standards and date): the cases by partner
-  /// and the navigation are `previous`'s, the lookups by slug are `previous`'s with those partners'
-  /// entries replaced, and the caches start empty. A preview server's record edit, without a pass over
-  /// every case.
+  /// The context of `content` and `evaluations` after the records or the cases' data of the partners
+  /// `edited` alone changed since `previous` was made (the same case files, pages, settings, standards and
+  /// date): the navigation is `previous`'s, the cases by partner and the lookups by slug are `previous`'s
+  /// with those partners' entries replaced, and the caches start empty. A preview server's record or case
+  /// edit, without a pass over every case.
   init(
     updating previous: SiteContext, edited: Set<String>, content: Content, evaluations: [PartnerEvaluation],
     histories: PartnerMemo
@@ -207,7 +207,24 @@ final class SiteContext: Sendable {
       evaluationsBySlug[evaluation.slug] = evaluation
     }
     self.evaluationsBySlug = evaluationsBySlug
-    cases = previous.cases
+    // The edited partners' cases as the content has them now (a case edit changes them; the content's
+    // cases are in partner then id order, so each partner's are one run).
+    var cases = previous.cases
+    for slug in edited {
+      var start = 0
+      var high = content.cases.count
+      while start < high {
+        let middle = (start + high) / 2
+        if content.cases[middle].partnerSlug < slug { start = middle + 1 } else { high = middle }
+      }
+      let end = content.cases[start...].firstIndex { $0.partnerSlug != slug } ?? content.cases.endIndex
+      if start < end {
+        cases[slug] = Array(content.cases[start..<end]).sorted { $0.id < $1.id }
+      } else {
+        cases[slug] = nil
+      }
+    }
+    self.cases = cases
     encodedNavigation = previous.encodedNavigation
   }
 
