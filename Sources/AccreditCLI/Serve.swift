@@ -25,6 +25,8 @@ public struct Serve: AsyncParsableCommand {
 
   @OptionGroup public var date: DateOptions
 
+  @OptionGroup public var cacheOptions: CacheOptions
+
   /// Poll for changes instead of asking the kernel.
   @Flag(help: "Poll the folders for changes (for file systems that do not report them, such as some network mounts).")
   public var poll = false
@@ -41,6 +43,7 @@ public struct Serve: AsyncParsableCommand {
       templates: templateOptions.templatesURL, templatesLabel: templateOptions.label, asOf: date.asOf, host: host,
       port: port)
     options.poll = poll
+    options.cache = cacheOptions.cache
     let server = PreviewServer(options: options) { Console.standard.err($0) }
     do {
       try await server.run()

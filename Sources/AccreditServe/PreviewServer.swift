@@ -1,5 +1,5 @@
 public import AccreditEngine
-import AccreditContent
+public import AccreditContent
 import AccreditSite
 public import Foundation
 import Hummingbird
@@ -41,6 +41,11 @@ public struct PreviewServer: Sendable {
     /// The most connections held open at once; nil for half the file descriptors the process may open,
     /// at most 1,024 (`DescriptorLimit.maximumConnections`). More wait in the kernel's listen queue.
     public var maximumConnections: Int?
+    /// The build cache (`serve --cache`, `.accredit-cache` by default): the parsed content files are read
+    /// from it at start and saved to it, and a whole build records the files served first (the overview,
+    /// the 404 page, the static files), so that the next start whose inputs are unchanged serves them at
+    /// once (`SiteBuilder.StartStamp`). Nil for none.
+    public var cache: BuildCache?
 
     /// Creates options.
     public init(
@@ -62,7 +67,10 @@ public struct PreviewServer: Sendable {
 
   let options: Options
   let state = PreviewState()
-  let cache = ParseCache()
+  /// The parsed content files; replaced at the first build by the build cache's, when there is one.
+  let cache = Shared<ParseCache>()
+  /// Writes the build cache's files one at a time, off the build (they share temporary names by process).
+  let cacheWriter = DispatchQueue(label: "accredit.serve.cache", qos: .utility)
   let log: @Sendable (String) -> Void
   let watcher: FolderWatcher
   /// The kernel's change notifications; nil when polling.
@@ -76,6 +84,8 @@ public struct PreviewServer: Sendable {
   /// Runs before each build, for tests: a failure it throws is that build's (a build that cannot open
   /// files cannot be made in the test process without starving the other tests of descriptors).
   var beforeBuild: @Sendable () throws(SiteBuilder.Failure) -> Void = {}
+  /// Runs before a whole build renders (after the start files are served), for tests.
+  var beforeRender: @Sendable () -> Void = {}
 
   /// The content folder's index in the watchers' lists (the templates folder, when there is one, follows).
   static let contentRoot = 0
@@ -84,6 +94,7 @@ public struct PreviewServer: Sendable {
   public init(options: Options, log: @escaping @Sendable (String) -> Void) {
     self.options = options
     self.log = log
+    cache.store(ParseCache())
     let folders = [options.content] + (options.templates.map { [$0] } ?? [])
     watcher = FolderWatcher(folders: folders)
     // Made before the first build, so that no save after it is missed.
@@ -133,15 +144,35 @@ public struct PreviewServer: Sendable {
         return .built
       }
       let previous = state.snapshot.renderedFiles
-      // The first build publishes the overview (and the 404 page and static files) as soon as they are
-      // rendered; requests for other pages wait for the rest.
       let state = self.state
       let isFirst = previous.isEmpty
+      // With the build cache, the inputs are stamped before they are read: the first build serves the
+      // files the last whole build recorded for these stamps at once, and every whole build records its own.
+      let stamp = options.cache == nil ? nil : SiteBuilder.StartStamp(request)
+      if isFirst, let buildCache = options.cache {
+        if let stamp { serveStartFiles(request, stamp: stamp, cache: buildCache) }
+        let loaded = ParseCache.load(
+          from: buildCache.parseCacheFile(for: options.content), identity: SiteRenderer.buildIdentity)
+        if let warning = loaded.warning { log("warning: \(warning)\n") }
+        cache.store(loaded.cache)
+      }
+      // The first build publishes the overview (and the 404 page and static files) as soon as they are
+      // rendered; requests for other pages wait for the rest.
       let early: (@Sendable ([OutputFile]) -> Void)? =
         isFirst ? { @Sendable files in state.update { $0.replacing(with: files, at: Date(), isPartial: true) } } : nil
-      let result = try SiteBuilder.render(request, previous: previous, cache: cache, early: early)
+      beforeRender()
+      let parseCache = cache.load() ?? ParseCache()
+      let result = try SiteBuilder.render(
+        request, previous: previous, cache: parseCache, listing: stamp?.listing, early: early)
       state.update { $0.replacing(with: result.files, at: Date()) }
       baseline.store(result.baseline)
+      if let buildCache = options.cache {
+        let file = buildCache.parseCacheFile(for: options.content)
+        cacheWriter.async {
+          if let stamp { SiteBuilder.recordStart(result, request: request, stamp: stamp, cache: buildCache) }
+          parseCache.save(to: file, identity: SiteRenderer.buildIdentity)
+        }
+      }
       let elapsed = started.duration(to: .now)
       let rendered = result.files.count { !$0.isReused }
       log(
@@ -166,6 +197,19 @@ public struct PreviewServer: Sendable {
       }
       log(report + "The last good site is still served; fix the problems above and save.\n")
       return .failed
+    }
+  }
+
+  /// Publishes the start files the build cache holds for the inputs as `stamp` found them, as the first
+  /// build's early part: requests for them are answered at once, requests for other files wait for the
+  /// build. A damaged record is said and ignored.
+  private func serveStartFiles(_ request: SiteBuilder.Request, stamp: SiteBuilder.StartStamp, cache: BuildCache) {
+    switch SiteBuilder.startFiles(request, stamp: stamp, cache: cache) {
+    case .none: break
+    case .damaged(let warning): log("warning: \(warning)\n")
+    case .found(let files):
+      log("Serving the last build's overview from the build cache while the site builds.\n")
+      state.update { $0.generation == 0 ? $0.replacing(with: files, at: Date(), isPartial: true) : $0 }
     }
   }
 
