@@ -70,10 +70,15 @@ def start(binary, work, cache, partner, limit=300):
             time.sleep(0.005)
         if page is None:
             raise SystemExit(f"{binary}: no partner page within {limit} s")
-        # Let the server finish what follows its first build (saving the cache) before stopping it.
-        time.sleep(1)
+        # Let the server finish what follows its first build (writing the build cache) before stopping it.
         while "Built " not in open(log.name).read():
             time.sleep(0.05)
+        folder = os.path.join(work, cache)
+        quiet = 0
+        while quiet < 10:
+            busy = os.path.isdir(folder) and any(name.endswith(".tmp") for name in os.listdir(folder))
+            quiet = 0 if busy else quiet + 1
+            time.sleep(0.1)
         return home, cpu, page
     finally:
         server.send_signal(signal.SIGINT)
@@ -92,6 +97,8 @@ def main():
     parser.add_argument("--gen", help="the shared content generator (gen.py); default: accredit generate-fixture")
     parser.add_argument("--base", help="another accredit binary, started alternately with this one")
     args = parser.parse_args()
+    args.accredit = os.path.abspath(args.accredit)
+    args.base = args.base and os.path.abspath(args.base)
     partners, cases = (int(n) for n in args.size.split("x"))
     work = tempfile.mkdtemp(prefix="accredit-serve-start-", dir="/dev/shm")
     try:

@@ -9,7 +9,9 @@ public struct Serve: AsyncParsableCommand {
     discussion: """
       Watches the content folder and the templates folder. A build error keeps the last good site \
       served, with the diagnostics over every page, until the content is fixed. Nothing is written to \
-      the output folder. Stop with Ctrl-C. Exits 69 when it cannot listen (the port is in use).
+      the output folder. The build cache (--cache) keeps the parsed content files \
+      and the overview of the last whole build, so that a start on unchanged content answers at once. Stop \
+      with Ctrl-C. Exits 69 when it cannot listen (the port is in use).
       """)
 
   @OptionGroup public var contentOptions: ContentOptions

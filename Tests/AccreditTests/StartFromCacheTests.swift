@@ -35,7 +35,8 @@ private func fillCache(_ server: PreviewServer) {
 /// The start record's file in the build cache of `folder`.
 private func startRecord(in folder: URL) throws -> URL {
   let cache = folder.appendingPathComponent("cache")
-  let name = try #require(try FileManager.default.contentsOfDirectory(atPath: cache.path).first { $0.hasPrefix("serve-") })
+  let name = try #require(
+    try FileManager.default.contentsOfDirectory(atPath: cache.path).first { $0.hasPrefix("serve-") })
   return cache.appendingPathComponent(name)
 }
 
@@ -122,7 +123,8 @@ struct StartFromCacheTests {
       let content = try agedSampleContent(in: folder)
       // No as_of in site.yaml: the date is today's.
       let site = content.appendingPathComponent("site.yaml")
-      let settings = try String(contentsOf: site, encoding: .utf8).split(separator: "\n")
+      let settings =
+        try String(contentsOf: site, encoding: .utf8).split(separator: "\n")
         .filter { !$0.hasPrefix("as_of:") }.joined(separator: "\n") + "\n"
       try Data(settings.utf8).write(to: site)
       try redate(content, to: Date().addingTimeInterval(-3600))
@@ -149,7 +151,8 @@ struct StartFromCacheTests {
       // A record edited (and dated back, so that only its stamp tells): the record does not hold.
       let record = content.appendingPathComponent("partners/northwind-digital.yaml")
       let text = try String(contentsOf: record, encoding: .utf8)
-      try Data(text.replacingOccurrences(of: "Northwind Digital", with: "Northwind Digital Group").utf8).write(to: record)
+      try Data(text.replacingOccurrences(of: "Northwind Digital", with: "Northwind Digital Group").utf8).write(
+        to: record)
       try FileManager.default.setAttributes(
         [.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: record.path)
       guard case .none = try lookup() else {
