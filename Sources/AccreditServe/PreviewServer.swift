@@ -81,9 +81,14 @@ public struct PreviewServer: Sendable {
   let builtScan = Shared<[String: FileStamp]>()
   /// What the last good build leaves for an incremental edit; nil after a failed build.
   let baseline = Shared<SiteBuilder.Baseline>()
+  /// With a build cache, what the start record of the site now served is made of (the inputs' stamp
+  /// before they were read); nil when not known (no build cache, a failed build, an edit it cannot follow).
+  let startRecord = Shared<SiteBuilder.StartRecord>()
   /// Runs before each build, for tests: a failure it throws is that build's (a build that cannot open
   /// files cannot be made in the test process without starving the other tests of descriptors).
   var beforeBuild: @Sendable () throws(SiteBuilder.Failure) -> Void = {}
+  /// How long after an edit its start record is written (`recordStart`): more than the racy-clock window.
+  var startRecordDelay: DispatchTimeInterval = .milliseconds(2100)
   /// Runs before a whole build renders (after the start files are served), for tests.
   var beforeRender: @Sendable () -> Void = {}
 
@@ -131,6 +136,7 @@ public struct PreviewServer: Sendable {
     do {
       try beforeBuild()
       if let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline),
+        case let restamped = restamp(changes),
         let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline)
       {
         // Files that came and went change nothing: no new build for open pages to reload.
@@ -138,6 +144,7 @@ public struct PreviewServer: Sendable {
           state.patch(with: patch.files, removing: patch.removed, at: Date())
         }
         self.baseline.store(patch.baseline)
+        recordStart(restamped, edited: changes.content.keys, request: request)
         log(
           "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
             + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
@@ -167,9 +174,11 @@ public struct PreviewServer: Sendable {
       state.update { $0.replacing(with: result.files, at: Date()) }
       baseline.store(result.baseline)
       if let buildCache = options.cache {
+        let record = stamp.map { SiteBuilder.StartRecord(result, stamp: $0) }
+        startRecord.store(record)
         let file = buildCache.parseCacheFile(for: options.content)
         cacheWriter.async {
-          if let stamp { SiteBuilder.recordStart(result, request: request, stamp: stamp, cache: buildCache) }
+          record?.write(result.files, request: request, cache: buildCache)
           parseCache.save(to: file, identity: SiteRenderer.buildIdentity)
         }
       }
@@ -190,6 +199,7 @@ public struct PreviewServer: Sendable {
         report = "error: \(message)\n"
       }
       baseline.store(nil)
+      startRecord.store(nil)
       state.update { $0.failing(with: report) }
       if Self.saysOutOfDescriptors(report) {
         log(report + "The last good site is still served; the build could not open files, and is tried again.\n")
@@ -197,6 +207,40 @@ public struct PreviewServer: Sendable {
       }
       log(report + "The last good site is still served; fix the problems above and save.\n")
       return .failed
+    }
+  }
+
+  /// The start record after an edit of `changes` alone: the edited content files stamped again, before the
+  /// edit's render reads them (the other files are as the record's stamp found them, or the edit would not
+  /// be incremental). Nil without a record, or for an edit of templates or of files added or removed.
+  private func restamp(_ changes: ChangeSet) -> SiteBuilder.StartRecord? {
+    guard options.cache != nil, var record = startRecord.load(), !changes.templates, !changes.newDay,
+      !changes.isUnknown, let stamp = record.stamp.restamping(changes.content.keys)
+    else { return nil }
+    record.stamp = stamp
+    return record
+  }
+
+  /// Keeps `record` as the start record of the site now served after an edit of the content files
+  /// `edited`, and writes it, with the site's start files, into the build cache, off the build. The edited
+  /// files were just changed, so a record written now would have their stamps smudged (the racy-clock rule)
+  /// and never hold: it is written 2.1 s later, if no build came since and the edited files still stamp as
+  /// they did before the edit's render read them (another change is another build's to record).
+  private func recordStart(
+    _ record: SiteBuilder.StartRecord?, edited: some Collection<String>, request: SiteBuilder.Request
+  ) {
+    guard let buildCache = options.cache else { return }
+    startRecord.store(record)
+    guard let record else { return }
+    let snapshot = state.snapshot
+    let files = snapshot.files.compactMap { path, file in
+      record.keeps(path) ? OutputFile(path: path, bytes: file.bytes, key: file.key) : nil
+    }
+    let edited = Array(edited)
+    let state = self.state
+    cacheWriter.asyncAfter(deadline: .now() + startRecordDelay) {
+      guard state.snapshot.generation == snapshot.generation, record.isCurrent(edited) else { return }
+      record.write(files, request: request, cache: buildCache)
     }
   }
 

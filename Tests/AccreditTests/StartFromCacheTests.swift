@@ -191,4 +191,62 @@ struct StartFromCacheTests {
       }
     }
   }
+
+  @Test func aRecordEditInServeLeavesARecordTheNextStartServes() async throws {
+    try await withTemporaryFolder { folder in
+      let content = try agedSampleContent(in: folder)
+      let log = Captured()
+      let first = server(content, in: folder, log: log)
+      #expect(first.rebuild())
+      try await first.live { _ in
+        let before = first.generation
+        let record = content.appendingPathComponent("partners/northwind-digital.yaml")
+        let text = try String(contentsOf: record, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "name: Northwind Digital", with: "name: Northwind Digital Group").utf8)
+          .write(to: record, options: .atomic)
+        try await waitUntil { first.generation > before }
+        try await waitUntil("for the edit's log line") { log.err.contains("rendered: partner records edited)") }
+        // The record is written once the edited file is older than the racy-clock window.
+        try await Task.sleep(for: .milliseconds(2600))
+        first.cacheWriter.sync {}
+      }
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: .todayUTC())
+      let stamp = try #require(SiteBuilder.StartStamp(request))
+      let lookup = SiteBuilder.startFiles(
+        request, stamp: stamp, cache: BuildCache(folder: folder.appendingPathComponent("cache")))
+      guard case .found(let files) = lookup else {
+        Issue.record("no start record after the edit")
+        return
+      }
+      let clean = try SiteBuilder.render(request)
+      let home = try #require(files.first { $0.path == "index.html" })
+      #expect(home.bytes == clean.files.first { $0.path == "index.html" }?.bytes)
+      #expect(String(decoding: home.bytes, as: UTF8.self).contains("Northwind Digital Group"))
+    }
+  }
+
+  @Test func anEditedFileIsVouchedForOnlyWhileItStampsAsBeforeTheRenderReadIt() throws {
+    try withTemporaryFolder { folder in
+      let content = try agedSampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: .todayUTC())
+      let stamp = try #require(SiteBuilder.StartStamp(request))
+      var record = SiteBuilder.StartRecord(try SiteBuilder.render(request, listing: stamp.listing), stamp: stamp)
+      let path = "partners/northwind-digital.yaml"
+      let file = content.appendingPathComponent(path)
+      func change(_ line: String, secondsAgo: Double) throws {
+        try Data((try String(contentsOf: file, encoding: .utf8) + line).utf8).write(to: file)
+        try FileManager.default.setAttributes(
+          [.modificationDate: Date().addingTimeInterval(-secondsAgo)], ofItemAtPath: file.path)
+      }
+      try change("# edited\n", secondsAgo: 60)
+      #expect(!record.isCurrent([path]), "the record's stamp is from before the edit")
+      record.stamp = try #require(record.stamp.restamping([path]))
+      #expect(record.isCurrent([path]))
+      // Changed again after the render read it: no longer vouched for.
+      try change("# and again\n", secondsAgo: 30)
+      #expect(!record.isCurrent([path]))
+      // A file added or removed is not an edit the stamp can follow.
+      #expect(record.stamp.restamping(["partners/nobody.yaml"]) == nil)
+    }
+  }
 }
