@@ -76,7 +76,7 @@ def start(binary, work, cache, partner, limit=300):
         folder = os.path.join(work, cache)
         quiet = 0
         while quiet < 10:
-            busy = os.path.isdir(folder) and any(name.endswith(".tmp") for name in os.listdir(folder))
+            busy = os.path.isdir(folder) and any(name.endswith(f".{server.pid}.tmp") for name in os.listdir(folder))
             quiet = 0 if busy else quiet + 1
             time.sleep(0.1)
         return home, cpu, page

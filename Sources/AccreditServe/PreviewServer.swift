@@ -323,6 +323,8 @@ public struct PreviewServer: Sendable {
     } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
       throw CannotListen(host: options.host, port: options.port, errno: error.errnoCode)
     }
+    // The build cache's files being written are finished, so that the next start has them.
+    cacheWriter.sync {}
     log("Stopped.\n")
   }
 
