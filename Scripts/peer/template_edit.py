@@ -68,7 +68,7 @@ def main():
         log = open(os.path.join(work, "serve.log"), "w+")
         server = subprocess.Popen([args.accredit, "serve", "--content", content, "--templates", templates,
                                    "--port", str(port), "--as-of", "2026-11-15"],
-                                  stdout=subprocess.DEVNULL, stderr=log)
+                                  cwd=work, stdout=subprocess.DEVNULL, stderr=log)
         url = f"http://127.0.0.1:{port}/partners/{partner}/cases/{case}/"
         first = wait_for(url, None)
         print(f"{args.size}: first page served after {first:.2f} s")

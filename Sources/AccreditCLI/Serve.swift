@@ -9,7 +9,9 @@ public struct Serve: AsyncParsableCommand {
     discussion: """
       Watches the content folder and the templates folder. A build error keeps the last good site \
       served, with the diagnostics over every page, until the content is fixed. Nothing is written to \
-      the output folder. Stop with Ctrl-C. Exits 69 when it cannot listen (the port is in use).
+      the output folder. The build cache (--cache) keeps the parsed content files \
+      and the overview of the last whole build, so that a start on unchanged content answers at once. Stop \
+      with Ctrl-C. Exits 69 when it cannot listen (the port is in use).
       """)
 
   @OptionGroup public var contentOptions: ContentOptions
@@ -24,6 +26,8 @@ public struct Serve: AsyncParsableCommand {
   public var port = 8000
 
   @OptionGroup public var date: DateOptions
+
+  @OptionGroup public var cacheOptions: CacheOptions
 
   /// Poll for changes instead of asking the kernel.
   @Flag(help: "Poll the folders for changes (for file systems that do not report them, such as some network mounts).")
@@ -41,6 +45,7 @@ public struct Serve: AsyncParsableCommand {
       templates: templateOptions.templatesURL, templatesLabel: templateOptions.label, asOf: date.asOf, host: host,
       port: port)
     options.poll = poll
+    options.cache = cacheOptions.cache
     let server = PreviewServer(options: options) { Console.standard.err($0) }
     do {
       try await server.run()

@@ -176,6 +176,28 @@ public struct FolderStamp: Sendable {
     return FolderStamp(stamps: stamps, listing: listing)
   }
 
+  /// This stamp with the files at `paths` (relative to the root) stamped again now, as before a render
+  /// reads them again: the stamp of the folder after an edit of those files alone. Nil when one of them is
+  /// not in the listing (a file added) or cannot be stamped (removed, unreadable).
+  public func restamping(_ paths: some Sequence<String>) -> FolderStamp? {
+    var stamps = self.stamps
+    for path in paths {
+      guard let index = listing.files.firstIndex(where: { $0.path == path }),
+        let stamp = FileStamp.ofReadable(at: listing.files[index].location)
+      else { return nil }
+      stamps[index] = stamp
+    }
+    return FolderStamp(stamps: stamps, listing: listing)
+  }
+
+  /// Whether the files at `paths` (relative to the root) stamp now as this stamp has them.
+  public func isCurrent(_ paths: some Sequence<String>) -> Bool {
+    paths.allSatisfy { path in
+      guard let index = listing.files.firstIndex(where: { $0.path == path }) else { return false }
+      return FileStamp.ofReadable(at: listing.files[index].location) == stamps[index]
+    }
+  }
+
   /// One line a file, `size mtime inode path`, sorted by path.
   public var lines: [String] { lines(smudgingAt: nil) }
 

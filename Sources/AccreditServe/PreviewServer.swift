@@ -1,5 +1,5 @@
 public import AccreditEngine
-import AccreditContent
+public import AccreditContent
 import AccreditSite
 public import Foundation
 import Hummingbird
@@ -41,6 +41,11 @@ public struct PreviewServer: Sendable {
     /// The most connections held open at once; nil for half the file descriptors the process may open,
     /// at most 1,024 (`DescriptorLimit.maximumConnections`). More wait in the kernel's listen queue.
     public var maximumConnections: Int?
+    /// The build cache (`serve --cache`, `.accredit-cache` by default): the parsed content files are read
+    /// from it at start and saved to it, and a whole build records the files served first (the overview,
+    /// the 404 page, the static files), so that the next start whose inputs are unchanged serves them at
+    /// once (`SiteBuilder.StartStamp`). Nil for none.
+    public var cache: BuildCache?
 
     /// Creates options.
     public init(
@@ -62,7 +67,10 @@ public struct PreviewServer: Sendable {
 
   let options: Options
   let state = PreviewState()
-  let cache = ParseCache()
+  /// The parsed content files; replaced at the first build by the build cache's, when there is one.
+  let cache = Shared<ParseCache>()
+  /// Writes the build cache's files one at a time, off the build (they share temporary names by process).
+  let cacheWriter = DispatchQueue(label: "accredit.serve.cache", qos: .utility)
   let log: @Sendable (String) -> Void
   let watcher: FolderWatcher
   /// The kernel's change notifications; nil when polling.
@@ -73,9 +81,16 @@ public struct PreviewServer: Sendable {
   let builtScan = Shared<[String: FileStamp]>()
   /// What the last good build leaves for an incremental edit; nil after a failed build.
   let baseline = Shared<SiteBuilder.Baseline>()
+  /// With a build cache, what the start record of the site now served is made of (the inputs' stamp
+  /// before they were read); nil when not known (no build cache, a failed build, an edit it cannot follow).
+  let startRecord = Shared<SiteBuilder.StartRecord>()
   /// Runs before each build, for tests: a failure it throws is that build's (a build that cannot open
   /// files cannot be made in the test process without starving the other tests of descriptors).
   var beforeBuild: @Sendable () throws(SiteBuilder.Failure) -> Void = {}
+  /// How long after an edit its start record is written (`recordStart`): more than the racy-clock window.
+  var startRecordDelay: DispatchTimeInterval = .milliseconds(2100)
+  /// Runs before a whole build renders (after the start files are served), for tests.
+  var beforeRender: @Sendable () -> Void = {}
 
   /// The content folder's index in the watchers' lists (the templates folder, when there is one, follows).
   static let contentRoot = 0
@@ -84,6 +99,7 @@ public struct PreviewServer: Sendable {
   public init(options: Options, log: @escaping @Sendable (String) -> Void) {
     self.options = options
     self.log = log
+    cache.store(ParseCache())
     let folders = [options.content] + (options.templates.map { [$0] } ?? [])
     watcher = FolderWatcher(folders: folders)
     // Made before the first build, so that no save after it is missed.
@@ -120,6 +136,7 @@ public struct PreviewServer: Sendable {
     do {
       try beforeBuild()
       if let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline),
+        case let restamped = restamp(changes),
         let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline)
       {
         // Files that came and went change nothing: no new build for open pages to reload.
@@ -127,21 +144,44 @@ public struct PreviewServer: Sendable {
           state.patch(with: patch.files, removing: patch.removed, at: Date())
         }
         self.baseline.store(patch.baseline)
+        recordStart(restamped, edited: changes.content.keys, request: request)
         log(
           "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
             + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
         return .built
       }
       let previous = state.snapshot.renderedFiles
-      // The first build publishes the overview (and the 404 page and static files) as soon as they are
-      // rendered; requests for other pages wait for the rest.
       let state = self.state
       let isFirst = previous.isEmpty
+      // With the build cache, the inputs are stamped before they are read: the first build serves the
+      // files the last whole build recorded for these stamps at once, and every whole build records its own.
+      let stamp = options.cache == nil ? nil : SiteBuilder.StartStamp(request)
+      if isFirst, let buildCache = options.cache {
+        if let stamp { serveStartFiles(request, stamp: stamp, cache: buildCache) }
+        let loaded = ParseCache.load(
+          from: buildCache.parseCacheFile(for: options.content), identity: SiteRenderer.buildIdentity)
+        if let warning = loaded.warning { log("warning: \(warning)\n") }
+        cache.store(loaded.cache)
+      }
+      // The first build publishes the overview (and the 404 page and static files) as soon as they are
+      // rendered; requests for other pages wait for the rest.
       let early: (@Sendable ([OutputFile]) -> Void)? =
         isFirst ? { @Sendable files in state.update { $0.replacing(with: files, at: Date(), isPartial: true) } } : nil
-      let result = try SiteBuilder.render(request, previous: previous, cache: cache, early: early)
+      beforeRender()
+      let parseCache = cache.load() ?? ParseCache()
+      let result = try SiteBuilder.render(
+        request, previous: previous, cache: parseCache, listing: stamp?.listing, early: early)
       state.update { $0.replacing(with: result.files, at: Date()) }
       baseline.store(result.baseline)
+      if let buildCache = options.cache {
+        let record = stamp.map { SiteBuilder.StartRecord(result, stamp: $0) }
+        startRecord.store(record)
+        let file = buildCache.parseCacheFile(for: options.content)
+        cacheWriter.async {
+          record?.write(result.files, request: request, cache: buildCache)
+          parseCache.save(to: file, identity: SiteRenderer.buildIdentity)
+        }
+      }
       let elapsed = started.duration(to: .now)
       let rendered = result.files.count { !$0.isReused }
       log(
@@ -159,6 +199,7 @@ public struct PreviewServer: Sendable {
         report = "error: \(message)\n"
       }
       baseline.store(nil)
+      startRecord.store(nil)
       state.update { $0.failing(with: report) }
       if Self.saysOutOfDescriptors(report) {
         log(report + "The last good site is still served; the build could not open files, and is tried again.\n")
@@ -166,6 +207,53 @@ public struct PreviewServer: Sendable {
       }
       log(report + "The last good site is still served; fix the problems above and save.\n")
       return .failed
+    }
+  }
+
+  /// The start record after an edit of `changes` alone: the edited content files stamped again, before the
+  /// edit's render reads them (the other files are as the record's stamp found them, or the edit would not
+  /// be incremental). Nil without a record, or for an edit of templates or of files added or removed.
+  private func restamp(_ changes: ChangeSet) -> SiteBuilder.StartRecord? {
+    guard options.cache != nil, var record = startRecord.load(), !changes.templates, !changes.newDay,
+      !changes.isUnknown, let stamp = record.stamp.restamping(changes.content.keys)
+    else { return nil }
+    record.stamp = stamp
+    return record
+  }
+
+  /// Keeps `record` as the start record of the site now served after an edit of the content files
+  /// `edited`, and writes it, with the site's start files, into the build cache, off the build. The edited
+  /// files were just changed, so a record written now would have their stamps smudged (the racy-clock rule)
+  /// and never hold: it is written 2.1 s later, if no build came since and the edited files still stamp as
+  /// they did before the edit's render read them (another change is another build's to record).
+  private func recordStart(
+    _ record: SiteBuilder.StartRecord?, edited: some Collection<String>, request: SiteBuilder.Request
+  ) {
+    guard let buildCache = options.cache else { return }
+    startRecord.store(record)
+    guard let record else { return }
+    let snapshot = state.snapshot
+    let files = snapshot.files.compactMap { path, file in
+      record.keeps(path) ? OutputFile(path: path, bytes: file.bytes, key: file.key) : nil
+    }
+    let edited = Array(edited)
+    let state = self.state
+    cacheWriter.asyncAfter(deadline: .now() + startRecordDelay) {
+      guard state.snapshot.generation == snapshot.generation, record.isCurrent(edited) else { return }
+      record.write(files, request: request, cache: buildCache)
+    }
+  }
+
+  /// Publishes the start files the build cache holds for the inputs as `stamp` found them, as the first
+  /// build's early part: requests for them are answered at once, requests for other files wait for the
+  /// build. A damaged record is said and ignored.
+  private func serveStartFiles(_ request: SiteBuilder.Request, stamp: SiteBuilder.StartStamp, cache: BuildCache) {
+    switch SiteBuilder.startFiles(request, stamp: stamp, cache: cache) {
+    case .none: break
+    case .damaged(let warning): log("warning: \(warning)\n")
+    case .found(let files):
+      log("Serving the last build's overview from the build cache while the site builds.\n")
+      state.update { $0.generation == 0 ? $0.replacing(with: files, at: Date(), isPartial: true) : $0 }
     }
   }
 
@@ -235,6 +323,8 @@ public struct PreviewServer: Sendable {
     } catch let error as IOError where [EADDRINUSE, EACCES, EADDRNOTAVAIL].contains(error.errnoCode) {
       throw CannotListen(host: options.host, port: options.port, errno: error.errnoCode)
     }
+    // The build cache's files being written are finished, so that the next start has them.
+    cacheWriter.sync {}
     log("Stopped.\n")
   }
 

@@ -18,7 +18,8 @@ struct BuildRecord: Sendable {
   /// stamp (a line per file would make a record to read of a megabyte at 10,000 partners).
   var inputs: [String] { inputs(smudgingAt: nil) }
 
-  private func inputs(smudgingAt now: Date?) -> [String] {
+  /// `inputs`, with the stamps of files changed within two seconds of `now` smudged (never matching).
+  func inputs(smudgingAt now: Date?) -> [String] {
     header + [
       "content \(stamp.digest(smudgingAt: now))", "templates \(templates?.digest(smudgingAt: now) ?? "-")",
     ]

@@ -108,6 +108,10 @@ public enum SiteBuilder {
     public var diagnostics: [Diagnostic]
     /// What the next render starts from, for an incremental edit (`renderChanges`).
     public var baseline: Baseline
+    /// Where the evaluation date came from (`EvaluationDate.Source`'s raw value), for the start record.
+    var dateSource: String
+    /// The paths of the templates' static files, for the start record.
+    var staticPaths: Set<String>
   }
 
   /// Why a build stopped without touching the output.
@@ -336,11 +340,12 @@ public enum SiteBuilder {
   ///
   /// With `early`, the files a browser asks for first (the overview, the 404 page, the static files) are
   /// rendered first and handed to it before the rest: the preview server serves them while the rest renders.
+  /// With `listing`, the content folder's walk is that one (a `StartStamp`'s), not walked again.
   public static func render(
     _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil,
-    early: (@Sendable ([OutputFile]) -> Void)? = nil
+    listing: FolderJail.Listing? = nil, early: (@Sendable ([OutputFile]) -> Void)? = nil
   ) throws(Failure) -> Rendered {
-    let prepared = try prepare(request, cache: cache)
+    let prepared = try prepare(request, listing: listing, cache: cache)
     let plan = prepared.renderer.plan()
     let jobs = plan.jobs
     var earlyFiles: [String: OutputFile] = [:]
@@ -379,7 +384,9 @@ public enum SiteBuilder {
     return Rendered(
       asOf: prepared.renderer.asOf, evaluations: prepared.renderer.evaluations, files: files,
       diagnostics: prepared.diagnostics,
-      baseline: baseline(of: prepared.renderer, plan: plan, listing: prepared.listing, request: request))
+      baseline: baseline(of: prepared.renderer, plan: plan, listing: prepared.listing, request: request),
+      dateSource: request.date(site: prepared.renderer.content.site).source.rawValue,
+      staticPaths: Set(prepared.renderer.templates.staticFiles.map(\.path)))
   }
 
   /// The renderer of a checked and evaluated content folder, with nothing rendered yet.
