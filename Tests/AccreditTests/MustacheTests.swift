@@ -194,6 +194,26 @@ struct MustacheTests {
       ])
   }
 
+  /// A model that makes its own value, which says where it came from.
+  private struct Direct: TemplateRepresentable {
+    let name = "Ann"
+    var templateValue: TemplateValue { ["name": "made directly"] }
+  }
+
+  private struct Holder: Encodable {
+    let people = [Direct()]
+    let one: Direct? = Direct()
+  }
+
+  @Test func aTemplateRepresentableValueGivesItsOwnValueWhereverItIs() throws {
+    #expect(try TemplateEncoder.encode(Direct()) == ["name": "made directly"])
+    #expect(
+      try TemplateEncoder.encode(Holder()) == ["people": [["name": "made directly"]], "one": ["name": "made directly"]])
+    // The reference its value must equal: the `Encodable` conformance, all the way down.
+    #expect(
+      try TemplateEncoder.encodeThroughCodable(Holder()) == ["people": [["name": "Ann"]], "one": ["name": "Ann"]])
+  }
+
   @Test func encodingScalars() throws {
     #expect(try TemplateEncoder.encode(true) == .bool(true))
     #expect(try TemplateEncoder.encode(42) == .int(42))

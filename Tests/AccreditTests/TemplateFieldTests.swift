@@ -158,7 +158,7 @@ struct DirectTemplateValueTests {
         label: "Complaint", state: "done", stateLabel: "done", date: DateView(Day("2026-03-04")), isCurrent: false),
       StepperStage(label: "Mediation", state: "current", stateLabel: "current stage", date: nil, isCurrent: true),
     ]
-    #expect(try TemplateEncoder.encode(stages) == .list(stages.map(\.templateValue)))
+    #expect(try TemplateEncoder.encodeThroughCodable(stages) == .list(stages.map(\.templateValue)))
   }
 
   @Test func everySampleCaseStepperIsWhatTheEncoderMakesOfIt() throws {
@@ -167,8 +167,42 @@ struct DirectTemplateValueTests {
     #expect(cases.count > 5)
     for escalation in cases {
       #expect(
-        try TemplateEncoder.encode(site.stepper(for: escalation)) == site.encodedStepper(for: escalation).value,
+        try TemplateEncoder.encodeThroughCodable(site.stepper(for: escalation))
+          == site.encodedStepper(for: escalation).value,
         "\(escalation.location.file)")
+    }
+  }
+
+  @Test func everySamplePartnerAndCasePageIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    var pages = 0
+    for evaluation in site.evaluations {
+      guard let page = site.partnerPage(evaluation) else { continue }
+      #expect(try TemplateEncoder.encodeThroughCodable(page) == page.templateValue, "\(evaluation.slug)")
+      #expect(try TemplateEncoder.encode(page) == page.templateValue)
+      pages += 1
+      for escalation in site.cases[evaluation.slug] ?? [] {
+        let casePage = site.casePage(escalation, partnerName: evaluation.name)
+        #expect(try TemplateEncoder.encodeThroughCodable(casePage) == casePage.templateValue, "\(escalation.id)")
+      }
+      let feed = site.partnerFeed(evaluation)
+      #expect(try TemplateEncoder.encodeThroughCodable(feed) == feed.templateValue, "\(evaluation.slug) feed")
+    }
+    #expect(pages > 5)
+    let siteFeed = site.feed()
+    #expect(!siteFeed.entries.isEmpty)
+    #expect(try TemplateEncoder.encodeThroughCodable(siteFeed) == siteFeed.templateValue)
+  }
+
+  @Test func aPageFrameIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    let evaluation = try #require(site.evaluations.first)
+    let page = try #require(site.partnerPage(evaluation))
+    for (root, current) in [("", "home"), ("../../", ""), ("../../../../../", "faq"), ("../", "page-unknown")] {
+      let frame = site.frame(page, title: "A <title>", description: "Its description.", root: root, current: current)
+      let framed = site.framed(
+        page.templateValue, title: "A <title>", description: "Its description.", root: root, current: current)
+      #expect(try TemplateEncoder.encodeThroughCodable(frame) == framed, "\(root) \(current)")
     }
   }
 }
