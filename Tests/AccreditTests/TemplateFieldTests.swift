@@ -205,4 +205,18 @@ struct DirectTemplateValueTests {
       #expect(try TemplateEncoder.encodeThroughCodable(frame) == framed, "\(root) \(current)")
     }
   }
+
+  @Test func everySampleListActionsPDMAndMarksPageIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    func check<Model: TemplateRepresentable>(_ model: Model, _ what: String) throws {
+      #expect(try TemplateEncoder.encodeThroughCodable(model) == model.templateValue, "\(what)")
+    }
+    for number in 1...site.actionsPageCount { try check(site.actionsPage(number), "actions page \(number)") }
+    #expect(site.portfolios.count > 1)
+    for portfolio in site.portfolios { try check(site.pdmPage(portfolio), "the page of \(portfolio.slug)") }
+    for evaluation in site.evaluations { try check(site.marksPage(evaluation), "the marks of \(evaluation.slug)") }
+    let list = site.partnerList(page: 1, of: site.listedPartners)
+    #expect(!list.rows.isEmpty)
+    try check(list, "the partner list")
+  }
 }

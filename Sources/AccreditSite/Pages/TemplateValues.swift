@@ -242,3 +242,142 @@ extension TimelineView.Event: TemplateRepresentable {
     .fields([("date", date.templateValue), ("text", .string(text))])
   }
 }
+
+extension PageLink: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("number", .int(number)), ("href", .string(href)), ("isCurrent", .bool(isCurrent)),
+      ("gapBefore", .bool(gapBefore)),
+    ])
+  }
+}
+
+extension MarksPage: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("partnerName", .string(partnerName)), ("partnerHref", .string(partnerHref)), ("marks", .items(marks)),
+      ("hasMarks", .bool(hasMarks)), ("countText", .string(countText)), ("threshold", .string(threshold)),
+    ])
+  }
+}
+
+extension MarksPage.Row: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("date", date.templateValue), ("caseID", .string(caseID)), ("caseHref", .string(caseHref)),
+      ("customer", .string(customer)), ("accreditation", .string(accreditation)),
+      ("reviewBoard", .optional(reviewBoard)),
+    ])
+  }
+}
+
+extension ActionsPage: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("weeks", .items(weeks)), ("hasRows", .bool(hasRows)), ("rangeText", .string(rangeText)),
+      ("through", through.templateValue), ("days", .int(days)), ("pageNumber", .int(pageNumber)),
+      ("pageCount", .int(pageCount)), ("isPaged", .bool(isPaged)), ("previousHref", .text(previousHref)),
+      ("nextHref", .text(nextHref)), ("pages", .items(pages)),
+    ])
+  }
+}
+
+extension ActionsPage.Effect: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("accreditation", .string(accreditation)), ("now", .optional(now)), ("then", then.templateValue),
+      ("changes", .bool(changes)),
+    ])
+  }
+}
+
+extension ActionsPage.Row: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("date", date.templateValue), ("inDays", .string(inDays)), ("partnerName", .text(partnerName)),
+      ("partnerHref", .text(partnerHref)), ("pdm", .string(pdm)), ("what", .string(what)),
+      ("caseHref", .text(caseHref)), ("effects", .items(effects)), ("hasEffects", .bool(hasEffects)),
+      ("reason", .string(reason)),
+    ])
+  }
+}
+
+extension ActionsPage.Week: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([("label", .string(label)), ("id", .string(id)), ("rows", .items(rows))])
+  }
+}
+
+extension PDMPage: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("name", .string(name)), ("heading", .string(heading)), ("feedHref", .string(feedHref)),
+      ("indexHref", .string(indexHref)), ("partnerCount", .string(partnerCount)), ("counts", .items(counts)),
+      ("partners", .items(partners)), ("actions", .items(actions)), ("hasActions", .bool(hasActions)),
+      ("openCases", .items(openCases)), ("hasOpenCases", .bool(hasOpenCases)), ("days", .int(days)),
+      ("pageNumber", .int(pageNumber)), ("pageCount", .int(pageCount)), ("isPaged", .bool(isPaged)),
+      ("rangeText", .string(rangeText)), ("previousHref", .text(previousHref)), ("nextHref", .text(nextHref)),
+      ("pages", .items(pages)),
+    ])
+  }
+}
+
+extension PDMPage.Count: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([("status", status.templateValue), ("count", .string(count))])
+  }
+}
+
+extension PDMPage.AccreditationLine: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([("name", .string(name)), ("status", status.templateValue), ("reason", .string(reason))])
+  }
+}
+
+extension PDMPage.PartnerRow: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("name", .string(name)), ("href", .string(href)), ("overall", overall.templateValue),
+      ("accreditations", .items(accreditations)), ("hasAccreditations", .bool(hasAccreditations)),
+    ])
+  }
+}
+
+extension PDMPage.CaseRow: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("id", .string(id)), ("href", .string(href)), ("partnerName", .string(partnerName)), ("stage", .string(stage)),
+      ("isSerious", .bool(isSerious)), ("since", since.templateValue), ("daysAtStage", .string(daysAtStage)),
+    ])
+  }
+}
+
+extension PartnerList: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("rows", .items(rows)), ("total", .int(total)), ("pageNumber", .int(pageNumber)),
+      ("pageCount", .int(pageCount)), ("isPaged", .bool(isPaged)), ("rangeText", .string(rangeText)),
+      ("previousHref", .text(previousHref)), ("nextHref", .text(nextHref)), ("pages", .items(pages)),
+      ("statusOptions", .items(statusOptions)), ("tierOptions", .list(tierOptions.map { .string($0) })),
+    ])
+  }
+}
+
+extension PartnerList.AccreditationCell: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([("name", .string(name)), ("status", status.templateValue)])
+  }
+}
+
+extension PartnerList.Row: TemplateRepresentable {
+  var templateValue: TemplateValue {
+    .fields([
+      ("slug", .string(slug)), ("name", .string(name)), ("href", .string(href)), ("tier", .string(tier)),
+      ("tierSort", .int(tierSort)), ("inGrace", .bool(inGrace)), ("region", .text(region)), ("pdm", .text(pdm)),
+      ("overall", overall.templateValue), ("why", .string(why)), ("statusKeys", .string(statusKeys)),
+      ("accreditations", .items(accreditations)), ("hasAccreditations", .bool(hasAccreditations)),
+      ("marks", .int(marks)), ("openCases", .int(openCases)), ("nextEvaluation", .optional(nextEvaluation)),
+      ("nextEvaluationSort", .string(nextEvaluationSort)), ("nextDueSort", .string(nextDueSort)),
+    ])
+  }
+}
