@@ -194,6 +194,37 @@ struct MustacheTests {
       ])
   }
 
+  @Test func escapingFindsEveryEscapedByteWhereverItFallsInAWordOfEight() throws {
+    let library = try TemplateLibrary(["main": "{{text}}"])
+    func reference(_ text: String) -> String {
+      text.map {
+        switch $0 {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "\"": "&quot;"
+        case "'": "&#39;"
+        default: String($0)
+        }
+      }.joined()
+    }
+    // Each escaped byte, alone and in pairs, at every offset of texts of 1 to 20 bytes, among ASCII letters,
+    // the bytes next to them in value (`%`, `=`, `?`) and a multi-byte character.
+    for length in 1...20 {
+      for position in 0..<length {
+        for special in ["&", "<", ">", "\"", "'"] {
+          let filler = Array("ab%=?éc9")
+          var characters = (0..<length).map { String(filler[$0 % filler.count]) }
+          characters[position] = special
+          if position + 3 < length { characters[position + 3] = "<" }
+          let text = characters.joined()
+          let rendered = String(decoding: try library.render(["text": .string(text)], with: "main"), as: UTF8.self)
+          #expect(rendered == reference(text), "\(text)")
+        }
+      }
+    }
+  }
+
   /// A model that makes its own value, which says where it came from.
   private struct Direct: TemplateRepresentable {
     let name = "Ann"
