@@ -124,11 +124,15 @@ public struct FolderStamp: Sendable {
   let stamps: [FileStamp]
   /// The walk the stamp was taken from, for reading the same files without walking the folder again.
   public let listing: FolderJail.Listing
+  /// When the files were stamped (nanoseconds since 1970, taken before the first `stat`): a load that
+  /// takes these stamps rather than its own records them as taken then (`ContentFolder.load`).
+  let stampedAt: Int64
 
   /// Stamps the files `FolderJail` lists below `root` (with `only`, just those top-level entries); nil
   /// when the folder cannot be listed or has an entry it would not read, a hard link in CI included (the
   /// full run reports it).
   public static func of(_ root: URL, only: Set<String>? = nil, what: String) -> FolderStamp? {
+    let stampedAt = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
     guard let listing = try? FolderJail.list(root, only: only, what: what), listing.problems.isEmpty else {
       return nil
     }
@@ -173,7 +177,7 @@ public struct FolderStamp: Sendable {
       guard let part else { return nil }
       stamps += part
     }
-    return FolderStamp(stamps: stamps, listing: listing)
+    return FolderStamp(stamps: stamps, listing: listing, stampedAt: stampedAt)
   }
 
   /// This stamp with the files at `paths` (relative to the root) stamped again now, as before a render

@@ -34,8 +34,20 @@ public enum ContentFolder {
       let listing = try read(root, listing: listing)
       return ContentLoader.load(listing.files, problems: listing.problems)
     }
-    let walked = try list(root, listing: listing)
-    let stampedAt = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+    return load(try list(root, listing: listing), stamped: nil, cache: cache)
+  }
+
+  /// `load` with a parse cache, of the folder the build cache's record stamped just before (`stamp`): its
+  /// walk is read and its stamps are the files' own, taken before any file is read, so that no file is
+  /// stamped a second time (a `stat` and a `geteuid` each).
+  public static func load(stamp: FolderStamp, cache: ParseCache) -> ContentLoader.Result {
+    load(stamp.listing, stamped: stamp, cache: cache)
+  }
+
+  private static func load(_ walked: FolderJail.Listing, stamped: FolderStamp?, cache: ParseCache)
+    -> ContentLoader.Result
+  {
+    let stampedAt = stamped?.stampedAt ?? Int64(Date().timeIntervalSince1970 * 1_000_000_000)
     // The standards first: every parsed file was checked against them, and their change parses it again.
     let standardsHash =
       walked.files.first { $0.path == "standards.yaml" }
@@ -45,9 +57,10 @@ public enum ContentFolder {
       case read([UInt8], FileStamp?)
       case failed(FolderJail.ReadFailure)
     }
-    let outcomes = walked.files.parallelMap { file -> Outcome in
+    let outcomes = Array(walked.files.indices).parallelMap { index -> Outcome in
+      let file = walked.files[index]
       // Stamped before it is read: a change during the read leaves a stamp that no longer matches.
-      let stamp = FileStamp.ofReadable(at: file.location)
+      let stamp = stamped.map { $0.stamps[index] } ?? FileStamp.ofReadable(at: file.location)
       if let stamp, file.path != "site.yaml", file.path != "standards.yaml",
         let entry = cache.reusable(file.path, stamp: stamp, standards: standardsHash)
       {

@@ -228,24 +228,48 @@ struct Renderer {
   private mutating func writeEscaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
+      guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
       var runStart = 0
-      for index in 0..<bytes.count {
-        let byte = bytes[index]
-        guard byte <= 0x3E else { continue }
-        let entity: StaticString
-        switch byte {
-        case UInt8(ascii: "&"): entity = "&amp;"
-        case UInt8(ascii: "<"): entity = "&lt;"
-        case UInt8(ascii: ">"): entity = "&gt;"
-        case UInt8(ascii: "\""): entity = "&quot;"
-        case UInt8(ascii: "'"): entity = "&#39;"
-        default: continue
+      var index = 0
+      while index < bytes.count {
+        // Eight bytes at a time while none needs escaping, as most text does not.
+        if index + 8 <= bytes.count, !Self.mayNeedEscaping(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+          index += 8
+          continue
         }
-        output += UnsafeBufferPointer(rebasing: bytes[runStart..<index])
-        output += UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)
-        runStart = index + 1
+        let stop = min(index + 8, bytes.count)
+        while index < stop {
+          let byte = bytes[index]
+          index += 1
+          let entity: StaticString
+          switch byte {
+          case UInt8(ascii: "&"): entity = "&amp;"
+          case UInt8(ascii: "<"): entity = "&lt;"
+          case UInt8(ascii: ">"): entity = "&gt;"
+          case UInt8(ascii: "\""): entity = "&quot;"
+          case UInt8(ascii: "'"): entity = "&#39;"
+          default: continue
+          }
+          output += UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1])
+          output += UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)
+          runStart = index
+        }
       }
       output += UnsafeBufferPointer(rebasing: bytes[runStart...])
     }
+  }
+
+  /// Whether one of the eight bytes of `word` is one of the five that are escaped (exact: a word without
+  /// them never answers true, so no byte is missed; one with them always does).
+  @inline(__always)
+  private static func mayNeedEscaping(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasByte(_ byte: UInt8) -> Bool {
+      let matched = word ^ (ones &* UInt64(byte))
+      return (matched &- ones) & ~matched & highs != 0
+    }
+    return hasByte(UInt8(ascii: "&")) || hasByte(UInt8(ascii: "<")) || hasByte(UInt8(ascii: ">"))
+      || hasByte(UInt8(ascii: "\"")) || hasByte(UInt8(ascii: "'"))
   }
 }

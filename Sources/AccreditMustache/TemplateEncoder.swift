@@ -7,14 +7,31 @@
 public enum TemplateEncoder {
   /// The template value of `model`.
   public static func encode<Model: Encodable>(_ model: Model) throws -> TemplateValue {
-    try ValueEncoder().value(of: model)
+    try ValueEncoder(direct: true).value(of: model)
   }
+
+  /// The template value of `model` through the `Encodable` conformances alone, ignoring every
+  /// `TemplateRepresentable` value on the way: what a direct `templateValue` must equal (tests hold them).
+  public static func encodeThroughCodable<Model: Encodable>(_ model: Model) throws -> TemplateValue {
+    try ValueEncoder(direct: false).value(of: model)
+  }
+}
+
+/// A view model that makes its template value itself, without the generic `Encodable` machinery (a
+/// container box and generic metadata per object, a dynamic call per field): for the models of the pages
+/// a site has thousands of. `templateValue` must equal what `Encodable` gives (field for field, in
+/// declaration order, `null` for a nil optional): `TemplateEncoder.encodeThroughCodable` is that reference.
+public protocol TemplateRepresentable: Encodable {
+  /// The value `TemplateEncoder` would make of the model through `Encodable`.
+  var templateValue: TemplateValue { get }
 }
 
 /// One encoder for a whole tree: `Encodable` encodes depth first, so the encoder keeps one scratch list
 /// per depth and copies it, exactly sized, into the value when the value is done; a model of any size
 /// costs one allocation per object and list.
 private final class ValueEncoder: Encoder {
+  /// Whether a `TemplateRepresentable` value gives its own value (else it is encoded field by field).
+  private let direct: Bool
   var codingPath: [any CodingKey] { [] }
   var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -36,9 +53,14 @@ private final class ValueEncoder: Encoder {
     case empty, single(TemplateValue), object, list
   }
 
+  init(direct: Bool) {
+    self.direct = direct
+  }
+
   func value<Model: Encodable>(of model: Model) throws -> TemplateValue {
     // A value encoded before is taken as it is (comparing metatypes costs no dynamic cast).
     if Model.self == TemplateValue.self, let value = model as? TemplateValue { return value }
+    if direct, let representable = model as? any TemplateRepresentable { return representable.templateValue }
     depth += 1
     if depth == levels.count { levels.append(Level()) } else { levels[depth].kind = .empty }
     defer { depth -= 1 }
@@ -105,7 +127,11 @@ private final class ValueEncoder: Encoder {
 
 /// A container asked for with `nestedContainer`: its own encoder, read when the enclosing value is done.
 private final class NestedStorage {
-  let encoder = ValueEncoder()
+  let encoder: ValueEncoder
+
+  init(direct: Bool) {
+    encoder = ValueEncoder(direct: direct)
+  }
 
   var value: TemplateValue { encoder.nestedValue() }
 }
@@ -118,6 +144,8 @@ extension ValueEncoder {
   }
 
   fileprivate func nestedValue() -> TemplateValue { finish(0) }
+
+  fileprivate var isDirect: Bool { direct }
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -166,7 +194,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
     -> KeyedEncodingContainer<NestedKey>
   {
-    let nested = NestedStorage()
+    let nested = NestedStorage(direct: encoder.isDirect)
     nested.encoder.beginNested(.object)
     encoder.set(key.stringValue, .null, at: level)
     encoder.nest(nested, at: level, isField: true)
@@ -174,7 +202,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
   }
 
   mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-    let nested = NestedStorage()
+    let nested = NestedStorage(direct: encoder.isDirect)
     nested.encoder.beginNested(.list)
     encoder.set(key.stringValue, .null, at: level)
     encoder.nest(nested, at: level, isField: true)
@@ -211,7 +239,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
   mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
     -> KeyedEncodingContainer<NestedKey>
   {
-    let nested = NestedStorage()
+    let nested = NestedStorage(direct: encoder.isDirect)
     nested.encoder.beginNested(.object)
     encoder.append(.null, at: level)
     encoder.nest(nested, at: level, isField: false)
@@ -219,7 +247,7 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
   }
 
   mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-    let nested = NestedStorage()
+    let nested = NestedStorage(direct: encoder.isDirect)
     nested.encoder.beginNested(.list)
     encoder.append(.null, at: level)
     encoder.nest(nested, at: level, isField: false)

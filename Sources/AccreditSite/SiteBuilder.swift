@@ -161,7 +161,7 @@ public enum SiteBuilder {
     let saving = DispatchGroup()
     defer { saving.wait() }
     let prepared = try prepare(
-      request, output: output, listing: record?.stamp.listing, timings: timings, saving: saving, loading: parseCache)
+      request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
     let jobs = prepared.renderer.jobs()
     timings.lap("plan")
     let result = try write(
@@ -224,10 +224,10 @@ public enum SiteBuilder {
 
   /// `prepare` with the build cache's parse cache: files whose bytes did not change are not parsed again
   /// (`clean` starts from an empty one). The cache is saved on another thread in `saving`, content errors
-  /// or not. The walk `listing` (the record's stamp's) is read, not walked again. `loading`, when given, is
-  /// the parse cache being read already.
+  /// or not. The record's `stamp` is read, neither walked nor stamped again. `loading`, when given, is the
+  /// parse cache being read already.
   private static func prepare(
-    _ request: Request, output: Output, listing: FolderJail.Listing?, timings: Timings, saving: DispatchGroup,
+    _ request: Request, output: Output, stamp: FolderStamp?, timings: Timings, saving: DispatchGroup,
     loading: Background<LoadedParseCache>?
   ) throws(Failure) -> Prepared {
     let parseCache = output.cache.map { cache in
@@ -246,7 +246,7 @@ public enum SiteBuilder {
         }
       }
     }
-    return try prepare(request, listing: listing, cache: parseCache?.cache, timings: timings)
+    return try prepare(request, stamp: stamp, cache: parseCache?.cache, timings: timings)
   }
 
   /// Writes the planned `jobs` into the output folder under its lock, updates the search index, and writes
@@ -395,13 +395,20 @@ public enum SiteBuilder {
   }
 
   private static func prepare(
-    _ request: Request, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil, timings: Timings = Timings()
+    _ request: Request, stamp: FolderStamp? = nil, cache: ParseCache? = nil, timings: Timings = Timings()
   ) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing) {
     let walked: FolderJail.Listing
     let loaded: ContentLoader.Result
     do {
-      walked = try listing ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
-      loaded = try ContentFolder.load(request.content, listing: walked, cache: cache)
+      if let stamp, let cache {
+        // The record's stamp: each file's, taken before any was read.
+        walked = stamp.listing
+        loaded = ContentFolder.load(stamp: stamp, cache: cache)
+      } else {
+        walked =
+          try stamp?.listing ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
+        loaded = try ContentFolder.load(request.content, listing: walked, cache: cache)
+      }
     } catch {
       throw .io(String(describing: error))
     }

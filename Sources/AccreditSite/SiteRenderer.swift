@@ -301,8 +301,9 @@ struct JobPlanner: Sendable {
     let root = route.root
     let site = self.site
     return OutputJob(path: route.file, key: key, template: template, templates: templates) {
-      try TemplateEncoder.encode(
-        site.frame(model(), title: title, description: description, root: root, current: current))
+      // The frame's value made directly around the model's (`SiteContext.framed`).
+      site.framed(
+        try TemplateEncoder.encode(model()), title: title, description: description, root: root, current: current)
     }
   }
 

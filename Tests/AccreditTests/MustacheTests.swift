@@ -194,6 +194,57 @@ struct MustacheTests {
       ])
   }
 
+  @Test func escapingFindsEveryEscapedByteWhereverItFallsInAWordOfEight() throws {
+    let library = try TemplateLibrary(["main": "{{text}}"])
+    func reference(_ text: String) -> String {
+      text.map {
+        switch $0 {
+        case "&": "&amp;"
+        case "<": "&lt;"
+        case ">": "&gt;"
+        case "\"": "&quot;"
+        case "'": "&#39;"
+        default: String($0)
+        }
+      }.joined()
+    }
+    // Each escaped byte, alone and in pairs, at every offset of texts of 1 to 20 bytes, among ASCII letters,
+    // the bytes next to them in value (`%`, `=`, `?`) and a multi-byte character.
+    for length in 1...20 {
+      for position in 0..<length {
+        for special in ["&", "<", ">", "\"", "'"] {
+          let filler = Array("ab%=?éc9")
+          var characters = (0..<length).map { String(filler[$0 % filler.count]) }
+          characters[position] = special
+          if position + 3 < length { characters[position + 3] = "<" }
+          let text = characters.joined()
+          let rendered = String(decoding: try library.render(["text": .string(text)], with: "main"), as: UTF8.self)
+          #expect(rendered == reference(text), "\(text)")
+        }
+      }
+    }
+  }
+
+  /// A model that makes its own value, which says where it came from.
+  private struct Direct: TemplateRepresentable {
+    let name = "Ann"
+    var templateValue: TemplateValue { ["name": "made directly"] }
+  }
+
+  private struct Holder: Encodable {
+    let people = [Direct()]
+    let one: Direct? = Direct()
+  }
+
+  @Test func aTemplateRepresentableValueGivesItsOwnValueWhereverItIs() throws {
+    #expect(try TemplateEncoder.encode(Direct()) == ["name": "made directly"])
+    #expect(
+      try TemplateEncoder.encode(Holder()) == ["people": [["name": "made directly"]], "one": ["name": "made directly"]])
+    // The reference its value must equal: the `Encodable` conformance, all the way down.
+    #expect(
+      try TemplateEncoder.encodeThroughCodable(Holder()) == ["people": [["name": "Ann"]], "one": ["name": "Ann"]])
+  }
+
   @Test func encodingScalars() throws {
     #expect(try TemplateEncoder.encode(true) == .bool(true))
     #expect(try TemplateEncoder.encode(42) == .int(42))

@@ -158,7 +158,7 @@ struct DirectTemplateValueTests {
         label: "Complaint", state: "done", stateLabel: "done", date: DateView(Day("2026-03-04")), isCurrent: false),
       StepperStage(label: "Mediation", state: "current", stateLabel: "current stage", date: nil, isCurrent: true),
     ]
-    #expect(try TemplateEncoder.encode(stages) == .list(stages.map(\.templateValue)))
+    #expect(try TemplateEncoder.encodeThroughCodable(stages) == .list(stages.map(\.templateValue)))
   }
 
   @Test func everySampleCaseStepperIsWhatTheEncoderMakesOfIt() throws {
@@ -167,8 +167,69 @@ struct DirectTemplateValueTests {
     #expect(cases.count > 5)
     for escalation in cases {
       #expect(
-        try TemplateEncoder.encode(site.stepper(for: escalation)) == site.encodedStepper(for: escalation).value,
+        try TemplateEncoder.encodeThroughCodable(site.stepper(for: escalation))
+          == site.encodedStepper(for: escalation).value,
         "\(escalation.location.file)")
     }
+  }
+
+  @Test func everySamplePartnerAndCasePageIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    var pages: [PartnerPage] = []
+    for evaluation in site.evaluations {
+      guard let page = site.partnerPage(evaluation) else { continue }
+      #expect(try TemplateEncoder.encodeThroughCodable(page) == page.templateValue, "\(evaluation.slug)")
+      #expect(try TemplateEncoder.encode(page) == page.templateValue)
+      pages.append(page)
+      for escalation in site.cases[evaluation.slug] ?? [] {
+        let casePage = site.casePage(escalation, partnerName: evaluation.name)
+        #expect(try TemplateEncoder.encodeThroughCodable(casePage) == casePage.templateValue, "\(escalation.id)")
+      }
+      let feed = site.partnerFeed(evaluation)
+      #expect(try TemplateEncoder.encodeThroughCodable(feed) == feed.templateValue, "\(evaluation.slug) feed")
+    }
+    // Every kind of row is there in some page, so that each row's value is compared.
+    #expect(pages.count > 5)
+    #expect(pages.contains { $0.accreditations.contains { !$0.reasons.isEmpty } })
+    #expect(pages.contains { !$0.tiers.isEmpty } && pages.contains { !$0.grace.isEmpty })
+    #expect(pages.contains { !$0.certifications.isEmpty } && pages.contains { !$0.decisions.isEmpty })
+    #expect(pages.contains { !$0.scheduled.isEmpty } && pages.contains { !$0.statusHistory.isEmpty })
+    #expect(pages.contains { !$0.openCases.isEmpty } && pages.contains { !$0.closedCases.isEmpty })
+    #expect(pages.contains { !$0.timeline.markers.isEmpty && !$0.timeline.events.isEmpty })
+    let siteFeed = site.feed()
+    #expect(!siteFeed.entries.isEmpty)
+    #expect(try TemplateEncoder.encodeThroughCodable(siteFeed) == siteFeed.templateValue)
+  }
+
+  @Test func aPageFrameIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    let evaluation = try #require(site.evaluations.first)
+    let page = try #require(site.partnerPage(evaluation))
+    for (root, current) in [("", "home"), ("../../", ""), ("../../../../../", "faq"), ("../", "page-unknown")] {
+      let frame = site.frame(page, title: "A <title>", description: "Its description.", root: root, current: current)
+      let framed = site.framed(
+        page.templateValue, title: "A <title>", description: "Its description.", root: root, current: current)
+      #expect(try TemplateEncoder.encodeThroughCodable(frame) == framed, "\(root) \(current)")
+    }
+  }
+
+  @Test func everySampleListActionsPDMAndMarksPageIsWhatTheEncoderMakesOfIt() throws {
+    let site = try sampleSiteContext()
+    func check<Model: TemplateRepresentable>(_ model: Model, _ what: String) throws {
+      #expect(try TemplateEncoder.encodeThroughCodable(model) == model.templateValue, "\(what)")
+    }
+    let actions = (1...site.actionsPageCount).map { site.actionsPage($0) }
+    for (number, page) in actions.enumerated() { try check(page, "actions page \(number + 1)") }
+    #expect(actions.contains { $0.weeks.contains { $0.rows.contains { !$0.effects.isEmpty } } })
+    #expect(site.portfolios.count > 1)
+    let portfolios = site.portfolios.map { site.pdmPage($0) }
+    for page in portfolios { try check(page, "the page of \(page.name)") }
+    #expect(portfolios.contains { !$0.openCases.isEmpty && !$0.actions.isEmpty && !$0.partners.isEmpty })
+    let marks = site.evaluations.map { site.marksPage($0) }
+    for page in marks { try check(page, "the marks of \(page.partnerName)") }
+    #expect(marks.contains { $0.marks.contains { $0.reviewBoard != nil } })
+    let list = site.partnerList(page: 1, of: site.listedPartners)
+    #expect(!list.rows.isEmpty)
+    try check(list, "the partner list")
   }
 }

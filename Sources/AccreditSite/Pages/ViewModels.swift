@@ -155,6 +155,8 @@ final class SiteContext: Sendable {
   let actionFactsCache = Mutex<[Int: ActionFacts]>([:])
   /// The navigation of the pages up to four folders deep, encoded, by root and current page.
   private let encodedNavigation: [String: TemplateValue]
+  /// The evaluation date as every page's frame shows it, made once.
+  let asOfValue: TemplateValue
 
   init(
     content: Content, evaluations: [PartnerEvaluation], asOf: Day, search: Bool = false,
@@ -181,6 +183,7 @@ final class SiteContext: Sendable {
       }
     }
     encodedNavigation = encoded
+    asOfValue = DateView(asOf).templateValue
   }
 
   /// The context of `content` and `evaluations` after the records or the cases' data of the partners
@@ -226,6 +229,7 @@ final class SiteContext: Sendable {
     }
     self.cases = cases
     encodedNavigation = previous.encodedNavigation
+    asOfValue = previous.asOfValue
   }
 
   /// The name of an accreditation type.
@@ -261,8 +265,12 @@ final class SiteContext: Sendable {
   {
     PageFrame(
       siteTitle: content.site.title, title: title, description: description, root: root, asOf: DateView(asOf),
-      nav: encodedNavigation[root + "\u{0}" + current]
-        ?? Self.encode(Self.nav(content.pages, root: root, current: current)), search: search, page: page)
+      nav: encodedNavigation(root: root, current: current), search: search, page: page)
+  }
+
+  /// The main navigation of a page at `root` whose own link is `current`, encoded.
+  func encodedNavigation(root: String, current: String) -> TemplateValue {
+    encodedNavigation[root + "\u{0}" + current] ?? Self.encode(Self.nav(content.pages, root: root, current: current))
   }
 
   private static func encode(_ links: [NavLink]) -> TemplateValue {
