@@ -191,7 +191,9 @@ public struct FolderStamp: Sendable {
       else { return nil }
       stamps[index] = stamp
     }
-    return FolderStamp(stamps: stamps, listing: listing)
+    // The first stamping's time for all of them: a file stamped again later then counts as racy, which
+    // only ever makes a load read it again.
+    return FolderStamp(stamps: stamps, listing: listing, stampedAt: stampedAt)
   }
 
   /// Whether the files at `paths` (relative to the root) stamp now as this stamp has them.

@@ -395,7 +395,8 @@ public enum SiteBuilder {
   }
 
   private static func prepare(
-    _ request: Request, stamp: FolderStamp? = nil, cache: ParseCache? = nil, timings: Timings = Timings()
+    _ request: Request, stamp: FolderStamp? = nil, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil,
+    timings: Timings = Timings()
   ) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing) {
     let walked: FolderJail.Listing
     let loaded: ContentLoader.Result
@@ -406,7 +407,8 @@ public enum SiteBuilder {
         loaded = ContentFolder.load(stamp: stamp, cache: cache)
       } else {
         walked =
-          try stamp?.listing ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
+          try stamp?.listing ?? listing
+          ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
         loaded = try ContentFolder.load(request.content, listing: walked, cache: cache)
       }
     } catch {
