@@ -23,6 +23,12 @@ struct RecordEditTests {
     try Data(text.replacingOccurrences(of: from, with: to).utf8).write(to: url)
   }
 
+  /// A first render of `request`: its baseline and its files by path, as the server keeps them.
+  private func firstRender(_ request: SiteBuilder.Request) throws -> (SiteBuilder.Baseline, [String: [UInt8]]) {
+    let first = try SiteBuilder.render(request)
+    return (first.baseline, Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) }))
+  }
+
   /// Puts `patch` into `site` (path → bytes), moves `baseline` on, and compares the site with a clean render
   /// of `request`, naming `step` in what differs; returns the clean render's files.
   @discardableResult
@@ -45,9 +51,7 @@ struct RecordEditTests {
     try withTemporaryFolder { folder in
       let content = try sampleContent(in: folder)
       let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
-      let first = try SiteBuilder.render(request)
-      var baseline = first.baseline
-      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      var (baseline, site) = try firstRender(request)
       let northwind = "partners/northwind-digital.yaml"
       // Each step: the files edited (from → to), all saved before the render.
       let steps: [[(String, String, String)]] = [
@@ -102,9 +106,7 @@ struct RecordEditTests {
     try withTemporaryFolder { folder in
       let content = try sampleContent(in: folder)
       let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
-      let first = try SiteBuilder.render(request)
-      var baseline = first.baseline
-      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      var (baseline, site) = try firstRender(request)
       let northwind = "cases/northwind-digital/NW-2026-019.md"
       let contoso = "cases/contoso-consulting/CT-2026-017.md"
       let steps: [[(String, String, String)]] = [
@@ -168,9 +170,7 @@ struct RecordEditTests {
     try withTemporaryFolder { folder in
       let content = try generatedContent(in: folder, partners: 120, cases: 5, seed: 5)
       let request = SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01"))
-      let first = try SiteBuilder.render(request)
-      var baseline = first.baseline
-      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      var (baseline, site) = try firstRender(request)
       func text(_ path: String) -> String { String(decoding: site[path] ?? [], as: UTF8.self) }
       let listPages = site.keys.filter { $0.hasPrefix("partners/page/") }.sorted()
       let actionsPages = site.keys.filter { $0.hasPrefix("actions/") }
@@ -229,9 +229,7 @@ struct RecordEditTests {
       try FileManager.default.createDirectory(
         at: templates.appendingPathComponent("static/assets"), withIntermediateDirectories: true)
       let request = SiteBuilder.Request(content: content, templates: templates, asOf: nil, today: Day("2026-12-01"))
-      let first = try SiteBuilder.render(request)
-      var baseline = first.baseline
-      var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
+      var (baseline, site) = try firstRender(request)
       func builtIn(_ path: String) throws -> String {
         try #require(TemplateSet.builtInFiles.first { $0.path == path }).text
       }
