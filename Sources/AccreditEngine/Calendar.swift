@@ -43,31 +43,10 @@ extension Evaluator {
   public func calendar(
     after asOf: Day, through horizon: Day, partners: [Partner], evaluations: [PartnerEvaluation]
   ) -> [CalendarEvent] {
-    var events: [CalendarEvent] = []
-    func add(_ date: Day, _ kind: CalendarEvent.Kind, partner: String?, subject: String? = nil) {
-      guard date > asOf, date <= horizon else { return }
-      events.append(CalendarEvent(date: date, kind: kind, partner: partner, subject: subject))
-    }
     let bySlug = Dictionary(partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
-    for evaluation in evaluations {
-      // A revoked accreditation has no next evaluation: it is never evaluated again.
-      for accreditation in evaluation.accreditations {
-        if let next = accreditation.nextEvaluation {
-          add(next, .evaluation, partner: evaluation.slug, subject: accreditation.type)
-        }
-      }
-      if let grace = evaluation.grace { add(grace.until, .graceEnds, partner: evaluation.slug) }
-      for certification in bySlug[evaluation.slug]?.certifications ?? [] where certification.isHeld(on: asOf) {
-        if let expires = certification.expires {
-          add(expires, .certificationExpires, partner: evaluation.slug, subject: certification.name)
-        }
-      }
-    }
-    var month = YearMonth(asOf).firstDay.adding(months: 1)
-    while month <= horizon {
-      if standards.tierReviewMonths.contains(month.month) { add(month, .tierReview, partner: nil) }
-      month = month.adding(months: 1)
-    }
+    let events =
+      evaluations.flatMap { calendar(of: $0, partner: bySlug[$0.slug], after: asOf, through: horizon) }
+      + tierReviews(after: asOf, through: horizon)
     // Field by field, the names only on a tie of day and kind (a missing name sorts as ""): a tuple of
     // them all made two strings for each comparison, which at thousands of events cost the overview and
     // the partner list milliseconds.
@@ -77,6 +56,46 @@ extension Evaluator {
       if a.partner != b.partner, (a.partner ?? "") != (b.partner ?? "") { return (a.partner ?? "") < (b.partner ?? "") }
       return (a.subject ?? "") < (b.subject ?? "")
     }
+  }
+
+  /// One partner's events of `calendar(after:through:partners:evaluations:)`, in its order (by day, kind
+  /// and subject): the next evaluation of each accreditation not revoked, the last day of its grace, and
+  /// the expiry of each certification of its record (`partner`) held on `asOf`.
+  public func calendar(
+    of evaluation: PartnerEvaluation, partner: Partner?, after asOf: Day, through horizon: Day
+  ) -> [CalendarEvent] {
+    var events: [CalendarEvent] = []
+    func add(_ date: Day, _ kind: CalendarEvent.Kind, subject: String? = nil) {
+      guard date > asOf, date <= horizon else { return }
+      events.append(CalendarEvent(date: date, kind: kind, partner: evaluation.slug, subject: subject))
+    }
+    // A revoked accreditation has no next evaluation: it is never evaluated again.
+    for accreditation in evaluation.accreditations {
+      if let next = accreditation.nextEvaluation { add(next, .evaluation, subject: accreditation.type) }
+    }
+    if let grace = evaluation.grace { add(grace.until, .graceEnds) }
+    for certification in partner?.certifications ?? [] where certification.isHeld(on: asOf) {
+      if let expires = certification.expires { add(expires, .certificationExpires, subject: certification.name) }
+    }
+    return events.sorted { a, b in
+      if a.date != b.date { return a.date < b.date }
+      if a.kind != b.kind { return a.kind.rank < b.kind.rank }
+      return (a.subject ?? "") < (b.subject ?? "")
+    }
+  }
+
+  /// The first day of each tier review month after `asOf` through `horizon`, in date order: the calendar's
+  /// events that concern every partner.
+  public func tierReviews(after asOf: Day, through horizon: Day) -> [CalendarEvent] {
+    var events: [CalendarEvent] = []
+    var month = YearMonth(asOf).firstDay.adding(months: 1)
+    while month <= horizon {
+      if standards.tierReviewMonths.contains(month.month) {
+        events.append(CalendarEvent(date: month, kind: .tierReview, partner: nil, subject: nil))
+      }
+      month = month.adding(months: 1)
+    }
+    return events
   }
 }
 

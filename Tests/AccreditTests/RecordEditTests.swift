@@ -376,6 +376,56 @@ struct RecordEditTests {
     }
   }
 
+  /// The calendar assembled from each partner's events in the memo is the engine's, made whole
+  /// (`Evaluator.calendar`): made, then from the memo, at three dates; and after the last partner by slug
+  /// lost its accreditations and got a certification expiring tomorrow (its events move), with the other partners' events as the memo kept them. A memo that kept the edited
+  /// partner's events gives the old calendar: the pieces are the memo's.
+  @Test(arguments: [1, 40])
+  func theCalendarFromEachPartnersEventsIsTheWholeCalendar(partners: Int) throws {
+    try withTemporaryFolder { folder in
+      let folder = try generatedContent(in: folder, partners: partners, cases: 3, seed: 21)
+      var content = ContentLoader.load(try ContentFolder.read(folder).files).content
+      func whole(_ site: SiteContext) -> [CalendarEvent] {
+        Evaluator(standards: site.content.standards).calendar(
+          after: site.asOf.adding(days: -1), through: site.asOf.adding(days: PartnerList.dueHorizon),
+          partners: site.content.partners, evaluations: site.evaluations)
+      }
+      for date in ["2026-01-31", "2026-03-01"] {
+        let site = siteContext(content, asOf: date)
+        #expect(site.calendarEvents == whole(site))
+        #expect(!site.calendarEvents.isEmpty)
+      }
+      let site = siteContext(content, asOf: "2026-11-15")
+      let before = site.calendarEvents
+      #expect(before == whole(site))
+      let memo = site.histories
+      let last = try #require(content.partners.indices.max { content.partners[$0].slug < content.partners[$1].slug })
+      let slug = content.partners[last].slug
+      content.partners[last].accreditations = []
+      content.partners[last].certifications = [
+        EarnedCertification(
+          name: "zz-cert", earned: Day("2020-01-01"), expires: Day("2026-11-16"),
+          location: SourceLocation(file: "partners/\(slug).yaml", line: 1, column: 1))
+      ]
+      let evaluations = Evaluator(standards: content.standards)
+        .evaluate(content.partners, cases: content.cases, asOf: site.asOf)
+      let edited = SiteContext(
+        updating: site, edited: [slug], content: content, evaluations: evaluations,
+        histories: memo.forgetting([slug]))
+      let after = edited.calendarEvents
+      #expect(after == whole(edited))
+      #expect(after != before)
+      #expect(
+        after.contains {
+          $0.date == Day("2026-11-16") && $0.kind == .certificationExpires && $0.partner == slug
+            && $0.subject == "zz-cert"
+        })
+      let stale = SiteContext(
+        updating: site, edited: [slug], content: content, evaluations: evaluations, histories: memo)
+      #expect(stale.calendarEvents == before)
+    }
+  }
+
   @Test func thePlannerSendsEachEditItsWay() {
     let record = "partners/a.yaml"
     let note = "cases/a/A-1.md"

@@ -128,7 +128,10 @@ extension SiteContext {
     // By index: only the cases at the board are copied out of the array (a copy is a retain of each field).
     let all = content.cases
     let atBoard = all.indices.compactMap { index -> (days: Int, row: BoardPage.CaseRow)? in
-      guard all[index].isOpen(on: asOf), let step = all[index].currentStep(on: asOf), step.stage == .reviewBoard
+      // `isOpen` and `currentStep` by the case's fields: a method called on the element copies it, and there
+      // are thousands.
+      guard let first = all[index].steps.first, first.date <= asOf, all[index].outcome.map({ $0.date > asOf }) ?? true,
+        let step = all[index].steps.last(where: { $0.date <= asOf }), step.stage == .reviewBoard
       else { return nil }
       let escalation = all[index]
       let days = step.date.days(until: asOf)
@@ -225,7 +228,8 @@ extension SiteContext {
       }
     }
     for index in all.indices {
-      guard let outcome = all[index].outcome(through: asOf), outcome.date >= since,
+      // `outcome(through:)` by the field: a method called on the element copies it.
+      guard let outcome = all[index].outcome, outcome.date <= asOf, outcome.date >= since,
         all[index].steps.contains(where: { $0.stage == .reviewBoard && $0.date <= outcome.date })
       else { continue }
       let escalation = all[index]

@@ -135,19 +135,25 @@ public final class PartnerMemo: Sendable {
   private let feeds: Mutex<[String: PartnerFeedPiece]>
   /// Each partner's part of the program's months (`Evaluator.programMonthCounts`), which add up to them.
   private let months: Mutex<[String: [Int]]>
+  /// Each partner's events of the calendar (`Evaluator.calendar(of:partner:after:through:)`).
+  private let calendars: Mutex<[String: [CalendarEvent]]>
 
   /// Nothing made yet.
-  public convenience init() { self.init([:], pieces: [:], evaluations: [:], feeds: [:], months: [:]) }
+  public convenience init() {
+    self.init([:], pieces: [:], evaluations: [:], feeds: [:], months: [:], calendars: [:])
+  }
 
   private init(
     _ histories: [String: PartnerHistory], pieces: [Piece: [String: String]],
-    evaluations: [String: [Day: PartnerEvaluation]], feeds: [String: PartnerFeedPiece], months: [String: [Int]]
+    evaluations: [String: [Day: PartnerEvaluation]], feeds: [String: PartnerFeedPiece], months: [String: [Int]],
+    calendars: [String: [CalendarEvent]]
   ) {
     byPartner = Mutex(histories)
     self.pieces = Mutex(pieces)
     self.evaluations = Mutex(evaluations)
     self.feeds = Mutex(feeds)
     self.months = Mutex(months)
+    self.calendars = Mutex(calendars)
   }
 
   /// A copy without what was made for the partners `slugs`, which is made again when asked for.
@@ -162,7 +168,15 @@ public final class PartnerMemo: Sendable {
     return PartnerMemo(
       byPartner.withLock { without($0) }, pieces: pieces.withLock { $0.mapValues(without) },
       evaluations: evaluations.withLock { without($0) }, feeds: feeds.withLock { without($0) },
-      months: months.withLock { without($0) })
+      months: months.withLock { without($0) }, calendars: calendars.withLock { without($0) })
+  }
+
+  /// The partner `slug`'s events of the calendar: as made before, or made by `make` now and kept.
+  func calendarEvents(of slug: String, _ make: () -> [CalendarEvent]) -> [CalendarEvent] {
+    if let known = calendars.withLock({ $0[slug] }) { return known }
+    let made = make()
+    calendars.withLock { $0[slug] = made }
+    return made
   }
 
   /// The partner `slug`'s part of the program's months: as made before, or made by `make` now and kept.

@@ -141,12 +141,34 @@ extension SiteContext {
   /// The engine's calendar from today (included) through the next `PartnerList.dueHorizon` days, made
   /// once a render for the list's next due dates and the overview's due list (which takes its first
   /// `soonDays`: the calendar is in date order, and its events do not depend on the horizon).
+  ///
+  /// Assembled from each partner's events (`Evaluator.calendar(of:…)`), kept in the memo
+  /// (`PartnerMemo.calendarEvents`, so that a record edit makes its partner's alone), and the tier reviews
+  /// (`Evaluator.tierReviews`): what `Evaluator.calendar` gives for every partner, without sorting
+  /// thousands of events. The calendar's order is by day, then kind, then partner and subject: each
+  /// partner's events are in that order, and are put, partner by partner in the order of their slugs, into
+  /// a bucket for their day and kind, which are then joined in order.
   var calendarEvents: [CalendarEvent] {
     calendarCache.withLock { cached in
       if let cached { return cached }
-      let events = Evaluator(standards: content.standards).calendar(
-        after: asOf.adding(days: -1), through: asOf.adding(days: PartnerList.dueHorizon), partners: content.partners,
-        evaluations: evaluations)
+      let after = asOf.adding(days: -1)
+      let horizon = asOf.adding(days: PartnerList.dueHorizon)
+      let ranks = CalendarEvent.Kind.allCases.count
+      var buckets = Array(repeating: [CalendarEvent](), count: max(0, after.days(until: horizon) + 1) * ranks)
+      func put(_ event: CalendarEvent) {
+        buckets[after.days(until: event.date) * ranks + event.kind.rank].append(event)
+      }
+      let evaluator = Evaluator(standards: content.standards)
+      // By index: sorting the evaluations would copy each.
+      for index in evaluations.indices.sorted(by: { evaluations[$0].slug < evaluations[$1].slug }) {
+        let evaluation = evaluations[index]
+        let events = histories.calendarEvents(of: evaluation.slug) {
+          evaluator.calendar(of: evaluation, partner: partners[evaluation.slug], after: after, through: horizon)
+        }
+        events.forEach(put)
+      }
+      evaluator.tierReviews(after: after, through: horizon).forEach(put)
+      let events = Array(buckets.joined())
       cached = events
       return events
     }
