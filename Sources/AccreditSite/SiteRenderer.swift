@@ -307,6 +307,26 @@ struct JobPlanner: Sendable {
     }
   }
 
+  /// A page job keyed by the value its template is given (the frame around the model, made now, while
+  /// planning, and hashed: `TemplateValue.stableHash`) with the global key: for a page that shows every
+  /// partner but only a few of them, such as the board, so that an edit that changes nothing it shows
+  /// (a partner's region) does not render it, while any that changes a row does. The page is rendered
+  /// from the value made here. A model the encoder refuses keys the page by everything and is encoded
+  /// again when rendered, where the error is reported.
+  func pageKeyedByValue<Body: Sendable & Encodable>(
+    _ route: Route, template: String, title: String, description: String, current: String = "",
+    _ model: @escaping @Sendable () -> Body
+  ) -> OutputJob {
+    guard let encoded = try? TemplateEncoder.encode(model()) else {
+      return page(
+        route, key: keys.everything, template: template, title: title, description: description, current: current,
+        model)
+    }
+    let value = site.framed(encoded, title: title, description: description, root: route.root, current: current)
+    let key = StableHash.combine([keys.global, StableHash.of(route.file), value.stableHash])
+    return OutputJob(path: route.file, key: key, template: template, templates: templates) { value }
+  }
+
   /// A file rendered with `template` from `model`, without the frame.
   func file<Model: Encodable & Sendable>(
     _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
@@ -435,8 +455,8 @@ struct JobPlanner: Sendable {
   func agendaJobs(partnerKeys: [String: UInt64]) -> [OutputJob] {
     let site = self.site
     var jobs = [
-      page(
-        .board, key: keys.everything, template: "board", title: "Review board agenda",
+      pageKeyedByValue(
+        .board, template: "board", title: "Review board agenda",
         description: "The review board's agenda as of \(asOf.display).", current: "board"
       ) { site.boardPage() }
     ]
@@ -454,8 +474,8 @@ struct JobPlanner: Sendable {
     }
     let portfolios = site.portfolios
     jobs.append(
-      page(
-        .pdms, key: keys.everything, template: "pdms", title: "Portfolios of the PDMs",
+      pageKeyedByValue(
+        .pdms, template: "pdms", title: "Portfolios of the PDMs",
         description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
       ) { site.pdmIndexPage(portfolios) })
     for portfolio in portfolios {
@@ -533,9 +553,10 @@ struct JobPlanner: Sendable {
 /// those make the global key; a file rendered with a template adds the templates it uses (`OutputJob`). A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
-/// its whole file and the partner's record; the overview, the history pages, the feed, the board, the
-/// PDMs' index and the JSON files add every record and every case's data (`everything`), but not the FAQ,
-/// which none of them shows. A PDM's page adds its partners' records and cases' data alone
+/// its whole file and the partner's record; the overview, the history pages, the feed and the JSON files
+/// add every record and every case's data (`everything`), but not the FAQ, which none of them shows. The
+/// board and the PDMs' index are keyed by the value their template is given, made while planning
+/// (`JobPlanner.pageKeyedByValue`). A PDM's page adds its partners' records and cases' data alone
 /// (`JobPlanner.agendaJobs`); a page of the partner list or of `actions/` its rows' partners' keys and its
 /// place among the pages (`JobPlanner.listJobs`, `actionsKey`); the sitemap the pages it lists.
 struct InputKeys: Sendable {

@@ -220,6 +220,44 @@ struct RecordEditTests {
     }
   }
 
+  /// The board and the PDMs' index are keyed by what they show (`JobPlanner.pageKeyedByValue`): an edit that
+  /// changes nothing on them (a partner's region) renders neither; a new name for a partner on the board
+  /// renders the board, and a partner given a PDM the PDMs' index. Each step equals a clean render byte for
+  /// byte.
+  @Test func boardAndPDMIndexRenderWhenWhatTheyShowChanges() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 40, cases: 5, seed: 5)
+      let request = SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01"))
+      var (baseline, site) = try firstRender(request)
+      func text(_ path: String) -> String { String(decoding: site[path] ?? [], as: UTF8.self) }
+      let board = "board/index.html"
+      let pdms = "pdms/index.html"
+      let slugs = try FileManager.default.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path)
+        .map { String($0.dropLast(".yaml".count)) }.sorted()
+      let onBoard = try #require(slugs.first { text(board).contains("partners/\($0)/\"") })
+      func step(_ slug: String, _ change: (String) -> String) throws -> [String] {
+        let url = content.appendingPathComponent("partners/\(slug).yaml")
+        try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+        let changes = ChangeSet(content: ["partners/\(slug).yaml": .changed])
+        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+        try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: slug)
+        return patch.files.map(\.path)
+      }
+      // The region: on the partner's pages and the list, not on the board or the PDMs' index.
+      let region = try step(onBoard) { $0.replacingOccurrences(of: "region: ", with: "region: North ") }
+      #expect(region.contains("partners/\(onBoard)/index.html"))
+      #expect(!region.contains(board) && !region.contains(pdms))
+      // A new name for a partner the board shows: the board (and not the PDMs' index, which names none).
+      let renamed = try step(onBoard) { $0.replacingOccurrences(of: "name: Partner", with: "name: Aaa Partner") }
+      #expect(renamed.contains(board) && !renamed.contains(pdms))
+      #expect(text(board).contains("Aaa Partner"))
+      // A PDM given to a partner: a new row of the PDMs' index.
+      let given = try step(onBoard) { $0.replacingOccurrences(of: "region: ", with: "pdm: Dana Reyes\nregion: ") }
+      #expect(given.contains(pdms))
+      #expect(text(pdms).contains("Dana Reyes"))
+    }
+  }
+
   /// Issue 22: templates edited alone (a partial, a page template, a static file, then an edit undone)
   /// render the files that use them from what is in memory, and the site equals a clean render.
   @Test func templateEditsGiveWhatACleanRenderGives() throws {
