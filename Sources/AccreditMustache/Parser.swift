@@ -357,7 +357,7 @@ struct Parser {
     guard !names.contains(where: \.isEmpty) else {
       throw error(at: tag.start, "'\(tag.name)' is not a name: dotted names have no empty parts")
     }
-    return .names(names)
+    return names.count == 1 ? .name(names[0]) : .names(names)
   }
 
   // MARK: Places

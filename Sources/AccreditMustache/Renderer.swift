@@ -154,16 +154,24 @@ struct Renderer {
   // MARK: Names
 
   private func lookup(_ path: Path) -> TemplateValue? {
-    guard case .names(let names) = path else { return stack.last }
+    switch path {
+    case .implicit: return stack.last
+    case .name(let name): return climb(name)
+    case .names(let names):
+      guard let first = names.first, var found = climb(first) else { return nil }
+      for name in names.dropFirst() {
+        guard let next = found.field(name) else { return nil }
+        found = next
+      }
+      return found
+    }
+  }
+
+  /// The field `name` of the innermost value of the context stack that has it.
+  private func climb(_ name: String) -> TemplateValue? {
     var index = stack.count - 1
     while index >= 0 {
-      if var found = stack[index].field(names[0]) {
-        for name in names.dropFirst() {
-          guard let next = found.field(name) else { return nil }
-          found = next
-        }
-        return found
-      }
+      if let found = stack[index].field(name) { return found }
       index -= 1
     }
     return nil

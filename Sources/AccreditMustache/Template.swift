@@ -1,6 +1,10 @@
-/// A name a tag looks up: `.` (the current value) or a dotted path split once, when the template loads.
+/// A name a tag looks up: `.` (the current value), one name, or a dotted path split once, when the template
+/// loads. One name is its own case so that a lookup copies a string, most often a small one held inline
+/// (no retain), rather than an array of them.
 enum Path: Sendable, Equatable {
   case implicit
+  case name(String)
+  /// Two names or more.
   case names([String])
 }
 
