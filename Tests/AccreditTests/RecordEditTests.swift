@@ -23,6 +23,20 @@ struct RecordEditTests {
     try Data(text.replacingOccurrences(of: from, with: to).utf8).write(to: url)
   }
 
+  /// Edits the record of `slug` in `content` with `change`, renders the edit, puts it into `site` and
+  /// compares the site with a clean render; returns the paths the edit rendered.
+  private func editRecord(
+    _ slug: String, in content: URL, _ change: (String) -> String, request: SiteBuilder.Request,
+    site: inout [String: [UInt8]], baseline: inout SiteBuilder.Baseline
+  ) throws -> [String] {
+    let url = content.appendingPathComponent("partners/\(slug).yaml")
+    try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+    let changes = ChangeSet(content: ["partners/\(slug).yaml": .changed])
+    let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+    try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: slug)
+    return patch.files.map(\.path)
+  }
+
   /// A first render of `request`: its baseline and its files by path, as the server keeps them.
   private func firstRender(_ request: SiteBuilder.Request) throws -> (SiteBuilder.Baseline, [String: [UInt8]]) {
     let first = try SiteBuilder.render(request)
@@ -184,12 +198,7 @@ struct RecordEditTests {
       #expect(listed(on: listPages[0]).contains(second))
       let third = try #require(listed(on: listPages[1]).last)
       func step(_ slug: String, _ change: (String) -> String) throws -> [String] {
-        let url = content.appendingPathComponent("partners/\(slug).yaml")
-        try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
-        let changes = ChangeSet(content: ["partners/\(slug).yaml": .changed])
-        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
-        try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: slug)
-        return patch.files.map(\.path)
+        try editRecord(slug, in: content, change, request: request, site: &site, baseline: &baseline)
       }
       func lastTier(_ tier: String) -> (String) -> String {
         { record in
@@ -236,12 +245,7 @@ struct RecordEditTests {
         .map { String($0.dropLast(".yaml".count)) }.sorted()
       let onBoard = try #require(slugs.first { text(board).contains("partners/\($0)/\"") })
       func step(_ slug: String, _ change: (String) -> String) throws -> [String] {
-        let url = content.appendingPathComponent("partners/\(slug).yaml")
-        try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
-        let changes = ChangeSet(content: ["partners/\(slug).yaml": .changed])
-        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
-        try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: slug)
-        return patch.files.map(\.path)
+        try editRecord(slug, in: content, change, request: request, site: &site, baseline: &baseline)
       }
       // The region: on the partner's pages and the list, not on the board or the PDMs' index.
       let region = try step(onBoard) { $0.replacingOccurrences(of: "region: ", with: "region: North ") }

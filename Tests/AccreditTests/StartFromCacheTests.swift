@@ -42,6 +42,21 @@ private func startRecord(in folder: URL) throws -> URL {
 
 @Suite("Preview server: starting from the build cache")
 struct StartFromCacheTests {
+  /// The start files recorded in the build cache below `folder` (its `cache` folder) for `request`'s
+  /// inputs as they stamp now; nil, with `missing` recorded as an issue, when there are none.
+  private func recordedStartFiles(_ request: SiteBuilder.Request, cache folder: URL, missing: Comment) throws
+    -> [OutputFile]?
+  {
+    let stamp = try #require(SiteBuilder.StartStamp(request))
+    let lookup = SiteBuilder.startFiles(
+      request, stamp: stamp, cache: BuildCache(folder: folder.appendingPathComponent("cache")))
+    guard case .found(let files) = lookup else {
+      Issue.record(missing)
+      return nil
+    }
+    return files
+  }
+
   @Test func aSecondStartAnswersTheOverviewBeforeItRendersAndAPageWhenItIsReady() async throws {
     try await withTemporaryFolder { folder in
       let content = try agedSampleContent(in: folder)
@@ -79,11 +94,7 @@ struct StartFromCacheTests {
       }
       // The overview as built, without the reload script, is a clean render's.
       let request = SiteBuilder.Request(content: content, asOf: nil, today: .todayUTC())
-      let stamp = try #require(SiteBuilder.StartStamp(request))
-      let lookup = SiteBuilder.startFiles(
-        request, stamp: stamp, cache: BuildCache(folder: folder.appendingPathComponent("cache")))
-      guard case .found(let files) = lookup else {
-        Issue.record("no start files recorded")
+      guard let files = try recordedStartFiles(request, cache: folder, missing: "no start files recorded") else {
         return
       }
       #expect(!files.isEmpty)
@@ -211,13 +222,8 @@ struct StartFromCacheTests {
         first.cacheWriter.sync {}
       }
       let request = SiteBuilder.Request(content: content, asOf: nil, today: .todayUTC())
-      let stamp = try #require(SiteBuilder.StartStamp(request))
-      let lookup = SiteBuilder.startFiles(
-        request, stamp: stamp, cache: BuildCache(folder: folder.appendingPathComponent("cache")))
-      guard case .found(let files) = lookup else {
-        Issue.record("no start record after the edit")
-        return
-      }
+      guard let files = try recordedStartFiles(request, cache: folder, missing: "no start record after the edit")
+      else { return }
       let clean = try SiteBuilder.render(request)
       let home = try #require(files.first { $0.path == "index.html" })
       #expect(home.bytes == clean.files.first { $0.path == "index.html" }?.bytes)
