@@ -170,7 +170,7 @@ public struct PreviewServer: Sendable {
       beforeRender()
       let parseCache = cache.load() ?? ParseCache()
       let result = try SiteBuilder.render(
-        request, previous: previous, cache: parseCache, listing: stamp?.listing, early: early)
+        request, previous: previous, cache: parseCache, start: stamp, early: early)
       state.update { $0.replacing(with: result.files, at: Date()) }
       baseline.store(result.baseline)
       if let buildCache = options.cache {

@@ -24,9 +24,6 @@ extension SiteBuilder {
       self.record = record
     }
 
-    /// The content folder's walk the stamp was taken from, for a render to read the same files.
-    public var listing: FolderJail.Listing { record.stamp.listing }
-
     /// The stamp after an edit of the content files at `paths` alone (relative to the content folder),
     /// those files stamped again now, before the edit's render reads them; nil when one was added or
     /// removed, or cannot be stamped.

@@ -340,12 +340,13 @@ public enum SiteBuilder {
   ///
   /// With `early`, the files a browser asks for first (the overview, the 404 page, the static files) are
   /// rendered first and handed to it before the rest: the preview server serves them while the rest renders.
-  /// With `listing`, the content folder's walk is that one (a `StartStamp`'s), not walked again.
+  /// With `start`, the content folder's walk and each file's stamp are that stamp's (taken before any file
+  /// was read): the folder is neither walked nor stamped again.
   public static func render(
     _ request: Request, previous: [String: (key: UInt64, bytes: [UInt8])] = [:], cache: ParseCache? = nil,
-    listing: FolderJail.Listing? = nil, early: (@Sendable ([OutputFile]) -> Void)? = nil
+    start: StartStamp? = nil, early: (@Sendable ([OutputFile]) -> Void)? = nil
   ) throws(Failure) -> Rendered {
-    let prepared = try prepare(request, listing: listing, cache: cache)
+    let prepared = try prepare(request, stamp: start?.record.stamp, cache: cache)
     let plan = prepared.renderer.plan()
     let jobs = plan.jobs
     var earlyFiles: [String: OutputFile] = [:]
@@ -395,8 +396,7 @@ public enum SiteBuilder {
   }
 
   private static func prepare(
-    _ request: Request, stamp: FolderStamp? = nil, listing: FolderJail.Listing? = nil, cache: ParseCache? = nil,
-    timings: Timings = Timings()
+    _ request: Request, stamp: FolderStamp? = nil, cache: ParseCache? = nil, timings: Timings = Timings()
   ) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing) {
     let walked: FolderJail.Listing
     let loaded: ContentLoader.Result
@@ -407,8 +407,7 @@ public enum SiteBuilder {
         loaded = ContentFolder.load(stamp: stamp, cache: cache)
       } else {
         walked =
-          try stamp?.listing ?? listing
-          ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
+          try stamp?.listing ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")
         loaded = try ContentFolder.load(request.content, listing: walked, cache: cache)
       }
     } catch {

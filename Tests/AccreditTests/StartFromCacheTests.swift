@@ -236,7 +236,7 @@ struct StartFromCacheTests {
       let content = try agedSampleContent(in: folder)
       let request = SiteBuilder.Request(content: content, asOf: nil, today: .todayUTC())
       let stamp = try #require(SiteBuilder.StartStamp(request))
-      var record = SiteBuilder.StartRecord(try SiteBuilder.render(request, listing: stamp.listing), stamp: stamp)
+      var record = SiteBuilder.StartRecord(try SiteBuilder.render(request, start: stamp), stamp: stamp)
       let path = "partners/northwind-digital.yaml"
       let file = content.appendingPathComponent(path)
       func change(_ line: String, secondsAgo: Double) throws {
