@@ -135,79 +135,100 @@ public struct PreviewServer: Sendable {
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
       try beforeBuild()
-      if let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline),
-        case let restamped = restamp(changes),
-        let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline)
-      {
-        // Files that came and went change nothing: no new build for open pages to reload.
-        if !patch.files.isEmpty || !patch.removed.isEmpty {
-          state.patch(with: patch.files, removing: patch.removed, at: Date())
-        }
-        self.baseline.store(patch.baseline)
-        recordStart(restamped, edited: changes.content.keys, request: request)
-        log(
-          "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
-            + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
-        return .built
-      }
-      let previous = state.snapshot.renderedFiles
-      let state = self.state
-      let isFirst = previous.isEmpty
-      // With the build cache, the inputs are stamped before they are read: the first build serves the
-      // files the last whole build recorded for these stamps at once, and every whole build records its own.
-      let stamp = options.cache == nil ? nil : SiteBuilder.StartStamp(request)
-      if isFirst, let buildCache = options.cache {
-        if let stamp { serveStartFiles(request, stamp: stamp, cache: buildCache) }
-        let loaded = ParseCache.load(
-          from: buildCache.parseCacheFile(for: options.content), identity: SiteRenderer.buildIdentity)
-        if let warning = loaded.warning { log("warning: \(warning)\n") }
-        cache.store(loaded.cache)
-      }
-      // The first build publishes the overview (and the 404 page and static files) as soon as they are
-      // rendered; requests for other pages wait for the rest.
-      let early: (@Sendable ([OutputFile]) -> Void)? =
-        isFirst ? { @Sendable files in state.update { $0.replacing(with: files, at: Date(), isPartial: true) } } : nil
-      beforeRender()
-      let parseCache = cache.load() ?? ParseCache()
-      let result = try SiteBuilder.render(
-        request, previous: previous, cache: parseCache, start: stamp, early: early)
-      state.update { $0.replacing(with: result.files, at: Date()) }
-      baseline.store(result.baseline)
-      if let buildCache = options.cache {
-        let record = stamp.map { SiteBuilder.StartRecord(result, stamp: $0) }
-        startRecord.store(record)
-        let file = buildCache.parseCacheFile(for: options.content)
-        cacheWriter.async {
-          record?.write(result.files, request: request, cache: buildCache)
-          parseCache.save(to: file, identity: SiteRenderer.buildIdentity)
-        }
-      }
-      let elapsed = started.duration(to: .now)
-      let rendered = result.files.count { !$0.isReused }
-      log(
-        "Built \(result.files.count) files (\(rendered) rendered) as of \(result.asOf.iso) in "
-          + "\(milliseconds(elapsed)) ms\n")
+      if try renderEdit(changes, scanned: scanned, request: request, started: started) { return .built }
+      try renderWhole(request, started: started)
       return .built
     } catch {
-      let report: String
-      switch error {
-      case .content(let diagnostics, let sources):
-        report = DiagnosticFormatter(root: options.contentLabel, sources: sources).report(diagnostics)
-      case .templates(let diagnostics, let sources):
-        report = DiagnosticFormatter(root: options.templatesLabel, sources: sources).report(diagnostics)
-      case .io(let message), .write(let message), .busy(let message), .search(let message), .refused(let message):
-        report = "error: \(message)\n"
-      }
-      baseline.store(nil)
-      startRecord.store(nil)
-      state.update { $0.failing(with: report) }
-      if Self.saysOutOfDescriptors(report) {
-        log(report + "The last good site is still served; the build could not open files, and is tried again.\n")
-        return .outOfDescriptors
-      }
-      log(report + "The last good site is still served; fix the problems above and save.\n")
-      return .failed
+      return failed(error)
     }
+  }
+
+  /// Renders the pages an edit changes, when the planner finds it incremental against the site served now
+  /// (`baseline`); false when it does not, and the whole site must be built.
+  private func renderEdit(
+    _ changes: ChangeNotifier.Changes?, scanned: ChangeSet?, request: SiteBuilder.Request,
+    started: ContinuousClock.Instant
+  ) throws(SiteBuilder.Failure) -> Bool {
+    guard let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline) else {
+      return false
+    }
+    let restamped = restamp(changes)
+    guard let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline) else {
+      return false
+    }
+    // Files that came and went change nothing: no new build for open pages to reload.
+    if !patch.files.isEmpty || !patch.removed.isEmpty {
+      state.patch(with: patch.files, removing: patch.removed, at: Date())
+    }
+    self.baseline.store(patch.baseline)
+    recordStart(restamped, edited: changes.content.keys, request: request)
+    log(
+      "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
+        + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
+    return true
+  }
+
+  /// Builds the whole site and serves it; the first build publishes its early pages as they are rendered.
+  private func renderWhole(_ request: SiteBuilder.Request, started: ContinuousClock.Instant)
+    throws(SiteBuilder.Failure)
+  {
+    let previous = state.snapshot.renderedFiles
+    let state = self.state
+    let isFirst = previous.isEmpty
+    // With the build cache, the inputs are stamped before they are read: the first build serves the
+    // files the last whole build recorded for these stamps at once, and every whole build records its own.
+    let stamp = options.cache == nil ? nil : SiteBuilder.StartStamp(request)
+    if isFirst, let buildCache = options.cache {
+      if let stamp { serveStartFiles(request, stamp: stamp, cache: buildCache) }
+      let loaded = ParseCache.load(
+        from: buildCache.parseCacheFile(for: options.content), identity: SiteRenderer.buildIdentity)
+      if let warning = loaded.warning { log("warning: \(warning)\n") }
+      cache.store(loaded.cache)
+    }
+    // The first build publishes the overview (and the 404 page and static files) as soon as they are
+    // rendered; requests for other pages wait for the rest.
+    let early: (@Sendable ([OutputFile]) -> Void)? =
+      isFirst ? { @Sendable files in state.update { $0.replacing(with: files, at: Date(), isPartial: true) } } : nil
+    beforeRender()
+    let parseCache = cache.load() ?? ParseCache()
+    let result = try SiteBuilder.render(request, previous: previous, cache: parseCache, start: stamp, early: early)
+    state.update { $0.replacing(with: result.files, at: Date()) }
+    baseline.store(result.baseline)
+    if let buildCache = options.cache {
+      let record = stamp.map { SiteBuilder.StartRecord(result, stamp: $0) }
+      startRecord.store(record)
+      let file = buildCache.parseCacheFile(for: options.content)
+      cacheWriter.async {
+        record?.write(result.files, request: request, cache: buildCache)
+        parseCache.save(to: file, identity: SiteRenderer.buildIdentity)
+      }
+    }
+    let rendered = result.files.count { !$0.isReused }
+    log(
+      "Built \(result.files.count) files (\(rendered) rendered) as of \(result.asOf.iso) in "
+        + "\(milliseconds(started.duration(to: .now))) ms\n")
+  }
+
+  /// Reports a failed build and keeps serving the last good site.
+  private func failed(_ error: SiteBuilder.Failure) -> Outcome {
+    let report: String
+    switch error {
+    case .content(let diagnostics, let sources):
+      report = DiagnosticFormatter(root: options.contentLabel, sources: sources).report(diagnostics)
+    case .templates(let diagnostics, let sources):
+      report = DiagnosticFormatter(root: options.templatesLabel, sources: sources).report(diagnostics)
+    case .io(let message), .write(let message), .busy(let message), .search(let message), .refused(let message):
+      report = "error: \(message)\n"
+    }
+    baseline.store(nil)
+    startRecord.store(nil)
+    state.update { $0.failing(with: report) }
+    if Self.saysOutOfDescriptors(report) {
+      log(report + "The last good site is still served; the build could not open files, and is tried again.\n")
+      return .outOfDescriptors
+    }
+    log(report + "The last good site is still served; fix the problems above and save.\n")
+    return .failed
   }
 
   /// The start record after an edit of `changes` alone: the edited content files stamped again, before the
