@@ -36,6 +36,11 @@ struct ValidationTests {
     scenario.check()
   }
 
+  @Test("The standards file", arguments: ValidationScenario.standardsFile)
+  func standardsFile(_ scenario: ValidationScenario) {
+    scenario.check()
+  }
+
   @Test("Every problem in every file is reported in one run, sorted by path and line")
   func everyProblemInOneRun() {
     let scenario = ValidationScenario.tree(
@@ -623,6 +628,52 @@ extension ValidationScenario {
   ]
 }
 
+// MARK: - The standards file
+
+extension ValidationScenario {
+  /// `standards.yaml` checked against itself: every problem at its own position, in one run.
+  static let standardsFile: [ValidationScenario] = [
+    .tree(
+      "names, the catalog and the numbers",
+      [
+        "standards.yaml": """
+        tiers: [partner, gold, platinum, "bad\\ttier"]
+        eligible_tiers: [platinum, platnum]
+        tier_review_months: [1, 6]
+        evaluation_interval_months: 0
+        marks_review_threshold: -1
+        universal_certifications: [program, programme]
+        certifications:
+          program: Partner Program
+          sales: Sales Software
+          service: [a, b]
+        accreditations:
+          crm:
+            name: CRM Implementation
+            certifications: [sales, salse]
+          all:
+            name: Everything
+        """
+      ],
+      .error(1, 34, "tier holds a control character (U+0009)", in: "standards.yaml"),
+      .error(2, 28, "eligible tier 'platnum' is not one of 'tiers' (did you mean 'platinum'?)", in: "standards.yaml"),
+      .error(4, 29, "'evaluation_interval_months' must be at least 1", in: "standards.yaml"),
+      .error(5, 25, "'marks_review_threshold' must not be negative", in: "standards.yaml"),
+      .error(
+        6, 37, "certification 'programme' is not in the 'certifications' catalog (did you mean 'program'?)",
+        in: "standards.yaml"),
+      .error(10, 12, "each certification is 'slug: Display Name'", in: "standards.yaml"),
+      .error(
+        14, 29, "certification 'salse' is not in the 'certifications' catalog (did you mean 'sales'?)",
+        in: "standards.yaml"),
+      .error(11, 1, "'all' cannot be an accreditation type", in: "standards.yaml")),
+    .tree(
+      "an empty standards file",
+      ["standards.yaml": ""],
+      .error(1, 1, "standards file is empty", in: "standards.yaml")),
+  ]
+}
+
 // MARK: - Files
 
 extension ValidationScenario {
@@ -1000,8 +1051,9 @@ struct ValidationScenario: Sendable, CustomTestStringConvertible {
   /// Loads the tree and checks the expectations; returns the diagnostics for further checks.
   @discardableResult
   func check(sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Diagnostic] {
-    var contentFiles = Tree().files.map { ContentFile(path: $0.key, text: $0.value) }
-    contentFiles += files.map { ContentFile(path: $0.key, bytes: $0.value) }
+    // The scenario's files replace the tree's own (its standards or site settings).
+    let contentFiles = Tree().files.mapValues { Array($0.utf8) }.merging(files) { _, scenario in scenario }
+      .map { ContentFile(path: $0.key, bytes: $0.value) }
     let diagnostics = ContentLoader.load(contentFiles).diagnostics
     let report = diagnostics.isEmpty ? "  (none)" : diagnostics.map { "  \(Self.describe($0))" }.joined(separator: "\n")
     for expectation in expected {
