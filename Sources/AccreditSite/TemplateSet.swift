@@ -46,26 +46,7 @@ public struct TemplateSet: Sendable {
     for (path, text) in BuiltInTemplates.files { texts[path] = text }
     var binaries: [String: [UInt8]] = [:]
     var sink: [Diagnostic] = []
-    if let folder {
-      do {
-        let (files, problems) = try readFolder(folder)
-        sink += problems
-        for (path, bytes) in files {
-          if path.hasSuffix(".mustache") {
-            switch SourceText.decode(bytes, path: path) {
-            case .success(let source): texts[path] = source.text
-            case .failure(let diagnostic): sink.append(diagnostic)
-            }
-          } else if path.hasPrefix("static/") {
-            binaries[path] = bytes
-            texts[path] = nil
-          }
-        }
-      } catch {
-        throw Failure(
-          diagnostics: [Diagnostic(.error, at: SourceLocation(file: "."), String(describing: error))], sources: [:])
-      }
-    }
+    if let folder { try overlay(folder, texts: &texts, binaries: &binaries, sink: &sink) }
 
     var sources: [String: SourceText] = [:]
     var templates: [String: String] = [:]
@@ -101,6 +82,31 @@ public struct TemplateSet: Sendable {
     return TemplateSet(
       library: library, fingerprint: fingerprint, fingerprints: fingerprints,
       staticFiles: staticFiles.sorted { $0.key < $1.key }.map { (String($0.key.dropFirst("static/".count)), $0.value) })
+  }
+
+  /// Lays the templates and static files of `folder` over `texts`: a template replaces the built-in one of
+  /// its path, a static file replaces a built-in one as bytes (`binaries`); other files are ignored.
+  private static func overlay(
+    _ folder: URL, texts: inout [String: String], binaries: inout [String: [UInt8]], sink: inout [Diagnostic]
+  ) throws(Failure) {
+    do {
+      let (files, problems) = try readFolder(folder)
+      sink += problems
+      for (path, bytes) in files {
+        if path.hasSuffix(".mustache") {
+          switch SourceText.decode(bytes, path: path) {
+          case .success(let source): texts[path] = source.text
+          case .failure(let diagnostic): sink.append(diagnostic)
+          }
+        } else if path.hasPrefix("static/") {
+          binaries[path] = bytes
+          texts[path] = nil
+        }
+      }
+    } catch {
+      throw Failure(
+        diagnostics: [Diagnostic(.error, at: SourceLocation(file: "."), String(describing: error))], sources: [:])
+    }
   }
 
   /// A render that could not finish: a template nests partials or parents too deep.
