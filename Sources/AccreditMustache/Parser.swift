@@ -69,49 +69,9 @@ struct Parser {
     while position < source.count {
       guard let at = find(open, from: position) else { break }
       appendText(position, at)
-      var contentStart = at + open.count
-      let contentEnd: Int
-      var kind: Kind
-      if open == Array("{{".utf8), close == Array("}}".utf8), contentStart < source.count,
-        source[contentStart] == UInt8(ascii: "{")
-      {
-        guard let end = find(Array("}}}".utf8), from: contentStart + 1) else {
-          throw error(at: at, "a tag is not closed: '{{{' without '}}}'")
-        }
-        contentStart += 1
-        contentEnd = end
-        position = end + 3
-        kind = .unescaped
-      } else {
-        guard let end = find(close, from: contentStart) else {
-          throw error(
-            at: at,
-            "a tag is not closed: '\(String(decoding: open, as: UTF8.self))' without "
-              + "'\(String(decoding: close, as: UTF8.self))'")
-        }
-        contentEnd = end
-        position = end + close.count
-        kind = .variable
-      }
-      var content = Array(source[contentStart..<contentEnd])
-      if kind == .variable {
-        content = trimmed(content)
-        if let sigil = content.first {
-          switch sigil {
-          case UInt8(ascii: "#"): kind = .section
-          case UInt8(ascii: "^"): kind = .inverted
-          case UInt8(ascii: "/"): kind = .close
-          case UInt8(ascii: "!"): kind = .comment
-          case UInt8(ascii: ">"): kind = .partial
-          case UInt8(ascii: "<"): kind = .parent
-          case UInt8(ascii: "$"): kind = .block
-          case UInt8(ascii: "&"): kind = .unescaped
-          case UInt8(ascii: "="): kind = .delimiters
-          default: break
-          }
-          if kind != .variable { content.removeFirst() }
-        }
-      }
+      var (content, kind, end) = try scanTag(at: at, open: open, close: close)
+      position = end
+      if kind == .variable { (content, kind) = classified(trimmed(content)) }
       var tag = Tag(kind: kind, name: "", start: at, end: position)
       switch kind {
       case .comment: break
@@ -135,6 +95,48 @@ struct Parser {
       tokens.append(.tag(tag))
     }
     appendText(position, source.count)
+  }
+
+  /// The tag that opens at `at`: what is between its delimiters, `.unescaped` for a triple mustache
+  /// (`{{{name}}}`, with the default delimiters only) or `.variable` until its sigil is read, and the
+  /// offset after it.
+  private func scanTag(at: Int, open: [UInt8], close: [UInt8]) throws(TemplateError) -> (
+    content: [UInt8], kind: Kind, end: Int
+  ) {
+    let contentStart = at + open.count
+    if open == Array("{{".utf8), close == Array("}}".utf8), contentStart < source.count,
+      source[contentStart] == UInt8(ascii: "{")
+    {
+      guard let end = find(Array("}}}".utf8), from: contentStart + 1) else {
+        throw error(at: at, "a tag is not closed: '{{{' without '}}}'")
+      }
+      return (Array(source[contentStart + 1..<end]), .unescaped, end + 3)
+    }
+    guard let end = find(close, from: contentStart) else {
+      throw error(
+        at: at,
+        "a tag is not closed: '\(String(decoding: open, as: UTF8.self))' without "
+          + "'\(String(decoding: close, as: UTF8.self))'")
+    }
+    return (Array(source[contentStart..<end]), .variable, end + close.count)
+  }
+
+  /// A tag's kind by its sigil (`#`, `^`, `/`, `!`, `>`, `<`, `$`, `&`, `=`), and its content without it.
+  private func classified(_ content: [UInt8]) -> (content: [UInt8], kind: Kind) {
+    let kind: Kind
+    switch content.first {
+    case UInt8(ascii: "#"): kind = .section
+    case UInt8(ascii: "^"): kind = .inverted
+    case UInt8(ascii: "/"): kind = .close
+    case UInt8(ascii: "!"): kind = .comment
+    case UInt8(ascii: ">"): kind = .partial
+    case UInt8(ascii: "<"): kind = .parent
+    case UInt8(ascii: "$"): kind = .block
+    case UInt8(ascii: "&"): kind = .unescaped
+    case UInt8(ascii: "="): kind = .delimiters
+    default: return (content, .variable)
+    }
+    return (Array(content.dropFirst()), kind)
   }
 
   /// Adds the text between two offsets, split after each newline so that no text token spans a line end.
