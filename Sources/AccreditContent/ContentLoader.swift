@@ -191,8 +191,7 @@ public enum ContentLoader {
       standards: standards ?? Standards.empty,
       partners: partners.sorted { $0.slug < $1.slug },
       cases: cases.sorted { ($0.partnerSlug, $0.id) < ($1.partnerSlug, $1.id) },
-      faq: faq.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
-      pages: pages.sorted { ($0.order ?? Int.max, $0.slug) < ($1.order ?? Int.max, $1.slug) },
+      faq: faq.sorted(by: Content.inSiteOrder), pages: pages.sorted(by: Content.inSiteOrder),
       sources: [:], inputHashes: [:])
     content.caseHeads = heads
     content.notesHTML = notesHTML
@@ -237,6 +236,64 @@ extension ContentLoader {
     return (loaded.escalation, source, loaded.head)
   }
 }
+
+extension ContentLoader {
+  /// A FAQ entry or a free page, read alone.
+  public enum Document: Sendable, Equatable {
+    case faq(FAQEntry)
+    case page(Page)
+  }
+
+  /// One FAQ entry (`faq/<slug>.md`) or free page (`pages/<slug>.md`) read alone: what the preview
+  /// server's document edit needs. Nil when the file has any diagnostic, even a warning (the caller then
+  /// loads the whole folder, which reports it with every other diagnostic, as a build does).
+  public static func loadDocument(_ file: ContentFile) -> (document: Document, source: SourceText)? {
+    guard let kind = Layout.kind(of: file.path).kind,
+      case .success(let source) = SourceText.decode(file.bytes, path: file.path)
+    else { return nil }
+    let sink = DiagnosticSink()
+    let document: Document?
+    switch kind {
+    case .faq(let slug): document = DocumentLoader.faq(source, slug: slug, sink: sink).map(Document.faq)
+    case .page(let slug): document = DocumentLoader.page(source, slug: slug, sink: sink).map(Document.page)
+    default: document = nil
+    }
+    guard let document, sink.diagnostics.isEmpty else { return nil }
+    return (document, source)
+  }
+}
+
+extension Content {
+  /// The order the site shows FAQ entries and free pages in: by `order`, those without one last, then by slug.
+  static func inSiteOrder(_ a: some DocumentOrdering, _ b: some DocumentOrdering) -> Bool {
+    (a.order ?? Int.max, a.slug) < (b.order ?? Int.max, b.slug)
+  }
+
+  /// Puts `document` in place of the FAQ entry or free page read from `path`, in its order; false when the
+  /// content has none from that path.
+  public mutating func replace(_ document: ContentLoader.Document, at path: String) -> Bool {
+    switch document {
+    case .faq(let entry):
+      guard let index = faq.firstIndex(where: { $0.location.file == path }) else { return false }
+      faq[index] = entry
+      faq.sort(by: Content.inSiteOrder)
+    case .page(let page):
+      guard let index = pages.firstIndex(where: { $0.location.file == path }) else { return false }
+      pages[index] = page
+      pages.sort(by: Content.inSiteOrder)
+    }
+    return true
+  }
+}
+
+/// What orders FAQ entries and free pages.
+protocol DocumentOrdering {
+  var order: Int? { get }
+  var slug: String { get }
+}
+
+extension FAQEntry: DocumentOrdering {}
+extension Page: DocumentOrdering {}
 
 /// One file's result, before the results are gathered. Indirect: a parse cache entry holding it is copied
 /// a few times on its way from the cache to the content (one retain rather than one per field of a case).

@@ -123,6 +123,10 @@ public enum RebuildPlan: Sendable, Equatable {
   /// Partner records edited (none added or removed): their paths. Each partner is read and evaluated
   /// again alone, and the pages whose keys changed are rendered (`SiteBuilder.renderRecordEdits`).
   case recordEdits([String])
+  /// FAQ entries or free pages edited (none added or removed): their paths. Each is read alone; the FAQ
+  /// page, or the free page, is rendered again, and every page only when the navigation changed (a free
+  /// page's title or order: `SiteBuilder.renderDocumentEdits`).
+  case documentEdits([String])
   /// Templates or static files of the templates folder edited, and no content file: the templates are
   /// loaded again, and the files rendered with an edited template are rendered from the content and
   /// evaluations in memory (`SiteBuilder.renderTemplateEdits`).
@@ -145,6 +149,7 @@ extension SiteBuilder {
     let kinds = paths.map(ChangeSet.ContentKind.init(path:))
     if kinds.allSatisfy({ if case .escalation = $0 { true } else { false } }) { return .caseEdits(paths) }
     if kinds.allSatisfy({ if case .record = $0 { true } else { false } }) { return .recordEdits(paths) }
+    if kinds.allSatisfy({ $0 == .document }) { return .documentEdits(paths) }
     return .whole
   }
 }

@@ -84,6 +84,7 @@ extension SiteBuilder {
       if let patch = try renderNoteEdits(request, paths: paths, since: baseline) { return patch }
       return try renderCaseEdits(request, paths: paths, since: baseline)
     case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
+    case .documentEdits(let paths): return try renderDocumentEdits(paths: paths, since: baseline)
     case .templateEdits: return try renderTemplateEdits(request, since: baseline)
     case .whole: return nil
     }
@@ -240,7 +241,7 @@ extension SiteBuilder {
   }
 
   /// The files of `jobs`, rendered on every core.
-  private static func render(_ jobs: [OutputJob]) throws(Failure) -> [OutputFile] {
+  static func render(_ jobs: [OutputJob]) throws(Failure) -> [OutputFile] {
     let outcomes = jobs.parallelMap { job in
       Swift.Result { OutputFile(path: job.path, bytes: try job.render(), key: job.key) }
     }

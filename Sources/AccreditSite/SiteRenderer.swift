@@ -435,7 +435,8 @@ struct JobPlanner: Sendable {
     for item in site.content.pages {
       jobs.append(
         page(
-          .page(slug: item.slug), key: keys.global, template: "page", title: item.title, description: item.title,
+          .page(slug: item.slug), key: keys.page(item.location.file), template: "page", title: item.title,
+          description: item.title,
           current: "page-\(item.slug)"
         ) { site.freePage(item) })
     }
@@ -549,8 +550,10 @@ struct JobPlanner: Sendable {
 
 /// The keys of the outputs: which inputs each kind of page is made from, by what the page shows.
 ///
-/// Every page shows the site's title, navigation (the free pages) and the date, and uses the standards:
-/// those make the global key; a file rendered with a template adds the templates it uses (`OutputJob`). A case counts by its data (`caseData`): everything but
+/// Every page shows the site's title, navigation (the free pages' slugs and titles, `navigation`) and the
+/// date, and uses the standards: those make the global key; a file rendered with a template adds the
+/// templates it uses (`OutputJob`); a free page adds its own file (`page(_:)`), the FAQ page the FAQ's
+/// files, which no other page shows. A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
 /// its whole file and the partner's record; the overview, the history pages, the feed and the JSON files
@@ -566,7 +569,10 @@ struct InputKeys: Sendable {
   private var everythingValue: UInt64?
   /// The key of what shows every record and every case's data.
   var everything: UInt64 { everythingValue ?? everythingKey() }
-  let faq: UInt64
+  private(set) var faq: UInt64
+  /// What every page's navigation shows of the free pages: their slugs and titles, in order (a free page's
+  /// body is its own page's alone, `page(_:)`).
+  let navigation: UInt64
   private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
   private var caseData: [String: UInt64]
@@ -589,17 +595,39 @@ struct InputKeys: Sendable {
     func files(_ prefix: String) -> [UInt64] {
       paths.filter { $0.hasPrefix(prefix) }.flatMap { path -> [UInt64] in [StableHash.of(path), hashes[path] ?? 0] }
     }
-    global = StableHash.combine(
-      [
-        StableHash.of(SiteRenderer.buildIdentity), StableHash.of(asOf.iso), StableHash.of(contentName),
-        hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0,
-      ] + files("pages/"))
+    navigation = Self.navigation(content.pages)
+    global = StableHash.combine([
+      StableHash.of(SiteRenderer.buildIdentity), StableHash.of(asOf.iso), StableHash.of(contentName),
+      hashes["site.yaml"] ?? 0, hashes["standards.yaml"] ?? 0, navigation,
+    ])
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
     casePaths = paths.filter { $0.hasPrefix("cases/") }
     cases = casePaths.flatMap { path -> [UInt64] in [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0] }
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
     everythingValue = everythingKey()
+  }
+
+  /// The hash of the navigation of the free pages `pages`, in their order.
+  static func navigation(_ pages: [Page]) -> UInt64 {
+    StableHash.combine(pages.flatMap { [StableHash.of($0.slug), StableHash.of($0.title)] })
+  }
+
+  /// The key of the free page in the file at `path`: the global key (with the navigation) and its file.
+  func page(_ path: String) -> UInt64 {
+    StableHash.combine([global, StableHash.of(path), hashes[path] ?? 0])
+  }
+
+  /// The keys after the FAQ entries or free pages at `paths` changed to bytes hashing as `content` has them
+  /// now, when the navigation did not change (`navigation(content.pages)` equal to `navigation`): the FAQ's
+  /// key made again, the free pages' own keys from their new hashes.
+  func replacingDocuments(_ paths: [String], content: Content) -> InputKeys {
+    var keys = self
+    for path in paths { keys.hashes[path] = content.inputHashes[path] }
+    let faqPaths = keys.hashes.keys.filter { $0.hasPrefix("faq/") }.sorted()
+    keys.faq = StableHash.combine(
+      [global] + faqPaths.flatMap { path -> [UInt64] in [StableHash.of(path), keys.hashes[path] ?? 0] })
+    return keys
   }
 
   /// The keys with `everything` made, after a record edit left it to be made again: what a plan of the

@@ -45,6 +45,8 @@ struct IncrementalBuildTests {
       var scanned = try scan()
       var random = SystemRandomNumberGenerator.seeded(42)
       let manager = FileManager.default
+      // The preview server's fast paths the steps took, by the patch's summary.
+      var fastPaths: Set<String> = []
       for step in 0..<44 {
         let editing = Date().addingTimeInterval(-1)
         let cases = try manager.subpathsOfDirectory(atPath: content.appendingPathComponent("cases").path)
@@ -84,9 +86,13 @@ struct IncrementalBuildTests {
           let slug = String(pick(partners).dropLast(".yaml".count))
           try manager.removeItem(at: content.appendingPathComponent("partners/\(slug).yaml"))
           try? manager.removeItem(at: content.appendingPathComponent("cases/\(slug)"))
-        case 5:  // change a FAQ answer
+        case 5 where step % 22 == 5:  // add, then change, a FAQ answer
           try "---\nquestion: How often?\norder: 1\n---\nEvery six months (step \(step)).\n"
             .write(to: content.appendingPathComponent("faq/how-often.md"), atomically: false, encoding: .utf8)
+        case 5:  // add, then change, a free page's body
+          try manager.createDirectory(at: content.appendingPathComponent("pages"), withIntermediateDirectories: true)
+          try "---\ntitle: About\n---\nWho we are (step \(step)).\n"
+            .write(to: content.appendingPathComponent("pages/about.md"), atomically: false, encoding: .utf8)
         case 6:  // change the evaluation date
           let url = content.appendingPathComponent("site.yaml")
           let text = try String(contentsOf: url, encoding: .utf8)
@@ -128,6 +134,7 @@ struct IncrementalBuildTests {
           for path in patch.removed { served[path] = nil }
           for file in patch.files { served[file.path] = (file.key, file.bytes) }
           baseline = patch.baseline
+          fastPaths.insert(patch.summary)
         } else {
           let whole = try SiteBuilder.render(request, previous: served)
           served = Dictionary(uniqueKeysWithValues: whole.files.map { ($0.path, (key: $0.key, bytes: $0.bytes)) })
@@ -139,6 +146,11 @@ struct IncrementalBuildTests {
           Issue.record("step \(step): \(path) in serve differs from a clean build")
         }
       }
+      #expect(
+        fastPaths.isSuperset(of: [
+          "case notes edited", "case files edited", "partner records edited", "FAQ or pages edited",
+          "templates edited",
+        ]), "\(fastPaths.sorted())")
     }
   }
 

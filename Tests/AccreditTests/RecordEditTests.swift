@@ -176,6 +176,57 @@ struct RecordEditTests {
     }
   }
 
+  /// A FAQ entry or a free page edited: each is read alone; an answer renders the FAQ page alone, a free
+  /// page's body that page alone; a free page's title, which every page's navigation shows, renders every
+  /// page. An entry with an error takes the whole build. Each step equals a clean render byte for byte.
+  @Test func faqAndFreePageEditsRenderWhatShowsThem() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      var (baseline, site) = try firstRender(request)
+      let faq = "faq/what-is-grace.md"
+      let page = "pages/escalation-process.md"
+      func append(_ path: String, _ text: String) throws {
+        let url = content.appendingPathComponent(path)
+        try Data((try String(contentsOf: url, encoding: .utf8) + text).utf8).write(to: url)
+      }
+      // Each step: an edit, the files it must render (nil: every page), and the summary.
+      let steps: [(edit: () throws -> Void, paths: [String], rendered: Set<String>?, summary: String)] = [
+        ({ try append(faq, "\nAsk your PDM first.\n") }, [faq], ["faq/index.html"], "FAQ or pages edited"),
+        (
+          { try append(page, "\nA closing paragraph.\n") }, [page], ["pages/escalation-process/index.html"],
+          "FAQ or pages edited"
+        ),
+        (
+          {
+            try append(faq, "\nMore.\n"); try append(page, "\nMore.\n")
+          }, [faq, page],
+          ["faq/index.html", "pages/escalation-process/index.html"], "FAQ or pages edited"
+        ),
+        ({ try edit(content, page, "title: ", "title: The ") }, [page], nil, "pages edited"),
+      ]
+      for (number, step) in steps.enumerated() {
+        try step.edit()
+        #expect(
+          SiteBuilder.plan(ChangeSet(content: Dictionary(uniqueKeysWithValues: step.paths.map { ($0, .changed) })))
+            == .documentEdits(step.paths.sorted()))
+        let changes = ChangeSet(content: Dictionary(uniqueKeysWithValues: step.paths.map { ($0, .changed) }))
+        let patch = try #require(try SiteBuilder.renderChanges(request, changes: changes, since: baseline))
+        #expect(patch.summary == step.summary, "step \(number)")
+        let clean = try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
+        if let rendered = step.rendered {
+          #expect(Set(patch.files.map(\.path)) == rendered, "step \(number)")
+        } else {
+          #expect(patch.files.count > clean.count / 2, "step \(number): every page shows the new title")
+        }
+      }
+      // A FAQ entry with an error: the whole build, which reports it.
+      try edit(content, faq, "question:", "questoin:")
+      #expect(
+        try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [faq: .changed]), since: baseline) == nil)
+    }
+  }
+
   /// A program whose partner list and `actions/` have several pages: a row changed in place renders the
   /// page it is on and not the others; a partner moved across pages (a tier below the eligible ones sends
   /// it to the front, a new name along its group) renders the pages it moves across. Each step equals a
@@ -474,6 +525,9 @@ struct RecordEditTests {
     #expect(SiteBuilder.plan(ChangeSet()) == .nothing)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed])) == .recordEdits([record]))
     #expect(SiteBuilder.plan(ChangeSet(content: [note: .changed])) == .caseEdits([note]))
+    #expect(SiteBuilder.plan(ChangeSet(content: ["faq/a.md": .changed])) == .documentEdits(["faq/a.md"]))
+    #expect(SiteBuilder.plan(ChangeSet(content: ["faq/a.md": .added])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: ["pages/a.md": .changed, record: .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed, note: .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .added])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .removed])) == .whole)
