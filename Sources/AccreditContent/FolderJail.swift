@@ -80,6 +80,26 @@ public enum FolderJail {
     return listing
   }
 
+  /// The files below the folder `relative` of `root` (`cases/acme`), as `list` finds them there: paths
+  /// relative to `root`, links followed only inside `root`. Nil when that folder is not a folder inside
+  /// `root` (missing, or a link leading out of it). What an edit that adds one file lists, rather than the
+  /// whole folder.
+  public static func list(_ root: URL, below relative: String, what: String) -> Listing? {
+    guard let realRoot = realPath(root.path), !relative.isEmpty, !relative.split(separator: "/").contains(".."),
+      let real = realPath(root.path + "/" + relative), real.hasPrefix(realRoot + "/"), kind(of: real) == .folder
+    else { return nil }
+    // The real paths of the folders on the way, for the walk's loop check.
+    let parts = relative.split(separator: "/")
+    let ancestors =
+      [realRoot] + parts.indices.compactMap { realPath(root.path + "/" + parts[...$0].joined(separator: "/")) }
+    let walk = Walk(root: realRoot, what: what)
+    var listing = Listing()
+    walk.list(folder: real, path: relative, ancestors: ancestors, only: nil, into: &listing)
+    listing.files.sort { $0.path < $1.path }
+    listing.problems.sort { $0.path < $1.path }
+    return listing
+  }
+
   /// The bytes of a listed file, or why it cannot be read: it is not a regular file, it is larger than
   /// `maximumFileSize`, it has more than one hard link when `refusingHardLinks`, or the system refused
   /// (the message then names the path as the user sees it).

@@ -127,6 +127,9 @@ public enum RebuildPlan: Sendable, Equatable {
   /// page, or the free page, is rendered again, and every page only when the navigation changed (a free
   /// page's title or order: `SiteBuilder.renderDocumentEdits`).
   case documentEdits([String])
+  /// Case files added or removed (a case renamed is both), others perhaps edited with them: what happened
+  /// to each. Each is read alone, its partner evaluated again (`SiteBuilder.renderCaseFileChanges`).
+  case caseFiles([String: ChangeSet.Change])
   /// Templates or static files of the templates folder edited, and no content file: the templates are
   /// loaded again, and the files rendered with an edited template are rendered from the content and
   /// evaluations in memory (`SiteBuilder.renderTemplateEdits`).
@@ -142,12 +145,14 @@ extension SiteBuilder {
     if changes.isUnknown || changes.newDay { return .whole }
     if changes.templates { return changes.content.isEmpty ? .templateEdits : .whole }
     if changes.content.isEmpty { return .nothing }
-    guard changes.content.count <= noteEditLimit, changes.content.values.allSatisfy({ $0 == .changed }) else {
-      return .whole
-    }
+    guard changes.content.count <= noteEditLimit else { return .whole }
     let paths = changes.content.keys.sorted()
     let kinds = paths.map(ChangeSet.ContentKind.init(path:))
-    if kinds.allSatisfy({ if case .escalation = $0 { true } else { false } }) { return .caseEdits(paths) }
+    let casesAlone = kinds.allSatisfy { if case .escalation = $0 { true } else { false } }
+    guard changes.content.values.allSatisfy({ $0 == .changed }) else {
+      return casesAlone ? .caseFiles(changes.content) : .whole
+    }
+    if casesAlone { return .caseEdits(paths) }
     if kinds.allSatisfy({ if case .record = $0 { true } else { false } }) { return .recordEdits(paths) }
     if kinds.allSatisfy({ $0 == .document }) { return .documentEdits(paths) }
     return .whole

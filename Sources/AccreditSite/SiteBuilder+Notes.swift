@@ -103,9 +103,9 @@ extension SiteBuilder {
 /// settings, the standards, the free pages; the partner's record and cases), found without a pass over
 /// the thousands of others.
 struct NoteFiles: Sendable {
-  let byPath: [String: FolderJail.File]
+  private(set) var byPath: [String: FolderJail.File]
   private let shared: [FolderJail.File]
-  private let byPartner: [String: [FolderJail.File]]
+  private var byPartner: [String: [FolderJail.File]]
 
   /// Indexes `files`; with `partners`, only the files of those partners and the shared ones (one cheap pass
   /// over a large folder, for a build that knows which partners its edited notes belong to).
@@ -137,6 +137,15 @@ struct NoteFiles: Sendable {
     self.byPath = byPath
     self.shared = shared
     self.byPartner = byPartner
+  }
+
+  /// Adds or removes the case file at `path` (`cases/<partner>/<id>.md`): `file`, or nil to remove it.
+  mutating func setCaseFile(_ path: String, _ file: FolderJail.File?) {
+    byPath[path] = file
+    guard let partner = Self.partner(of: path) else { return }
+    var files = byPartner[partner, default: []].filter { $0.path != path }
+    if let file { files.append(file) }
+    byPartner[partner] = files.isEmpty ? nil : files.sorted { $0.path < $1.path }
   }
 
   /// The files the case pages of `partners` show.

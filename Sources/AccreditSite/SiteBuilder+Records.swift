@@ -13,7 +13,7 @@ extension SiteBuilder {
   /// What a render leaves for the next one: the content folder's files as listed, the parsed content and
   /// its evaluations, each file's key, each partner's history, and the day it was made.
   public struct Baseline: Sendable {
-    let files: NoteFiles
+    var files: NoteFiles
     /// Each case file's front-matter hash, by path: what tells a note edit.
     var heads: [String: UInt64]
     let today: Day
@@ -85,6 +85,7 @@ extension SiteBuilder {
       return try renderCaseEdits(request, paths: paths, since: baseline)
     case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
     case .documentEdits(let paths): return try renderDocumentEdits(paths: paths, since: baseline)
+    case .caseFiles(let changes): return try renderCaseFileChanges(request, changes: changes, since: baseline)
     case .templateEdits: return try renderTemplateEdits(request, since: baseline)
     case .whole: return nil
     }
@@ -157,40 +158,16 @@ extension SiteBuilder {
     var next = baseline
     var edited: Set<String> = []
     for path in paths {
-      guard let (slug, _) = ContentFolder.casePath(path), let file = baseline.files.byPath[path],
-        case .success(let bytes) = FolderJail.read(file)
+      guard let (slug, _) = ContentFolder.casePath(path),
+        next.content.cases.contains(where: { $0.location.file == path })
       else { return nil }
-      let hash = StableHash.of(bytes)
-      if next.content.inputHashes[path] == hash { continue }
-      guard
-        let (escalation, source, head) = ContentLoader.loadCase(
-          ContentFile(path: path, bytes: bytes), standards: next.content.standards),
-        let caseIndex = next.content.cases.firstIndex(where: { $0.location.file == path }),
-        next.content.cases[caseIndex].partnerSlug == slug,
-        let partner = next.content.partners.first(where: { $0.slug == slug }),
-        escalation.accreditation.map({ held in partner.accreditations.contains { $0.type == held.value } }) ?? true,
-        let keys = next.inputKeys.replacingCase(path, hash: hash, data: InputKeys.data(of: escalation))
-      else { return nil }
-      next.content.cases[caseIndex] = escalation
-      next.content.inputHashes[path] = hash
-      next.content.sources[path] = source
-      next.content.caseHeads[path] = head
-      next.heads[path] = head
-      next.inputKeys = keys
-      edited.insert(slug)
+      switch next.readCase(at: path) {
+      case .unchanged: continue
+      case .changed: edited.insert(slug)
+      case .refused: return nil
+      }
     }
-    if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
-    for slug in edited {
-      guard let index = next.content.partners.firstIndex(where: { $0.slug == slug }),
-        next.evaluations.indices.contains(index), next.evaluations[index].slug == slug
-      else { return nil }
-      let cases = next.content.cases.filter { $0.partnerSlug == slug }
-      next.evaluations[index] = Evaluator(standards: next.content.standards)
-        .evaluate(next.content.partners[index], cases: cases, asOf: next.asOf)
-    }
-    next.histories = baseline.histories.forgetting(edited)
-    let patch = try renderChangedKeys(&next, edited: edited)
-    return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "case files edited")
+    return try renderEvaluatingAgain(&next, edited: edited, summary: "case files edited")
   }
 
   /// Renders the files of `baseline`'s content whose keys differ from its recorded ones, on every core, and

@@ -580,7 +580,7 @@ struct InputKeys: Sendable {
   /// the order of `casePaths`): kept so that `replacing` makes `everything` again without a pass over
   /// every file.
   private let records: [String]
-  private let casePaths: [String]
+  private var casePaths: [String]
   private var cases: [UInt64]
 
   init(content: Content, asOf: Day, contentName: String) {
@@ -658,12 +658,7 @@ struct InputKeys: Sendable {
   /// `hash` and data `data` (`data(of:)`): its front matter may have changed, so `everything` is made
   /// again when asked. Nil when the keys hold no case file at `path`.
   func replacingCase(_ path: String, hash: UInt64, data: UInt64) -> InputKeys? {
-    var low = 0
-    var high = casePaths.count
-    while low < high {
-      let middle = (low + high) / 2
-      if casePaths[middle] < path { low = middle + 1 } else { high = middle }
-    }
+    let low = casePosition(path)
     guard low < casePaths.count, casePaths[low] == path else { return nil }
     var keys = self
     keys.hashes[path] = hash
@@ -671,6 +666,37 @@ struct InputKeys: Sendable {
     keys.cases[2 * low + 1] = data
     keys.everythingValue = nil
     return keys
+  }
+
+  /// The keys after the case file at `path` was added (`file`: its bytes' hash and its data) or removed
+  /// (`file` nil). Nil when the keys already hold a case file at `path` to add, or none to remove.
+  func changingCaseFile(_ path: String, to file: (hash: UInt64, data: UInt64)?) -> InputKeys? {
+    let low = casePosition(path)
+    let holds = low < casePaths.count && casePaths[low] == path
+    guard holds == (file == nil) else { return nil }
+    var keys = self
+    keys.hashes[path] = file?.hash
+    keys.caseData[path] = file?.data
+    keys.everythingValue = nil
+    if let file {
+      keys.casePaths.insert(path, at: low)
+      keys.cases.insert(contentsOf: [StableHash.of(path), file.data], at: 2 * low)
+    } else {
+      keys.casePaths.remove(at: low)
+      keys.cases.removeSubrange((2 * low)...(2 * low + 1))
+    }
+    return keys
+  }
+
+  /// Where `path` is, or would go, in `casePaths`.
+  private func casePosition(_ path: String) -> Int {
+    var low = 0
+    var high = casePaths.count
+    while low < high {
+      let middle = (low + high) / 2
+      if casePaths[middle] < path { low = middle + 1 } else { high = middle }
+    }
+    return low
   }
 
   /// `escalation`'s data (`data(of:)`) as the keys have it, made now for a case they do not hold: no

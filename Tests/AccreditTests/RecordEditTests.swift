@@ -176,6 +176,61 @@ struct RecordEditTests {
     }
   }
 
+  /// Case files added, removed and renamed: each is read alone (an added one listed through the jail, its
+  /// partner's folder alone), its partner evaluated again, the pages whose keys changed rendered and a
+  /// removed case's page taken out; each step equals a clean render byte for byte. An added case whose id
+  /// is taken, or a link leading out of the content folder, takes the whole build.
+  @Test func caseFilesAddedOrRemovedGiveWhatACleanRenderGives() throws {
+    try withTemporaryFolder { folder in
+      let content = try sampleContent(in: folder)
+      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      var (baseline, site) = try firstRender(request)
+      let existing = "cases/northwind-digital/NW-2026-019.md"
+      let added = "cases/northwind-digital/NW-2026-900.md"
+      let renamed = "cases/northwind-digital/NW-2026-901.md"
+      let manager = FileManager.default
+      func url(_ path: String) -> URL { content.appendingPathComponent(path) }
+      let text = try String(contentsOf: url(existing), encoding: .utf8)
+      let steps: [(change: () throws -> Void, changes: [String: ChangeSet.Change])] = [
+        // A new serious case: the partner goes under review.
+        (
+          {
+            try Data(text.replacingOccurrences(of: "accreditation: ", with: "serious: true\naccreditation: ").utf8)
+              .write(to: url(added))
+          }, [added: .added]
+        ),
+        // Renamed: a new id, the old page gone.
+        ({ try manager.moveItem(at: url(added), to: url(renamed)) }, [added: .removed, renamed: .added]),
+        // Removed.
+        ({ try manager.removeItem(at: url(renamed)) }, [renamed: .removed]),
+      ]
+      for (number, step) in steps.enumerated() {
+        try step.change()
+        let patch = try #require(
+          try SiteBuilder.renderChanges(request, changes: ChangeSet(content: step.changes), since: baseline))
+        #expect(patch.summary == "case files added or removed", "step \(number)")
+        let clean = try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
+        #expect(patch.files.count < clean.count / 3, "step \(number): only what changed is rendered")
+        #expect(!patch.files.contains { $0.path.hasPrefix("partners/adventure-works-agency/") }, "step \(number)")
+        for (path, change) in step.changes where change == .removed {
+          let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
+          #expect(patch.removed.contains("partners/northwind-digital/cases/\(id)/index.html"), "step \(number)")
+        }
+      }
+      // A taken id (in another partner's folder), and a link to a file outside the content folder.
+      let taken = "cases/contoso-consulting/NW-2026-019.md"
+      try Data(text.utf8).write(to: url(taken))
+      #expect(
+        try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [taken: .added]), since: baseline) == nil)
+      try manager.removeItem(at: url(taken))
+      let outside = folder.appendingPathComponent("outside.md")
+      try Data(text.utf8).write(to: outside)
+      try manager.createSymbolicLink(at: url(added), withDestinationURL: outside)
+      #expect(
+        try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [added: .added]), since: baseline) == nil)
+    }
+  }
+
   /// A FAQ entry or a free page edited: each is read alone; an answer renders the FAQ page alone, a free
   /// page's body that page alone; a free page's title, which every page's navigation shows, renders every
   /// page. An entry with an error takes the whole build. Each step equals a clean render byte for byte.
@@ -527,6 +582,11 @@ struct RecordEditTests {
     #expect(SiteBuilder.plan(ChangeSet(content: [note: .changed])) == .caseEdits([note]))
     #expect(SiteBuilder.plan(ChangeSet(content: ["faq/a.md": .changed])) == .documentEdits(["faq/a.md"]))
     #expect(SiteBuilder.plan(ChangeSet(content: ["faq/a.md": .added])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: [note: .added])) == .caseFiles([note: .added]))
+    #expect(
+      SiteBuilder.plan(ChangeSet(content: [note: .removed, "cases/a/A-2.md": .changed]))
+        == .caseFiles([note: .removed, "cases/a/A-2.md": .changed]))
+    #expect(SiteBuilder.plan(ChangeSet(content: [note: .removed, record: .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: ["pages/a.md": .changed, record: .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed, note: .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .added])) == .whole)
