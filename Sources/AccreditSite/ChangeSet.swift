@@ -127,14 +127,15 @@ public enum RebuildPlan: Sendable, Equatable {
   /// page, or the free page, is rendered again, and every page only when the navigation changed (a free
   /// page's title or order: `SiteBuilder.renderDocumentEdits`).
   case documentEdits([String])
-  /// Case files added or removed (a case renamed is both), others perhaps edited with them: what happened
-  /// to each. Each is read alone, its partner evaluated again (`SiteBuilder.renderCaseFileChanges`).
-  case caseFiles([String: ChangeSet.Change])
+  /// Partner records or case files added or removed (a file renamed is both), others perhaps edited with
+  /// them: what happened to each. Each is read alone, its partner evaluated again
+  /// (`SiteBuilder.renderFileChanges`).
+  case filesAddedOrRemoved([String: ChangeSet.Change])
   /// Templates or static files of the templates folder edited, and no content file: the templates are
   /// loaded again, and the files rendered with an edited template are rendered from the content and
   /// evaluations in memory (`SiteBuilder.renderTemplateEdits`).
   case templateEdits
-  /// The whole build: anything else (a file added or removed, the settings, the standards, templates
+  /// The whole build: anything else (a FAQ entry or free page added or removed, the settings, the standards, templates
   /// together with content, a new day, many files at once, or changes not known).
   case whole
 }
@@ -150,7 +151,13 @@ extension SiteBuilder {
     let kinds = paths.map(ChangeSet.ContentKind.init(path:))
     let casesAlone = kinds.allSatisfy { if case .escalation = $0 { true } else { false } }
     guard changes.content.values.allSatisfy({ $0 == .changed }) else {
-      return casesAlone ? .caseFiles(changes.content) : .whole
+      let partnersAndCases = kinds.allSatisfy {
+        switch $0 {
+        case .record, .escalation: true
+        default: false
+        }
+      }
+      return partnersAndCases ? .filesAddedOrRemoved(changes.content) : .whole
     }
     if casesAlone { return .caseEdits(paths) }
     if kinds.allSatisfy({ if case .record = $0 { true } else { false } }) { return .recordEdits(paths) }

@@ -139,8 +139,8 @@ struct NoteFiles: Sendable {
     self.byPartner = byPartner
   }
 
-  /// Adds or removes the case file at `path` (`cases/<partner>/<id>.md`): `file`, or nil to remove it.
-  mutating func setCaseFile(_ path: String, _ file: FolderJail.File?) {
+  /// Adds or removes the partner record or case file at `path`: `file`, or nil to remove it.
+  mutating func setFile(_ path: String, _ file: FolderJail.File?) {
     byPath[path] = file
     guard let partner = Self.partner(of: path) else { return }
     var files = byPartner[partner, default: []].filter { $0.path != path }

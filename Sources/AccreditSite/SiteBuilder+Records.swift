@@ -85,7 +85,7 @@ extension SiteBuilder {
       return try renderCaseEdits(request, paths: paths, since: baseline)
     case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
     case .documentEdits(let paths): return try renderDocumentEdits(paths: paths, since: baseline)
-    case .caseFiles(let changes): return try renderCaseFileChanges(request, changes: changes, since: baseline)
+    case .filesAddedOrRemoved(let changes): return try renderFileChanges(request, changes: changes, since: baseline)
     case .templateEdits: return try renderTemplateEdits(request, since: baseline)
     case .whole: return nil
     }

@@ -299,7 +299,7 @@ public enum SiteBuilder {
     }
     switch plan(ChangeSet(content: Dictionary(uniqueKeysWithValues: changed.map { ($0, .changed) }))) {
     case .nothing, .caseEdits: break
-    case .recordEdits, .documentEdits, .caseFiles, .templateEdits, .whole: return nil
+    case .recordEdits, .documentEdits, .filesAddedOrRemoved, .templateEdits, .whole: return nil
     }
     let files = NoteFiles(
       record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))

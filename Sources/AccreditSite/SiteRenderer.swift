@@ -184,8 +184,9 @@ public struct SiteRenderer: Sendable {
       // now: the same keys as made from every file, without hashing fifteen thousand paths again.
       fileKeys = previous.keys
       for path in previous.others { fileKeys[path] = nil }
-      for slug in bySlug.keys where reused[slug] == nil {
-        for file in previous.partners[slug]?.files ?? [] { fileKeys[file.path] = nil }
+      // The partners planned again, and those no longer there.
+      for (slug, planned) in previous.partners where reused[slug] == nil {
+        for file in planned.files { fileKeys[file.path] = nil }
       }
       for (slug, planned) in bySlug where reused[slug] == nil {
         for file in planned.files where fileKeys[file.path] == nil { fileKeys[file.path] = file.key }
@@ -579,7 +580,7 @@ struct InputKeys: Sendable {
   /// The records' paths, sorted, and the cases' part of `everything` (each case file's path and data, in
   /// the order of `casePaths`): kept so that `replacing` makes `everything` again without a pass over
   /// every file.
-  private let records: [String]
+  private var records: [String]
   private var casePaths: [String]
   private var cases: [UInt64]
 
@@ -658,7 +659,7 @@ struct InputKeys: Sendable {
   /// `hash` and data `data` (`data(of:)`): its front matter may have changed, so `everything` is made
   /// again when asked. Nil when the keys hold no case file at `path`.
   func replacingCase(_ path: String, hash: UInt64, data: UInt64) -> InputKeys? {
-    let low = casePosition(path)
+    let low = Self.position(of: path, in: casePaths)
     guard low < casePaths.count, casePaths[low] == path else { return nil }
     var keys = self
     keys.hashes[path] = hash
@@ -671,7 +672,7 @@ struct InputKeys: Sendable {
   /// The keys after the case file at `path` was added (`file`: its bytes' hash and its data) or removed
   /// (`file` nil). Nil when the keys already hold a case file at `path` to add, or none to remove.
   func changingCaseFile(_ path: String, to file: (hash: UInt64, data: UInt64)?) -> InputKeys? {
-    let low = casePosition(path)
+    let low = Self.position(of: path, in: casePaths)
     let holds = low < casePaths.count && casePaths[low] == path
     guard holds == (file == nil) else { return nil }
     var keys = self
@@ -688,13 +689,26 @@ struct InputKeys: Sendable {
     return keys
   }
 
-  /// Where `path` is, or would go, in `casePaths`.
-  private func casePosition(_ path: String) -> Int {
+  /// The keys after the partner record at `path` was added (`hash`, its bytes') or removed (nil). Nil when
+  /// the keys already hold a record at `path` to add, or none to remove.
+  func changingRecordFile(_ path: String, to hash: UInt64?) -> InputKeys? {
+    let low = Self.position(of: path, in: records)
+    let holds = low < records.count && records[low] == path
+    guard holds == (hash == nil) else { return nil }
+    var keys = self
+    keys.hashes[path] = hash
+    keys.everythingValue = nil
+    if hash != nil { keys.records.insert(path, at: low) } else { keys.records.remove(at: low) }
+    return keys
+  }
+
+  /// Where `path` is, or would go, in the sorted `paths`.
+  private static func position(of path: String, in paths: [String]) -> Int {
     var low = 0
-    var high = casePaths.count
+    var high = paths.count
     while low < high {
       let middle = (low + high) / 2
-      if casePaths[middle] < path { low = middle + 1 } else { high = middle }
+      if paths[middle] < path { low = middle + 1 } else { high = middle }
     }
     return low
   }

@@ -148,7 +148,7 @@ struct IncrementalBuildTests {
       }
       #expect(
         fastPaths.isSuperset(of: [
-          "case notes edited", "case files edited", "case files added or removed", "partner records edited",
+          "case notes edited", "case files edited", "files added or removed", "partner records edited",
           "FAQ or pages edited", "templates edited",
         ]), "\(fastPaths.sorted())")
     }

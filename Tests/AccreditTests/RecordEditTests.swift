@@ -176,11 +176,12 @@ struct RecordEditTests {
     }
   }
 
-  /// Case files added, removed and renamed: each is read alone (an added one listed through the jail, its
-  /// partner's folder alone), its partner evaluated again, the pages whose keys changed rendered and a
-  /// removed case's page taken out; each step equals a clean render byte for byte. An added case whose id
-  /// is taken, or a link leading out of the content folder, takes the whole build.
-  @Test func caseFilesAddedOrRemovedGiveWhatACleanRenderGives() throws {
+  /// Case files and partner records added, removed and renamed: each is read alone (an added one listed
+  /// through the jail), its partner evaluated again, the pages whose keys changed rendered and a removed
+  /// case's or partner's pages taken out; each step equals a clean render byte for byte. An added case
+  /// whose id is taken, a partner removed with its cases left, or a link leading out of the content
+  /// folder, takes the whole build.
+  @Test func filesAddedOrRemovedGiveWhatACleanRenderGives() throws {
     try withTemporaryFolder { folder in
       let content = try sampleContent(in: folder)
       let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
@@ -188,6 +189,8 @@ struct RecordEditTests {
       let existing = "cases/northwind-digital/NW-2026-019.md"
       let added = "cases/northwind-digital/NW-2026-900.md"
       let renamed = "cases/northwind-digital/NW-2026-901.md"
+      let newRecord = "partners/cobalt-lake-media.yaml"
+      let newCase = "cases/cobalt-lake-media/CL-2026-001.md"
       let manager = FileManager.default
       func url(_ path: String) -> URL { content.appendingPathComponent(path) }
       let text = try String(contentsOf: url(existing), encoding: .utf8)
@@ -203,20 +206,48 @@ struct RecordEditTests {
         ({ try manager.moveItem(at: url(added), to: url(renamed)) }, [added: .removed, renamed: .added]),
         // Removed.
         ({ try manager.removeItem(at: url(renamed)) }, [renamed: .removed]),
+        // A new partner with a case, in one save.
+        (
+          {
+            let record = try String(contentsOf: url("partners/cobalt-river-media.yaml"), encoding: .utf8)
+            try Data(record.replacingOccurrences(of: "Cobalt River Media", with: "Cobalt Lake Media").utf8)
+              .write(to: url(newRecord))
+            try manager.createDirectory(at: url("cases/cobalt-lake-media"), withIntermediateDirectories: true)
+            let note = try String(contentsOf: url("cases/cobalt-river-media/CR-2025-006.md"), encoding: .utf8)
+            try Data(note.utf8).write(to: url(newCase))
+          }, [newRecord: .added, newCase: .added]
+        ),
+        // The partner and its case gone.
+        (
+          {
+            try manager.removeItem(at: url("cases/cobalt-lake-media")); try manager.removeItem(at: url(newRecord))
+          },
+          [newRecord: .removed, newCase: .removed]
+        ),
       ]
       for (number, step) in steps.enumerated() {
         try step.change()
         let patch = try #require(
           try SiteBuilder.renderChanges(request, changes: ChangeSet(content: step.changes), since: baseline))
-        #expect(patch.summary == "case files added or removed", "step \(number)")
+        #expect(patch.summary == "files added or removed", "step \(number)")
         let clean = try apply(patch, to: &site, baseline: &baseline, comparedWith: request, step: "step \(number)")
         #expect(patch.files.count < clean.count / 3, "step \(number): only what changed is rendered")
         #expect(!patch.files.contains { $0.path.hasPrefix("partners/adventure-works-agency/") }, "step \(number)")
-        for (path, change) in step.changes where change == .removed {
-          let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
-          #expect(patch.removed.contains("partners/northwind-digital/cases/\(id)/index.html"), "step \(number)")
+        for (path, change) in step.changes where change == .removed && path.hasPrefix("cases/") {
+          let parts = path.split(separator: "/")
+          #expect(
+            patch.removed.contains("partners/\(parts[1])/cases/\(parts[2].dropLast(3))/index.html"), "step \(number)")
         }
+        if number == 3 { #expect(patch.files.contains { $0.path == "partners/cobalt-lake-media/index.html" }) }
+        if number == 4 { #expect(patch.removed.contains("partners/cobalt-lake-media/index.html")) }
       }
+      // A partner removed with its cases left.
+      let record = try String(contentsOf: url("partners/cobalt-river-media.yaml"), encoding: .utf8)
+      try manager.removeItem(at: url("partners/cobalt-river-media.yaml"))
+      #expect(
+        try SiteBuilder.renderChanges(
+          request, changes: ChangeSet(content: ["partners/cobalt-river-media.yaml": .removed]), since: baseline) == nil)
+      try Data(record.utf8).write(to: url("partners/cobalt-river-media.yaml"))
       // A taken id (in another partner's folder), and a link to a file outside the content folder.
       let taken = "cases/contoso-consulting/NW-2026-019.md"
       try Data(text.utf8).write(to: url(taken))
@@ -582,15 +613,18 @@ struct RecordEditTests {
     #expect(SiteBuilder.plan(ChangeSet(content: [note: .changed])) == .caseEdits([note]))
     #expect(SiteBuilder.plan(ChangeSet(content: ["faq/a.md": .changed])) == .documentEdits(["faq/a.md"]))
     #expect(SiteBuilder.plan(ChangeSet(content: ["faq/a.md": .added])) == .whole)
-    #expect(SiteBuilder.plan(ChangeSet(content: [note: .added])) == .caseFiles([note: .added]))
+    #expect(SiteBuilder.plan(ChangeSet(content: [note: .added])) == .filesAddedOrRemoved([note: .added]))
     #expect(
       SiteBuilder.plan(ChangeSet(content: [note: .removed, "cases/a/A-2.md": .changed]))
-        == .caseFiles([note: .removed, "cases/a/A-2.md": .changed]))
-    #expect(SiteBuilder.plan(ChangeSet(content: [note: .removed, record: .changed])) == .whole)
+        == .filesAddedOrRemoved([note: .removed, "cases/a/A-2.md": .changed]))
+    #expect(
+      SiteBuilder.plan(ChangeSet(content: [note: .removed, record: .changed]))
+        == .filesAddedOrRemoved([note: .removed, record: .changed]))
+    #expect(SiteBuilder.plan(ChangeSet(content: [note: .removed, "faq/a.md": .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: ["pages/a.md": .changed, record: .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed, note: .changed])) == .whole)
-    #expect(SiteBuilder.plan(ChangeSet(content: [record: .added])) == .whole)
-    #expect(SiteBuilder.plan(ChangeSet(content: [record: .removed])) == .whole)
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .added])) == .filesAddedOrRemoved([record: .added]))
+    #expect(SiteBuilder.plan(ChangeSet(content: [record: .removed])) == .filesAddedOrRemoved([record: .removed]))
     #expect(SiteBuilder.plan(ChangeSet(content: ["standards.yaml": .changed])) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(content: [record: .changed], templates: true)) == .whole)
     #expect(SiteBuilder.plan(ChangeSet(templates: true, newDay: true)) == .whole)

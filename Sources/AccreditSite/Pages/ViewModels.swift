@@ -203,9 +203,14 @@ final class SiteContext: Sendable {
     self.evaluations = evaluations
     asOf = previous.asOf
     var partners = previous.partners
+    var evaluationsBySlug = previous.evaluationsBySlug
+    // An edited partner may be new, or gone.
+    for slug in edited {
+      partners[slug] = nil
+      evaluationsBySlug[slug] = nil
+    }
     for partner in content.partners where edited.contains(partner.slug) { partners[partner.slug] = partner }
     self.partners = partners
-    var evaluationsBySlug = previous.evaluationsBySlug
     for evaluation in evaluations where edited.contains(evaluation.slug) {
       evaluationsBySlug[evaluation.slug] = evaluation
     }
