@@ -43,13 +43,13 @@ extension SiteBuilder {
 
     /// A renderer of the baseline's content, evaluations and templates, with its kept pieces and keys, whose
     /// pages' context is made from the last render's with the partners `edited` made again.
-    func renderer(edited: Set<String>) -> SiteRenderer {
+    func renderer(edited: Set<String>, keepingOrder: Bool = false) -> SiteRenderer {
       var renderer = SiteRenderer(
         content: content, evaluations: evaluations, asOf: asOf, contentName: contentName, templates: templates)
       renderer.search = search
       renderer.histories = histories
       renderer.inputKeys = inputKeys
-      renderer.previousSite = site.map { ($0, edited) }
+      renderer.previousSite = site.map { ($0, edited, keepingOrder) }
       renderer.previousFiles = (keys, others, partners)
       return renderer
     }
@@ -113,8 +113,9 @@ extension SiteBuilder {
   {
     var next = baseline
     var edited: Set<String> = []
-    // Whether every edit changed only what the partner's own pages show: then nothing else is planned.
-    var ownPagesOnly = true
+    // How far the edits reach: the partner's own pages alone, those and the files that list its record
+    // beside the others', or every file's plan.
+    var reach = Partner.Reach.ownPages
     for path in paths {
       guard let file = baseline.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
         return nil
@@ -127,7 +128,7 @@ extension SiteBuilder {
         let index = next.content.partners.firstIndex(where: { $0.slug == partner.slug }),
         next.evaluations.indices.contains(index), next.evaluations[index].slug == partner.slug
       else { return nil }
-      ownPagesOnly = ownPagesOnly && next.content.partners[index].differsOnlyOnItsOwnPages(from: partner)
+      reach = max(reach, next.content.partners[index].reach(from: partner))
       next.content.partners[index] = partner
       next.content.inputHashes[path] = hash
       next.inputKeys = next.inputKeys.replacing(path, hash: hash)
@@ -139,7 +140,7 @@ extension SiteBuilder {
     }
     if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
     next.histories = baseline.histories.forgetting(edited)
-    var patch = ownPagesOnly ? try renderOwnPages(&next, edited: edited) : nil
+    var patch = reach < .everything ? try renderOwnPages(&next, edited: edited, listed: reach == .listed) : nil
     if patch == nil { patch = try renderChangedKeys(&next, edited: edited) }
     guard let patch else { return nil }
     return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited")
@@ -216,26 +217,33 @@ extension SiteBuilder {
   }
 
   /// Renders the files of the partners `edited` alone whose keys changed, when their edits changed nothing
-  /// that another file shows (`Partner.differsOnlyOnItsOwnPages`): the other files are as they were, and
-  /// keep their recorded keys (a key recorded for a file whose bytes are still right only ever costs a
-  /// render too many). Nil when a partner's files are not the same paths as before.
-  static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
+  /// that another file shows (`Partner.Reach.ownPages`), or, with `listed`, those and the files that show
+  /// their records beside the other partners' (`Partner.Reach.listed`: the list's pages they are on,
+  /// `api/partners.json`, `api/accreditations.csv`): the other files are as they were, and keep their
+  /// recorded keys (a key recorded for a file whose bytes are still right only ever costs a render too
+  /// many). The list's order and the calendar are the last render's (no evaluation changed). Nil when a
+  /// partner's files are not the same paths as before.
+  static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>, listed: Bool = false) throws(Failure)
     -> (files: [OutputFile], removed: [String])?
   {
-    let (site, plans) = baseline.renderer(edited: edited).plan(partners: edited)
+    let renderer = baseline.renderer(edited: edited, keepingOrder: true)
+    let (site, plans, listedJobs, keys) = renderer.plan(
+      partners: edited, listedAmong: listed ? baseline.partners : nil)
     guard plans.count == edited.count else { return nil }
     for (slug, planned) in plans {
       guard let known = baseline.partners[slug], known.files.map(\.path) == planned.plan.files.map(\.path) else {
         return nil
       }
     }
-    let changed = plans.values.flatMap(\.jobs).filter { baseline.keys[$0.path] != $0.key }
+    let changed = (plans.values.flatMap(\.jobs) + listedJobs).filter { baseline.keys[$0.path] != $0.key }
     let files = try render(changed)
     baseline.site = site
+    baseline.inputKeys = keys
     for (slug, planned) in plans {
       baseline.partners[slug] = planned.plan
       for file in planned.plan.files { baseline.keys[file.path] = file.key }
     }
+    for job in listedJobs { baseline.keys[job.path] = job.key }
     return (files, [])
   }
 
@@ -267,12 +275,28 @@ extension SiteBuilder {
 }
 
 extension Partner {
-  /// Whether `other` is this record but for what only the partner's own pages show: its website, which
-  /// its page alone shows (no list, feed, JSON file or other partner's page does). Every other field, and
-  /// every entry's position, counts: an edit of them takes the planning of every page.
-  func differsOnlyOnItsOwnPages(from other: Partner) -> Bool {
+  /// How far an edit of a record reaches into the site, by the fields it changed.
+  enum Reach: Int, Comparable {
+    /// The partner's own pages alone: its website, which its page alone shows (no list, feed, JSON file
+    /// or other partner's page does).
+    case ownPages
+    /// Those and the files that show the record beside every other partner's, which no evaluation,
+    /// history, calendar or order reads: its region, which the partner's page, its row of the partner
+    /// list (on the list's page or the overview), `api/partners.json` and `api/accreditations.csv` show.
+    case listed
+    /// Every file's plan: any other field, or an entry's position.
+    case everything
+
+    static func < (a: Reach, b: Reach) -> Bool { a.rawValue < b.rawValue }
+  }
+
+  /// How far `other`, an edit of this record, reaches: every field and every entry's position but the
+  /// website and the region counts as `everything`.
+  func reach(from other: Partner) -> Reach {
     var same = self
     same.website = other.website
-    return same == other
+    if same == other { return .ownPages }
+    same.region = other.region
+    return same == other ? .listed : .everything
   }
 }
