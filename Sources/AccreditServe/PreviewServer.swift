@@ -232,14 +232,20 @@ public struct PreviewServer: Sendable {
     guard let buildCache = options.cache else { return }
     startRecord.store(record)
     guard let record else { return }
-    let snapshot = state.snapshot
-    let files = snapshot.files.compactMap { path, file in
-      record.keeps(path) ? OutputFile(path: path, bytes: file.bytes, key: file.key) : nil
+    // The kept files looked up, not every file looked at; and the generation kept, not the snapshot: a
+    // snapshot held until the write would make the next edit's patch copy every file.
+    let (generation, files) = state.withSnapshot { snapshot in
+      (
+        snapshot.generation,
+        record.keptPaths.compactMap { path in
+          snapshot.files[path].map { OutputFile(path: path, bytes: $0.bytes, key: $0.key) }
+        }
+      )
     }
     let edited = Array(edited)
     let state = self.state
     cacheWriter.asyncAfter(deadline: .now() + startRecordDelay) {
-      guard state.snapshot.generation == snapshot.generation, record.isCurrent(edited) else { return }
+      guard state.generation == generation, record.isCurrent(edited) else { return }
       record.write(files, request: request, cache: buildCache)
     }
   }
