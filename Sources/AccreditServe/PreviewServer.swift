@@ -135,7 +135,9 @@ public struct PreviewServer: Sendable {
       content: options.content, templates: options.templates, asOf: options.asOf, today: .todayUTC())
     do {
       try beforeBuild()
-      if let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline),
+      // Taken out, so that the edit changes its tables in place: whatever follows stores the next one (an
+      // edit's, a whole build's, or none after an error).
+      if let baseline = baseline.take(), let changes = scanned ?? changeSet(changes, since: baseline),
         case let restamped = restamp(changes),
         let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline)
       {
@@ -147,7 +149,7 @@ public struct PreviewServer: Sendable {
         recordStart(restamped, edited: changes.content.keys, request: request)
         log(
           "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
-            + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
+            + "\(patch.baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
         return .built
       }
       let previous = state.snapshot.renderedFiles

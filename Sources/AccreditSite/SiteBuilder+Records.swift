@@ -21,7 +21,8 @@ extension SiteBuilder {
     var templates: TemplateSet
     /// The evaluation date of that render, which an incremental edit keeps.
     public let asOf: Day
-    /// The content as the files on disk now say (kept in step by every incremental render).
+    /// The content as the files on disk now say (kept in step by every incremental render), without the
+    /// files' texts (`sources` is empty): no incremental render reads them, and a whole build reads its own.
     var content: Content
     /// Every partner's evaluation, in the order of `content.partners` (by slug).
     var evaluations: [PartnerEvaluation]
@@ -73,8 +74,9 @@ extension SiteBuilder {
 
   /// The preview server's render after `changes` since `baseline`'s render, when the planner (`plan`) finds
   /// an edit a fast path handles and that path can make it; nil for the whole build.
-  public static func renderChanges(_ request: Request, changes: ChangeSet, since baseline: Baseline) throws(Failure)
-    -> Patch?
+  public static func renderChanges(
+    _ request: Request, changes: ChangeSet, since baseline: consuming Baseline
+  ) throws(Failure) -> Patch?
   {
     var changes = changes
     changes.newDay = changes.newDay || request.today != baseline.today || request.search != baseline.search
@@ -108,22 +110,23 @@ extension SiteBuilder {
   /// The render after the partner records at `paths` (each in `baseline`'s listing) were edited: each is
   /// read and evaluated again alone, and the pages whose keys changed are rendered. Nil when a record does
   /// not load without errors (the whole build then reports them).
-  static func renderRecordEdits(_ request: Request, paths: [String], since baseline: Baseline) throws(Failure)
-    -> Patch?
-  {
-    var next = baseline
+  static func renderRecordEdits(
+    _ request: Request, paths: [String], since next: consuming Baseline
+  ) throws(Failure) -> Patch? {
+    // The baseline changed in place: its tables are copied only when another holds them too (the last
+    // render's context holds the content).
     var edited: Set<String> = []
     // How far the edits reach: the partner's own pages alone, those and the files that list its record
     // beside the others', or every file's plan.
     var reach = Partner.Reach.ownPages
     for path in paths {
-      guard let file = baseline.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
+      guard let file = next.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
         return nil
       }
       let hash = StableHash.of(bytes)
       if next.content.inputHashes[path] == hash { continue }
       guard
-        let (partner, source) = ContentLoader.loadRecord(
+        let (partner, _) = ContentLoader.loadRecord(
           ContentFile(path: path, bytes: bytes), standards: next.content.standards),
         let index = next.content.partners.firstIndex(where: { $0.slug == partner.slug }),
         next.evaluations.indices.contains(index), next.evaluations[index].slug == partner.slug
@@ -131,15 +134,14 @@ extension SiteBuilder {
       reach = max(reach, next.content.partners[index].reach(from: partner))
       next.content.partners[index] = partner
       next.content.inputHashes[path] = hash
-      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
-      next.content.sources[path] = source
+      next.inputKeys.replace(path, hash: hash)
       let cases = next.content.cases.filter { $0.partnerSlug == partner.slug }
       next.evaluations[index] = Evaluator(standards: next.content.standards)
         .evaluate(partner, cases: cases, asOf: next.asOf)
       edited.insert(partner.slug)
     }
     if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
-    next.histories = baseline.histories.forgetting(edited)
+    next.histories = next.histories.forgetting(edited)
     var patch = reach < .everything ? try renderOwnPages(&next, edited: edited, listed: reach == .listed) : nil
     if patch == nil { patch = try renderChangedKeys(&next, edited: edited) }
     guard let patch else { return nil }
@@ -163,7 +165,7 @@ extension SiteBuilder {
       let hash = StableHash.of(bytes)
       if next.content.inputHashes[path] == hash { continue }
       guard
-        let (escalation, source, head) = ContentLoader.loadCase(
+        let (escalation, _, head) = ContentLoader.loadCase(
           ContentFile(path: path, bytes: bytes), standards: next.content.standards),
         let caseIndex = next.content.cases.firstIndex(where: { $0.location.file == path }),
         next.content.cases[caseIndex].partnerSlug == slug,
@@ -173,7 +175,6 @@ extension SiteBuilder {
       else { return nil }
       next.content.cases[caseIndex] = escalation
       next.content.inputHashes[path] = hash
-      next.content.sources[path] = source
       next.content.caseHeads[path] = head
       next.heads[path] = head
       next.inputKeys = keys
@@ -221,8 +222,9 @@ extension SiteBuilder {
   /// their records beside the other partners' (`Partner.Reach.listed`: the list's pages they are on,
   /// `api/partners.json`, `api/accreditations.csv`): the other files are as they were, and keep their
   /// recorded keys (a key recorded for a file whose bytes are still right only ever costs a render too
-  /// many). The list's order and the calendar are the last render's (no evaluation changed). Nil when a
-  /// partner's files are not the same paths as before.
+  /// many), and of the partner's own files its page alone is rendered. The list's order and the calendar
+  /// are the last render's (no evaluation changed). Nil when a partner's files are not the same paths as
+  /// before.
   static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>, listed: Bool = false) throws(Failure)
     -> (files: [OutputFile], removed: [String])?
   {
@@ -235,7 +237,12 @@ extension SiteBuilder {
         return nil
       }
     }
-    let changed = (plans.values.flatMap(\.jobs) + listedJobs).filter { baseline.keys[$0.path] != $0.key }
+    // Of a partner's files, its page alone shows its website and its region (its case pages, marks page,
+    // badge and feed show its name and what its evaluation says): the others keep their bytes, with their
+    // new keys.
+    let shown = Set(edited.map { Route.partner(slug: $0).file })
+    let own = plans.values.flatMap(\.jobs).filter { shown.contains($0.path) }
+    let changed = (own + listedJobs).filter { baseline.keys[$0.path] != $0.key }
     let files = try render(changed)
     baseline.site = site
     baseline.inputKeys = keys
@@ -265,9 +272,11 @@ extension SiteBuilder {
   static func baseline(
     of renderer: SiteRenderer, plan: SiteRenderer.Plan, listing: FolderJail.Listing, request: Request
   ) -> Baseline {
-    Baseline(
+    var content = renderer.content
+    content.sources = [:]
+    return Baseline(
       files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
-      templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
+      templates: renderer.templates, asOf: renderer.asOf, content: content,
       evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
       others: plan.others, inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName,
       search: renderer.search)

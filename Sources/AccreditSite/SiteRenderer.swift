@@ -674,9 +674,14 @@ struct InputKeys: Sendable {
   /// hashing every case again.
   func replacing(_ path: String, hash: UInt64) -> InputKeys {
     var keys = self
-    keys.hashes[path] = hash
-    if path.hasPrefix("partners/") { keys.everythingValue = nil }
+    keys.replace(path, hash: hash)
     return keys
+  }
+
+  /// `replacing` in place: the hashes are not copied when nothing else holds them.
+  mutating func replace(_ path: String, hash: UInt64) {
+    hashes[path] = hash
+    if path.hasPrefix("partners/") { everythingValue = nil }
   }
 
   /// The keys after the case file at `path` (one the keys were made with) changed to bytes hashing to

@@ -103,8 +103,8 @@ struct RecordEditTests {
         if number == 1 { #expect(patch.files.contains { $0.path.hasPrefix("pdms/eve-newcomer") }) }
         if number == 2 { #expect(patch.removed.contains { $0.hasPrefix("pdms/daniel-okafor") }) }
         if number == 5 {
-          #expect(patch.files.contains { $0.path == "partners/northwind-digital/index.html" })
-          #expect(patch.files.allSatisfy { $0.path.hasPrefix("partners/northwind-digital/") })
+          // Its page alone: its case pages, marks page, badge and feed do not show the website.
+          #expect(patch.files.map(\.path) == ["partners/northwind-digital/index.html"])
         }
         if number == 6 { #expect(patch.files.contains { $0.path == "index.html" }) }
       }
@@ -230,7 +230,7 @@ struct RecordEditTests {
   }
 
   /// A record edit of what no evaluation, calendar or order reads but the partner list shows (the region:
-  /// `Partner.Reach.listed`) renders the partner's own files, the list's page it is on (the overview for
+  /// `Partner.Reach.listed`) renders the partner's page, the list's page it is on (the overview for
   /// the first page), `api/partners.json` and `api/accreditations.csv`, and nothing else: a region changed,
   /// a region new to the program, a region of a partner on the overview, a region and a website in one
   /// save, then a tier change (every file's plan) after them. Each step equals a clean render byte for byte.
@@ -246,7 +246,8 @@ struct RecordEditTests {
       func listed(on page: String) -> [String] { slugs.filter { text(page).contains("partners/\($0)/\"") } }
       func step(_ slug: String, _ change: (String) -> String) throws -> Set<String> {
         let paths = try editRecord(slug, in: content, change, request: request, site: &site, baseline: &baseline)
-        return Set(paths.filter { !$0.hasPrefix("partners/\(slug)/") })
+        #expect(paths.contains("partners/\(slug)/index.html"))
+        return Set(paths.filter { $0 != "partners/\(slug)/index.html" })
       }
       let api: Set = ["api/partners.json", "api/accreditations.csv"]
       let second = try #require(listed(on: listPages[0]).first)
@@ -366,7 +367,8 @@ struct RecordEditTests {
       let noted = try #require(
         try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [note: .changed]), since: first.baseline))
       #expect(noted.summary == "case notes edited" && noted.files.count == 1)
-      try edit(content, "partners/northwind-digital.yaml", "region: ", "region: Far ")
+      // A new name, which its case pages show (a region or a website they do not: those render its page alone).
+      try edit(content, "partners/northwind-digital.yaml", "name: Northwind Digital", "name: Northwind Digital Group")
       let record = "partners/northwind-digital.yaml"
       let patch = try #require(
         try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [record: .changed]), since: noted.baseline))
