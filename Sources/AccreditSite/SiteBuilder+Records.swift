@@ -76,8 +76,7 @@ extension SiteBuilder {
   /// an edit a fast path handles and that path can make it; nil for the whole build.
   public static func renderChanges(
     _ request: Request, changes: ChangeSet, since baseline: consuming Baseline
-  ) throws(Failure) -> Patch?
-  {
+  ) throws(Failure) -> Patch? {
     var changes = changes
     changes.newDay = changes.newDay || request.today != baseline.today || request.search != baseline.search
     switch plan(changes) {
