@@ -139,7 +139,7 @@ public struct PreviewServer: Sendable {
       // edit's, a whole build's, or none after an error).
       if let baseline = baseline.take(), let changes = scanned ?? changeSet(changes, since: baseline),
         case let restamped = restamp(changes),
-        let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline)
+        let patch = try SiteBuilder.renderChanges(request, changes: changes, since: consume baseline)
       {
         // Files that came and went change nothing: no new build for open pages to reload.
         if !patch.files.isEmpty || !patch.removed.isEmpty {
