@@ -57,4 +57,6 @@ final class Shared<Value: Sendable>: Sendable {
 
   func store(_ newValue: Value?) { value.withLock { $0 = newValue } }
   func load() -> Value? { value.withLock { $0 } }
+  /// The value, taken out: the caller then holds the only reference to it.
+  func take() -> Value? { value.withLock { $0.take() } }
 }

@@ -149,11 +149,13 @@ public struct PreviewServer: Sendable {
     _ changes: ChangeNotifier.Changes?, scanned: ChangeSet?, request: SiteBuilder.Request,
     started: ContinuousClock.Instant
   ) throws(SiteBuilder.Failure) -> Bool {
-    guard let baseline = baseline.load(), let changes = scanned ?? changeSet(changes, since: baseline) else {
+    // Taken out, so that the edit changes its tables in place: whatever follows stores the next one (an
+    // edit's, a whole build's, or none after an error).
+    guard let baseline = baseline.take(), let changes = scanned ?? changeSet(changes, since: baseline) else {
       return false
     }
     let restamped = restamp(changes)
-    guard let patch = try SiteBuilder.renderChanges(request, changes: changes, since: baseline) else {
+    guard let patch = try SiteBuilder.renderChanges(request, changes: changes, since: consume baseline) else {
       return false
     }
     // Files that came and went change nothing: no new build for open pages to reload.
@@ -164,7 +166,7 @@ public struct PreviewServer: Sendable {
     recordStart(restamped, edited: changes.content.keys, request: request)
     log(
       "Built \(state.snapshot.files.count) files (\(patch.files.count) rendered: \(patch.summary)) as of "
-        + "\(baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
+        + "\(patch.baseline.asOf.iso) in \(milliseconds(started.duration(to: .now))) ms\n")
     return true
   }
 
@@ -253,14 +255,20 @@ public struct PreviewServer: Sendable {
     guard let buildCache = options.cache else { return }
     startRecord.store(record)
     guard let record else { return }
-    let snapshot = state.snapshot
-    let files = snapshot.files.compactMap { path, file in
-      record.keeps(path) ? OutputFile(path: path, bytes: file.bytes, key: file.key) : nil
+    // The kept files looked up, not every file looked at; and the generation kept, not the snapshot: a
+    // snapshot held until the write would make the next edit's patch copy every file.
+    let (generation, files) = state.withSnapshot { snapshot in
+      (
+        snapshot.generation,
+        record.keptPaths.compactMap { path in
+          snapshot.files[path].map { OutputFile(path: path, bytes: $0.bytes, key: $0.key) }
+        }
+      )
     }
     let edited = Array(edited)
     let state = self.state
     cacheWriter.asyncAfter(deadline: .now() + startRecordDelay) {
-      guard state.snapshot.generation == snapshot.generation, record.isCurrent(edited) else { return }
+      guard state.generation == generation, record.isCurrent(edited) else { return }
       record.write(files, request: request, cache: buildCache)
     }
   }

@@ -15,6 +15,15 @@ final class PreviewState: Sendable {
   /// The snapshot to answer a request from.
   var snapshot: SiteSnapshot { state.withLock { $0.snapshot } }
 
+  /// What `body` makes of the snapshot, read in place: no copy of it outlives the call, so that the
+  /// next patch changes the files in place instead of copying them.
+  func withSnapshot<Result>(_ body: (SiteSnapshot) -> Result) -> Result {
+    state.withLock { body($0.snapshot) }
+  }
+
+  /// The generation of the snapshot now served.
+  var generation: Int { state.withLock { $0.snapshot.generation } }
+
   /// Swaps in a new snapshot and tells every listener its generation.
   func publish(_ snapshot: SiteSnapshot) {
     let listeners = state.withLock { state in

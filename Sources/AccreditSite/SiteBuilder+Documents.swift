@@ -17,11 +17,10 @@ extension SiteBuilder {
       }
       let hash = StableHash.of(bytes)
       if next.content.inputHashes[path] == hash { continue }
-      guard let (document, source) = ContentLoader.loadDocument(ContentFile(path: path, bytes: bytes)),
+      guard let (document, _) = ContentLoader.loadDocument(ContentFile(path: path, bytes: bytes)),
         next.content.replace(document, at: path)
       else { return nil }
       next.content.inputHashes[path] = hash
-      next.content.sources[path] = source
       changed.append(path)
     }
     if changed.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }

@@ -111,14 +111,13 @@ extension SiteBuilder.Baseline {
       evaluations.remove(at: index)
       inputKeys = keys
       content.inputHashes[path] = nil
-      content.sources[path] = nil
       files.setFile(path, nil)
       return .changed
     case .added:
       guard index == nil, !content.partners.contains(where: { $0.slug.lowercased() == slug.lowercased() }),
         let listing = FolderJail.list(root, below: "partners", what: "content folder"), listing.problems.isEmpty,
         let file = listing.files.first(where: { $0.path == path }), case .success(let bytes) = FolderJail.read(file),
-        let (partner, source) = ContentLoader.loadRecord(
+        let (partner, _) = ContentLoader.loadRecord(
           ContentFile(path: path, bytes: bytes), standards: content.standards),
         partner.decisions.allSatisfy({ $0.caseID == nil }),
         let keys = inputKeys.changingRecordFile(path, to: StableHash.of(bytes))
@@ -129,7 +128,6 @@ extension SiteBuilder.Baseline {
       evaluations.insert(Evaluator(standards: content.standards).evaluate(partner, cases: [], asOf: asOf), at: position)
       inputKeys = keys
       content.inputHashes[path] = StableHash.of(bytes)
-      content.sources[path] = source
       files.setFile(path, file)
       return .changed
     case .changed:
@@ -139,12 +137,11 @@ extension SiteBuilder.Baseline {
       let hash = StableHash.of(bytes)
       if content.inputHashes[path] == hash { return .unchanged }
       guard
-        let (partner, source) = ContentLoader.loadRecord(
+        let (partner, _) = ContentLoader.loadRecord(
           ContentFile(path: path, bytes: bytes), standards: content.standards)
       else { return .refused }
       content.partners[index] = partner
       content.inputHashes[path] = hash
-      content.sources[path] = source
       inputKeys = inputKeys.replacing(path, hash: hash)
       return .changed
     }
@@ -159,7 +156,7 @@ extension SiteBuilder.Baseline {
     let hash = StableHash.of(bytes)
     if content.inputHashes[path] == hash { return .unchanged }
     guard
-      let (escalation, source, head) = ContentLoader.loadCase(
+      let (escalation, _, head) = ContentLoader.loadCase(
         ContentFile(path: path, bytes: bytes), standards: content.standards),
       escalation.partnerSlug == slug, let partner = content.partners.first(where: { $0.slug == slug }),
       escalation.accreditation.map({ held in partner.accreditations.contains { $0.type == held.value } }) ?? true
@@ -177,7 +174,6 @@ extension SiteBuilder.Baseline {
       inputKeys = keys
     }
     content.inputHashes[path] = hash
-    content.sources[path] = source
     content.caseHeads[path] = head
     heads[path] = head
     return .changed
@@ -192,7 +188,6 @@ extension SiteBuilder.Baseline {
     content.cases.remove(at: index)
     inputKeys = keys
     content.inputHashes[path] = nil
-    content.sources[path] = nil
     content.caseHeads[path] = nil
     content.notesHTML[path] = nil
     heads[path] = nil

@@ -21,7 +21,8 @@ extension SiteBuilder {
     var templates: TemplateSet
     /// The evaluation date of that render, which an incremental edit keeps.
     public let asOf: Day
-    /// The content as the files on disk now say (kept in step by every incremental render).
+    /// The content as the files on disk now say (kept in step by every incremental render), without the
+    /// files' texts (`sources` is empty): no incremental render reads them, and a whole build reads its own.
     var content: Content
     /// Every partner's evaluation, in the order of `content.partners` (by slug).
     var evaluations: [PartnerEvaluation]
@@ -43,13 +44,13 @@ extension SiteBuilder {
 
     /// A renderer of the baseline's content, evaluations and templates, with its kept pieces and keys, whose
     /// pages' context is made from the last render's with the partners `edited` made again.
-    func renderer(edited: Set<String>) -> SiteRenderer {
+    func renderer(edited: Set<String>, keepingOrder: Bool = false) -> SiteRenderer {
       var renderer = SiteRenderer(
         content: content, evaluations: evaluations, asOf: asOf, contentName: contentName, templates: templates)
       renderer.search = search
       renderer.histories = histories
       renderer.inputKeys = inputKeys
-      renderer.previousSite = site.map { ($0, edited) }
+      renderer.previousSite = site.map { ($0, edited, keepingOrder) }
       renderer.previousFiles = (keys, others, partners)
       return renderer
     }
@@ -69,13 +70,16 @@ extension SiteBuilder {
     public var baseline: Baseline
     /// What was edited: `case notes edited`, `partner records edited`.
     public var summary: String
+    /// The context of the render the edit followed, held until the patch goes, so that it is freed after
+    /// the patch is published rather than before (freeing its thousands of entries is a few milliseconds).
+    var retired: SiteContext?
   }
 
   /// The preview server's render after `changes` since `baseline`'s render, when the planner (`plan`) finds
   /// an edit a fast path handles and that path can make it; nil for the whole build.
-  public static func renderChanges(_ request: Request, changes: ChangeSet, since baseline: Baseline) throws(Failure)
-    -> Patch?
-  {
+  public static func renderChanges(
+    _ request: Request, changes: ChangeSet, since baseline: consuming Baseline
+  ) throws(Failure) -> Patch? {
     var changes = changes
     changes.newDay = changes.newDay || request.today != baseline.today || request.search != baseline.search
     switch plan(changes) {
@@ -83,7 +87,7 @@ extension SiteBuilder {
     case .caseEdits(let paths):
       if let patch = try renderNoteEdits(request, paths: paths, since: baseline) { return patch }
       return try renderCaseEdits(request, paths: paths, since: baseline)
-    case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: baseline)
+    case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: consume baseline)
     case .documentEdits(let paths): return try renderDocumentEdits(paths: paths, since: baseline)
     case .filesAddedOrRemoved(let changes): return try renderFileChanges(request, changes: changes, since: baseline)
     case .templateEdits: return try renderTemplateEdits(request, since: baseline)
@@ -110,41 +114,44 @@ extension SiteBuilder {
   /// The render after the partner records at `paths` (each in `baseline`'s listing) were edited: each is
   /// read and evaluated again alone, and the pages whose keys changed are rendered. Nil when a record does
   /// not load without errors (the whole build then reports them).
-  static func renderRecordEdits(_ request: Request, paths: [String], since baseline: Baseline) throws(Failure)
-    -> Patch?
-  {
-    var next = baseline
+  static func renderRecordEdits(
+    _ request: Request, paths: [String], since next: consuming Baseline
+  ) throws(Failure) -> Patch? {
+    // The baseline changed in place: its tables are copied only when another holds them too (the last
+    // render's context holds the content).
     var edited: Set<String> = []
-    // Whether every edit changed only what the partner's own pages show: then nothing else is planned.
-    var ownPagesOnly = true
+    // How far the edits reach: the partner's own pages alone, those and the files that list its record
+    // beside the others', or every file's plan.
+    var reach = Partner.Reach.ownPages
+    let retired = next.site
     for path in paths {
-      guard let file = baseline.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
+      guard let file = next.files.byPath[path], case .success(let bytes) = FolderJail.read(file) else {
         return nil
       }
       let hash = StableHash.of(bytes)
       if next.content.inputHashes[path] == hash { continue }
       guard
-        let (partner, source) = ContentLoader.loadRecord(
+        let (partner, _) = ContentLoader.loadRecord(
           ContentFile(path: path, bytes: bytes), standards: next.content.standards),
         let index = next.content.partners.firstIndex(where: { $0.slug == partner.slug }),
         next.evaluations.indices.contains(index), next.evaluations[index].slug == partner.slug
       else { return nil }
-      ownPagesOnly = ownPagesOnly && next.content.partners[index].differsOnlyOnItsOwnPages(from: partner)
+      reach = max(reach, next.content.partners[index].reach(from: partner))
       next.content.partners[index] = partner
       next.content.inputHashes[path] = hash
-      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
-      next.content.sources[path] = source
+      next.inputKeys.replace(path, hash: hash)
       let cases = next.content.cases.filter { $0.partnerSlug == partner.slug }
       next.evaluations[index] = Evaluator(standards: next.content.standards)
         .evaluate(partner, cases: cases, asOf: next.asOf)
       edited.insert(partner.slug)
     }
     if edited.isEmpty { return Patch(files: [], removed: [], baseline: next, summary: "nothing changed") }
-    next.histories = baseline.histories.forgetting(edited)
-    var patch = ownPagesOnly ? try renderOwnPages(&next, edited: edited) : nil
+    next.histories = next.histories.forgetting(edited)
+    var patch = reach < .everything ? try renderOwnPages(&next, edited: edited, listed: reach == .listed) : nil
     if patch == nil { patch = try renderChangedKeys(&next, edited: edited) }
     guard let patch else { return nil }
-    return Patch(files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited")
+    return Patch(
+      files: patch.files, removed: patch.removed, baseline: next, summary: "partner records edited", retired: retired)
   }
 
   /// The render after the case files at `paths` (each in `baseline`'s listing) were edited, their front
@@ -194,26 +201,39 @@ extension SiteBuilder {
   }
 
   /// Renders the files of the partners `edited` alone whose keys changed, when their edits changed nothing
-  /// that another file shows (`Partner.differsOnlyOnItsOwnPages`): the other files are as they were, and
-  /// keep their recorded keys (a key recorded for a file whose bytes are still right only ever costs a
-  /// render too many). Nil when a partner's files are not the same paths as before.
-  static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>) throws(Failure)
+  /// that another file shows (`Partner.Reach.ownPages`), or, with `listed`, those and the files that show
+  /// their records beside the other partners' (`Partner.Reach.listed`: the list's pages they are on,
+  /// `api/partners.json`, `api/accreditations.csv`): the other files are as they were, and keep their
+  /// recorded keys (a key recorded for a file whose bytes are still right only ever costs a render too
+  /// many), and of the partner's own files its page alone is rendered. The list's order and the calendar
+  /// are the last render's (no evaluation changed). Nil when a partner's files are not the same paths as
+  /// before.
+  static func renderOwnPages(_ baseline: inout Baseline, edited: Set<String>, listed: Bool = false) throws(Failure)
     -> (files: [OutputFile], removed: [String])?
   {
-    let (site, plans) = baseline.renderer(edited: edited).plan(partners: edited)
+    // The renderer is let go at once: it holds the baseline's keys, which are changed in place below.
+    let (site, plans, listedJobs, keys) = baseline.renderer(edited: edited, keepingOrder: true).plan(
+      partners: edited, listedAmong: listed ? baseline.partners : nil)
     guard plans.count == edited.count else { return nil }
     for (slug, planned) in plans {
       guard let known = baseline.partners[slug], known.files.map(\.path) == planned.plan.files.map(\.path) else {
         return nil
       }
     }
-    let changed = plans.values.flatMap(\.jobs).filter { baseline.keys[$0.path] != $0.key }
+    // Of a partner's files, its page alone shows its website and its region (its case pages, marks page,
+    // badge and feed show its name and what its evaluation says): the others keep their bytes, with their
+    // new keys.
+    let shown = Set(edited.map { Route.partner(slug: $0).file })
+    let own = plans.values.flatMap(\.jobs).filter { shown.contains($0.path) }
+    let changed = (own + listedJobs).filter { baseline.keys[$0.path] != $0.key }
     let files = try render(changed)
     baseline.site = site
+    baseline.inputKeys = keys
     for (slug, planned) in plans {
       baseline.partners[slug] = planned.plan
       for file in planned.plan.files { baseline.keys[file.path] = file.key }
     }
+    for job in listedJobs { baseline.keys[job.path] = job.key }
     return (files, [])
   }
 
@@ -235,9 +255,11 @@ extension SiteBuilder {
   static func baseline(
     of renderer: SiteRenderer, plan: SiteRenderer.Plan, listing: FolderJail.Listing, request: Request
   ) -> Baseline {
-    Baseline(
+    var content = renderer.content
+    content.sources = [:]
+    return Baseline(
       files: NoteFiles(listing.files), heads: renderer.content.caseHeads, today: request.today,
-      templates: renderer.templates, asOf: renderer.asOf, content: renderer.content,
+      templates: renderer.templates, asOf: renderer.asOf, content: content,
       evaluations: renderer.evaluations, keys: plan.keys, histories: renderer.histories, partners: plan.partners,
       others: plan.others, inputKeys: plan.inputKeys, site: plan.site, contentName: renderer.contentName,
       search: renderer.search)
@@ -245,12 +267,28 @@ extension SiteBuilder {
 }
 
 extension Partner {
-  /// Whether `other` is this record but for what only the partner's own pages show: its website, which
-  /// its page alone shows (no list, feed, JSON file or other partner's page does). Every other field, and
-  /// every entry's position, counts: an edit of them takes the planning of every page.
-  func differsOnlyOnItsOwnPages(from other: Partner) -> Bool {
+  /// How far an edit of a record reaches into the site, by the fields it changed.
+  enum Reach: Int, Comparable {
+    /// The partner's own pages alone: its website, which its page alone shows (no list, feed, JSON file
+    /// or other partner's page does).
+    case ownPages
+    /// Those and the files that show the record beside every other partner's, which no evaluation,
+    /// history, calendar or order reads: its region, which the partner's page, its row of the partner
+    /// list (on the list's page or the overview), `api/partners.json` and `api/accreditations.csv` show.
+    case listed
+    /// Every file's plan: any other field, or an entry's position.
+    case everything
+
+    static func < (a: Reach, b: Reach) -> Bool { a.rawValue < b.rawValue }
+  }
+
+  /// How far `other`, an edit of this record, reaches: every field and every entry's position but the
+  /// website and the region counts as `everything`.
+  func reach(from other: Partner) -> Reach {
     var same = self
     same.website = other.website
-    return same == other
+    if same == other { return .ownPages }
+    same.region = other.region
+    return same == other ? .listed : .everything
   }
 }

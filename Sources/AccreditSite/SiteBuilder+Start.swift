@@ -61,6 +61,9 @@ extension SiteBuilder {
       path == Route.home.file || path == Route.notFound.file || staticPaths.contains(path)
     }
 
+    /// The paths of the files a start record keeps (`keeps`): looked up, not found among every file.
+    public var keptPaths: [String] { [Route.home.file, Route.notFound.file] + staticPaths.sorted() }
+
     /// Writes the record of `files` (those it `keeps`, the site's as rendered from the stamped inputs) into
     /// `cache`; files changed within two seconds of the stamp are smudged, so that they never match.
     public func write(_ files: [OutputFile], request: Request, cache: BuildCache, now: Date = Date()) {

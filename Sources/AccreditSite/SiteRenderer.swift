@@ -99,7 +99,7 @@ public struct SiteRenderer: Sendable {
   var inputKeys: InputKeys?
   /// The last render's context and the partners whose records changed since, when nothing else did (the
   /// preview server's record edit): the context is made from it (`SiteContext.init(updating:…)`).
-  var previousSite: (site: SiteContext, edited: Set<String>)?
+  var previousSite: (site: SiteContext, edited: Set<String>, keepingOrder: Bool)?
   /// The last plan's keys by path, its files other than the partners', and its partners' files (the
   /// preview server's edits): a plan that reuses partners' files then makes its keys from those instead of
   /// from every file again.
@@ -202,25 +202,32 @@ public struct SiteRenderer: Sendable {
   }
 
   /// The files of the partners `slugs` alone, planned (their keys and jobs), for an edit that changes
-  /// nothing the other files show.
-  func plan(partners slugs: Set<String>) -> (
-    site: SiteContext, partners: [String: (plan: PartnerPlan, jobs: [OutputJob])]
+  /// nothing the other files show; with `listedAmong` (the other partners' plans, by slug), also the files
+  /// that show their records beside every other partner's (`JobPlanner.listedJobs`), for an edit of what
+  /// those show and no evaluation reads (a region), with the keys they were planned with.
+  func plan(partners slugs: Set<String>, listedAmong known: [String: PartnerPlan]? = nil) -> (
+    site: SiteContext, partners: [String: (plan: PartnerPlan, jobs: [OutputJob])], listed: [OutputJob],
+    keys: InputKeys
   ) {
     let site = siteContext()
-    let planner = JobPlanner(site: site, keys: inputKeys ?? makeKeys(), templates: templates, asOf: asOf)
+    let keys = known == nil ? inputKeys ?? makeKeys() : (inputKeys ?? makeKeys()).settled()
+    let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
     var plans: [String: (plan: PartnerPlan, jobs: [OutputJob])] = [:]
     for slug in slugs {
       guard let evaluation = site.evaluationsBySlug[slug] else { continue }
       plans[slug] = planner.partnerPlan(evaluation)
     }
-    return (site, plans)
+    guard let known else { return (site, plans, [], keys) }
+    let listed = planner.listedJobs(showing: slugs) { plans[$0]?.plan.key ?? known[$0]?.key }
+    return (site, plans, listed, keys)
   }
 
   /// The context the pages are made in: from the last render's when the caller gives it (`previousSite`).
   private func siteContext() -> SiteContext {
-    if let (previous, edited) = previousSite {
+    if let (previous, edited, keepingOrder) = previousSite {
       return SiteContext(
-        updating: previous, edited: edited, content: content, evaluations: evaluations, histories: histories)
+        updating: previous, edited: edited, content: content, evaluations: evaluations, histories: histories,
+        keepingOrder: keepingOrder)
     }
     return SiteContext(
       content: content, evaluations: evaluations, asOf: asOf, search: search, listPageSize: listPageSize,
@@ -387,21 +394,9 @@ struct JobPlanner: Sendable {
     var jobs: [OutputJob] = []
     let pageCount = site.partnerPageCount
     if pageCount > 1 {
-      let ordered = site.listedPartners
-      let tiers = Set(site.evaluations.compactMap(\.tier)).sorted().map(StableHash.of)
-      let common = [keys.global, UInt64(pageCount), UInt64(ordered.count), UInt64(site.listPageSize)] + tiers
+      let common = listKeyParts()
       for number in 2...pageCount {
-        let start = min((number - 1) * site.listPageSize, ordered.count)
-        let slice = ordered[start..<min(start + site.listPageSize, ordered.count)]
-        let key = StableHash.combine(
-          common + [UInt64(number)]
-            + slice.flatMap { [StableHash.of($0.slug), partnerKeys[$0.slug] ?? 0] })
-        jobs.append(
-          page(
-            .partnerListPage(number), key: key, template: "partners",
-            title: "Partners, page \(number) of \(pageCount)",
-            description: "Page \(number) of the list of partners as of \(asOf.display)."
-          ) { site.partnerListPage(number) })
+        jobs.append(listPageJob(number, common: common) { partnerKeys[$0] })
       }
     }
     let historyPages = site.historyPageCount
@@ -417,10 +412,56 @@ struct JobPlanner: Sendable {
           current: number == 1 ? "history" : ""
         ) { site.historyPage(number) })
     }
-    jobs.append(
-      OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
-        PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories)
-      })
+    jobs.append(partnerIndexJob())
+    return jobs
+  }
+
+  /// What every page of the partner list beyond the first is keyed by: the global key, the number of
+  /// pages and partners, the page size and the tiers in use.
+  func listKeyParts() -> [UInt64] {
+    let tiers = Set(site.evaluations.compactMap(\.tier)).sorted().map(StableHash.of)
+    return [keys.global, UInt64(site.partnerPageCount), UInt64(site.evaluations.count), UInt64(site.listPageSize)]
+      + tiers
+  }
+
+  /// Page `number` (2 or more) of the partner list: keyed by `common` (`listKeyParts`), its number and
+  /// its rows' partners with their keys (`partnerKey`, by slug).
+  func listPageJob(_ number: Int, common: [UInt64], partnerKey: (String) -> UInt64?) -> OutputJob {
+    let site = self.site
+    let pageCount = site.partnerPageCount
+    let ordered = site.listedPartners
+    let start = min((number - 1) * site.listPageSize, ordered.count)
+    let slice = ordered[start..<min(start + site.listPageSize, ordered.count)]
+    let key = StableHash.combine(
+      common + [UInt64(number)] + slice.flatMap { [StableHash.of($0.slug), partnerKey($0.slug) ?? 0] })
+    return page(
+      .partnerListPage(number), key: key, template: "partners", title: "Partners, page \(number) of \(pageCount)",
+      description: "Page \(number) of the list of partners as of \(asOf.display)."
+    ) { site.partnerListPage(number) }
+  }
+
+  /// `api/partners.json`, which shows every partner: keyed by everything.
+  func partnerIndexJob() -> OutputJob {
+    let site = self.site
+    return OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
+      PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories)
+    }
+  }
+
+  /// The files that show the records of the partners `slugs` beside every other partner's, for an edit of
+  /// their records that no evaluation, order or calendar reads (a region: `Partner.reach(from:)`): the
+  /// partner list's pages they are on (the overview for the first), `api/partners.json` and
+  /// `api/accreditations.csv`. `partnerKey` gives a partner's key by slug.
+  func listedJobs(showing slugs: Set<String>, partnerKey: (String) -> UInt64?) -> [OutputJob] {
+    let site = self.site
+    let ordered = site.listedPartners
+    let numbers = Set(
+      ordered.indices.filter { slugs.contains(ordered[$0].slug) }.map { $0 / site.listPageSize + 1 })
+    let common = listKeyParts()
+    var jobs = [partnerIndexJob(), accreditationsCSVJob()]
+    for number in numbers.sorted() {
+      jobs.append(number == 1 ? homeJob() : listPageJob(number, common: common, partnerKey: partnerKey))
+    }
     return jobs
   }
 
@@ -534,18 +575,30 @@ struct JobPlanner: Sendable {
         HistoryJSON.bytes(
           histories: site.programHistories, asOf: asOf, memo: site.histories, months: site.programMonths)
       },
-      page(
-        .home, key: keys.everything, template: "home", title: "Overview",
-        description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
-      ) { site.homePage() },
+      homeJob(),
       file(.feed, key: keys.everything, template: "feed") { site.feed() },
       OutputJob(path: Route.statusJSON.file, key: keys.everything) {
         StatusDocument.bytes(evaluations: evaluations, asOf: asOf, contentName: contentName, memo: site.histories)
       },
-      OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
-        AccreditationsCSV.bytes(evaluations: evaluations, partners: site.partners, memo: site.histories)
-      },
+      accreditationsCSVJob(),
     ]
+  }
+
+  /// The overview, which shows every partner: keyed by everything.
+  func homeJob() -> OutputJob {
+    let site = self.site
+    return page(
+      .home, key: keys.everything, template: "home", title: "Overview",
+      description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
+    ) { site.homePage() }
+  }
+
+  /// `api/accreditations.csv`, which shows every partner: keyed by everything.
+  func accreditationsCSVJob() -> OutputJob {
+    let site = self.site
+    return OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
+      AccreditationsCSV.bytes(evaluations: site.evaluations, partners: site.partners, memo: site.histories)
+    }
   }
 }
 
@@ -650,9 +703,14 @@ struct InputKeys: Sendable {
   /// hashing every case again.
   func replacing(_ path: String, hash: UInt64) -> InputKeys {
     var keys = self
-    keys.hashes[path] = hash
-    if path.hasPrefix("partners/") { keys.everythingValue = nil }
+    keys.replace(path, hash: hash)
     return keys
+  }
+
+  /// `replacing` in place: the hashes are not copied when nothing else holds them.
+  mutating func replace(_ path: String, hash: UInt64) {
+    hashes[path] = hash
+    if path.hasPrefix("partners/") { everythingValue = nil }
   }
 
   /// The keys after the case file at `path` (one the keys were made with) changed to bytes hashing to

@@ -103,8 +103,8 @@ struct RecordEditTests {
         if number == 1 { #expect(patch.files.contains { $0.path.hasPrefix("pdms/eve-newcomer") }) }
         if number == 2 { #expect(patch.removed.contains { $0.hasPrefix("pdms/daniel-okafor") }) }
         if number == 5 {
-          #expect(patch.files.contains { $0.path == "partners/northwind-digital/index.html" })
-          #expect(patch.files.allSatisfy { $0.path.hasPrefix("partners/northwind-digital/") })
+          // Its page alone: its case pages, marks page, badge and feed do not show the website.
+          #expect(patch.files.map(\.path) == ["partners/northwind-digital/index.html"])
         }
         if number == 6 { #expect(patch.files.contains { $0.path == "index.html" }) }
       }
@@ -366,6 +366,56 @@ struct RecordEditTests {
     }
   }
 
+  /// A record edit of what no evaluation, calendar or order reads but the partner list shows (the region:
+  /// `Partner.Reach.listed`) renders the partner's page, the list's page it is on (the overview for
+  /// the first page), `api/partners.json` and `api/accreditations.csv`, and nothing else: a region changed,
+  /// a region new to the program, a region of a partner on the overview, a region and a website in one
+  /// save, then a tier change (every file's plan) after them. Each step equals a clean render byte for byte.
+  @Test func aRegionEditRendersTheFilesThatShowIt() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 120, cases: 5, seed: 5)
+      let request = SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01"))
+      var (baseline, site) = try firstRender(request)
+      func text(_ path: String) -> String { String(decoding: site[path] ?? [], as: UTF8.self) }
+      let listPages = site.keys.filter { $0.hasPrefix("partners/page/") }.sorted()
+      let slugs = try FileManager.default.contentsOfDirectory(atPath: content.appendingPathComponent("partners").path)
+        .map { String($0.dropLast(".yaml".count)) }.sorted()
+      func listed(on page: String) -> [String] { slugs.filter { text(page).contains("partners/\($0)/\"") } }
+      func step(_ slug: String, _ change: (String) -> String) throws -> Set<String> {
+        let paths = try editRecord(slug, in: content, change, request: request, site: &site, baseline: &baseline)
+        #expect(paths.contains("partners/\(slug)/index.html"))
+        return Set(paths.filter { $0 != "partners/\(slug)/index.html" })
+      }
+      let api: Set = ["api/partners.json", "api/accreditations.csv"]
+      let second = try #require(listed(on: listPages[0]).first)
+      let third = try #require(listed(on: listPages[1]).last)
+      let first = try #require(listed(on: "index.html").first)
+      // Another region of the program's.
+      let other = { (record: String) in
+        record.replacingOccurrences(
+          of: #"region: [A-Z]+"#, with: record.contains("region: EMEA") ? "region: AMER" : "region: EMEA",
+          options: .regularExpression)
+      }
+      #expect(try step(second, other) == api.union([listPages[0]]))
+      #expect(
+        try step(third) { $0.replacingOccurrences(of: "region: ", with: "region: Far ") } == api.union([listPages[1]]))
+      #expect(text("api/partners.json").contains("Far "))
+      #expect(
+        try step(first) { $0.replacingOccurrences(of: "region: ", with: "region: Near ") } == api.union(["index.html"]))
+      let both = try step(second) {
+        $0.replacingOccurrences(
+          of: #"region: [A-Z]+"#, with: "region: Mid\nwebsite: https://example.com", options: .regularExpression)
+      }
+      #expect(both.contains("index.html") && both.contains(listPages[0]), "a line added moves what follows: every plan")
+      let back = try step(third) { $0.replacingOccurrences(of: "region: Far ", with: "region: ") }
+      #expect(back == api.union([listPages[1]]))
+      let tier = try step(first) {
+        $0.replacingOccurrences(of: #"tier: [a-z]+ \}"#, with: "tier: partner }", options: .regularExpression)
+      }
+      #expect(tier.contains("index.html"))
+    }
+  }
+
   /// The board and the PDMs' index are keyed by what they show (`JobPlanner.pageKeyedByValue`): an edit that
   /// changes nothing on them (a partner's region) renders neither; a new name for a partner on the board
   /// renders the board, and a partner given a PDM the PDMs' index. Each step equals a clean render byte for
@@ -454,7 +504,8 @@ struct RecordEditTests {
       let noted = try #require(
         try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [note: .changed]), since: first.baseline))
       #expect(noted.summary == "case notes edited" && noted.files.count == 1)
-      try edit(content, "partners/northwind-digital.yaml", "region: ", "region: Far ")
+      // A new name, which its case pages show (a region or a website they do not: those render its page alone).
+      try edit(content, "partners/northwind-digital.yaml", "name: Northwind Digital", "name: Northwind Digital Group")
       let record = "partners/northwind-digital.yaml"
       let patch = try #require(
         try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [record: .changed]), since: noted.baseline))

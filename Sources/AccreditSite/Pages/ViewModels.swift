@@ -190,10 +190,12 @@ final class SiteContext: Sendable {
   /// `edited` alone changed since `previous` was made (the same case files, pages, settings, standards and
   /// date): the navigation is `previous`'s, the cases by partner and the lookups by slug are `previous`'s
   /// with those partners' entries replaced, and the caches start empty. A preview server's record or case
-  /// edit, without a pass over every case.
+  /// edit, without a pass over every case. With `keepingOrder` (the edited records differ only in what
+  /// no evaluation, calendar or order reads: `Partner.reach(from:)`), the list's order, the calendar and
+  /// each partner's first due date are `previous`'s, which those records left as they were.
   init(
     updating previous: SiteContext, edited: Set<String>, content: Content, evaluations: [PartnerEvaluation],
-    histories: PartnerMemo
+    histories: PartnerMemo, keepingOrder: Bool = false
   ) {
     self.histories = histories
     historyPageSize = previous.historyPageSize
@@ -235,6 +237,11 @@ final class SiteContext: Sendable {
     self.cases = cases
     encodedNavigation = previous.encodedNavigation
     asOfValue = previous.asOfValue
+    if keepingOrder {
+      listOrder.withLock { $0 = previous.listOrder.withLock { $0 } }
+      dueCache.withLock { $0 = previous.dueCache.withLock { $0 } }
+      calendarCache.withLock { $0 = previous.calendarCache.withLock { $0 } }
+    }
   }
 
   /// The name of an accreditation type.
