@@ -37,6 +37,13 @@ struct RecordEditTests {
     return patch.files.map(\.path)
   }
 
+  /// The sample content copied into `folder`, and the request that renders it (as of its `site.yaml`, on
+  /// 2026-12-01).
+  private func sampleRequest(in folder: URL) throws -> (content: URL, request: SiteBuilder.Request) {
+    let content = try sampleContent(in: folder)
+    return (content, SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01")))
+  }
+
   /// A first render of `request`: its baseline and its files by path, as the server keeps them.
   private func firstRender(_ request: SiteBuilder.Request) throws -> (SiteBuilder.Baseline, [String: [UInt8]]) {
     let first = try SiteBuilder.render(request)
@@ -63,8 +70,7 @@ struct RecordEditTests {
 
   @Test func aSequenceOfRecordEditsGivesWhatACleanRenderGives() throws {
     try withTemporaryFolder { folder in
-      let content = try sampleContent(in: folder)
-      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let (content, request) = try sampleRequest(in: folder)
       var (baseline, site) = try firstRender(request)
       let northwind = "partners/northwind-digital.yaml"
       // Each step: the files edited (from → to), all saved before the render.
@@ -118,8 +124,7 @@ struct RecordEditTests {
   /// whole build, which reports it.
   @Test func caseFrontMatterEditsGiveWhatACleanRenderGives() throws {
     try withTemporaryFolder { folder in
-      let content = try sampleContent(in: folder)
-      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let (content, request) = try sampleRequest(in: folder)
       var (baseline, site) = try firstRender(request)
       let northwind = "cases/northwind-digital/NW-2026-019.md"
       let contoso = "cases/contoso-consulting/CT-2026-017.md"
@@ -183,8 +188,7 @@ struct RecordEditTests {
   /// folder, takes the whole build.
   @Test func filesAddedOrRemovedGiveWhatACleanRenderGives() throws {
     try withTemporaryFolder { folder in
-      let content = try sampleContent(in: folder)
-      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let (content, request) = try sampleRequest(in: folder)
       var (baseline, site) = try firstRender(request)
       let existing = "cases/northwind-digital/NW-2026-019.md"
       let added = "cases/northwind-digital/NW-2026-900.md"
@@ -267,8 +271,7 @@ struct RecordEditTests {
   /// page. An entry with an error takes the whole build. Each step equals a clean render byte for byte.
   @Test func faqAndFreePageEditsRenderWhatShowsThem() throws {
     try withTemporaryFolder { folder in
-      let content = try sampleContent(in: folder)
-      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let (content, request) = try sampleRequest(in: folder)
       var (baseline, site) = try firstRender(request)
       let faq = "faq/what-is-grace.md"
       let page = "pages/escalation-process.md"
@@ -493,8 +496,7 @@ struct RecordEditTests {
   /// (the baseline follows the note edit).
   @Test func aRecordEditAfterANoteEditShowsTheNewNote() throws {
     try withTemporaryFolder { folder in
-      let content = try sampleContent(in: folder)
-      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let (content, request) = try sampleRequest(in: folder)
       let first = try SiteBuilder.render(request)
       var site = Dictionary(uniqueKeysWithValues: first.files.map { ($0.path, $0.bytes) })
       let note = "cases/northwind-digital/NW-2026-019.md"
@@ -521,8 +523,7 @@ struct RecordEditTests {
   /// A record with an error is not read alone: the whole build reports it where it is.
   @Test func aRecordWithAnErrorTakesTheWholeBuild() throws {
     try withTemporaryFolder { folder in
-      let content = try sampleContent(in: folder)
-      let request = SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01"))
+      let (content, request) = try sampleRequest(in: folder)
       let first = try SiteBuilder.render(request)
       let record = "partners/northwind-digital.yaml"
       try edit(content, record, "reviewed: 2026-06-26", "reviewed: 2026-13-45")
