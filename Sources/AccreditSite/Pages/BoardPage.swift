@@ -113,21 +113,65 @@ struct BoardPage: Sendable, Encodable {
 
 extension SiteContext {
   func boardPage() -> BoardPage {
-    let here = Route.board
-    // Rows without a next evaluation sort last.
-    let far = asOf.adding(days: 1_000_000)
-    let evaluator = Evaluator(standards: content.standards)
-    let bySlug = Dictionary(evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
-    let names = bySlug.mapValues(\.name)
-    func partnerLink(_ slug: String) -> BoardPage.PartnerLink {
-      BoardPage.PartnerLink(name: names[slug] ?? slug, href: here.link(to: .partner(slug: slug)))
+    let agenda = BoardAgenda(site: self)
+    let reviews = agenda.reviews()
+    let since = asOf.adding(days: -BoardPage.decisionDays)
+    let threshold = content.standards.marksReviewThreshold
+    let limit = BoardPage.rowLimit
+    // The rows a table shows, and the count of those it leaves out.
+    func cut<Row>(_ rows: [Row], _ rest: String) -> ([Row], String?) {
+      (Array(rows.prefix(limit)), rows.count > limit ? "and \(grouped(rows.count - limit)) more \(rest)" : nil)
     }
-    func caseHref(_ slug: String, _ id: String) -> String { here.link(to: .escalation(partner: slug, id: id)) }
+    let (cases, moreCases) = cut(agenda.casesAtBoard(), "at the board, waiting less long: every open case is on")
+    let (marks, moreMarks) = cut(reviews.marks, "with later deadlines")
+    let (seriousShown, moreSerious) = cut(reviews.serious, "with later deadlines")
+    let (atThreshold, moreThreshold) = cut(reviews.atThreshold, "partners, by name")
+    let (decisions, moreDecisions) = cut(
+      agenda.decisions(since: since), "decisions, older: the partner pages and the feed have them")
+    return BoardPage(
+      openCases: cases, hasOpenCases: !cases.isEmpty, moreCases: moreCases, moreMarksReviews: moreMarks,
+      moreSeriousReviews: moreSerious, moreAtThreshold: moreThreshold, moreDecisions: moreDecisions,
+      actionsHref: Route.board.link(to: .actions),
+      marksReviews: marks, hasMarksReviews: !marks.isEmpty,
+      seriousReviews: seriousShown, hasSeriousReviews: !seriousShown.isEmpty,
+      atThreshold: atThreshold, hasAtThreshold: !atThreshold.isEmpty,
+      decisions: decisions, hasDecisions: !decisions.isEmpty,
+      threshold: "more than \(plural(threshold, "mark"))", thresholdMarks: plural(threshold, "mark"),
+      decisionsSince: DateView(since), decisionDays: BoardPage.decisionDays)
+  }
+}
 
-    // Open at the review-board stage, longest waiting first.
+/// The board's agenda as of the evaluation date, table by table, each in its order: what `boardPage`
+/// cuts and shows.
+private struct BoardAgenda {
+  let site: SiteContext
+  let here = Route.board
+  /// What rows without a next evaluation sort by: last.
+  let far: Day
+  let evaluator: Evaluator
+  let bySlug: [String: PartnerEvaluation]
+  let names: [String: String]
+
+  init(site: SiteContext) {
+    self.site = site
+    far = site.asOf.adding(days: 1_000_000)
+    evaluator = Evaluator(standards: site.content.standards)
+    bySlug = Dictionary(site.evaluations.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+    names = bySlug.mapValues(\.name)
+  }
+
+  func partnerLink(_ slug: String) -> BoardPage.PartnerLink {
+    BoardPage.PartnerLink(name: names[slug] ?? slug, href: here.link(to: .partner(slug: slug)))
+  }
+
+  func caseHref(_ slug: String, _ id: String) -> String { here.link(to: .escalation(partner: slug, id: id)) }
+
+  /// The cases open at the review-board stage, longest waiting first.
+  func casesAtBoard() -> [BoardPage.CaseRow] {
+    let asOf = site.asOf
     // By index: only the cases at the board are copied out of the array (a copy is a retain of each field).
-    let all = content.cases
-    let atBoard = all.indices.compactMap { index -> (days: Int, row: BoardPage.CaseRow)? in
+    let all = site.content.cases
+    return all.indices.compactMap { index -> (days: Int, row: BoardPage.CaseRow)? in
       // `isOpen` and `currentStep` by the case's fields: a method called on the element copies it, and there
       // are thousands.
       guard let first = all[index].steps.first, first.date <= asOf, all[index].outcome.map({ $0.date > asOf }) ?? true,
@@ -143,35 +187,24 @@ extension SiteContext {
           isSerious: escalation.isSerious, since: DateView(step.date), daysAtStage: plural(days, "day"))
       )
     }.sorted { ($1.days, $0.row.id) < ($0.days, $1.row.id) }.map(\.row)
+  }
 
+  /// The accreditations under review for their marks and for serious cases (by deadline), and the
+  /// partners one mark from a review (by name).
+  func reviews() -> (
+    marks: [BoardPage.MarksRow], serious: [BoardPage.SeriousRow], atThreshold: [BoardPage.ThresholdRow]
+  ) {
     var marksRows: [(Day, String, BoardPage.MarksRow)] = []
-    struct SeriousKey: Hashable {
-      let slug: String
-      let caseID: String
-    }
     var serious: [SeriousKey: [AccreditationEvaluation]] = [:]
     var thresholdRows: [BoardPage.ThresholdRow] = []
-    for evaluation in evaluations {
-      let decisions = partners[evaluation.slug]?.decisions ?? []
+    for evaluation in site.evaluations {
+      let decisions = site.partners[evaluation.slug]?.decisions ?? []
       for accreditation in evaluation.accreditations where accreditation.status != .revoked {
-        let name = accreditationName(accreditation.type)
         for reason in accreditation.reasons {
           switch reason.rule {
           case .marks:
-            guard let latest = evaluation.marks.last else { continue }
-            let retain = evaluator.latestRetain(of: accreditation.type, in: decisions, on: asOf)
-            marksRows.append(
-              (
-                accreditation.nextEvaluation ?? far, evaluation.name + name,
-                BoardPage.MarksRow(
-                  partner: partnerLink(evaluation.slug), accreditation: name, status: StatusView(accreditation.status),
-                  marks: evaluation.marks.count, marksHref: here.link(to: .marks(partner: evaluation.slug)),
-                  latestMark: DateView(latest.date), latestMarkCase: latest.caseID,
-                  latestMarkHref: caseHref(evaluation.slug, latest.caseID),
-                  lastRetain: retain.map { DateView($0.date) },
-                  deadline: accreditation.nextEvaluation.map(DateView.init),
-                  needs: "needs a retain decision dated on or after \(latest.date.display)")
-              ))
+            guard let row = marksRow(evaluation, accreditation, decisions: decisions) else { continue }
+            marksRows.append(row)
           case .seriousCase:
             guard let id = reason.caseID else { continue }
             serious[SeriousKey(slug: evaluation.slug, caseID: id), default: []].append(accreditation)
@@ -188,27 +221,64 @@ extension SiteContext {
             latestMark: evaluation.marks.last.map { DateView($0.date) }, openCases: evaluation.openCases.count))
       }
     }
+    let seriousRows = serious.map { seriousRow($0.key, $0.value) }
+    return (
+      marksRows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2),
+      seriousRows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2),
+      thresholdRows.sorted { $0.partner.name < $1.partner.name }
+    )
+  }
 
-    let seriousRows = serious.map { key, accreditations -> (Day, String, BoardPage.SeriousRow) in
-      let evaluation = bySlug[key.slug]
-      let deadline = accreditations.compactMap(\.nextEvaluation).min()
-      let stage = evaluation?.openCases.first { $0.id == key.caseID }?.stage.label.lowercased() ?? ""
-      return (
-        deadline ?? far, (evaluation?.name ?? key.slug) + key.caseID,
-        BoardPage.SeriousRow(
-          partner: partnerLink(key.slug),
-          accreditations: accreditations.map { accreditationName($0.type) }.joined(separator: ", "),
-          status: StatusView(accreditations.map(\.status).min() ?? .underReview), caseID: key.caseID,
-          caseHref: caseHref(key.slug, key.caseID), stage: stage, deadline: deadline.map(DateView.init))
-      )
-    }
+  struct SeriousKey: Hashable {
+    let slug: String
+    let caseID: String
+  }
 
-    // The board's decisions of the window, newest first: the records' decisions and the outcomes of the
-    // cases that reached the board.
-    let since = asOf.adding(days: -BoardPage.decisionDays)
+  /// An accreditation under review for its marks, with what sorts it: its deadline and its name.
+  private func marksRow(
+    _ evaluation: PartnerEvaluation, _ accreditation: AccreditationEvaluation, decisions: [Decision]
+  ) -> (Day, String, BoardPage.MarksRow)? {
+    guard let latest = evaluation.marks.last else { return nil }
+    let name = site.accreditationName(accreditation.type)
+    let retain = evaluator.latestRetain(of: accreditation.type, in: decisions, on: site.asOf)
+    return (
+      accreditation.nextEvaluation ?? far, evaluation.name + name,
+      BoardPage.MarksRow(
+        partner: partnerLink(evaluation.slug), accreditation: name, status: StatusView(accreditation.status),
+        marks: evaluation.marks.count, marksHref: here.link(to: .marks(partner: evaluation.slug)),
+        latestMark: DateView(latest.date), latestMarkCase: latest.caseID,
+        latestMarkHref: caseHref(evaluation.slug, latest.caseID),
+        lastRetain: retain.map { DateView($0.date) },
+        deadline: accreditation.nextEvaluation.map(DateView.init),
+        needs: "needs a retain decision dated on or after \(latest.date.display)")
+    )
+  }
+
+  /// A serious case open and the accreditations it puts under review, with what sorts it.
+  private func seriousRow(_ key: SeriousKey, _ accreditations: [AccreditationEvaluation]) -> (
+    Day, String, BoardPage.SeriousRow
+  ) {
+    let evaluation = bySlug[key.slug]
+    let deadline = accreditations.compactMap(\.nextEvaluation).min()
+    let stage = evaluation?.openCases.first { $0.id == key.caseID }?.stage.label.lowercased() ?? ""
+    return (
+      deadline ?? far, (evaluation?.name ?? key.slug) + key.caseID,
+      BoardPage.SeriousRow(
+        partner: partnerLink(key.slug),
+        accreditations: accreditations.map { site.accreditationName($0.type) }.joined(separator: ", "),
+        status: StatusView(accreditations.map(\.status).min() ?? .underReview), caseID: key.caseID,
+        caseHref: caseHref(key.slug, key.caseID), stage: stage, deadline: deadline.map(DateView.init))
+    )
+  }
+
+  /// The board's decisions from `since` to the evaluation date, newest first: the records' decisions and
+  /// the outcomes of the cases that reached the board.
+  func decisions(since: Day) -> [BoardPage.DecisionRow] {
+    let asOf = site.asOf
     var decided: [(Day, String, BoardPage.DecisionRow)] = []
-    for evaluation in evaluations {
-      for decision in partners[evaluation.slug]?.decisions ?? [] where decision.date >= since && decision.date <= asOf {
+    for evaluation in site.evaluations {
+      for decision in site.partners[evaluation.slug]?.decisions ?? []
+      where decision.date >= since && decision.date <= asOf {
         let word =
           switch decision.outcome {
           case .retain: "Retain"
@@ -216,7 +286,7 @@ extension SiteContext {
             decision.hasDirectorApproval ? "Revoke, with director approval" : "Revoke, awaiting director approval"
           }
         let accreditation =
-          decision.accreditation == Decision.allAccreditations ? "All" : accreditationName(decision.accreditation)
+          decision.accreditation == Decision.allAccreditations ? "All" : site.accreditationName(decision.accreditation)
         decided.append(
           (
             decision.date, evaluation.name,
@@ -227,6 +297,7 @@ extension SiteContext {
           ))
       }
     }
+    let all = site.content.cases
     for index in all.indices {
       // `outcome(through:)` by the field: a method called on the element copies it.
       guard let outcome = all[index].outcome, outcome.date <= asOf, outcome.date >= since,
@@ -244,35 +315,10 @@ extension SiteContext {
           outcome.date, names[escalation.partnerSlug] ?? escalation.partnerSlug,
           BoardPage.DecisionRow(
             date: DateView(outcome.date), partner: partnerLink(escalation.partnerSlug), decision: word,
-            accreditation: escalation.accreditation.map { accreditationName($0.value) } ?? "Not specified",
+            accreditation: escalation.accreditation.map { site.accreditationName($0.value) } ?? "Not specified",
             caseID: escalation.id, caseHref: caseHref(escalation.partnerSlug, escalation.id))
         ))
     }
-
-    let threshold = content.standards.marksReviewThreshold
-    let limit = BoardPage.rowLimit
-    // The rows a table shows, and the count of those it leaves out.
-    func cut<Row>(_ rows: [Row], _ rest: String) -> ([Row], String?) {
-      (Array(rows.prefix(limit)), rows.count > limit ? "and \(grouped(rows.count - limit)) more \(rest)" : nil)
-    }
-    let (cases, moreCases) = cut(atBoard, "at the board, waiting less long: every open case is on")
-    let (marks, moreMarks) = cut(marksRows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2), "with later deadlines")
-    let (seriousShown, moreSerious) = cut(
-      seriousRows.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2), "with later deadlines")
-    let (atThreshold, moreThreshold) = cut(
-      thresholdRows.sorted { $0.partner.name < $1.partner.name }, "partners, by name")
-    let (decisions, moreDecisions) = cut(
-      decided.sorted { ($1.0, $0.1) < ($0.0, $1.1) }.map(\.2),
-      "decisions, older: the partner pages and the feed have them")
-    return BoardPage(
-      openCases: cases, hasOpenCases: !cases.isEmpty, moreCases: moreCases, moreMarksReviews: moreMarks,
-      moreSeriousReviews: moreSerious, moreAtThreshold: moreThreshold, moreDecisions: moreDecisions,
-      actionsHref: here.link(to: .actions),
-      marksReviews: marks, hasMarksReviews: !marks.isEmpty,
-      seriousReviews: seriousShown, hasSeriousReviews: !seriousShown.isEmpty,
-      atThreshold: atThreshold, hasAtThreshold: !atThreshold.isEmpty,
-      decisions: decisions, hasDecisions: !decisions.isEmpty,
-      threshold: "more than \(plural(threshold, "mark"))", thresholdMarks: plural(threshold, "mark"),
-      decisionsSince: DateView(since), decisionDays: BoardPage.decisionDays)
+    return decided.sorted { ($1.0, $0.1) < ($0.0, $1.1) }.map(\.2)
   }
 }
