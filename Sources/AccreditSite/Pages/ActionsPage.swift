@@ -185,79 +185,76 @@ extension SiteContext {
   /// accreditation's status now and on the item's day.
   private func actionFacts(_ item: ActionItem) -> ActionFacts {
     let evaluator = Evaluator(standards: content.standards)
-    let bySlug = evaluationsBySlug
-
-    func effects(_ slug: String, on day: Day?) -> [ActionsPage.Effect] {
-      guard let now = bySlug[slug] else { return [] }
-      guard let day, let partner = partners[slug] else {
-        return now.accreditations.filter { $0.status != .revoked }.map {
-          ActionsPage.Effect(
-            accreditation: accreditationName($0.type), now: StatusView($0.status), then: StatusView($0.status),
-            changes: false)
-        }
+    switch item {
+    case .event(let event):
+      let (what, reason) = eventWords(event, evaluator: evaluator)
+      return ActionFacts(
+        what: what, reason: reason,
+        effects: event.partner.map { effects($0, on: event.effectDay, evaluator: evaluator) } ?? [])
+    case .openCase(let escalation, let since, _):
+      let stage = escalation.stage(on: asOf)?.label.lowercased() ?? "complaint"
+      var reason = "at \(stage) for \(plural(since.days(until: asOf), "day")), since \(since.display)"
+      if let now = evaluationsBySlug[escalation.partnerSlug], evaluator.isOneMarkFromReview(now) {
+        reason += "; a mark would send every accreditation to the review board"
       }
-      return evaluator.outlook(of: partner, cases: cases[slug] ?? [], now: now, on: day)
-        .filter { $0.now != .revoked }
-        .map {
-          ActionsPage.Effect(
-            accreditation: accreditationName($0.type), now: $0.now.map(StatusView.init),
-            then: StatusView($0.then.status),
-            changes: $0.changes)
-        }
+      return ActionFacts(
+        what: "Case \(escalation.id) open at \(stage)\(escalation.isSerious ? " (serious)" : "")", reason: reason,
+        effects: effects(escalation.partnerSlug, on: nil, evaluator: evaluator))
     }
+  }
 
-    func facts(_ item: ActionItem) -> ActionFacts {
-      var slug: String?
-      var what = ""
-      var reason = ""
-      var effectDay: Day?
-      switch item {
-      case .event(let event):
-        slug = event.partner
-        effectDay = event.effectDay
-        switch event.kind {
-        case .evaluation:
-          let type = event.subject ?? ""
-          what = "Evaluation of \(accreditationName(type))"
-          let projected = slug.flatMap { partners[$0] }.map {
-            evaluator.evaluate($0, cases: cases[$0.slug] ?? [], asOf: event.date)
-          }
-          reason = actionReason(projected, type: type, due: event.date)
-        case .tierReview:
-          let below = evaluations.count { !$0.isTierEligible && !$0.accreditations.isEmpty }
-          what = "Tier reviews of every partner begin"
-          reason = "\(plural(below, "partner")) below the eligible tiers now must reach one"
-        case .graceEnds:
-          what = "Grace period ends (last day)"
-          let tier = slug.flatMap { bySlug[$0]?.tier }?.capitalized ?? "none"
-          let next = slug.flatMap { partners[$0] }.map {
-            evaluator.evaluate($0, cases: cases[$0.slug] ?? [], asOf: event.effectDay)
-          }
-          if let further = next?.grace {
-            reason = "another grace period runs until \(further.until.display) (tier now \(tier))"
-          } else if next?.isTierEligible == true {
-            reason = "none: the tier is eligible again from \(event.effectDay.display)"
-          } else {
-            reason = "reach an eligible tier (now \(tier)) by \(event.date.display)"
-          }
-        case .certificationExpires:
-          let name = content.standards.certificationName(event.subject ?? "")
-          what = "Certification \(name) expires"
-          reason = event.date == asOf ? "renew \(name): it lapses today" : "renew \(name) before \(event.date.display)"
-        }
-      case .openCase(let escalation, let since, _):
-        slug = escalation.partnerSlug
-        let stage = escalation.stage(on: asOf)?.label.lowercased() ?? "complaint"
-        what = "Case \(escalation.id) open at \(stage)\(escalation.isSerious ? " (serious)" : "")"
-        reason = "at \(stage) for \(plural(since.days(until: asOf), "day")), since \(since.display)"
-        if let now = bySlug[escalation.partnerSlug], evaluator.isOneMarkFromReview(now) {
-          reason += "; a mark would send every accreditation to the review board"
-        }
+  /// Each accreditation of the partner `slug` (but the revoked ones): its status now, and on `day` when the
+  /// item has one (the engine's outlook), or now again.
+  private func effects(_ slug: String, on day: Day?, evaluator: Evaluator) -> [ActionsPage.Effect] {
+    guard let now = evaluationsBySlug[slug] else { return [] }
+    guard let day, let partner = partners[slug] else {
+      return now.accreditations.filter { $0.status != .revoked }.map {
+        ActionsPage.Effect(
+          accreditation: accreditationName($0.type), now: StatusView($0.status), then: StatusView($0.status),
+          changes: false)
       }
-      return ActionFacts(what: what, reason: reason, effects: slug.map { effects($0, on: effectDay) } ?? [])
     }
+    return evaluator.outlook(of: partner, cases: cases[slug] ?? [], now: now, on: day)
+      .filter { $0.now != .revoked }
+      .map {
+        ActionsPage.Effect(
+          accreditation: accreditationName($0.type), now: $0.now.map(StatusView.init),
+          then: StatusView($0.then.status), changes: $0.changes)
+      }
+  }
 
-    return facts(item)
+  /// What a calendar event is, and what it needs.
+  private func eventWords(_ event: CalendarEvent, evaluator: Evaluator) -> (what: String, reason: String) {
+    let partner = event.partner.flatMap { partners[$0] }
+    switch event.kind {
+    case .evaluation:
+      let type = event.subject ?? ""
+      let projected = partner.map { evaluator.evaluate($0, cases: cases[$0.slug] ?? [], asOf: event.date) }
+      return ("Evaluation of \(accreditationName(type))", actionReason(projected, type: type, due: event.date))
+    case .tierReview:
+      let below = evaluations.count { !$0.isTierEligible && !$0.accreditations.isEmpty }
+      return (
+        "Tier reviews of every partner begin", "\(plural(below, "partner")) below the eligible tiers now must reach one"
+      )
+    case .graceEnds:
+      let tier = event.partner.flatMap { evaluationsBySlug[$0]?.tier }?.capitalized ?? "none"
+      let next = partner.map { evaluator.evaluate($0, cases: cases[$0.slug] ?? [], asOf: event.effectDay) }
+      let reason =
+        if let further = next?.grace {
+          "another grace period runs until \(further.until.display) (tier now \(tier))"
+        } else if next?.isTierEligible == true {
+          "none: the tier is eligible again from \(event.effectDay.display)"
+        } else {
+          "reach an eligible tier (now \(tier)) by \(event.date.display)"
+        }
+      return ("Grace period ends (last day)", reason)
+    case .certificationExpires:
+      let name = content.standards.certificationName(event.subject ?? "")
+      return (
+        "Certification \(name) expires",
+        event.date == asOf ? "renew \(name): it lapses today" : "renew \(name) before \(event.date.display)"
+      )
+    }
   }
 
   /// What an accreditation needs on its evaluation `due`, from its projected evaluation: its failed checks
