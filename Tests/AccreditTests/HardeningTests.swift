@@ -38,6 +38,26 @@ struct JailTests {
     return (code, console.out + console.err)
   }
 
+  /// The walk of one folder (what serve lists when a file is added there) keeps the jail: a folder that
+  /// resolves outside the content folder is not walked, a link out of it is a problem, and paths are the
+  /// content folder's.
+  @Test func oneFolderIsListedInsideTheJail() throws {
+    try withTemporaryFolder { folder in
+      let (content, secret) = try makeContent(in: folder)
+      let cases = content.appendingPathComponent("cases/p")
+      try FileManager.default.createDirectory(at: cases, withIntermediateDirectories: true)
+      try Data("x".utf8).write(to: cases.appendingPathComponent("C-1.md"))
+      try link("cases/p/C-2.md", in: content, to: secret.path)
+      try link("cases/q", in: content, to: folder.path)
+      let listing = try #require(FolderJail.list(content, below: "cases/p", what: "content folder"))
+      #expect(listing.files.map(\.path) == ["cases/p/C-1.md"])
+      #expect(listing.problems.map(\.path) == ["cases/p/C-2.md"])
+      #expect(FolderJail.list(content, below: "cases/q", what: "content folder") == nil)
+      #expect(FolderJail.list(content, below: "cases/../..", what: "content folder") == nil)
+      #expect(FolderJail.list(content, below: "cases/none", what: "content folder") == nil)
+    }
+  }
+
   @Test func linksOutOfTheFolderAreErrorsThatNeverShowTheTarget() throws {
     try withTemporaryFolder { folder in
       let (content, secret) = try makeContent(in: folder)
