@@ -97,6 +97,10 @@ extension PartnerMemo {
     var memo = PartnerMemo()
     var count = 0
     var plans: [String: SiteRenderer.PartnerPlan] = [:]
+    /// Why nothing was read from a file that is not another build's: what the build warns about.
+    var damage: String?
+
+    static func damaged(_ why: String) -> Decoded { Decoded(damage: why) }
   }
 
   /// The entries and plans of the file `bytes` whose keys are the partner's in `keys` and `planKeys`,
@@ -104,13 +108,16 @@ extension PartnerMemo {
   static func decoded(
     _ bytes: [UInt8], keys: [String: UInt64], planKeys: [String: UInt64] = [:], identity: String
   ) -> Decoded {
-    guard bytes.starts(with: header), bytes.count >= header.count + 8 else { return Decoded() }
+    guard bytes.starts(with: header) else {
+      return .damaged(bytes.starts(with: Array("accredit-memo ".utf8)) ? "another version wrote it" : "no header")
+    }
+    guard bytes.count >= header.count + 8 else { return .damaged("it is truncated") }
     let body = bytes.count - 8
     let checksum = bytes.withUnsafeBytes {
       UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: body, as: UInt64.self))
     }
     guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<body])) }) == checksum else {
-      return Decoded()
+      return .damaged("its checksum does not match")
     }
     var reader = CacheReader(bytes, from: header.count, to: body)
     var spans: [(slug: String, start: Int, end: Int)] = []
@@ -123,16 +130,16 @@ extension PartnerMemo {
         try reader.skip(length)
         spans.append((slug, start, start + length))
       }
-      guard reader.isAtEnd else { return Decoded() }
+      guard reader.isAtEnd else { return .damaged("it is damaged") }
     } catch {
-      return Decoded()
+      return .damaged("it is damaged")
     }
     let entries = spans.parallelMap { span in
       entry(of: span.slug, in: CacheReader(bytes, from: span.start, to: span.end), keys: keys, planKeys: planKeys)
     }
     var decoded = Decoded()
     for (span, entry) in zip(spans, entries) {
-      guard let entry else { return Decoded() }
+      guard let entry else { return .damaged("it is damaged") }
       if let kept = entry.kept {
         decoded.memo.keep(kept, of: span.slug)
         decoded.count += 1

@@ -165,7 +165,7 @@ public enum SiteBuilder {
     defer { saving.wait() }
     var prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
-    let memo = output.cache.map { keepMemo(of: &prepared.renderer, in: $0, request: request, clean: output.clean) }
+    let memo = output.cache.map { keepMemo(of: &prepared.renderer, in: $0, request: request, output: output) }
     // The partners whose plans the memo's file kept are not planned again: their files are kept as the
     // output folder has them, or, when it does not (`OutputJob.NotPlanned`), everything is planned.
     var plan = prepared.renderer.plan(reusing: memo?.plans ?? [:], keeping: true)
@@ -191,17 +191,21 @@ public enum SiteBuilder {
   }
 
   /// The build cache's memo of each partner's pieces (`PartnerMemo`'s file), read for `renderer` (its
-  /// entries whose partner's key is unchanged; none with `clean`), with what saves the memo after the build.
-  private static func keepMemo(of renderer: inout SiteRenderer, in cache: BuildCache, request: Request, clean: Bool)
+  /// entries whose partner's key is unchanged; none with `clean`; a damaged file is warned about), with
+  /// what saves the memo after the build.
+  private static func keepMemo(of renderer: inout SiteRenderer, in cache: BuildCache, request: Request, output: Output)
     -> MemoFile
   {
     let keys = renderer.makeKeys()
     renderer.inputKeys = keys
     let memoKeys = renderer.memoKeys(keys)
     let file = MemoFile(url: cache.memoFile(for: request.content), keys: memoKeys.memo, planKeys: memoKeys.plan)
-    if !clean, let bytes = ParseCache.readWhole(file.url.path) {
+    if !output.clean, let bytes = ParseCache.readWhole(file.url.path) {
       let loaded = PartnerMemo.decoded(
         bytes, keys: file.keys, planKeys: file.planKeys, identity: SiteRenderer.buildIdentity)
+      if let damage = loaded.damage {
+        output.onCacheWarning("ignoring the build cache's memo \(file.url.path) (\(damage)); rebuilding it")
+      }
       renderer.histories = loaded.memo
       file.loaded = loaded.count
       file.plans = loaded.plans

@@ -1,4 +1,5 @@
 import AccreditContent
+import AccreditCLI
 import AccreditEngine
 @testable import AccreditSite
 import Foundation
@@ -9,11 +10,12 @@ import Testing
 /// partner's alone; an entry is used only under the partner's key, and the site equals a clean build.
 @Suite("The partners' memo kept in the build cache")
 struct MemoCacheTests {
-  private func build(_ content: URL, into output: URL, cache: BuildCache?, clean: Bool = false) throws
-    -> SiteBuilder.Built
-  {
+  private func build(
+    _ content: URL, into output: URL, cache: BuildCache?, clean: Bool = false, warnings: Captured? = nil
+  ) throws -> SiteBuilder.Built {
     var options = SiteBuilder.Output(folder: output, clean: clean)
     options.cache = cache
+    if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
     return try SiteBuilder.build(
       .init(content: content, asOf: Day("2026-11-15"), today: Day("2030-01-01")), into: options)
   }
@@ -78,16 +80,16 @@ struct MemoCacheTests {
       let otherPlans = PartnerMemo.decoded(bytes, keys: keys, planKeys: otherPlanKeys, identity: "test")
       #expect(otherPlans.count == count && otherPlans.plans[slug] == nil && otherPlans.plans.count == plans.count - 1)
       let another = PartnerMemo.decoded(bytes, keys: keys, planKeys: planKeys, identity: "another")
-      #expect(another.count == 0 && another.plans.isEmpty)
+      #expect(another.count == 0 && another.plans.isEmpty && another.damage == nil)
       for position in [0, bytes.count / 2, bytes.count - 1] {
         var damaged = bytes
         damaged[position] ^= 0x20
         let read = PartnerMemo.decoded(damaged, keys: keys, planKeys: planKeys, identity: "test")
-        #expect(read.count == 0 && read.plans.isEmpty)
+        #expect(read.count == 0 && read.plans.isEmpty && read.damage != nil)
       }
       let half = PartnerMemo.decoded(
         Array(bytes.prefix(bytes.count / 2)), keys: keys, planKeys: planKeys, identity: "test")
-      #expect(half.count == 0 && half.plans.isEmpty)
+      #expect(half.count == 0 && half.plans.isEmpty && half.damage != nil)
     }
   }
 
@@ -128,8 +130,19 @@ struct MemoCacheTests {
       try Data(bytes).write(to: memoFile)
       try text.write(to: record, atomically: false, encoding: .utf8)
       try redate(content, to: Date().addingTimeInterval(-1600), changedAfter: Date().addingTimeInterval(-60))
-      #expect(try build(content, into: output, cache: cache).reusedMemos == 0)
+      let warnings = Captured()
+      #expect(try build(content, into: output, cache: cache, warnings: warnings).reusedMemos == 0)
+      #expect(warnings.err.hasPrefix("ignoring the build cache's memo ") && warnings.err.contains("checksum"))
+      #expect(warnings.err.split(separator: "\n").count == 1)
       try expectEqualToACleanBuild(content, output, in: folder, step: "damaged memo")
+      // The build that ignored it wrote a good one.
+      let again = Captured()
+      try String(contentsOf: record, encoding: .utf8).replacingOccurrences(of: "region: ", with: "region: Near ")
+        .write(to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1500), changedAfter: Date().addingTimeInterval(-60))
+      #expect(try build(content, into: output, cache: cache, warnings: again).reusedMemos == partners.count - 1)
+      #expect(again.err.isEmpty)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "after the damaged memo")
     }
   }
 
