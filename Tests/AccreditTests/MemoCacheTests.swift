@@ -146,6 +146,39 @@ struct MemoCacheTests {
     }
   }
 
+  /// The file is written again when the build made entries for more than a fiftieth of the partners (or
+  /// read none), not for one record edit among many partners: the next build makes that partner's again.
+  @Test func theFileIsWrittenAgainOnlyWhenMuchWasMadeAgain() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 60, cases: 1, seed: 2)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let memoFile = cache.memoFile(for: content)
+      let written = try Data(contentsOf: memoFile)
+      let partners = try FileManager.default.contentsOfDirectory(
+        atPath: content.appendingPathComponent("partners").path
+      ).sorted()
+      func edit(_ index: Int, step: Int) throws -> SiteBuilder.Built {
+        let record = content.appendingPathComponent("partners/" + partners[index])
+        // A comment: the record's bytes change, the partner does not.
+        try (String(contentsOf: record, encoding: .utf8) + "\n# edit \(step)\n")
+          .write(to: record, atomically: false, encoding: .utf8)
+        try redate(
+          content, to: Date().addingTimeInterval(Double(step * 10 - 1800)),
+          changedAfter: Date().addingTimeInterval(-60))
+        return try build(content, into: output, cache: cache)
+      }
+      #expect(try edit(0, step: 1).reusedMemos == partners.count - 1)
+      #expect(try Data(contentsOf: memoFile) == written, "one partner of 60 made again: not written")
+      #expect(try edit(1, step: 2).reusedMemos == partners.count - 2, "the first edited partner is made again")
+      #expect(try Data(contentsOf: memoFile) != written, "two of 60: written")
+      #expect(try edit(2, step: 3).reusedMemos == partners.count - 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "three edits")
+    }
+  }
+
   /// A partner's kept plan is used only while the output folder holds its files as planned: a file of an
   /// unedited partner deleted by hand, or its manifest line changed, makes the build plan everything, and
   /// the site equals a clean build.
