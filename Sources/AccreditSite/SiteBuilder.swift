@@ -166,8 +166,9 @@ public enum SiteBuilder {
     var prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
     let memo = output.cache.map { keepMemo(of: &prepared.renderer, in: $0, request: request, output: output) }
-    // The partners whose plans the memo's file kept are not planned again: their files are kept as the
-    // output folder has them, or, when it does not (`OutputJob.NotPlanned`), everything is planned.
+    // The partners whose plans the memo's file kept, and the output folder's manifest holds, are not
+    // planned again: their files are kept as the folder has them, or, when it does not
+    // (`OutputJob.NotPlanned`: a file gone), everything is planned.
     var plan = prepared.renderer.plan(reusing: memo?.plans ?? [:], keeping: true)
     timings.lap("plan")
     var written = try write(
@@ -208,7 +209,11 @@ public enum SiteBuilder {
       }
       renderer.histories = loaded.memo
       file.loaded = loaded.count
-      file.plans = loaded.plans
+      // A plan whose files the manifest does not have under their keys (the content went back to what the
+      // file knows, the folder did not) is made again: kept, it would take the whole planning again.
+      if !loaded.plans.isEmpty, let manifest = SiteWriter.manifestKeys(in: output.folder) {
+        file.plans = loaded.plans.filter { $0.value.files.allSatisfy { manifest[$0.path] == $0.key } }
+      }
     }
     return file
   }
