@@ -33,9 +33,6 @@ package struct CacheWriter {
 
   package mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
-  /// Empties the bytes written, keeping their storage.
-  package mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-
   package mutating func int(_ value: Int) {
     // Zigzag, then 7 bits a byte.
     var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1))))

@@ -101,7 +101,7 @@ public final class ParseCache: Sendable {
 
   // MARK: On disk
 
-  private static let header = Array("accredit-parse 3\n".utf8)
+  private static let header = Array("accredit-parse 2\n".utf8)
 
   /// The cache saved at `url` by the same `identity` (the tool's build), or an empty one: with a warning
   /// when the file is there but cannot be trusted (truncated, damaged, written by another version).
@@ -123,56 +123,35 @@ public final class ParseCache: Sendable {
       return damaged("its checksum does not match")
     }
     var reader = CacheReader(bytes, from: header.count, to: body)
-    // Each entry is its path and its length, then its fields: the entries are found first, then decoded
-    // on every core (decoding them one after another was a tenth of a build after a record edit).
-    var spans: [(path: String, start: Int, end: Int)] = []
     do {
       // Another build of accredit may parse differently: its entries are not used, without a warning.
       guard try reader.string() == identity else { return (cache, nil) }
       let count = try reader.int()
-      spans.reserveCapacity(max(0, min(count, 1_000_000)))
+      var entries: [String: Entry] = [:]
+      entries.reserveCapacity(max(0, min(count, 1_000_000)))
       for _ in 0..<count {
         let path = try reader.string()
-        let length = try reader.int()
-        let start = reader.position
-        try reader.skip(length)
-        spans.append((path, start, start + length))
+        let key = try reader.word()
+        let hash = try reader.word()
+        let head = try reader.optional { try $0.word() }
+        let stamp = try reader.optional { reader in
+          FileStamp(size: Int64(try reader.int()), mtime: Int64(try reader.int()), inode: try reader.word())
+        }
+        let stampedAt = Int64(try reader.int())
+        let diagnostics = try reader.list { try $0.diagnostic(in: path) }
+        let item = try reader.loaded(in: path)
+        let notesHTML = try reader.optional { try $0.string() }
+        entries[path] = Entry(
+          key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt,
+          notesHTML: notesHTML)
       }
       guard reader.isAtEnd else { throw CacheReader.Damaged() }
+      cache.entries.withLock { $0 = entries }
+      cache.loadedSize.store(bytes.count, ordering: .relaxed)
     } catch {
       return damaged("it is damaged")
     }
-    let decoded = spans.parallelMap { span in
-      try? entry(in: CacheReader(bytes, from: span.start, to: span.end), path: span.path)
-    }
-    var entries: [String: Entry] = [:]
-    entries.reserveCapacity(spans.count)
-    for (span, entry) in zip(spans, decoded) {
-      guard let entry else { return damaged("it is damaged") }
-      entries[span.path] = entry
-    }
-    cache.entries.withLock { $0 = entries }
-    cache.loadedSize.store(bytes.count, ordering: .relaxed)
     return (cache, nil)
-  }
-
-  /// The entry of the file at `path` that `reader` holds, which must end where it ends.
-  private static func entry(in reader: CacheReader, path: String) throws -> Entry {
-    var reader = reader
-    let key = try reader.word()
-    let hash = try reader.word()
-    let head = try reader.optional { try $0.word() }
-    let stamp = try reader.optional { reader in
-      FileStamp(size: Int64(try reader.int()), mtime: Int64(try reader.int()), inode: try reader.word())
-    }
-    let stampedAt = Int64(try reader.int())
-    let diagnostics = try reader.list { try $0.diagnostic(in: path) }
-    let item = try reader.loaded(in: path)
-    let notesHTML = try reader.optional { try $0.string() }
-    guard reader.isAtEnd else { throw CacheReader.Damaged() }
-    return Entry(
-      key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt,
-      notesHTML: notesHTML)
   }
 
   /// The size of the file the cache was loaded from, to size the next one's buffer.
@@ -191,16 +170,22 @@ public final class ParseCache: Sendable {
     writer.raw(Self.header)
     writer.string(identity)
     writer.int(entries.count)
-    var fields = CacheWriter(capacity: 1 << 14)
     for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
       writer.string(path)
-      fields.removeAll()
-      fields.entry(entry, in: path)
-      writer.int(fields.bytes.count)
-      writer.raw(fields.bytes)
+      writer.word(entry.key)
+      writer.word(entry.hash)
+      writer.optional(entry.head) { $0.word($1) }
+      writer.optional(entry.stamp) { writer, stamp in
+        writer.int(Int(stamp.size))
+        writer.int(Int(stamp.mtime))
+        writer.word(stamp.inode)
+      }
+      writer.int(Int(entry.stampedAt))
+      writer.list(entry.diagnostics) { $0.diagnostic($1, in: path) }
+      writer.loaded(entry.item, in: path)
+      writer.optional(entry.notesHTML) { $0.string($1) }
     }
     writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
-
     let folder = url.deletingLastPathComponent()
     let temporary = folder.path + "/.\(url.lastPathComponent).\(getpid()).tmp"
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -249,23 +234,5 @@ public final class ParseCache: Sendable {
       }
       return true
     }
-  }
-}
-
-extension CacheWriter {
-  /// The fields of a parse cache entry (`ParseCache.load` reads them back).
-  fileprivate mutating func entry(_ entry: ParseCache.Entry, in path: String) {
-    word(entry.key)
-    word(entry.hash)
-    optional(entry.head) { $0.word($1) }
-    optional(entry.stamp) { writer, stamp in
-      writer.int(Int(stamp.size))
-      writer.int(Int(stamp.mtime))
-      writer.word(stamp.inode)
-    }
-    int(Int(entry.stampedAt))
-    list(entry.diagnostics) { $0.diagnostic($1, in: path) }
-    loaded(entry.item, in: path)
-    optional(entry.notesHTML) { $0.string($1) }
   }
 }
