@@ -102,6 +102,11 @@ public struct BuildCache: Sendable {
     folder.appendingPathComponent(BuildCache.name("parse", [content.standardizedFileURL.path]))
   }
 
+  /// Where the memo of the content folder `content`'s partners (AccreditSite's `PartnerMemo`) is kept.
+  public func memoFile(for content: URL) -> URL {
+    folder.appendingPathComponent(BuildCache.name("memo", [content.standardizedFileURL.path]))
+  }
+
   /// Removes the record `name`, if any.
   public func remove(_ name: String) {
     try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))

@@ -23,16 +23,17 @@ extension EscalationCase {
 ///
 /// Locations carry their file only when it differs from the file being coded (it never does in practice),
 /// so that thousands of copies of a path are neither written nor read.
-struct CacheWriter {
-  private(set) var bytes: [UInt8] = []
+package struct CacheWriter {
+  /// The bytes written so far.
+  package private(set) var bytes: [UInt8] = []
 
-  init(capacity: Int = 0) {
+  package init(capacity: Int = 0) {
     bytes.reserveCapacity(capacity)
   }
 
-  mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+  package mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
 
-  mutating func int(_ value: Int) {
+  package mutating func int(_ value: Int) {
     // Zigzag, then 7 bits a byte.
     var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1))))
     while rest >= 0x80 {
@@ -42,13 +43,13 @@ struct CacheWriter {
     bytes.append(UInt8(rest))
   }
 
-  mutating func word(_ value: UInt64) {
+  package mutating func word(_ value: UInt64) {
     withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
   }
 
-  mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
+  package mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
-  mutating func string(_ value: String) {
+  package mutating func string(_ value: String) {
     var value = value
     value.withUTF8 { utf8 in
       int(utf8.count)
@@ -56,23 +57,23 @@ struct CacheWriter {
     }
   }
 
-  mutating func optional<T>(_ value: T?, _ write: (inout CacheWriter, T) -> Void) {
+  package mutating func optional<T>(_ value: T?, _ write: (inout CacheWriter, T) -> Void) {
     bool(value != nil)
     if let value { write(&self, value) }
   }
 
-  mutating func list<T>(_ values: [T], _ write: (inout CacheWriter, T) -> Void) {
+  package mutating func list<T>(_ values: [T], _ write: (inout CacheWriter, T) -> Void) {
     int(values.count)
     for value in values { write(&self, value) }
   }
 
-  mutating func day(_ value: Day) {
+  package mutating func day(_ value: Day) {
     int(value.year)
     int(value.month)
     int(value.day)
   }
 
-  mutating func location(_ value: SourceLocation, in file: String) {
+  package mutating func location(_ value: SourceLocation, in file: String) {
     optional(value.file == file ? nil : value.file) { $0.string($1) }
     int(value.line)
     int(value.column)
@@ -180,23 +181,36 @@ struct CacheWriter {
 }
 
 /// Reads what `CacheWriter` wrote; any byte out of place throws, and the cache is then not used.
-struct CacheReader {
-  struct Damaged: Error {}
+package struct CacheReader {
+  /// The bytes do not decode: truncated, damaged or of another format.
+  package struct Damaged: Error {
+    /// Creates the error.
+    package init() {}
+  }
 
   private let bytes: [UInt8]
   private(set) var offset: Int
   /// Where the coded part ends (a checksum may follow).
   private let end: Int
 
-  init(_ bytes: [UInt8], from offset: Int = 0, to end: Int? = nil) {
+  package init(_ bytes: [UInt8], from offset: Int = 0, to end: Int? = nil) {
     self.bytes = bytes
     self.offset = offset
     self.end = min(end ?? bytes.count, bytes.count)
   }
 
-  var isAtEnd: Bool { offset == end }
+  package var isAtEnd: Bool { offset == end }
 
-  mutating func int() throws -> Int {
+  /// Where the next value starts.
+  package var position: Int { offset }
+
+  /// Skips `count` bytes.
+  package mutating func skip(_ count: Int) throws {
+    guard count >= 0, count <= end - offset else { throw Damaged() }
+    offset += count
+  }
+
+  package mutating func int() throws -> Int {
     var value: UInt64 = 0
     var shift: UInt64 = 0
     while true {
@@ -211,7 +225,7 @@ struct CacheReader {
     return Int((zigzag >> 1) ^ -(zigzag & 1))
   }
 
-  mutating func word() throws -> UInt64 {
+  package mutating func word() throws -> UInt64 {
     guard offset + 8 <= end else { throw Damaged() }
     let value = bytes.withUnsafeBytes {
       UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
@@ -220,13 +234,13 @@ struct CacheReader {
     return value
   }
 
-  mutating func bool() throws -> Bool {
+  package mutating func bool() throws -> Bool {
     guard offset < end, bytes[offset] <= 1 else { throw Damaged() }
     offset += 1
     return bytes[offset - 1] == 1
   }
 
-  mutating func string() throws -> String {
+  package mutating func string() throws -> String {
     let count = try int()
     guard count >= 0, count <= end - offset,
       let text = String(validating: bytes[offset..<(offset + count)], as: UTF8.self)
@@ -235,11 +249,11 @@ struct CacheReader {
     return text
   }
 
-  mutating func optional<T>(_ read: (inout CacheReader) throws -> T) throws -> T? {
+  package mutating func optional<T>(_ read: (inout CacheReader) throws -> T) throws -> T? {
     try bool() ? try read(&self) : nil
   }
 
-  mutating func list<T>(_ read: (inout CacheReader) throws -> T) throws -> [T] {
+  package mutating func list<T>(_ read: (inout CacheReader) throws -> T) throws -> [T] {
     let count = try int()
     guard count >= 0, count <= end - offset else { throw Damaged() }
     var values: [T] = []
@@ -248,12 +262,12 @@ struct CacheReader {
     return values
   }
 
-  mutating func day() throws -> Day {
+  package mutating func day() throws -> Day {
     guard let day = Day(year: try int(), month: try int(), day: try int()) else { throw Damaged() }
     return day
   }
 
-  mutating func location(in file: String) throws -> SourceLocation {
+  package mutating func location(in file: String) throws -> SourceLocation {
     SourceLocation(file: try optional { try $0.string() } ?? file, line: try int(), column: try int())
   }
 
@@ -262,7 +276,7 @@ struct CacheReader {
     return Diagnostic(severity, at: try location(in: file), try string())
   }
 
-  mutating func rawValue<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
+  package mutating func rawValue<T: RawRepresentable<String>>(_ type: T.Type) throws -> T {
     guard let value = T(rawValue: try string()) else { throw Damaged() }
     return value
   }

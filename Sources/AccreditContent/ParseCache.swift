@@ -195,8 +195,8 @@ public final class ParseCache: Sendable {
     }
   }
 
-  /// The bytes of the file at `path`, read into one buffer.
-  private static func readWhole(_ path: String) -> [UInt8]? {
+  /// The bytes of the file at `path`, read into one buffer; nil when it cannot be read.
+  package static func readWhole(_ path: String) -> [UInt8]? {
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }

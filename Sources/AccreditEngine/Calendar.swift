@@ -33,6 +33,14 @@ public struct CalendarEvent: Sendable, Equatable {
   public var partner: String?
   /// The accreditation type (an evaluation) or the certification (an expiry); nil otherwise.
   public var subject: String?
+
+  /// Creates an event.
+  public init(date: Day, kind: Kind, partner: String?, subject: String?) {
+    self.date = date
+    self.kind = kind
+    self.partner = partner
+    self.subject = subject
+  }
 }
 
 extension Evaluator {

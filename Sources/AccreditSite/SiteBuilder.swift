@@ -81,6 +81,9 @@ public enum SiteBuilder {
     public var isNoteEdit = false
     /// Each stage's name and time, in order (`build --timings`); empty when the cache answered.
     public var timings: [(stage: String, time: Duration)] = []
+    /// How many partners' memo entries and plans the build cache gave (`PartnerMemo`'s file), for tests.
+    var reusedMemos = 0
+    var reusedPlans = 0
   }
 
   /// The stages of a build, timed as they end (`build --timings`, as Zola's `log_time` does).
@@ -160,15 +163,59 @@ public enum SiteBuilder {
     // build), and before the build returns, content errors or not.
     let saving = DispatchGroup()
     defer { saving.wait() }
-    let prepared = try prepare(
+    var prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
-    let jobs = prepared.renderer.jobs()
+    let memo = output.cache.map { keepMemo(of: &prepared.renderer, in: $0, request: request, output: output) }
+    // The partners whose plans the memo's file kept, and the output folder's manifest holds, are not
+    // planned again: their files are kept as the folder has them, or, when it does not
+    // (`OutputJob.NotPlanned`: a file gone), everything is planned.
+    var plan = prepared.renderer.plan(reusing: memo?.plans ?? [:], keeping: true)
     timings.lap("plan")
-    let result = try write(
-      jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
+    var written = try write(
+      plan.jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
       timings: timings)
-    releaseInBackground((prepared.renderer, jobs))
+    if written == nil {
+      plan = prepared.renderer.plan()
+      written = try write(
+        plan.jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
+        timings: timings)
+    }
+    guard var result = written else { throw .write("the output folder does not hold the files planned") }
+    if let memo {
+      result.reusedMemos = memo.loaded
+      result.reusedPlans = memo.plans.count
+      let (memos, plans) = (prepared.renderer.histories, plan.partners)
+      DispatchQueue.global(qos: .utility).async(group: saving) { memo.save(memos, plans: plans) }
+    }
+    releaseInBackground((prepared.renderer, plan.jobs))
     return result
+  }
+
+  /// The build cache's memo of each partner's pieces (`PartnerMemo`'s file), read for `renderer` (its
+  /// entries whose partner's key is unchanged; none with `clean`; a damaged file is warned about), with
+  /// what saves the memo after the build.
+  private static func keepMemo(of renderer: inout SiteRenderer, in cache: BuildCache, request: Request, output: Output)
+    -> MemoFile
+  {
+    let keys = renderer.makeKeys()
+    renderer.inputKeys = keys
+    let memoKeys = renderer.memoKeys(keys)
+    let file = MemoFile(url: cache.memoFile(for: request.content), keys: memoKeys.memo, planKeys: memoKeys.plan)
+    if !output.clean, let bytes = ParseCache.readWhole(file.url.path) {
+      let loaded = PartnerMemo.decoded(
+        bytes, keys: file.keys, planKeys: file.planKeys, identity: SiteRenderer.buildIdentity)
+      if let damage = loaded.damage {
+        output.onCacheWarning("ignoring the build cache's memo \(file.url.path) (\(damage)); rebuilding it")
+      }
+      renderer.histories = loaded.memo
+      file.loaded = loaded.count
+      // A plan whose files the manifest does not have under their keys (the content went back to what the
+      // file knows, the folder did not) is made again: kept, it would take the whole planning again.
+      if !loaded.plans.isEmpty, let manifest = SiteWriter.manifestKeys(in: output.folder) {
+        file.plans = loaded.plans.filter { $0.value.files.allSatisfy { manifest[$0.path] == $0.key } }
+      }
+    }
+    return file
   }
 
   /// What `prepare` makes: the evaluated content's renderer, the content's warnings, the folder's walk.
@@ -252,10 +299,11 @@ public enum SiteBuilder {
   /// Writes the planned `jobs` into the output folder under its lock, updates the search index, and writes
   /// the build cache's record there too: a record paired with another build's site would answer "nothing
   /// changed" over it.
+  /// Nil, with the folder as it was, when a kept file's job had to render (`OutputJob.NotPlanned`).
   private static func write(
     _ jobs: [OutputJob], of prepared: Prepared, request: Request, output: Output,
     record: (BuildRecord?, name: String), repairs: [String], timings: Timings
-  ) throws(Failure) -> Built {
+  ) throws(Failure) -> Built? {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
       return try withExtendedLifetime(lock) {
@@ -281,6 +329,8 @@ public enum SiteBuilder {
         result.timings = timings.stages
         return result
       }
+    } catch is OutputJob.NotPlanned {
+      return nil
     } catch {
       throw failure(error)
     }

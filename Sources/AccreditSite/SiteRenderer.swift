@@ -43,6 +43,17 @@ public struct OutputJob: Sendable {
     self.templates = templates
   }
 
+  /// A file planned by an earlier build and kept as it is: its job cannot render (`NotPlanned`), so that
+  /// the writer keeps it only when the output folder's manifest has it under `key` and it is there.
+  init(kept path: String, key: UInt64) {
+    self.init(path: path, key: key) { throw NotPlanned(path: path) }
+  }
+
+  /// A kept file (`init(kept:key:)`) had to be rendered: the folder does not hold it as planned.
+  struct NotPlanned: Error {
+    let path: String
+  }
+
   /// Renders the file; it throws `TemplateSet.RenderFailure` when a template nests too deep.
   public func render() throws -> [UInt8] { try make() }
 
@@ -126,13 +137,13 @@ public struct SiteRenderer: Sendable {
   public func jobs() -> [OutputJob] { plan().jobs }
 
   /// A planned file: its path and key.
-  struct PlannedFile: Sendable {
+  struct PlannedFile: Sendable, Equatable {
     let path: String
     let key: UInt64
   }
 
   /// A partner's files as planned: their key (that of its pages) and each file.
-  struct PartnerPlan: Sendable {
+  struct PartnerPlan: Sendable, Equatable {
     let key: UInt64
     let files: [PlannedFile]
   }
@@ -150,15 +161,18 @@ public struct SiteRenderer: Sendable {
   }
 
   /// The site's files planned, in a fixed order. With `reused` (partners' files by slug, from the last plan
-  /// of the same content but for the partners left out of it), those partners get no jobs: their files
-  /// stand in the sitemap and in `keys` as they were.
-  func plan(reusing reused: [String: PartnerPlan] = [:]) -> Plan {
+  /// of the same content but for the partners left out of it), those partners get no jobs (with `keeping`,
+  /// a kept file's job for each of their files, `OutputJob.init(kept:key:)`): their files stand in the
+  /// sitemap and in `keys` as they were.
+  func plan(reusing reused: [String: PartnerPlan] = [:], keeping: Bool = false) -> Plan {
     let site = siteContext()
     let keys = (inputKeys ?? makeKeys()).settled()
     let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
     // Each partner's key and jobs are planned on every core: there are thousands.
     let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
-      if let known = reused[evaluation.slug] { return (known, []) }
+      if let known = reused[evaluation.slug] {
+        return (known, keeping ? known.files.map { OutputJob(kept: $0.path, key: $0.key) } : [])
+      }
       return planner.partnerPlan(evaluation)
     }
     let bySlug = Dictionary(
@@ -782,7 +796,7 @@ struct InputKeys: Sendable {
   static func data(of escalation: EscalationCase) -> UInt64 { escalation.dataHash }
 
   /// The key of a partner's pages: its record (`recordFile`, nil for cases without one) and its cases.
-  func partner(recordFile: String?, cases: [EscalationCase]) -> UInt64 {
+  func partner(recordFile: String?, cases: some Collection<EscalationCase>) -> UInt64 {
     let record = recordFile.flatMap { hashes[$0] } ?? 0
     let caseFiles = cases.flatMap { escalation -> [UInt64] in
       [StableHash.of(escalation.location.file), caseData[escalation.location.file] ?? 0]

@@ -516,6 +516,12 @@ public enum SiteWriter {
     return bytes
   }
 
+  /// Each file's key as the manifest of the output folder `folder` records it; nil without a manifest.
+  static func manifestKeys(in folder: URL) -> [String: UInt64]? {
+    guard let lines = readManifestLines(in: folder) else { return nil }
+    return Dictionary(lines.map { ($0.path, $0.entry.key) }, uniquingKeysWith: { _, last in last })
+  }
+
   private static func readManifest(in folder: URL) -> [String: Entry]? {
     guard let lines = readManifestLines(in: folder) else { return nil }
     return Dictionary(lines.map { ($0.path, $0.entry) }, uniquingKeysWith: { _, last in last })

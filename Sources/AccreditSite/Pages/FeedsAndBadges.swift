@@ -5,7 +5,7 @@ import AccreditEngine
 /// record's events (marks, decisions, grace periods, certification expiries) and the accreditations' status
 /// changes; a PDM's feed also has the steps and outcomes of their partners' cases.
 struct FeedModel: Sendable, Encodable {
-  struct Entry: Sendable, Encodable {
+  struct Entry: Sendable, Encodable, Equatable {
     let id: String
     let title: String
     let updated: String
@@ -59,7 +59,7 @@ let feedLimit = 100
 /// An entry of a feed with what places it there: the newest day first, then `order` (the kind of event:
 /// a mark 0, a decision 1, a grace period's start 2 and end 3, a certification's expiry 4, a status change
 /// 5, a case's step 6 and outcome 7), then the partner's slug, then the entry's id.
-struct FeedEvent: Sendable {
+struct FeedEvent: Sendable, Equatable {
   let day: Day
   let order: Int
   let partner: String
@@ -75,13 +75,19 @@ struct FeedEvent: Sendable {
 /// events, which its PDM's feed shows too. Its feed is the newest `feedLimit` of `events`; its PDM's feed
 /// takes its record events and those of its status changes among the portfolio's newest `feedLimit` (by
 /// `newestFirst`), with its case steps, worded there (each is in that one feed).
-struct PartnerFeedPiece: Sendable {
+struct PartnerFeedPiece: Sendable, Equatable {
+  /// An event of the piece, with its position in `changes` when it is a status change.
+  struct Event: Sendable, Equatable {
+    let event: FeedEvent
+    let change: Int?
+  }
+
   /// The partner's newest `feedLimit` status changes, newest first (`newestFirst`).
   let changes: [StatusChangeItem]
   /// The events its feed may show, in the feeds' order (`FeedEvent.precedes`): the entries of `changes`
   /// (with the position in `changes`) and the record events (without) not older than the `feedLimit`-th
   /// newest day of them.
-  let events: [(event: FeedEvent, change: Int?)]
+  let events: [Event]
 }
 
 extension SiteContext {
@@ -196,10 +202,10 @@ extension SiteContext {
   func feedPiece(of evaluation: PartnerEvaluation) -> PartnerFeedPiece {
     histories.feedPiece(of: evaluation.slug) {
       let changes = partners[evaluation.slug].map { statusChanges(in: history(of: $0)).prefix(feedLimit) } ?? []
-      var events: [(event: FeedEvent, change: Int?)] = reasoned(changes).enumerated().map {
-        (FeedEvent(day: $1.date, order: 5, partner: $1.slug, entry: entry($1)), $0)
+      var events = reasoned(changes).enumerated().map {
+        PartnerFeedPiece.Event(event: FeedEvent(day: $1.date, order: 5, partner: $1.slug, entry: entry($1)), change: $0)
       }
-      events += recordEvents(of: [evaluation], caseSteps: false).map { ($0, nil) }
+      events += recordEvents(of: [evaluation], caseSteps: false).map { PartnerFeedPiece.Event(event: $0, change: nil) }
       events.sort { $0.event.precedes($1.event) }
       return PartnerFeedPiece(changes: Array(changes), events: events)
     }

@@ -5,7 +5,7 @@ import Synchronization
 
 /// One status change of one accreditation, with the engine's reasons on its day: the history page's list
 /// and the feeds word it from these alone.
-struct StatusChangeItem: Sendable {
+struct StatusChangeItem: Sendable, Equatable {
   let date: Day
   let slug: String
   let partnerName: String
@@ -127,16 +127,16 @@ public final class PartnerMemo: Sendable {
   }
 
   let byPartner: Mutex<[String: PartnerHistory]>
-  private let pieces: Mutex<[Piece: [String: String]]>
+  let pieces: Mutex<[Piece: [String: String]]>
   /// Each partner's evaluations on the days of its status changes, which the feeds and the history pages
   /// word their reasons from: the partner's feed, its PDM's feed and the site's feed ask for the same days.
-  private let evaluations: Mutex<[String: [Day: PartnerEvaluation]]>
+  let evaluations: Mutex<[String: [Day: PartnerEvaluation]]>
   /// Each partner's feed entries, worded once for its own feed and its PDM's.
-  private let feeds: Mutex<[String: PartnerFeedPiece]>
+  let feeds: Mutex<[String: PartnerFeedPiece]>
   /// Each partner's part of the program's months (`Evaluator.programMonthCounts`), which add up to them.
-  private let months: Mutex<[String: [Int]]>
+  let months: Mutex<[String: [Int]]>
   /// Each partner's events of the calendar (`Evaluator.calendar(of:partner:after:through:)`).
-  private let calendars: Mutex<[String: [CalendarEvent]]>
+  let calendars: Mutex<[String: [CalendarEvent]]>
 
   /// Nothing made yet.
   public convenience init() {

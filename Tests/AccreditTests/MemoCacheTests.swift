@@ -1,0 +1,231 @@
+import AccreditContent
+import AccreditCLI
+import AccreditEngine
+@testable import AccreditSite
+import Foundation
+import Testing
+
+/// Issue 22: the CLI keeps each partner's memo (its history, its pieces of the site-wide files, its feed
+/// piece, its months, its calendar events) in the build cache, so that a record edit makes the edited
+/// partner's alone; an entry is used only under the partner's key, and the site equals a clean build.
+@Suite("The partners' memo kept in the build cache")
+struct MemoCacheTests {
+  private func build(
+    _ content: URL, into output: URL, cache: BuildCache?, clean: Bool = false, warnings: Captured? = nil
+  ) throws -> SiteBuilder.Built {
+    var options = SiteBuilder.Output(folder: output, clean: clean)
+    options.cache = cache
+    if let warnings { options.onCacheWarning = { warnings.console.err($0 + "\n") } }
+    return try SiteBuilder.build(
+      .init(content: content, asOf: Day("2026-11-15"), today: Day("2030-01-01")), into: options)
+  }
+
+  /// Builds `content` clean into a folder of its own and compares it with `output`, file by file.
+  private func expectEqualToACleanBuild(_ content: URL, _ output: URL, in folder: URL, step: String) throws {
+    let clean = folder.appendingPathComponent("clean")
+    _ = try build(content, into: clean, cache: nil, clean: true)
+    defer { try? FileManager.default.removeItem(at: clean) }
+    let built = try filesBelow(output).mapValues(\.bytes).filter { $0.key != ".accredit-manifest" }
+    let expected = try filesBelow(clean).mapValues(\.bytes).filter { $0.key != ".accredit-manifest" }
+    #expect(Set(built.keys) == Set(expected.keys), "\(step): the same files")
+    for (path, bytes) in expected where built[path] != bytes {
+      Issue.record("\(step): \(path) differs from a clean build")
+    }
+  }
+
+  /// The file's coding holds every field of what it keeps: each partner's entry read back equals the
+  /// entry a whole render made, field by field (`Kept`'s `==` is synthesized, so a field added to a piece
+  /// and forgotten by the coding fails here).
+  @Test(arguments: ["sample", "generated"])
+  func aMemoRoundTripGivesEachPartnersEntryFieldByField(source: String) throws {
+    try withTemporaryFolder { folder in
+      let content =
+        source == "sample"
+        ? try agedSampleContent(in: folder) : try generatedContent(in: folder, partners: 30, cases: 4, seed: 5)
+      let renderer = try SiteBuilder.renderer(
+        for: .init(content: content, asOf: Day("2026-11-15"), today: Day("2030-01-01")))
+      _ = try renderer.render()
+      let (keys, planKeys) = renderer.memoKeys(renderer.makeKeys())
+      let plans = renderer.plan().partners
+      let memo = renderer.histories
+      let bytes = memo.encoded(keys: keys, plans: plans, planKeys: planKeys, identity: "test")
+      let decoded = PartnerMemo.decoded(bytes, keys: keys, planKeys: planKeys, identity: "test")
+      let (read, count) = (decoded.memo, decoded.count)
+      #expect(count == renderer.content.partners.count)
+      for partner in renderer.content.partners {
+        let made = memo.kept(partner.slug)
+        #expect(read.kept(partner.slug) == made, "\(partner.slug)")
+      }
+      #expect(decoded.plans == plans && plans.count == renderer.content.partners.count)
+      #expect(plans.values.contains { $0.files.count > 3 })
+      // Every kind of entry is there, for the comparison to mean something.
+      let entries = renderer.content.partners.map { memo.kept($0.slug) }
+      #expect(entries.contains { $0.history.map { !$0.accreditations.isEmpty } ?? false })
+      #expect(entries.contains { $0.pieces.count == 4 })
+      #expect(entries.contains { $0.feed.map { !$0.events.isEmpty && !$0.changes.isEmpty } ?? false })
+      #expect(entries.contains { $0.months.map { !$0.isEmpty } ?? false })
+      #expect(entries.contains { $0.calendar.map { !$0.isEmpty } ?? false })
+      #expect(
+        entries.contains { $0.feed?.events.contains { $0.change != nil } ?? false }
+          && entries.contains { $0.feed?.events.contains { $0.change == nil } ?? false })
+
+      // Another key, another build of accredit, a damaged file: nothing of it is used.
+      let slug = try #require(renderer.content.partners.first?.slug)
+      var changed = keys
+      changed[slug] = (changed[slug] ?? 0) &+ 1
+      let other = PartnerMemo.decoded(bytes, keys: changed, planKeys: planKeys, identity: "test")
+      #expect(other.count == count - 1 && other.memo.kept(slug).isEmpty && other.plans.count == plans.count)
+      var otherPlanKeys = planKeys
+      otherPlanKeys[slug] = (otherPlanKeys[slug] ?? 0) &+ 1
+      let otherPlans = PartnerMemo.decoded(bytes, keys: keys, planKeys: otherPlanKeys, identity: "test")
+      #expect(otherPlans.count == count && otherPlans.plans[slug] == nil && otherPlans.plans.count == plans.count - 1)
+      let another = PartnerMemo.decoded(bytes, keys: keys, planKeys: planKeys, identity: "another")
+      #expect(another.count == 0 && another.plans.isEmpty && another.damage == nil)
+      for position in [0, bytes.count / 2, bytes.count - 1] {
+        var damaged = bytes
+        damaged[position] ^= 0x20
+        let read = PartnerMemo.decoded(damaged, keys: keys, planKeys: planKeys, identity: "test")
+        #expect(read.count == 0 && read.plans.isEmpty && read.damage != nil)
+      }
+      let half = PartnerMemo.decoded(
+        Array(bytes.prefix(bytes.count / 2)), keys: keys, planKeys: planKeys, identity: "test")
+      #expect(half.count == 0 && half.plans.isEmpty && half.damage != nil)
+    }
+  }
+
+  /// A record edited: the build reads every other partner's entry from the cache, and the site equals a
+  /// clean build; a change every entry is made from (the date) uses none.
+  @Test func aRecordEditUsesTheOtherPartnersEntriesAndEqualsACleanBuild() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 20, cases: 4, seed: 9)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      #expect(try build(content, into: output, cache: cache).reusedMemos == 0)
+      let partners = try FileManager.default.contentsOfDirectory(
+        atPath: content.appendingPathComponent("partners").path
+      ).sorted()
+      let record = content.appendingPathComponent("partners/" + partners[3])
+      let text = try String(contentsOf: record, encoding: .utf8)
+      #expect(text.contains("region: "))
+      try text.replacingOccurrences(of: "region: ", with: "region: Far ").write(
+        to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1800), changedAfter: Date().addingTimeInterval(-60))
+      let edited = try build(content, into: output, cache: cache)
+      #expect(edited.reusedMemos == partners.count - 1 && edited.reusedPlans == partners.count - 1)
+      #expect(edited.report.written > 0)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "record edit")
+
+      // The next edit uses the edited partner's new entry too.
+      try String(contentsOf: record, encoding: .utf8).replacingOccurrences(of: "region: Far ", with: "region: ")
+        .write(to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1700), changedAfter: Date().addingTimeInterval(-60))
+      #expect(try build(content, into: output, cache: cache).reusedMemos == partners.count - 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "record edited back")
+
+      // A damaged file is no entry and no error.
+      let memoFile = cache.memoFile(for: content)
+      var bytes = try [UInt8](Data(contentsOf: memoFile))
+      bytes[bytes.count / 2] ^= 0x01
+      try Data(bytes).write(to: memoFile)
+      try text.write(to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1600), changedAfter: Date().addingTimeInterval(-60))
+      let warnings = Captured()
+      #expect(try build(content, into: output, cache: cache, warnings: warnings).reusedMemos == 0)
+      #expect(warnings.err.hasPrefix("ignoring the build cache's memo ") && warnings.err.contains("checksum"))
+      #expect(warnings.err.split(separator: "\n").count == 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "damaged memo")
+      // The build that ignored it wrote a good one.
+      let again = Captured()
+      try String(contentsOf: record, encoding: .utf8).replacingOccurrences(of: "region: ", with: "region: Near ")
+        .write(to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1500), changedAfter: Date().addingTimeInterval(-60))
+      #expect(try build(content, into: output, cache: cache, warnings: again).reusedMemos == partners.count - 1)
+      #expect(again.err.isEmpty)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "after the damaged memo")
+    }
+  }
+
+  /// The file is written again when the build made entries for more than a fiftieth of the partners (or
+  /// read none), not for one record edit among many partners: the next build makes that partner's again.
+  @Test func theFileIsWrittenAgainOnlyWhenMuchWasMadeAgain() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 60, cases: 1, seed: 2)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let memoFile = cache.memoFile(for: content)
+      let written = try Data(contentsOf: memoFile)
+      let partners = try FileManager.default.contentsOfDirectory(
+        atPath: content.appendingPathComponent("partners").path
+      ).sorted()
+      func edit(_ index: Int, step: Int) throws -> SiteBuilder.Built {
+        let record = content.appendingPathComponent("partners/" + partners[index])
+        // A comment: the record's bytes change, the partner does not.
+        try (String(contentsOf: record, encoding: .utf8) + "\n# edit \(step)\n")
+          .write(to: record, atomically: false, encoding: .utf8)
+        try redate(
+          content, to: Date().addingTimeInterval(Double(step * 10 - 1800)),
+          changedAfter: Date().addingTimeInterval(-60))
+        return try build(content, into: output, cache: cache)
+      }
+      #expect(try edit(0, step: 1).reusedMemos == partners.count - 1)
+      #expect(try Data(contentsOf: memoFile) == written, "one partner of 60 made again: not written")
+      #expect(try edit(1, step: 2).reusedMemos == partners.count - 2, "the first edited partner is made again")
+      #expect(try Data(contentsOf: memoFile) != written, "two of 60: written")
+      #expect(try edit(2, step: 3).reusedMemos == partners.count - 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "three edits")
+
+      // Partner 2 edited back as the file knows it: its entry is used, but not its plan, whose files the
+      // output folder holds as last built, not as the file has them.
+      let record = content.appendingPathComponent("partners/" + partners[2])
+      let text = try String(contentsOf: record, encoding: .utf8)
+      try String(text.dropLast("\n# edit 3\n".count)).write(to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1700), changedAfter: Date().addingTimeInterval(-60))
+      let back = try build(content, into: output, cache: cache)
+      #expect(back.reusedMemos == partners.count && back.reusedPlans == partners.count - 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "edited back")
+    }
+  }
+
+  /// A partner's kept plan is used only while the output folder holds its files as planned: a file of an
+  /// unedited partner deleted by hand, or its manifest line changed, makes the build plan everything, and
+  /// the site equals a clean build.
+  @Test(arguments: ["deleted", "manifest"])
+  func aKeptFileTheFolderDoesNotHoldAsPlannedIsMadeAgain(damage: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 12, cases: 3, seed: 4)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let partners = try FileManager.default.contentsOfDirectory(
+        atPath: content.appendingPathComponent("partners").path
+      ).sorted()
+      let other = String(partners[1].dropLast(".yaml".count))
+      let page = "partners/\(other)/index.html"
+      let manifest = output.appendingPathComponent(".accredit-manifest")
+      if damage == "deleted" {
+        try FileManager.default.removeItem(at: output.appendingPathComponent(page))
+      } else {
+        let lines = try String(contentsOf: manifest, encoding: .utf8).split(
+          separator: "\n", omittingEmptySubsequences: false)
+        let changed = lines.map { line in
+          line.hasSuffix(" " + page) ? "0000000000000001" + line.drop { $0 != " " } : line
+        }
+        #expect(changed != lines)
+        try changed.joined(separator: "\n").write(to: manifest, atomically: false, encoding: .utf8)
+      }
+      let record = content.appendingPathComponent("partners/" + partners[0])
+      try (try String(contentsOf: record, encoding: .utf8)).replacingOccurrences(of: "region: ", with: "region: Far ")
+        .write(to: record, atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-1800), changedAfter: Date().addingTimeInterval(-60))
+      let built = try build(content, into: output, cache: cache)
+      // A manifest line changed: that partner's plan is not kept (a file deleted is found while writing).
+      #expect(built.reusedPlans == partners.count - (damage == "manifest" ? 2 : 1))
+      #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent(page).path))
+      try expectEqualToACleanBuild(content, output, in: folder, step: damage)
+    }
+  }
+}
