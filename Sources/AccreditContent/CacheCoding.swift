@@ -16,6 +16,41 @@ extension EscalationCase {
   }
 }
 
+/// The envelope of the cache's binary files (the parse cache, the partners' memo): a header line that names
+/// the format and its version (`accredit-parse 3\n`), the body, then the StableHash of everything before it
+/// (eight bytes, little-endian). The text records have theirs in `BuildCache` (a header line, lines, a
+/// checksum line).
+package enum BinaryEnvelope {
+  /// Ends `writer`'s bytes, which start with the header, with their checksum.
+  package static func seal(_ writer: inout CacheWriter) {
+    writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
+  }
+
+  /// Where the body of `bytes` is (after `header`, before the checksum), or why the file cannot be trusted:
+  /// another version of the format wrote it, it has no header, it is truncated, or its checksum fails.
+  package static func body(of bytes: [UInt8], header: [UInt8]) -> Result<Range<Int>, Damage> {
+    guard bytes.starts(with: header) else {
+      let family = header.prefix { $0 != UInt8(ascii: " ") } + [UInt8(ascii: " ")]
+      return .failure(Damage(bytes.starts(with: family) ? "another version wrote it" : "no header"))
+    }
+    guard bytes.count >= header.count + 8 else { return .failure(Damage("it is truncated")) }
+    let end = bytes.count - 8
+    let checksum = bytes.withUnsafeBytes {
+      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+    }
+    guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<end])) }) == checksum else {
+      return .failure(Damage("its checksum does not match"))
+    }
+    return .success(header.count..<end)
+  }
+
+  /// Why a file cannot be trusted, as a warning says it.
+  package struct Damage: Error {
+    package let why: String
+    init(_ why: String) { self.why = why }
+  }
+}
+
 /// The binary form of parsed content files in the persistent parse cache: variable-length integers and
 /// length-prefixed UTF-8, field after field in declaration order. Written by hand because no library the
 /// project uses has a binary `Codable` coder, and Foundation's JSON coders decoded the 11,000 parsed files

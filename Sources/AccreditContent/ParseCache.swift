@@ -111,18 +111,12 @@ public final class ParseCache: Sendable {
     func damaged(_ why: String) -> (ParseCache, String?) {
       (cache, "ignoring the parse cache \(url.path) (\(why)); rebuilding it")
     }
-    guard bytes.starts(with: header) else {
-      return damaged(bytes.starts(with: Array("accredit-parse ".utf8)) ? "another version wrote it" : "no header")
+    let body: Range<Int>
+    switch BinaryEnvelope.body(of: bytes, header: header) {
+    case .success(let range): body = range
+    case .failure(let damage): return damaged(damage.why)
     }
-    guard bytes.count >= header.count + 8 else { return damaged("it is truncated") }
-    let body = bytes.count - 8
-    let checksum = bytes.withUnsafeBytes {
-      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: body, as: UInt64.self))
-    }
-    guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<body])) }) == checksum else {
-      return damaged("its checksum does not match")
-    }
-    var reader = CacheReader(bytes, from: header.count, to: body)
+    var reader = CacheReader(bytes, from: body.lowerBound, to: body.upperBound)
     do {
       // Another build of accredit may parse differently: its entries are not used, without a warning.
       guard try reader.string() == identity else { return (cache, nil) }
@@ -185,7 +179,7 @@ public final class ParseCache: Sendable {
       writer.loaded(entry.item, in: path)
       writer.optional(entry.notesHTML) { $0.string($1) }
     }
-    writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
+    BinaryEnvelope.seal(&writer)
     let folder = url.deletingLastPathComponent()
     let temporary = folder.path + "/.\(url.lastPathComponent).\(getpid()).tmp"
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -87,7 +87,7 @@ extension PartnerMemo {
       writer.int(entry.count)
       writer.raw(entry)
     }
-    writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
+    BinaryEnvelope.seal(&writer)
     return writer.bytes
   }
 
@@ -108,18 +108,12 @@ extension PartnerMemo {
   static func decoded(
     _ bytes: [UInt8], keys: [String: UInt64], planKeys: [String: UInt64] = [:], identity: String
   ) -> Decoded {
-    guard bytes.starts(with: header) else {
-      return .damaged(bytes.starts(with: Array("accredit-memo ".utf8)) ? "another version wrote it" : "no header")
+    let body: Range<Int>
+    switch BinaryEnvelope.body(of: bytes, header: header) {
+    case .success(let range): body = range
+    case .failure(let damage): return .damaged(damage.why)
     }
-    guard bytes.count >= header.count + 8 else { return .damaged("it is truncated") }
-    let body = bytes.count - 8
-    let checksum = bytes.withUnsafeBytes {
-      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: body, as: UInt64.self))
-    }
-    guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<body])) }) == checksum else {
-      return .damaged("its checksum does not match")
-    }
-    var reader = CacheReader(bytes, from: header.count, to: body)
+    var reader = CacheReader(bytes, from: body.lowerBound, to: body.upperBound)
     var spans: [(slug: String, start: Int, end: Int)] = []
     do {
       guard try reader.string() == identity else { return Decoded() }

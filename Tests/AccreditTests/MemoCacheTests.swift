@@ -229,3 +229,30 @@ struct MemoCacheTests {
     }
   }
 }
+
+/// The envelope the parse cache and the partners' memo share: what it finds wrong with a file, in the words
+/// of the warning that says why the file is ignored.
+@Suite struct BinaryEnvelopeTests {
+  @Test func eachDamageIsNamed() throws {
+    let header = Array("accredit-test 2\n".utf8)
+    var writer = CacheWriter()
+    writer.raw(header)
+    writer.string("a body")
+    BinaryEnvelope.seal(&writer)
+    let sealed = writer.bytes
+    func why(_ bytes: [UInt8]) -> String? {
+      switch BinaryEnvelope.body(of: bytes, header: header) {
+      case .success: nil
+      case .failure(let damage): damage.why
+      }
+    }
+    #expect(try BinaryEnvelope.body(of: sealed, header: header).get() == header.count..<(sealed.count - 8))
+    #expect(why(Array(sealed.dropLast())) == "its checksum does not match")
+    #expect(why(Array(sealed.prefix(header.count + 3))) == "it is truncated")
+    var flipped = sealed
+    flipped[header.count + 1] ^= 0x20
+    #expect(why(flipped) == "its checksum does not match")
+    #expect(why(Array("accredit-test 3\n".utf8) + sealed.dropFirst(header.count)) == "another version wrote it")
+    #expect(why(Array("something else".utf8)) == "no header")
+  }
+}
