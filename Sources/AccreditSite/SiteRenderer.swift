@@ -169,7 +169,7 @@ public struct SiteRenderer: Sendable {
     // Each partner's key and jobs are planned on every core: there are thousands.
     let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
       if let known = reused[evaluation.slug] { return (known, []) }
-      return planner.partnerPlan(evaluation)
+      return planner.partnerPlan(evaluation, key: partnerKeys[evaluation.slug])
     }
     let bySlug = Dictionary(
       zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
@@ -344,9 +344,11 @@ struct JobPlanner: Sendable {
     }
   }
 
-  /// A partner's files planned: their key (its record and its cases) and jobs.
-  func partnerPlan(_ evaluation: PartnerEvaluation) -> (plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]) {
-    let key = partnerKey(evaluation)
+  /// A partner's files planned: their key (its record and its cases: `key`, when made already) and jobs.
+  func partnerPlan(_ evaluation: PartnerEvaluation, key: UInt64? = nil) -> (
+    plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]
+  ) {
+    let key = key ?? partnerKey(evaluation)
     let jobs = partnerJobs(evaluation, key: key)
     return (SiteRenderer.PartnerPlan(key: key, files: jobs.map { .init(path: $0.path, key: $0.key) }), jobs)
   }
