@@ -243,9 +243,7 @@ struct CacheReader {
     let count = try int()
     guard count >= 0, count <= end - offset else { throw Damaged() }
     var values: [T] = []
-    // Each value takes a byte at least, but may take more room decoded: a damaged count (decoded before
-    // the checksum is known) must not reserve gigabytes.
-    values.reserveCapacity(min(count, 4096))
+    values.reserveCapacity(count)
     for _ in 0..<count { values.append(try read(&self)) }
     return values
   }

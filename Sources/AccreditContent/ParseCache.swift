@@ -119,43 +119,16 @@ public final class ParseCache: Sendable {
     let checksum = bytes.withUnsafeBytes {
       UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: body, as: UInt64.self))
     }
-    // Checked on another core while the entries are decoded (the reader is bounded, so damaged bytes
-    // decode to an error or to entries that are then dropped): hashing tens of megabytes first was a
-    // tenth of the time a build waited for the cache.
-    let checking = Background {
-      bytes.withUnsafeBytes { StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<body])) } == checksum
+    guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<body])) }) == checksum else {
+      return damaged("its checksum does not match")
     }
-    let decoded = decode(bytes, from: header.count, to: body, identity: identity)
-    guard checking.value else { return damaged("its checksum does not match") }
-    switch decoded {
-    case .otherIdentity: return (cache, nil)
-    case .damaged: return damaged("it is damaged")
-    case .entries(let entries):
-      cache.entries.withLock { $0 = entries }
-      cache.loadedSize.store(bytes.count, ordering: .relaxed)
-      return (cache, nil)
-    }
-  }
-
-  /// What the coded part of a cache file holds.
-  private enum Decoded {
-    /// Another build of accredit wrote it: a load ignores it without a warning.
-    case otherIdentity
-    case damaged
-    case entries([String: Entry])
-  }
-
-  /// The entries coded in `bytes[start..<end]`.
-  private static func decode(_ bytes: [UInt8], from start: Int, to end: Int, identity: String) -> Decoded {
-    var reader = CacheReader(bytes, from: start, to: end)
+    var reader = CacheReader(bytes, from: header.count, to: body)
     do {
       // Another build of accredit may parse differently: its entries are not used, without a warning.
-      guard try reader.string() == identity else { return .otherIdentity }
+      guard try reader.string() == identity else { return (cache, nil) }
       let count = try reader.int()
       var entries: [String: Entry] = [:]
-      // An entry takes more than sixteen bytes: a damaged count (decoded before the checksum is known)
-      // reserves no more than the file could hold.
-      entries.reserveCapacity(max(0, min(count, (end - start) / 16)))
+      entries.reserveCapacity(max(0, min(count, 1_000_000)))
       for _ in 0..<count {
         let path = try reader.string()
         let key = try reader.word()
@@ -173,10 +146,12 @@ public final class ParseCache: Sendable {
           notesHTML: notesHTML)
       }
       guard reader.isAtEnd else { throw CacheReader.Damaged() }
-      return .entries(entries)
+      cache.entries.withLock { $0 = entries }
+      cache.loadedSize.store(bytes.count, ordering: .relaxed)
     } catch {
-      return .damaged
+      return damaged("it is damaged")
     }
+    return (cache, nil)
   }
 
   /// The size of the file the cache was loaded from, to size the next one's buffer.

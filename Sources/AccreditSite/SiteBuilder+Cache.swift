@@ -27,7 +27,7 @@ struct BuildRecord: Sendable {
 
   /// A line per input file (`content size mtime inode path`, `templates …`), kept beside the record
   /// (`filesName`) for a note edit to find which files changed.
-  func fileLines(smudgingAt now: Date?) -> [String] {
+  private func fileLines(smudgingAt now: Date?) -> [String] {
     func lines(_ stamp: FolderStamp?) -> [String] {
       guard let stamp else { return [] }
       return now.map { stamp.recordedLines(now: $0) } ?? stamp.lines
@@ -91,19 +91,10 @@ struct BuildRecord: Sendable {
   /// Writes each case file's front-matter hash beside the record `name`; returns the id the record names
   /// them by, so that heads and record written by different builds are never used together.
   static func writeHeads(_ heads: [String: UInt64], beside name: String, in cache: BuildCache) -> String {
-    writeHeads(headLines(heads), beside: name, in: cache)
-  }
-
-  /// `writeHeads` with the lines `headLines` made.
-  static func writeHeads(_ lines: (id: String, lines: [String]), beside name: String, in cache: BuildCache) -> String {
-    cache.write(headsName(name), ["id \(lines.id)"] + lines.lines)
-    return lines.id
-  }
-
-  /// The lines of each case file's front-matter hash, sorted by path, and their id.
-  static func headLines(_ heads: [String: UInt64]) -> (id: String, lines: [String]) {
     let lines = heads.sorted { $0.key < $1.key }.map { "\(String($0.value, radix: 16)) \($0.key)" }
-    return (String(StableHash.of(lines.joined(separator: "\n")), radix: 16), lines)
+    let id = String(StableHash.of(lines.joined(separator: "\n")), radix: 16)
+    cache.write(headsName(name), ["id \(id)"] + lines)
+    return id
   }
 
   /// The front-matter hashes of the case files `paths` as the record `name` knows them; nil when the file
@@ -195,8 +186,7 @@ struct BuildRecord: Sendable {
 
   /// Writes the record `name` of a build just made from these inputs, with its file of lines per input
   /// file beside it.
-  /// With `lines` (from `editedFiles`, or `fileLines(smudgingAt: nil)` made while the site rendered), the lines
-  /// per file are not made again: only those of racily clean files are smudged now.
+  /// With `lines` (from `editedFiles`), the lines per file are not made again.
   func write(
     _ name: String, in cache: BuildCache, for built: SiteBuilder.Built, source: String, headsID: String,
     request: SiteBuilder.Request, output: URL, lines current: [String]? = nil

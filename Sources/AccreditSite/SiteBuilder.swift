@@ -164,24 +164,11 @@ public enum SiteBuilder {
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
     let jobs = prepared.renderer.jobs()
     timings.lap("plan")
-    // The record's lines per input file and per case head, made on another core while the site renders
-    // (they were a serial tail of a whole build): its stamps are those taken at the start either way.
-    let caseHeads = prepared.renderer.content.caseHeads
-    let lines = record.map { record in
-      Background { RecordLines(files: record.fileLines(smudgingAt: nil), heads: BuildRecord.headLines(caseHeads)) }
-    }
     let result = try write(
-      jobs, of: prepared, request: request, output: output, record: (record, name, lines), repairs: repairs,
+      jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
       timings: timings)
     releaseInBackground((prepared.renderer, jobs))
     return result
-  }
-
-  /// The build record's lines made before the site is written (`BuildRecord.fileLines`, not smudged yet,
-  /// and `BuildRecord.headLines`).
-  struct RecordLines: Sendable {
-    var files: [String]
-    var heads: (id: String, lines: [String])
   }
 
   /// What `prepare` makes: the evaluated content's renderer, the content's warnings, the folder's walk.
@@ -267,7 +254,7 @@ public enum SiteBuilder {
   /// changed" over it.
   private static func write(
     _ jobs: [OutputJob], of prepared: Prepared, request: Request, output: Output,
-    record: (BuildRecord?, name: String, lines: Background<RecordLines>?), repairs: [String], timings: Timings
+    record: (BuildRecord?, name: String), repairs: [String], timings: Timings
   ) throws(Failure) -> Built {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
@@ -285,12 +272,10 @@ public enum SiteBuilder {
         if let cache = output.cache, let current = record.0 {
           PausePoint.reach(.record)
           let source = request.date(site: prepared.renderer.content.site).source.rawValue
-          let made = record.lines?.value
-          let headsID = BuildRecord.writeHeads(
-            made?.heads ?? BuildRecord.headLines(prepared.renderer.content.caseHeads), beside: record.name, in: cache)
+          let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: record.name, in: cache)
           current.write(
             record.name, in: cache, for: result, source: source, headsID: headsID, request: request,
-            output: output.folder, lines: made?.files)
+            output: output.folder)
           timings.lap("record")
         }
         result.timings = timings.stages

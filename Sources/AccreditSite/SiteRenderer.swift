@@ -153,27 +153,19 @@ public struct SiteRenderer: Sendable {
   /// of the same content but for the partners left out of it), those partners get no jobs: their files
   /// stand in the sitemap and in `keys` as they were.
   func plan(reusing reused: [String: PartnerPlan] = [:]) -> Plan {
-    // The keys are hashed on another core while the context is made: both are mostly serial.
-    let making = inputKeys == nil ? Background { makeKeys() } : nil
     let site = siteContext()
-    let keys = (making?.value ?? inputKeys ?? makeKeys()).settled()
+    let keys = (inputKeys ?? makeKeys()).settled()
     let planner = JobPlanner(site: site, keys: keys, templates: templates, asOf: asOf)
-    let partnerKeys = Dictionary(
-      evaluations.map { ($0.slug, reused[$0.slug]?.key ?? planner.partnerKey($0)) },
-      uniquingKeysWith: { first, _ in first })
-    // The other pages are planned on another core while the partners' are planned on every core: their
-    // planning has long serial parts (the board's value, the recent changes in order, the actions' items).
-    let planningOthers = Background {
-      planner.listJobs(partnerKeys: partnerKeys) + planner.documentJobs() + planner.agendaJobs(partnerKeys: partnerKeys)
-    }
     // Each partner's key and jobs are planned on every core: there are thousands.
     let partners = evaluations.parallelMap { evaluation -> (plan: PartnerPlan, jobs: [OutputJob]) in
       if let known = reused[evaluation.slug] { return (known, []) }
-      return planner.partnerPlan(evaluation, key: partnerKeys[evaluation.slug])
+      return planner.partnerPlan(evaluation)
     }
     let bySlug = Dictionary(
       zip(evaluations.map(\.slug), partners.map(\.plan)).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
-    var others = planningOthers.value
+    let partnerKeys = bySlug.mapValues(\.key)
+    var others = planner.listJobs(partnerKeys: partnerKeys) + planner.documentJobs()
+    others += planner.agendaJobs(partnerKeys: partnerKeys)
     // The sitemap lists every page: the files named index.html, by their folder.
     let pages = partners.flatMap { $0.plan.files.map(\.path) } + others.map(\.path)
     let sitemapPages =
@@ -344,18 +336,12 @@ struct JobPlanner: Sendable {
     }
   }
 
-  /// A partner's files planned: their key (its record and its cases: `key`, when made already) and jobs.
-  func partnerPlan(_ evaluation: PartnerEvaluation, key: UInt64? = nil) -> (
-    plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]
-  ) {
-    let key = key ?? partnerKey(evaluation)
+  /// A partner's files planned: their key (its record and its cases) and jobs.
+  func partnerPlan(_ evaluation: PartnerEvaluation) -> (plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]) {
+    let key = keys.partner(
+      recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
     let jobs = partnerJobs(evaluation, key: key)
     return (SiteRenderer.PartnerPlan(key: key, files: jobs.map { .init(path: $0.path, key: $0.key) }), jobs)
-  }
-
-  /// The key of a partner's pages: its record and its cases.
-  func partnerKey(_ evaluation: PartnerEvaluation) -> UInt64 {
-    keys.partner(recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
   }
 
   /// A partner's pages, case pages, badge and feed; `key` is its pages' key (its record and its cases).

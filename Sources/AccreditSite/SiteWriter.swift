@@ -67,13 +67,10 @@ public enum SiteWriter {
     var report: Report
     if try isEmptyOrMissing(output) {
       report = Report(isFull: true, isSwapped: true)
-      let order = pathOrder(of: jobs)
       notes += try OutputFolder.replace(output) { staging in
         let results = try renderAndWrite(jobs, into: staging, manifest: [:], isFresh: true)
         report.written = jobs.count
-        try writeAtomically(
-          manifestBytes(results, order: order.value), to: staging.appendingPathComponent(manifestName).path,
-          .manifest)
+        try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path, .manifest)
       }
     } else {
       let produced = Set(jobs.map(\.path))
@@ -505,19 +502,6 @@ public enum SiteWriter {
   }
 
   // One line a file: key, hash, path; sorted by path, so the manifest is the same for the same site.
-  /// The positions of `jobs` in the order of their paths, sorted on another core while they render: the
-  /// order of the manifest of their results (`manifestBytes(_:order:)`), which was a serial step after
-  /// the last page was written.
-  private static func pathOrder(of jobs: [OutputJob]) -> Background<[Int]> {
-    Background { jobs.indices.sorted { jobs[$0].path < jobs[$1].path } }
-  }
-
-  /// `manifestBytes` of the results of jobs whose path order `order` gives (`pathOrder`).
-  private static func manifestBytes(_ results: [Result], order: [Int]) -> [UInt8] {
-    guard order.count == results.count else { return manifestBytes(results) }
-    return manifestBytes(order.map { results[$0] }, sorted: true)
-  }
-
   private static func manifestBytes(_ results: [Result], sorted: Bool = false) -> [UInt8] {
     var bytes = Array("accredit-manifest 1\n".utf8)
     bytes.reserveCapacity(results.count * 80)
