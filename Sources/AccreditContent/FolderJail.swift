@@ -177,8 +177,11 @@ public enum FolderJail {
   /// reading it would succeed, so that a file made unreadable (`chmod 000`) is an error, not old bytes.
   /// The permission bits answer for most files; `access` is asked only when they do not.
   static func isReadable(_ status: stat, at path: String) -> Bool {
-    geteuid() == 0 || status.st_mode & S_IROTH != 0 || access(path, R_OK) == 0
+    isRoot || status.st_mode & S_IROTH != 0 || access(path, R_OK) == 0
   }
+
+  /// Whether the process runs as root, asked once: a `geteuid` per file stamped was a system call each.
+  private static let isRoot = geteuid() == 0
 
   enum Kind { case file, folder, other, missing }
 

@@ -51,7 +51,16 @@ private final class UnsafeResultBuffer<T>: @unchecked Sendable {
     slots[index] = value
   }
 
-  func values() -> [T] { (0..<count).compactMap { slots[$0] } }
+  /// The results, moved out of their slots (which are left empty): no copy of each, retained here and
+  /// released again when the buffer goes.
+  func values() -> [T] {
+    var values: [T] = []
+    values.reserveCapacity(count)
+    for index in 0..<count {
+      if let value = slots[index].take() { values.append(value) }
+    }
+    return values
+  }
 }
 
 /// A value made on another thread from the moment it is created, for work that one step of a build can do
