@@ -87,21 +87,7 @@ struct Renderer {
         if let value = lookup(path) { write(value, escaped: isEscaped) }
       case .section(let path, let children):
         guard let value = lookup(path) else { continue }
-        switch value {
-        case .null: break
-        case .bool(let flag):
-          if flag { try render(children, transform, start: .inherit, scope: scope) }
-        case .list(let items):
-          for item in items {
-            stack.append(item)
-            try render(children, transform, start: .inherit, scope: scope)
-            stack.removeLast()
-          }
-        default:
-          stack.append(value)
-          try render(children, transform, start: .inherit, scope: scope)
-          stack.removeLast()
-        }
+        try renderSection(value, children, transform, scope: scope)
       case .inverted(let path, let children):
         if !(lookup(path)?.isTruthy ?? false) { try render(children, transform, start: .inherit, scope: scope) }
       case .partial(let name, let index, let indentation):
@@ -110,21 +96,50 @@ struct Renderer {
         let inner = overrides.isEmpty ? scope : BlockScope(overrides: overrides, outer: scope)
         try include(name, index, indentation: indentation, transform, scope: inner)
       case .block(let name, let site):
-        guard let override = scope?.override(name) else {
-          try render(site.nodes, transform, start: .inherit, scope: scope)
-          continue
-        }
-        try enter(name)
-        let moved = LineTransform(strip: override.indentation.count, add: site.indentation).then(transform)
-        // Content whose opening tag stood alone records its first line start itself; content that began on
-        // the opening tag's line has none, and begins a line only when the site's tag stood alone.
-        let start: Start =
-          !site.isStandalone
-          ? .midLine(strip: override.indentation.count) : override.isStandalone ? .inherit : .lineStart(moved)
-        try render(override.nodes, moved, start: start, scope: scope)
-        depth -= 1
+        try renderBlock(name, site, transform, scope: scope)
       }
     }
+  }
+
+  /// A section's children: not at all for a false or null value, once per item of a list, else once
+  /// with the value on top of the context stack.
+  private mutating func renderSection(
+    _ value: TemplateValue, _ children: [Node], _ transform: LineTransform, scope: BlockScope?
+  ) throws(RenderError) {
+    switch value {
+    case .null: break
+    case .bool(let flag):
+      if flag { try render(children, transform, start: .inherit, scope: scope) }
+    case .list(let items):
+      for item in items {
+        stack.append(item)
+        try render(children, transform, start: .inherit, scope: scope)
+        stack.removeLast()
+      }
+    default:
+      stack.append(value)
+      try render(children, transform, start: .inherit, scope: scope)
+      stack.removeLast()
+    }
+  }
+
+  /// A block: its override from a parent's call when `scope` has one, else its own content.
+  private mutating func renderBlock(_ name: String, _ site: Block, _ transform: LineTransform, scope: BlockScope?)
+    throws(RenderError)
+  {
+    guard let override = scope?.override(name) else {
+      try render(site.nodes, transform, start: .inherit, scope: scope)
+      return
+    }
+    try enter(name)
+    let moved = LineTransform(strip: override.indentation.count, add: site.indentation).then(transform)
+    // Content whose opening tag stood alone records its first line start itself; content that began on
+    // the opening tag's line has none, and begins a line only when the site's tag stood alone.
+    let start: Start =
+      !site.isStandalone
+      ? .midLine(strip: override.indentation.count) : override.isStandalone ? .inherit : .lineStart(moved)
+    try render(override.nodes, moved, start: start, scope: scope)
+    depth -= 1
   }
 
   private mutating func include(
