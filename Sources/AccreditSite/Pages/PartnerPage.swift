@@ -138,80 +138,29 @@ let soonDays = 60
 extension SiteContext {
   func partnerPage(_ evaluation: PartnerEvaluation) -> PartnerPage? {
     guard let partner = partners[evaluation.slug] else { return nil }
-    let standards = content.standards
-    let anchorOf = { (location: SourceLocation) in "src-\(location.line)-\(location.column)" }
-    let eligibleList = standards.eligibleTiers.joined(separator: ", ")
-
-    let cards = evaluation.accreditations.map { accreditation in
-      let required = standards.requiredCertifications(for: accreditation.type).map(standards.certificationName)
-      return PartnerPage.AccreditationCard(
-        anchor: anchorOf(accreditation.location), name: accreditationName(accreditation.type),
-        status: StatusView(accreditation.status), issued: DateView(accreditation.issued),
-        nextEvaluation: accreditation.nextEvaluation.map(DateView.init),
-        nextEvaluationIn: accreditation.nextEvaluation.map { relativeDays(asOf.days(until: $0)) },
-        required: required.joined(separator: ", "),
-        reasons: accreditation.reasons.map { reason(for: $0, anchorOf: anchorOf) },
-        hasReasons: !accreditation.reasons.isEmpty)
-    }
-
-    let tiers = partner.tiers.filter { $0.reviewed <= asOf }.sorted { $0.reviewed > $1.reviewed }.map { review in
-      PartnerPage.TierRow(
-        anchor: anchorOf(review.location), reviewed: DateView(review.reviewed), tierLabel: review.tier.capitalized,
-        isEligible: standards.eligibleTiers.contains(review.tier),
-        isCurrent: review.location == evaluation.tierReview?.location)
-    }
-    let grace = partner.grace.filter { $0.from <= asOf }.sorted { $0.from > $1.from }.map { period in
-      let state =
-        period.covers(asOf)
-        ? "Running: ends \(relativeDays(asOf.days(until: period.until)))" : "Ended \(period.until.display)"
-      return PartnerPage.GraceRow(
-        anchor: anchorOf(period.location), from: DateView(period.from), until: DateView(period.until),
-        note: period.note, state: state, isActive: period.covers(asOf))
-    }
+    let anchorOf = Self.anchor
+    let cards = accreditationCards(evaluation)
+    let (tiers, grace) = (tierRows(of: partner, evaluation), graceRows(of: partner))
     let certifications = partner.certifications.filter { $0.earned <= asOf }
-      .sorted { (standards.certificationName($0.name), $0.earned) < (standards.certificationName($1.name), $1.earned) }
-      .map { certificationRow($0, anchor: anchorOf($0.location)) }
-    let decisions = partner.decisions.filter { $0.date <= asOf }.sorted { $0.date > $1.date }.map { decision in
-      let caseExists = decision.caseID.map { id in cases[partner.slug]?.contains { $0.id == id && exists($0) } ?? false
+      .sorted {
+        (content.standards.certificationName($0.name), $0.earned)
+          < (content.standards.certificationName($1.name), $1.earned)
       }
-      return PartnerPage.DecisionRow(
-        anchor: anchorOf(decision.location), date: DateView(decision.date),
-        accreditation: decision.accreditation == Decision.allAccreditations
-          ? "All accreditations" : accreditationName(decision.accreditation),
-        outcome: decision.outcome == .revoke ? "Revoke" : "Retain",
-        approval: decision.hasDirectorApproval ? "Director approved" : "—", caseID: decision.caseID,
-        caseHref: caseExists == true
-          ? decision.caseID.map {
-            Route.partner(slug: partner.slug).link(to: .escalation(partner: partner.slug, id: $0))
-          }
-          : nil, note: decision.note)
-    }
-
+      .map { certificationRow($0, anchor: anchorOf($0.location)) }
+    let decisions = decisionRows(of: partner)
     let scheduled = scheduledRows(of: partner, anchorOf: anchorOf)
     let history = statusHistory(of: partner, anchorOf: anchorOf)
-    let partnerCases = (cases[partner.slug] ?? []).filter(exists)
-    let summaries = partnerCases.map { summary(of: $0, from: .partner(slug: evaluation.slug)) }
-    let overall = overallStatus(of: evaluation)
+    let summaries = (cases[partner.slug] ?? []).filter(exists).map {
+      summary(of: $0, from: .partner(slug: evaluation.slug))
+    }
     let attention = evaluation.accreditations.count { $0.status != .accredited }
     let headline = Self.headline(
       accreditations: evaluation.accreditations.count, needingAttention: attention, asOf: asOf)
-    // The grace period is said whenever one covers the date, as the partner list says "(in grace)", also
-    // when the tier is eligible again and it no longer matters.
-    let graceText = evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? ""
-    let tierText =
-      if evaluation.tier != nil {
-        (evaluation.isTierEligible
-          ? "an eligible tier (\(eligibleList))." : "below the eligible tiers (\(eligibleList)).")
-          + graceText
-      } else {
-        "No tier review on record yet." + graceText
-      }
-
     return PartnerPage(
       name: partner.name, slug: partner.slug, region: partner.region, website: partner.website, pdm: partner.pdm,
-      overall: overall.map(StatusView.init) ?? .none, headline: headline,
+      overall: overallStatus(of: evaluation).map(StatusView.init) ?? .none, headline: headline,
       tier: evaluation.tier?.capitalized ?? "None", tierEligible: evaluation.isTierEligible,
-      inGrace: evaluation.isInGrace, tierText: tierText,
+      inGrace: evaluation.isInGrace, tierText: tierText(evaluation),
       nextTierReview: evaluation.nextTierReview?.name ?? "",
       applyText: evaluation.isEligibleToApply
         ? "May apply for new accreditations." : "May not apply for new accreditations until its tier is eligible.",
@@ -226,6 +175,78 @@ extension SiteContext {
       timeline: timeline(for: evaluation, partner: partner, history: history.map(\.rows)),
       badgeHref: Route.partner(slug: evaluation.slug).link(to: .badge(partner: evaluation.slug)),
       feedHref: Route.partner(slug: evaluation.slug).link(to: .partnerFeed(partner: evaluation.slug)))
+  }
+
+  /// The anchor of the record line at `location`, which reasons and evidence links point to.
+  static func anchor(_ location: SourceLocation) -> String { "src-\(location.line)-\(location.column)" }
+
+  /// A card per accreditation: its status, dates, required certifications and reasons.
+  private func accreditationCards(_ evaluation: PartnerEvaluation) -> [PartnerPage.AccreditationCard] {
+    let standards = content.standards
+    return evaluation.accreditations.map { accreditation in
+      let required = standards.requiredCertifications(for: accreditation.type).map(standards.certificationName)
+      return PartnerPage.AccreditationCard(
+        anchor: Self.anchor(accreditation.location), name: accreditationName(accreditation.type),
+        status: StatusView(accreditation.status), issued: DateView(accreditation.issued),
+        nextEvaluation: accreditation.nextEvaluation.map(DateView.init),
+        nextEvaluationIn: accreditation.nextEvaluation.map { relativeDays(asOf.days(until: $0)) },
+        required: required.joined(separator: ", "),
+        reasons: accreditation.reasons.map { reason(for: $0, anchorOf: Self.anchor) },
+        hasReasons: !accreditation.reasons.isEmpty)
+    }
+  }
+
+  /// The tier reviews so far, newest first, the one in force marked.
+  private func tierRows(of partner: Partner, _ evaluation: PartnerEvaluation) -> [PartnerPage.TierRow] {
+    partner.tiers.filter { $0.reviewed <= asOf }.sorted { $0.reviewed > $1.reviewed }.map { review in
+      PartnerPage.TierRow(
+        anchor: Self.anchor(review.location), reviewed: DateView(review.reviewed), tierLabel: review.tier.capitalized,
+        isEligible: content.standards.eligibleTiers.contains(review.tier),
+        isCurrent: review.location == evaluation.tierReview?.location)
+    }
+  }
+
+  /// The grace periods begun so far, newest first, with whether each runs now.
+  private func graceRows(of partner: Partner) -> [PartnerPage.GraceRow] {
+    partner.grace.filter { $0.from <= asOf }.sorted { $0.from > $1.from }.map { period in
+      let state =
+        period.covers(asOf)
+        ? "Running: ends \(relativeDays(asOf.days(until: period.until)))" : "Ended \(period.until.display)"
+      return PartnerPage.GraceRow(
+        anchor: Self.anchor(period.location), from: DateView(period.from), until: DateView(period.until),
+        note: period.note, state: state, isActive: period.covers(asOf))
+    }
+  }
+
+  /// The review board's decisions so far, newest first, each linked to its case when the case exists.
+  private func decisionRows(of partner: Partner) -> [PartnerPage.DecisionRow] {
+    partner.decisions.filter { $0.date <= asOf }.sorted { $0.date > $1.date }.map { decision in
+      let caseExists = decision.caseID.map { id in cases[partner.slug]?.contains { $0.id == id && exists($0) } ?? false
+      }
+      return PartnerPage.DecisionRow(
+        anchor: Self.anchor(decision.location), date: DateView(decision.date),
+        accreditation: decision.accreditation == Decision.allAccreditations
+          ? "All accreditations" : accreditationName(decision.accreditation),
+        outcome: decision.outcome == .revoke ? "Revoke" : "Retain",
+        approval: decision.hasDirectorApproval ? "Director approved" : "—", caseID: decision.caseID,
+        caseHref: caseExists == true
+          ? decision.caseID.map {
+            Route.partner(slug: partner.slug).link(to: .escalation(partner: partner.slug, id: $0))
+          }
+          : nil, note: decision.note)
+    }
+  }
+
+  /// What the tier means: eligible or below the eligible tiers, or no review yet; and the grace period
+  /// whenever one covers the date, as the partner list says "(in grace)", also when the tier is eligible
+  /// again and it no longer matters.
+  private func tierText(_ evaluation: PartnerEvaluation) -> String {
+    let eligibleList = content.standards.eligibleTiers.joined(separator: ", ")
+    let graceText = evaluation.grace.map { " A grace period runs until \($0.until.display)." } ?? ""
+    guard evaluation.tier != nil else { return "No tier review on record yet." + graceText }
+    return
+      (evaluation.isTierEligible
+      ? "an eligible tier (\(eligibleList))." : "below the eligible tiers (\(eligibleList)).") + graceText
   }
 
   /// The headline under the partner's name: "Its accreditation meets every standard.", "1 of 3
