@@ -86,7 +86,7 @@ extension SiteBuilder.Baseline {
     case .added:
       guard let listing = FolderJail.list(root, below: "cases/\(slug)", what: "content folder"),
         listing.problems.isEmpty, let file = listing.files.first(where: { $0.path == path }),
-        !content.cases.contains(where: { $0.id.lowercased() == id.lowercased() })
+        case let wanted = id.lowercased(), !content.cases.contains(where: { $0.id.lowercased() == wanted })
       else { return .refused }
       files.setFile(path, file)
       return readCase(at: path) == .changed ? .changed : .refused
@@ -114,7 +114,8 @@ extension SiteBuilder.Baseline {
       files.setFile(path, nil)
       return .changed
     case .added:
-      guard index == nil, !content.partners.contains(where: { $0.slug.lowercased() == slug.lowercased() }),
+      guard index == nil, case let wanted = slug.lowercased(),
+        !content.partners.contains(where: { $0.slug.lowercased() == wanted }),
         let listing = FolderJail.list(root, below: "partners", what: "content folder"), listing.problems.isEmpty,
         let file = listing.files.first(where: { $0.path == path }), case .success(let bytes) = FolderJail.read(file),
         let (partner, _) = ContentLoader.loadRecord(
