@@ -44,6 +44,13 @@ struct RecordEditTests {
     return (content, SiteBuilder.Request(content: content, asOf: nil, today: Day("2026-12-01")))
   }
 
+  /// A generated program of 120 partners in `folder`, whose partner list and `actions/` have several
+  /// pages, and the request that renders it as of 2026-12-01.
+  private func pagedRequest(in folder: URL) throws -> (content: URL, request: SiteBuilder.Request) {
+    let content = try generatedContent(in: folder, partners: 120, cases: 5, seed: 5)
+    return (content, SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01")))
+  }
+
   /// A first render of `request`: its baseline and its files by path, as the server keeps them.
   private func firstRender(_ request: SiteBuilder.Request) throws -> (SiteBuilder.Baseline, [String: [UInt8]]) {
     let first = try SiteBuilder.render(request)
@@ -322,8 +329,7 @@ struct RecordEditTests {
   /// clean render byte for byte.
   @Test func listAndActionsPagesRenderWhenTheirRowsChangeOrMove() throws {
     try withTemporaryFolder { folder in
-      let content = try generatedContent(in: folder, partners: 120, cases: 5, seed: 5)
-      let request = SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01"))
+      let (content, request) = try pagedRequest(in: folder)
       var (baseline, site) = try firstRender(request)
       func text(_ path: String) -> String { String(decoding: site[path] ?? [], as: UTF8.self) }
       let listPages = site.keys.filter { $0.hasPrefix("partners/page/") }.sorted()
@@ -376,8 +382,7 @@ struct RecordEditTests {
   /// save, then a tier change (every file's plan) after them. Each step equals a clean render byte for byte.
   @Test func aRegionEditRendersTheFilesThatShowIt() throws {
     try withTemporaryFolder { folder in
-      let content = try generatedContent(in: folder, partners: 120, cases: 5, seed: 5)
-      let request = SiteBuilder.Request(content: content, asOf: Day("2026-12-01"), today: Day("2026-12-01"))
+      let (content, request) = try pagedRequest(in: folder)
       var (baseline, site) = try firstRender(request)
       func text(_ path: String) -> String { String(decoding: site[path] ?? [], as: UTF8.self) }
       let listPages = site.keys.filter { $0.hasPrefix("partners/page/") }.sorted()
