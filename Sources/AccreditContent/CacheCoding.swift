@@ -84,6 +84,14 @@ package struct CacheWriter {
 
   package mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
+  /// Notes, as `string(_:)` writes a string; kept bytes are copied as they are, not decoded.
+  package mutating func noteText(_ value: NoteText) {
+    value.withUTF8 { utf8 in
+      int(utf8.count)
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
   package mutating func string(_ value: String) {
     var value = value
     value.withUTF8 { utf8 in
@@ -210,7 +218,7 @@ package struct CacheWriter {
       writer.day(outcome.date)
       writer.location(outcome.location, in: file)
     }
-    string(value.notes)
+    noteText(value.noteText)
     location(value.location, in: file)
   }
 }
@@ -273,6 +281,15 @@ package struct CacheReader {
     guard offset < end, bytes[offset] <= 1 else { throw Damaged() }
     offset += 1
     return bytes[offset - 1] == 1
+  }
+
+  /// Notes as `noteText(_:)` wrote them: their bytes kept in this buffer, not checked or decoded (the
+  /// envelope's checksum was; `NoteText` decodes them when they are read).
+  package mutating func noteText() throws -> NoteText {
+    let count = try int()
+    guard count >= 0, count <= end - offset else { throw Damaged() }
+    offset += count
+    return NoteText(utf8: bytes[(offset - count)..<offset])
   }
 
   package mutating func string() throws -> String {
@@ -384,6 +401,6 @@ package struct CacheReader {
           decision: try reader.rawValue(EscalationCase.Decision.self), date: try reader.day(),
           location: try reader.location(in: file))
       },
-      notes: try string(), location: try location(in: file))
+      noteText: try noteText(), location: try location(in: file))
   }
 }

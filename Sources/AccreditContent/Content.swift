@@ -1,18 +1,27 @@
 public import AccreditEngine
 import AccreditMarkdown
 
-/// A case's notes and their HTML.
+/// A case's notes and their HTML, each kept as read (`NoteText`: from the parse cache, bytes decoded when
+/// a case page asks for them).
 public struct RenderedNotes: Sendable {
   /// The notes, as the case file holds them.
-  public let notes: String
+  public let notes: NoteText
   /// `Markdown.html(from: notes)`.
-  public let html: String
+  public let html: NoteText
+
+  /// The notes `notes` and their HTML `html`.
+  public init(notes: NoteText, html: NoteText) {
+    self.notes = notes
+    self.html = html
+  }
 }
 
 extension Content {
   /// `escalation`'s notes as HTML: as parsed with its file when that was these notes, else made now.
   public func html(ofNotes escalation: EscalationCase) -> String {
-    if let rendered = notesHTML[escalation.location.file], rendered.notes == escalation.notes { return rendered.html }
+    if let rendered = notesHTML[escalation.location.file], rendered.notes == escalation.noteText {
+      return rendered.html.text
+    }
     return Markdown.html(from: escalation.notes)
   }
 }

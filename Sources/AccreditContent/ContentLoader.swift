@@ -134,7 +134,7 @@ public enum ContentLoader {
       var entry = ParseCache.Entry(key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
       // A case's notes as HTML, made here on every core and kept in the cache: Markdown was a twentieth of
       // a build that renders every case page.
-      if case .escalation(let escalation?) = item { entry.notesHTML = Markdown.html(from: escalation.notes) }
+      if case .escalation(let escalation?) = item { entry.notesHTML = NoteText(Markdown.html(from: escalation.notes)) }
       cache?.store(source.path, entry)
       return entry
     }
@@ -179,7 +179,7 @@ public enum ContentLoader {
       case .escalation(let escalation?):
         cases.append(escalation)
         if let html = entry.notesHTML {
-          notesHTML[escalation.location.file] = RenderedNotes(notes: escalation.notes, html: html)
+          notesHTML[escalation.location.file] = RenderedNotes(notes: escalation.noteText, html: html)
         }
       case .faq(let entry?): faq.append(entry)
       case .page(let page?): pages.append(page)

@@ -26,7 +26,7 @@ public final class ParseCache: Sendable {
     var stamp: FileStamp?
     var stampedAt: Int64 = 0
     /// A case file's notes as HTML (`Content.notesHTML`).
-    var notesHTML: String? = nil
+    var notesHTML: NoteText? = nil
   }
 
   private let entries = Mutex<[String: Entry]>([:])
@@ -134,7 +134,7 @@ public final class ParseCache: Sendable {
         let stampedAt = Int64(try reader.int())
         let diagnostics = try reader.list { try $0.diagnostic(in: path) }
         let item = try reader.loaded(in: path)
-        let notesHTML = try reader.optional { try $0.string() }
+        let notesHTML = try reader.optional { try $0.noteText() }
         entries[path] = Entry(
           key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt,
           notesHTML: notesHTML)
@@ -177,7 +177,7 @@ public final class ParseCache: Sendable {
       writer.int(Int(entry.stampedAt))
       writer.list(entry.diagnostics) { $0.diagnostic($1, in: path) }
       writer.loaded(entry.item, in: path)
-      writer.optional(entry.notesHTML) { $0.string($1) }
+      writer.optional(entry.notesHTML) { $0.noteText($1) }
     }
     BinaryEnvelope.seal(&writer)
     let folder = url.deletingLastPathComponent()

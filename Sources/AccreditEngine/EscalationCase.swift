@@ -87,8 +87,13 @@ public struct EscalationCase: Sendable, Equatable {
   public var steps: [Step]
   /// The outcome, absent while the case is open.
   public var outcome: Outcome?
-  /// The Markdown notes.
-  public var notes: String
+  /// The Markdown notes, decoded when read when they were kept as bytes (`noteText`).
+  public var notes: String {
+    get { noteText.text }
+    set { noteText = NoteText(newValue) }
+  }
+  /// The Markdown notes as kept: a string, or the parse cache's bytes.
+  public var noteText: NoteText
   /// The case file.
   public var location: SourceLocation
 
@@ -98,6 +103,16 @@ public struct EscalationCase: Sendable, Equatable {
     isSerious: Bool = false, seriousLocation: SourceLocation? = nil, steps: [Step],
     outcome: Outcome? = nil, notes: String = "", location: SourceLocation
   ) {
+    self.init(
+      id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
+      seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: NoteText(notes), location: location)
+  }
+
+  /// Creates a case whose notes are kept as they were read (`NoteText`).
+  public init(
+    id: String, partnerSlug: String, customer: String, accreditation: Located<String>?, isSerious: Bool,
+    seriousLocation: SourceLocation?, steps: [Step], outcome: Outcome?, noteText: NoteText, location: SourceLocation
+  ) {
     self.id = id
     self.partnerSlug = partnerSlug
     self.customer = customer
@@ -106,7 +121,7 @@ public struct EscalationCase: Sendable, Equatable {
     self.seriousLocation = seriousLocation
     self.steps = steps
     self.outcome = outcome
-    self.notes = notes
+    self.noteText = noteText
     self.location = location
   }
 }

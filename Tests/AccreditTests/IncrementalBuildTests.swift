@@ -677,7 +677,7 @@ struct ParseCacheTests {
       #expect(cached.sources.count < cached.cases.count, "the cache answered for the cases")
       #expect(cached.notesHTML.count == cached.cases.count && !cached.cases.isEmpty)
       for escalation in cached.cases {
-        #expect(cached.notesHTML[escalation.location.file]?.html == Markdown.html(from: escalation.notes))
+        #expect(cached.notesHTML[escalation.location.file]?.html.text == Markdown.html(from: escalation.notes))
         #expect(cached.html(ofNotes: escalation) == Markdown.html(from: escalation.notes))
       }
       var edited = try #require(cached.cases.first)
@@ -685,6 +685,27 @@ struct ParseCacheTests {
       #expect(cached.html(ofNotes: edited) == Markdown.html(from: edited.notes))
       #expect(cached.html(ofNotes: edited).contains("<em>new</em>"))
     }
+  }
+
+  /// Notes kept as the bytes they were read as equal the same notes given as a string, and differ from
+  /// other notes; notes that differ only in how a character is composed are equal, as strings are; both
+  /// kinds give the same UTF-8.
+  @Test func notesKeptAsBytesCompareAsTheirText() {
+    let text = "Call the partner *today*: café."
+    let bytes = NoteText(utf8: ArraySlice(Array("xx\(text)yy".utf8))[2..<(2 + text.utf8.count)])
+    #expect(bytes.text == text)
+    #expect(bytes == NoteText(text) && NoteText(text) == bytes)
+    #expect(bytes == NoteText(utf8: ArraySlice(Array(text.utf8))))
+    #expect(bytes != NoteText(text + "!") && bytes != NoteText(utf8: ArraySlice(Array("Call".utf8))))
+    let decomposed = NoteText(utf8: ArraySlice(Array("cafe\u{301}".utf8)))
+    #expect(decomposed == NoteText(utf8: ArraySlice(Array("caf\u{E9}".utf8))))
+    #expect(bytes.withUTF8 { Array($0) } == NoteText(text).withUTF8 { Array($0) })
+    var escalation = EscalationCase(
+      id: "c1", partnerSlug: "p", customer: "C", accreditation: nil, isSerious: false, seriousLocation: nil,
+      steps: [], outcome: nil, noteText: bytes, location: SourceLocation(file: "x"))
+    #expect(escalation.notes == text)
+    escalation.notes = "Other."
+    #expect(escalation.noteText == NoteText("Other."))
   }
 
   /// The first pair of values that differ (or a count that does), described; nil when the lists are equal.
