@@ -108,15 +108,44 @@ extension PartnerMemo {
   static func decoded(
     _ bytes: [UInt8], keys: [String: UInt64], planKeys: [String: UInt64] = [:], identity: String
   ) -> Decoded {
+    stored(bytes, identity: identity).matching(keys: keys, planKeys: planKeys)
+  }
+
+  /// Every entry a memo's file holds, each with the keys it was made under, before they are compared with
+  /// the partners' keys now: read while the content loads (`SiteBuilder.build`), since it needs no key.
+  struct Stored: Sendable {
+    /// Each partner's entry, in the file's order.
+    var entries: [(slug: String, key: UInt64, kept: Kept, planKey: UInt64, plan: SiteRenderer.PartnerPlan?)] = []
+    /// Why nothing was read from a file that is not another build's: what the build warns about.
+    var damage: String?
+
+    /// The entries and plans whose keys are the partner's in `keys` and `planKeys`.
+    func matching(keys: [String: UInt64], planKeys: [String: UInt64]) -> Decoded {
+      if let damage { return .damaged(damage) }
+      var decoded = Decoded()
+      for entry in entries {
+        if keys[entry.slug] == entry.key {
+          decoded.memo.keep(entry.kept, of: entry.slug)
+          decoded.count += 1
+        }
+        if let plan = entry.plan, planKeys[entry.slug] == entry.planKey { decoded.plans[entry.slug] = plan }
+      }
+      return decoded
+    }
+  }
+
+  /// Every entry of the file `bytes`, read on every core; none when the file is damaged or of another
+  /// `identity`.
+  static func stored(_ bytes: [UInt8], identity: String) -> Stored {
     let body: Range<Int>
     switch BinaryEnvelope.body(of: bytes, header: header) {
     case .success(let range): body = range
-    case .failure(let damage): return .damaged(damage.why)
+    case .failure(let damage): return Stored(damage: damage.why)
     }
     var reader = CacheReader(bytes, from: body.lowerBound, to: body.upperBound)
     var spans: [(slug: String, start: Int, end: Int)] = []
     do {
-      guard try reader.string() == identity else { return Decoded() }
+      guard try reader.string() == identity else { return Stored() }
       for _ in 0..<(try reader.int()) {
         let slug = try reader.string()
         let length = try reader.int()
@@ -124,30 +153,26 @@ extension PartnerMemo {
         try reader.skip(length)
         spans.append((slug, start, start + length))
       }
-      guard reader.isAtEnd else { return .damaged("it is damaged") }
+      guard reader.isAtEnd else { return Stored(damage: "it is damaged") }
     } catch {
-      return .damaged("it is damaged")
+      return Stored(damage: "it is damaged")
     }
     let entries = spans.parallelMap { span in
-      entry(of: span.slug, in: CacheReader(bytes, from: span.start, to: span.end), keys: keys, planKeys: planKeys)
+      entry(of: span.slug, in: CacheReader(bytes, from: span.start, to: span.end))
     }
-    var decoded = Decoded()
-    for (span, entry) in zip(spans, entries) {
-      guard let entry else { return .damaged("it is damaged") }
-      if let kept = entry.kept {
-        decoded.memo.keep(kept, of: span.slug)
-        decoded.count += 1
-      }
-      if let plan = entry.plan { decoded.plans[span.slug] = plan }
+    var stored = Stored()
+    stored.entries.reserveCapacity(entries.count)
+    for entry in entries {
+      guard let entry else { return Stored(damage: "it is damaged") }
+      stored.entries.append(entry)
     }
-    return decoded
+    return stored
   }
 
-  /// The entry of partner `slug` that `reader` holds, with its memo and plan when their keys are the
-  /// partner's; nil when it does not decode.
-  private static func entry(
-    of slug: String, in reader: CacheReader, keys: [String: UInt64], planKeys: [String: UInt64]
-  ) -> (kept: Kept?, plan: SiteRenderer.PartnerPlan?)? {
+  /// The entry of partner `slug` that `reader` holds; nil when it does not decode.
+  private static func entry(of slug: String, in reader: CacheReader) -> (
+    slug: String, key: UInt64, kept: Kept, planKey: UInt64, plan: SiteRenderer.PartnerPlan?
+  )? {
     var reader = reader
     do {
       let key = try reader.word()
@@ -161,7 +186,7 @@ extension PartnerMemo {
           })
       }
       guard reader.isAtEnd else { return nil }
-      return (keys[slug] == key ? kept : nil, planKeys[slug] == planKey ? plan : nil)
+      return (slug, key, kept, planKey, plan)
     } catch {
       return nil
     }
