@@ -89,9 +89,9 @@ enum PageTable {
   ) { site, number in site.historyPage(number) }
 
   /// `api/partners.json`, the list's index for the browser's filters.
-  static let partnerIndex = PageSpec<Void>.bytes("partner index", route: { .partnerIndex }, key: .everything) {
-    site, _ in PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories)
-  }
+  static let partnerIndex = PageSpec<Void>.bytes(
+    "partner index", route: { .partnerIndex }, key: .everything
+  ) { site, _ in PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories) }
 
   // MARK: The documents
 
@@ -168,8 +168,9 @@ enum PageTable {
   // MARK: The files that show every partner
 
   /// `api/history.json`: evaluates every partner on each day that changed something.
-  static let historyJSON = PageSpec<Void>.bytes("history json", route: { .historyJSON }, key: .everything) {
-    site, _ in
+  static let historyJSON = PageSpec<Void>.bytes(
+    "history json", route: { .historyJSON }, key: .everything
+  ) { site, _ in
     HistoryJSON.bytes(
       histories: site.programHistories, asOf: site.asOf, memo: site.histories, months: site.programMonths)
   }
@@ -184,13 +185,14 @@ enum PageTable {
     }
   ) { site, _ in site.homePage() }
 
-  static let feed = PageSpec<Void>.file("feed", template: "feed", route: { .feed }, key: .everything) {
-    site, _ in site.feed()
-  }
+  static let feed = PageSpec<Void>.file(
+    "feed", template: "feed", route: { .feed }, key: .everything
+  ) { site, _ in site.feed() }
 
   /// `api/status.json`; its item is the content folder's name, which its sources start with.
-  static let statusJSON = PageSpec<String>.bytes("status json", route: { _ in .statusJSON }, key: .everything) {
-    site, contentName in
+  static let statusJSON = PageSpec<String>.bytes(
+    "status json", route: { _ in .statusJSON }, key: .everything
+  ) { site, contentName in
     StatusDocument.bytes(
       evaluations: site.evaluations, asOf: site.asOf, contentName: contentName, memo: site.histories)
   }
