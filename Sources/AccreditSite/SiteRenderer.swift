@@ -191,7 +191,7 @@ public struct SiteRenderer: Sendable {
     others += fileJobs(planner)
     let first =
       planner.sitewideJobs(contentName: contentName)
-      + sitemapJobs(pages: sitemapPages, key: sitemapKey(pages: sitemapPages, keys: keys), site: site)
+      + sitemapJobs(pages: sitemapPages, key: sitemapKey(pages: sitemapPages, keys: keys), planner: planner)
     var fileKeys: [String: UInt64]
     if let previous = previousFiles, !reused.isEmpty {
       // The last plan's keys, less its other files and the files of the partners planned again, with theirs
@@ -232,7 +232,8 @@ public struct SiteRenderer: Sendable {
       plans[slug] = planner.partnerPlan(evaluation)
     }
     guard let known else { return (site, plans, [], keys) }
-    let listed = planner.listedJobs(showing: slugs) { plans[$0]?.plan.key ?? known[$0]?.key }
+    let planned = plans
+    let listed = planner.listedJobs(showing: slugs) { planned[$0]?.plan.key ?? known[$0]?.key }
     return (site, plans, listed, keys)
   }
 
@@ -250,19 +251,10 @@ public struct SiteRenderer: Sendable {
 
   /// The 404 page and the static files.
   private func fileJobs(_ planner: JobPlanner) -> [OutputJob] {
-    let site = planner.site
-    // The 404 page may be served at any depth, so it links from the site's root path.
-    let rootPath = sitePath(content.site.baseURL)
-    var jobs = [
-      planner.file(.notFound, key: planner.keys.global, template: "not-found") {
-        site.frame(
-          NotFoundPage(), title: "Page not found", description: "Page not found.", root: rootPath, current: "")
+    [planner.job(PageTable.notFound, ())]
+      + templates.staticFiles.map { staticFile in
+        OutputJob(path: staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes }
       }
-    ]
-    for staticFile in templates.staticFiles {
-      jobs.append(OutputJob(path: staticFile.path, key: StableHash.of(staticFile.bytes)) { staticFile.bytes })
-    }
-    return jobs
   }
 
   /// The output keys of the content.
@@ -276,343 +268,18 @@ public struct SiteRenderer: Sendable {
   }
 
   /// `sitemap.xml`: every page when they fit in one file, else an index of files of `sitemapLimit` pages.
-  private func sitemapJobs(pages: [String], key: UInt64, site: SiteContext) -> [OutputJob] {
-    let templates = self.templates
-    func job(_ route: Route, template: String, _ model: @escaping @Sendable () -> SitemapModel) -> OutputJob {
-      OutputJob(path: route.file, key: key, template: template, templates: templates) {
-        try TemplateEncoder.encode(model())
-      }
-    }
+  private func sitemapJobs(pages: [String], key: UInt64, planner: JobPlanner) -> [OutputJob] {
     guard pages.count > sitemapLimit else {
-      return [job(.sitemap, template: "sitemap") { site.sitemap(paths: pages) }]
+      return [planner.job(PageTable.sitemap, SitemapItem(paths: pages, key: key))]
     }
     let parts = stride(from: 0, to: pages.count, by: sitemapLimit).map {
       Array(pages[$0..<min($0 + sitemapLimit, pages.count)])
     }
-    let index = job(.sitemap, template: "sitemap-index") {
-      site.sitemapIndex(files: parts.indices.map { Route.sitemapPart($0 + 1).file })
-    }
-    return [index]
+    let files = parts.indices.map { Route.sitemapPart($0 + 1).file }
+    return [planner.job(PageTable.sitemapIndex, SitemapItem(paths: files, key: key))]
       + parts.enumerated().map { number, part in
-        job(.sitemapPart(number + 1), template: "sitemap") { site.sitemap(paths: part) }
+        planner.job(PageTable.sitemap, SitemapItem(number: number + 1, paths: part, key: key))
       }
-  }
-
-  /// The path part of the base URL, ending in `/`: `https://x.example/status/` → `/status/`.
-  private func sitePath(_ baseURL: String) -> String {
-    guard let scheme = baseURL.range(of: "://") else { return "/" }
-    let rest = baseURL[scheme.upperBound...]
-    guard let slash = rest.firstIndex(of: "/") else { return "/" }
-    let path = String(rest[slash...])
-    return path.hasSuffix("/") ? path : path + "/"
-  }
-}
-
-/// The jobs of each kind of page, for `SiteRenderer.jobs`: the pages' routes, templates, titles and keys.
-struct JobPlanner: Sendable {
-  let site: SiteContext
-  let keys: InputKeys
-  let templates: TemplateSet
-  let asOf: Day
-
-  /// A page job: the frame around the model, rendered with `template`.
-  func page<Body: Sendable & Encodable>(
-    _ route: Route, key: UInt64, template: String, title: String, description: String, current: String = "",
-    _ model: @escaping @Sendable () -> Body
-  ) -> OutputJob {
-    let root = route.root
-    let site = self.site
-    return OutputJob(path: route.file, key: key, template: template, templates: templates) {
-      // The frame's value made directly around the model's (`SiteContext.framed`).
-      site.framed(
-        try TemplateEncoder.encode(model()), title: title, description: description, root: root, current: current)
-    }
-  }
-
-  /// A page job keyed by the value its template is given (the frame around the model, made now, while
-  /// planning, and hashed: `TemplateValue.stableHash`) with the global key: for a page that shows every
-  /// partner but only a few of them, such as the board, so that an edit that changes nothing it shows
-  /// (a partner's region) does not render it, while any that changes a row does. The page is rendered
-  /// from the value made here. A model the encoder refuses keys the page by everything and is encoded
-  /// again when rendered, where the error is reported.
-  func pageKeyedByValue<Body: Sendable & Encodable>(
-    _ route: Route, template: String, title: String, description: String, current: String = "",
-    _ model: @escaping @Sendable () -> Body
-  ) -> OutputJob {
-    guard let encoded = try? TemplateEncoder.encode(model()) else {
-      return page(
-        route, key: keys.everything, template: template, title: title, description: description, current: current,
-        model)
-    }
-    let value = site.framed(encoded, title: title, description: description, root: route.root, current: current)
-    let key = StableHash.combine([keys.global, StableHash.of(route.file), value.stableHash])
-    return OutputJob(path: route.file, key: key, template: template, templates: templates) { value }
-  }
-
-  /// A file rendered with `template` from `model`, without the frame.
-  func file<Model: Encodable & Sendable>(
-    _ route: Route, key: UInt64, template: String, _ model: @escaping @Sendable () -> Model
-  ) -> OutputJob {
-    OutputJob(path: route.file, key: key, template: template, templates: templates) {
-      try TemplateEncoder.encode(model())
-    }
-  }
-
-  /// A partner's files planned: their key (its record and its cases) and jobs.
-  func partnerPlan(_ evaluation: PartnerEvaluation) -> (plan: SiteRenderer.PartnerPlan, jobs: [OutputJob]) {
-    let key = keys.partner(
-      recordFile: site.partners[evaluation.slug]?.location.file, cases: site.cases[evaluation.slug] ?? [])
-    let jobs = partnerJobs(evaluation, key: key)
-    return (SiteRenderer.PartnerPlan(key: key, files: jobs.map { .init(path: $0.path, key: $0.key) }), jobs)
-  }
-
-  /// A partner's pages, case pages, badge and feed; `key` is its pages' key (its record and its cases).
-  func partnerJobs(_ evaluation: PartnerEvaluation, key partnerKey: UInt64) -> [OutputJob] {
-    let site = self.site
-    var jobs: [OutputJob] = []
-    let slug = evaluation.slug
-    let recordFile = site.partners[slug]?.location.file
-    if site.partners[slug] != nil {
-      jobs.append(
-        page(
-          .partner(slug: slug), key: partnerKey, template: "partner", title: evaluation.name,
-          description: "Accreditation status of \(evaluation.name) as of \(asOf.display)."
-        ) { site.partnerPage(evaluation) })
-    }
-    jobs.append(
-      page(
-        .marks(partner: slug), key: partnerKey, template: "marks", title: "Marks on record · \(evaluation.name)",
-        description: "Marks on record for \(evaluation.name)."
-      ) { site.marksPage(evaluation) })
-    for escalation in site.cases[slug] ?? [] where site.exists(escalation) {
-      jobs.append(
-        page(
-          .escalation(partner: slug, id: escalation.id), key: keys.escalation(escalation, recordFile: recordFile),
-          template: "case", title: "Case \(escalation.id) · \(evaluation.name)",
-          description: "Escalation case \(escalation.id) concerning \(evaluation.name)."
-        ) { site.casePage(escalation, partnerName: evaluation.name) })
-    }
-    jobs.append(file(.badge(partner: slug), key: partnerKey, template: "badge") { site.badge(for: evaluation) })
-    jobs.append(file(.partnerFeed(partner: slug), key: partnerKey, template: "feed") { site.partnerFeed(evaluation) })
-    return jobs
-  }
-
-  /// The partner list beyond its first page (on the overview), the history pages, and the list's index
-  /// for the browser's filters. The history pages and the index show every partner: their key is
-  /// everything's. A list page shows its partners' rows (each made from the partner's record and cases,
-  /// the standards and the date: the partner's key, `partnerKeys` by slug), where it stands among the
-  /// pages, and the tiers in use: its key is those, so that an edit renders the pages its partner is on or
-  /// moved across, not every page.
-  func listJobs(partnerKeys: [String: UInt64]) -> [OutputJob] {
-    let site = self.site
-    var jobs: [OutputJob] = []
-    let pageCount = site.partnerPageCount
-    if pageCount > 1 {
-      let common = listKeyParts()
-      for number in 2...pageCount {
-        jobs.append(listPageJob(number, common: common) { partnerKeys[$0] })
-      }
-    }
-    let historyPages = site.historyPageCount
-    for number in 1...historyPages {
-      jobs.append(
-        page(
-          .history(page: number), key: keys.everything, template: "history",
-          title: number == 1 ? "Status over time" : "Status changes, page \(number) of \(historyPages)",
-          description: number == 1
-            ? "Accreditations and partners by status, month by month, and the status changes of the last "
-              + "\(HistoryPage.recentDays) days, as of \(asOf.display)."
-            : "Page \(number) of the status changes of the last \(HistoryPage.recentDays) days.",
-          current: number == 1 ? "history" : ""
-        ) { site.historyPage(number) })
-    }
-    jobs.append(partnerIndexJob())
-    return jobs
-  }
-
-  /// What every page of the partner list beyond the first is keyed by: the global key, the number of
-  /// pages and partners, the page size and the tiers in use.
-  func listKeyParts() -> [UInt64] {
-    let tiers = Set(site.evaluations.compactMap(\.tier)).sorted().map(StableHash.of)
-    return [keys.global, UInt64(site.partnerPageCount), UInt64(site.evaluations.count), UInt64(site.listPageSize)]
-      + tiers
-  }
-
-  /// Page `number` (2 or more) of the partner list: keyed by `common` (`listKeyParts`), its number and
-  /// its rows' partners with their keys (`partnerKey`, by slug).
-  func listPageJob(_ number: Int, common: [UInt64], partnerKey: (String) -> UInt64?) -> OutputJob {
-    let site = self.site
-    let pageCount = site.partnerPageCount
-    let ordered = site.listedPartners
-    let start = min((number - 1) * site.listPageSize, ordered.count)
-    let slice = ordered[start..<min(start + site.listPageSize, ordered.count)]
-    let key = StableHash.combine(
-      common + [UInt64(number)] + slice.flatMap { [StableHash.of($0.slug), partnerKey($0.slug) ?? 0] })
-    return page(
-      .partnerListPage(number), key: key, template: "partners", title: "Partners, page \(number) of \(pageCount)",
-      description: "Page \(number) of the list of partners as of \(asOf.display)."
-    ) { site.partnerListPage(number) }
-  }
-
-  /// `api/partners.json`, which shows every partner: keyed by everything.
-  func partnerIndexJob() -> OutputJob {
-    let site = self.site
-    return OutputJob(path: Route.partnerIndex.file, key: keys.everything) {
-      PartnerIndex.bytes(site: site, ordered: site.listedPartners, memo: site.histories)
-    }
-  }
-
-  /// The files that show the records of the partners `slugs` beside every other partner's, for an edit of
-  /// their records that no evaluation, order or calendar reads (a region: `Partner.reach(from:)`): the
-  /// partner list's pages they are on (the overview for the first), `api/partners.json` and
-  /// `api/accreditations.csv`. `partnerKey` gives a partner's key by slug.
-  func listedJobs(showing slugs: Set<String>, partnerKey: (String) -> UInt64?) -> [OutputJob] {
-    let site = self.site
-    let ordered = site.listedPartners
-    let numbers = Set(
-      ordered.indices.filter { slugs.contains(ordered[$0].slug) }.map { $0 / site.listPageSize + 1 })
-    let common = listKeyParts()
-    var jobs = [partnerIndexJob(), accreditationsCSVJob()]
-    for number in numbers.sorted() {
-      jobs.append(number == 1 ? homeJob() : listPageJob(number, common: common, partnerKey: partnerKey))
-    }
-    return jobs
-  }
-
-  /// The FAQ, the free pages and the standards.
-  func documentJobs() -> [OutputJob] {
-    let site = self.site
-    var jobs = [
-      page(
-        .faq, key: keys.faq, template: "faq", title: "Frequently asked questions",
-        description: "Answers to what partners ask about the accreditation standards.", current: "faq"
-      ) { site.faqPage() }
-    ]
-    for item in site.content.pages {
-      jobs.append(
-        page(
-          .page(slug: item.slug), key: keys.page(item.location.file), template: "page", title: item.title,
-          description: item.title,
-          current: "page-\(item.slug)"
-        ) { site.freePage(item) })
-    }
-    jobs.append(
-      page(
-        .standards, key: keys.global, template: "standards", title: "The standards",
-        description: "The program's accreditation standards: tiers, certifications and thresholds.",
-        current: "standards"
-      ) { site.standardsPage() })
-    return jobs
-  }
-
-  /// The review board's agenda, what needs doing, and the PDMs' portfolios. A PDM's page shows its partners
-  /// alone (their statuses, their dated items, their open cases): its key is theirs (`partnerKeys`, by
-  /// slug) with its name and folder, so that a record edit renders its PDM's page and not the hundreds of
-  /// others.
-  func agendaJobs(partnerKeys: [String: UInt64]) -> [OutputJob] {
-    let site = self.site
-    var jobs = [
-      pageKeyedByValue(
-        .board, template: "board", title: "Review board agenda",
-        description: "The review board's agenda as of \(asOf.display).", current: "board"
-      ) { site.boardPage() }
-    ]
-    let actionPages = site.actionsPageCount
-    let below = site.evaluations.count { !$0.isTierEligible && !$0.accreditations.isEmpty }
-    for number in 1...actionPages {
-      jobs.append(
-        page(
-          .actions(page: number), key: actionsKey(page: number, partnerKeys: partnerKeys, below: below),
-          template: "actions",
-          title: number == 1 ? "What needs doing" : "What needs doing, page \(number) of \(actionPages)",
-          description: "Every dated item of the next \(ActionsPage.days) days as of \(asOf.display).",
-          current: number == 1 ? "actions" : ""
-        ) { site.actionsPage(number) })
-    }
-    let portfolios = site.portfolios
-    jobs.append(
-      pageKeyedByValue(
-        .pdms, template: "pdms", title: "Portfolios of the PDMs",
-        description: "Every partner development manager's partners as of \(asOf.display).", current: "pdms"
-      ) { site.pdmIndexPage(portfolios) })
-    for portfolio in portfolios {
-      let key = StableHash.combine(
-        [keys.global, StableHash.of(portfolio.name), StableHash.of(portfolio.slug)]
-          + portfolio.partners.map { StableHash.combine([StableHash.of($0), partnerKeys[$0] ?? 0]) })
-      let pages = portfolio.pageCount
-      for number in 1...pages {
-        jobs.append(
-          page(
-            .pdm(portfolio, page: number), key: key, template: "pdm",
-            title: number == 1 ? portfolio.heading : "\(portfolio.heading), page \(number) of \(pages)",
-            description: "The partners of \(portfolio.name) as of \(asOf.display)."
-          ) { site.pdmPage(portfolio, page: number) })
-      }
-      jobs.append(file(.pdmFeed(slug: portfolio.slug), key: key, template: "feed") { site.pdmFeed(portfolio) })
-    }
-    return jobs
-  }
-
-  /// The key of page `number` of `actions/`: its items (each its date, kind, partner and subject, or its
-  /// case, its data and the day its stage began) with their partners' keys (`partnerKeys`, by slug: a row is made
-  /// from the partner's record, its cases, the standards and the date), where it stands among the pages,
-  /// and the number of partners below the eligible tiers (`below`: a tier review's row counts them).
-  func actionsKey(page number: Int, partnerKeys: [String: UInt64], below: Int) -> UInt64 {
-    let items = site.actionItems
-    let start = min((number - 1) * ActionsPage.pageSize, items.count)
-    var parts = [keys.global, UInt64(number), UInt64(site.actionsPageCount), UInt64(items.count), UInt64(below)]
-    for item in items[start..<min(start + ActionsPage.pageSize, items.count)] {
-      switch item {
-      case .event(let event):
-        parts.append(
-          StableHash.of(
-            "\(event.date.iso) \(event.kind.rawValue) \(event.partner ?? "") \(event.subject ?? "")"))
-        parts.append(event.partner.flatMap { partnerKeys[$0] } ?? 0)
-      case .openCase(let escalation, let since, let day):
-        parts.append(StableHash.of("\(escalation.location.file) \(since.iso) \(day.iso)"))
-        parts.append(keys.data(ofCase: escalation))
-        parts.append(partnerKeys[escalation.partnerSlug] ?? 0)
-      }
-    }
-    return StableHash.combine(parts)
-  }
-
-  /// The files that show every partner, which take longest: started first, they do not finish alone at
-  /// the end.
-  func sitewideJobs(contentName: String) -> [OutputJob] {
-    let site = self.site
-    let asOf = self.asOf
-    let evaluations = site.evaluations
-    return [
-      // Evaluates every partner on each day that changed something: the longest of these jobs.
-      OutputJob(path: Route.historyJSON.file, key: keys.everything) {
-        HistoryJSON.bytes(
-          histories: site.programHistories, asOf: asOf, memo: site.histories, months: site.programMonths)
-      },
-      homeJob(),
-      file(.feed, key: keys.everything, template: "feed") { site.feed() },
-      OutputJob(path: Route.statusJSON.file, key: keys.everything) {
-        StatusDocument.bytes(evaluations: evaluations, asOf: asOf, contentName: contentName, memo: site.histories)
-      },
-      accreditationsCSVJob(),
-    ]
-  }
-
-  /// The overview, which shows every partner: keyed by everything.
-  func homeJob() -> OutputJob {
-    let site = self.site
-    return page(
-      .home, key: keys.everything, template: "home", title: "Overview",
-      description: "Accreditation status of every partner as of \(asOf.display).", current: "home"
-    ) { site.homePage() }
-  }
-
-  /// `api/accreditations.csv`, which shows every partner: keyed by everything.
-  func accreditationsCSVJob() -> OutputJob {
-    let site = self.site
-    return OutputJob(path: Route.accreditationsCSV.file, key: keys.everything) {
-      AccreditationsCSV.bytes(evaluations: site.evaluations, partners: site.partners, memo: site.histories)
-    }
   }
 }
 
@@ -627,9 +294,10 @@ struct JobPlanner: Sendable {
 /// its whole file and the partner's record; the overview, the history pages, the feed and the JSON files
 /// add every record and every case's data (`everything`), but not the FAQ, which none of them shows. The
 /// board and the PDMs' index are keyed by the value their template is given, made while planning
-/// (`JobPlanner.pageKeyedByValue`). A PDM's page adds its partners' records and cases' data alone
-/// (`JobPlanner.agendaJobs`); a page of the partner list or of `actions/` its rows' partners' keys and its
-/// place among the pages (`JobPlanner.listJobs`, `actionsKey`); the sitemap the pages it lists.
+/// (`KeyRule.value`). A PDM's page adds its partners' records and cases' data alone
+/// (`KeyRule.portfolio`); a page of the partner list or of `actions/` its rows' partners' keys and its
+/// place among the pages (`KeyRule.listPage`, `KeyRule.actionsPage`); the sitemap the pages it lists. Each
+/// kind of file's rule is its row's in `PageTable`.
 struct InputKeys: Sendable {
   let global: UInt64
   /// The key of what shows every record and every case's data; nil while a record edit left it to be made

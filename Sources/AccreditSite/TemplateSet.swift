@@ -18,11 +18,6 @@ public struct TemplateSet: Sendable {
     public var sources: [String: SourceText]
   }
 
-  /// The page templates the renderer uses; each must exist after the overlay.
-  static let pageTemplates = [
-    "layout", "home", "partner", "marks", "case", "faq", "page", "standards", "not-found", "badge", "feed", "sitemap",
-  ]
-
   private let library: TemplateLibrary
   /// A hash of every template and static file.
   let fingerprint: UInt64
@@ -60,7 +55,9 @@ public struct TemplateSet: Sendable {
     } catch {
       sink += error.errors.map(diagnostic)
     }
-    for name in pageTemplates where templates[name] == nil {
+    // The templates of the page table must exist after the overlay; the partials and parents they use are
+    // checked as the library compiles them.
+    for name in PageTable.templates where templates[name] == nil {
       sink.append(
         Diagnostic(.error, at: SourceLocation(file: "\(name).mustache"), "page template '\(name)' is missing"))
     }
@@ -125,6 +122,10 @@ public struct TemplateSet: Sendable {
       throw RenderFailure(template: name, message: error.message)
     }
   }
+
+  /// The templates a file rendered with `template` uses: itself and the partials and parents it names,
+  /// through theirs (`TemplateLibrary.dependencies`).
+  func templatesUsed(by template: String) -> [String] { library.dependencies(of: template) }
 
   /// The hash of the templates a file rendered with `template` uses.
   func fingerprint(of template: String) -> UInt64 { fingerprints[template] ?? fingerprint }

@@ -424,7 +424,7 @@ struct RecordEditTests {
     }
   }
 
-  /// The board and the PDMs' index are keyed by what they show (`JobPlanner.pageKeyedByValue`): an edit that
+  /// The board and the PDMs' index are keyed by what they show (`KeyRule.value`): an edit that
   /// changes nothing on them (a partner's region) renders neither; a new name for a partner on the board
   /// renders the board, and a partner given a PDM the PDMs' index. Each step equals a clean render byte for
   /// byte.

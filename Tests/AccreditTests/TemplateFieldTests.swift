@@ -131,10 +131,15 @@ struct TemplateFieldTests {
       return
     }
     let documented = try Self.documented()
+    // The templates are the page table's: each is documented, and the sample site renders with each.
+    let table = Set(PageTable.templates)
     #expect(
-      Set(documented.keys) == Set(computed.keys),
-      "templates in docs/site.md: \(documented.keys.sorted()); in the site: \(computed.keys.sorted())")
-    for template in Set(computed.keys).union(documented.keys).sorted() {
+      Set(documented.keys) == table,
+      "templates in docs/site.md: \(documented.keys.sorted()); in the page table: \(table.sorted())")
+    #expect(
+      Set(computed.keys) == table,
+      "templates of the sample site's jobs: \(computed.keys.sorted()); in the page table: \(table.sorted())")
+    for template in table.union(computed.keys).union(documented.keys).sorted() {
       let listed = documented[template] ?? []
       #expect(listed == listed.sorted(), "\(template): the paths in docs/site.md are not sorted")
       #expect(listed.count == Set(listed).count, "\(template): docs/site.md lists a path twice")
@@ -145,6 +150,29 @@ struct TemplateFieldTests {
         missing.isEmpty && absent.isEmpty,
         "\(template): missing from docs/site.md: \(missing); documented but absent from the models: \(absent)")
     }
+  }
+}
+
+/// The page table (`PageTable`): the one list of the kinds of output file, which the template set and the
+/// field contract above take their templates from.
+@Suite("Page table")
+struct PageTableTests {
+  @Test func everyBuiltInTemplateIsARowsOrOneARowUses() throws {
+    let templates = try TemplateSet.builtIn()
+    let builtIn = Set(
+      TemplateSet.builtInFiles.map(\.path).filter { $0.hasSuffix(".mustache") }.map {
+        String($0.dropLast(".mustache".count))
+      })
+    let used = Set(PageTable.templates.flatMap { templates.templatesUsed(by: $0) })
+    #expect(
+      builtIn.subtracting(used).isEmpty,
+      "templates no row of the page table uses: \(builtIn.subtracting(used).sorted())")
+    #expect(Set(PageTable.templates).isSubset(of: builtIn))
+  }
+
+  @Test func eachKindIsNamedOnce() {
+    let names = PageTable.kinds.map(\.name)
+    #expect(names.count == Set(names).count, "\(names)")
   }
 }
 

@@ -287,91 +287,93 @@ extension SiteContext {
   /// newest day of them all. With `caseSteps`, also the steps and outcomes of their cases not older than
   /// the `feedLimit`-th newest day of the record events and case steps together.
   private func recordEvents(of evaluations: [PartnerEvaluation], caseSteps: Bool) -> [FeedEvent] {
+    // Two passes over the events: the first only collects their days, to find the day from which the
+    // newest `feedLimit` events start; the second writes out only those. Writing every event out cost a
+    // third of a second at 10,000 partners.
+    var records: [Day] = []
+    var all: [Day] = []
+    for evaluation in evaluations {
+      if caseSteps { forEachCaseStep(of: evaluation) { day, _, _ in all.append(day) } }
+      forEachRecordEvent(of: evaluation) { day, _, _, _, _ in
+        records.append(day)
+        all.append(day)
+      }
+    }
+    func oldest(_ days: [Day]) -> Day? { days.count > feedLimit ? newestDay(days, rank: feedLimit) : nil }
+    return wordedEvents(
+      of: evaluations, caseSteps: caseSteps, oldestRecord: oldest(records), oldestStep: oldest(all))
+  }
+
+  /// The second pass of `recordEvents`: the events of `evaluations` worded, the record events from
+  /// `oldestRecord` on and, with `caseSteps`, the case steps from `oldestStep` on (nil: all of them).
+  private func wordedEvents(
+    of evaluations: [PartnerEvaluation], caseSteps: Bool, oldestRecord: Day?, oldestStep: Day?
+  ) -> [FeedEvent] {
     let base = content.site.baseURL
     var events: [FeedEvent] = []
     // Events so far per partner and day, for unique ids (counting the list each time was quadratic).
     var sameDay: [String: Int] = [:]
-    // Two passes over the events: the first only collects their days, to find the day from which the
-    // newest `feedLimit` events start; the second writes out only those. Writing every event out cost a
-    // third of a second at 10,000 partners.
-    var days: (records: [Day], all: [Day])? = ([], [])
-    var oldestRecord: Day?
-    var oldestStep: Day?
-    func add(
-      _ day: Day, _ order: Int, _ evaluation: PartnerEvaluation, _ kind: String, _ title: @autoclosure () -> String,
-      _ summary: @autoclosure () -> String
-    ) {
-      guard day <= asOf else { return }
-      if days != nil {
-        days?.records.append(day)
-        days?.all.append(day)
-        return
-      }
-      if let oldestRecord, day < oldestRecord { return }
-      let title = title()
-      let summary = summary()
-      let link = base + Route.partner(slug: evaluation.slug).path
-      let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
-      sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
-      let entry = FeedModel.Entry(
-        id: "\(link)#\(kind)-\(day.iso)-\(earlier)", title: "\(evaluation.name): \(title)",
-        updated: "\(day.iso)T00:00:00Z", link: link, summary: summary)
-      events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: entry))
-    }
-    func addCaseSteps(_ evaluation: PartnerEvaluation) {
-      forEachCaseStep(of: evaluation) { day, order, word in
-        if days != nil {
-          days?.all.append(day)
-          return
-        }
-        if let oldestStep, day < oldestStep { return }
-        events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: word()))
-      }
-    }
-    func addEvents() {
-      for evaluation in evaluations {
-        if caseSteps { addCaseSteps(evaluation) }
-        guard let partner = partners[evaluation.slug] else { continue }
-        for (index, mark) in evaluation.marks.enumerated() {
-          add(
-            mark.date, 0, evaluation, "mark", "mark placed",
-            "The review board placed a mark (case \(mark.caseID)); \(plural(index + 1, "mark")) on record after it.")
-        }
-        for decision in partner.decisions {
-          let what =
-            decision.accreditation == Decision.allAccreditations
-            ? "all accreditations" : accreditationName(decision.accreditation)
-          add(
-            decision.date, 1, evaluation, "decision", "review board decided to \(decision.outcome.rawValue) \(what)",
-            decision.note ?? "Review board decision: \(decision.outcome.rawValue) \(what).")
-        }
-        for period in partner.grace {
-          add(
-            period.from, 2, evaluation, "grace-start", "grace period started",
-            "A grace period runs until \(period.until.display).")
-          add(
-            period.until, 3, evaluation, "grace-end", "grace period ends",
-            "The grace period that started \(period.from.display) ends.")
-        }
-        for certification in partner.certifications {
-          if let expires = certification.expires {
-            let name = content.standards.certificationName(certification.name)
-            add(
-              expires, 4, evaluation, "certification", "certification \(name) expired",
-              "\(name) is no longer held from \(expires.display).")
-          }
+    for evaluation in evaluations {
+      if caseSteps {
+        forEachCaseStep(of: evaluation) { day, order, word in
+          if let oldestStep, day < oldestStep { return }
+          events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: word()))
         }
       }
+      forEachRecordEvent(of: evaluation) { day, order, kind, title, summary in
+        if let oldestRecord, day < oldestRecord { return }
+        let link = base + Route.partner(slug: evaluation.slug).path
+        let earlier = sameDay["\(evaluation.slug) \(day.iso)", default: 0]
+        sameDay["\(evaluation.slug) \(day.iso)"] = earlier + 1
+        let entry = FeedModel.Entry(
+          id: "\(link)#\(kind)-\(day.iso)-\(earlier)", title: "\(evaluation.name): \(title())",
+          updated: "\(day.iso)T00:00:00Z", link: link, summary: summary())
+        events.append(FeedEvent(day: day, order: order, partner: evaluation.slug, entry: entry))
+      }
     }
-    addEvents()
-    func oldest(_ collected: [Day]) -> Day? {
-      collected.count > feedLimit ? collected.sorted(by: >)[feedLimit - 1] : nil
-    }
-    oldestRecord = days.flatMap { oldest($0.records) }
-    oldestStep = days.flatMap { oldest($0.all) }
-    days = nil
-    addEvents()
     return events
+  }
+
+  /// Calls `visit` with each event of `evaluation`'s record on or before the evaluation date (its marks,
+  /// decisions, grace periods and certification expiries; none for a partner without a record): its day,
+  /// its order in the feeds (0 a mark … 4 an expiry), the kind its entry's id names, and how to word its
+  /// title and summary (most events are not in the feed).
+  private func forEachRecordEvent(
+    of evaluation: PartnerEvaluation, _ visit: (Day, Int, String, () -> String, () -> String) -> Void
+  ) {
+    guard let partner = partners[evaluation.slug] else { return }
+    for (index, mark) in evaluation.marks.enumerated() where mark.date <= asOf {
+      visit(mark.date, 0, "mark", { "mark placed" }) {
+        "The review board placed a mark (case \(mark.caseID)); \(plural(index + 1, "mark")) on record after it."
+      }
+    }
+    for decision in partner.decisions where decision.date <= asOf {
+      let what =
+        decision.accreditation == Decision.allAccreditations
+        ? "all accreditations" : accreditationName(decision.accreditation)
+      visit(decision.date, 1, "decision", { "review board decided to \(decision.outcome.rawValue) \(what)" }) {
+        decision.note ?? "Review board decision: \(decision.outcome.rawValue) \(what)."
+      }
+    }
+    for period in partner.grace {
+      if period.from <= asOf {
+        visit(period.from, 2, "grace-start", { "grace period started" }) {
+          "A grace period runs until \(period.until.display)."
+        }
+      }
+      if period.until <= asOf {
+        visit(period.until, 3, "grace-end", { "grace period ends" }) {
+          "The grace period that started \(period.from.display) ends."
+        }
+      }
+    }
+    for certification in partner.certifications {
+      guard let expires = certification.expires, expires <= asOf else { continue }
+      let name = content.standards.certificationName(certification.name)
+      visit(expires, 4, "certification", { "certification \(name) expired" }) {
+        "\(name) is no longer held from \(expires.display)."
+      }
+    }
   }
 
   func badge(for evaluation: PartnerEvaluation) -> BadgeModel {
