@@ -157,36 +157,39 @@ private struct PartnerPlan {
     }
     self.record = record
 
-    var plans: [Case] = []
-    for caseIndex in 0..<count {
-      let id = "P\(padded)-C\(caseIndex + 1 < 10 ? "0" : "")\(caseIndex + 1)"
-      let start = asOf.adding(days: -(40 + Int(random.next() % 600)))
-      let path: (stages: Int, outcome: String?, serious: Bool)
-      if kind == .marks && caseIndex < 4 {
-        path = (4, "mark", false)
-      } else if kind == .serious && caseIndex == 0 {
-        path = (-1, nil, true)
-      } else {
-        let choices: [(Int, String?)] = [
-          (1, "resolved"), (2, "resolved"), (2, "resolved"), (3, "no-fault"),
-          (4, "no-fault"), (1, nil), (2, nil), (3, nil),
-        ]
-        let choice = choices[Int(random.next() % UInt64(choices.count))]
-        path = (choice.0, choice.1, false)
-      }
-      var steps: [(String, Day)] = []
-      let stages = ["complaint", "mediation", "partner-ops", "review-board"]
-      if path.stages == -1 {
-        steps = [("complaint", asOf.adding(days: -10)), ("review-board", asOf.adding(days: -5))]
-      } else {
-        for (position, stage) in stages.prefix(path.stages).enumerated() {
-          steps.append((stage, start.adding(days: position * 7)))
-        }
-      }
-      let outcome = path.outcome.map { ($0, (steps.last?.1 ?? start).adding(days: 5)) }
-      plans.append(Case(id: id, steps: steps, outcome: outcome, isSerious: path.serious))
+    cases = (0..<count).map { Self.plannedCase($0, of: kind, padded: padded, asOf: asOf, random: &random) }
+  }
+
+  /// Case `caseIndex` of a partner of `kind`: its escalation path, outcome and dates (drawn from `random`).
+  private static func plannedCase(_ caseIndex: Int, of kind: Kind, padded: String, asOf: Day, random: inout SplitMix64)
+    -> Case
+  {
+    let id = "P\(padded)-C\(caseIndex + 1 < 10 ? "0" : "")\(caseIndex + 1)"
+    let start = asOf.adding(days: -(40 + Int(random.next() % 600)))
+    let path: (stages: Int, outcome: String?, serious: Bool)
+    if kind == .marks && caseIndex < 4 {
+      path = (4, "mark", false)
+    } else if kind == .serious && caseIndex == 0 {
+      path = (-1, nil, true)
+    } else {
+      let choices: [(Int, String?)] = [
+        (1, "resolved"), (2, "resolved"), (2, "resolved"), (3, "no-fault"),
+        (4, "no-fault"), (1, nil), (2, nil), (3, nil),
+      ]
+      let choice = choices[Int(random.next() % UInt64(choices.count))]
+      path = (choice.0, choice.1, false)
     }
-    cases = plans
+    var steps: [(String, Day)] = []
+    let stages = ["complaint", "mediation", "partner-ops", "review-board"]
+    if path.stages == -1 {
+      steps = [("complaint", asOf.adding(days: -10)), ("review-board", asOf.adding(days: -5))]
+    } else {
+      for (position, stage) in stages.prefix(path.stages).enumerated() {
+        steps.append((stage, start.adding(days: position * 7)))
+      }
+    }
+    let outcome = path.outcome.map { ($0, (steps.last?.1 ?? start).adding(days: 5)) }
+    return Case(id: id, steps: steps, outcome: outcome, isSerious: path.serious)
   }
 }
 
