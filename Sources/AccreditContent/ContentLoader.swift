@@ -171,8 +171,11 @@ public enum ContentLoader {
     var pages: [Page] = []
     var heads: [String: UInt64] = [:]
     var notesHTML: [String: RenderedNotes] = [:]
+    heads.reserveCapacity(entries.count)
+    notesHTML.reserveCapacity(entries.count)
+    cases.reserveCapacity(entries.count)
     for (path, entry) in entries {
-      sink.append(contentsOf: entry.diagnostics)
+      if !entry.diagnostics.isEmpty { sink.append(contentsOf: entry.diagnostics) }
       heads[path] = entry.head
       switch entry.item {
       case .partner(let partner?): partners.append(partner)
