@@ -34,8 +34,10 @@ public struct Content: Sendable {
   public var standards: Standards
   /// Partner records, by slug.
   public var partners: [Partner]
-  /// Escalation cases, by partner slug then case id.
-  public var cases: [EscalationCase]
+  /// Escalation cases, by partner slug then case id. Any change to them forgets `caseDataHashes`.
+  public var cases: [EscalationCase] {
+    didSet { caseDataHashes = [:] }
+  }
   /// FAQ entries, by `order` then slug.
   public var faq: [FAQEntry]
   /// Free pages, by `order` then slug.
@@ -51,6 +53,11 @@ public struct Content: Sendable {
   /// cache with it: a build whose case files did not change runs no Markdown. Pages use an entry only
   /// when its notes are the case's (`html(ofNotes:)`).
   public var notesHTML: [String: RenderedNotes] = [:]
+  /// Each case's data hash (`EscalationCase.dataHash`), by case file path, as the loader had it from the
+  /// parse cache (made when the file was parsed): the output keys take a case's from here, when it is here,
+  /// rather than coding the case again. Emptied whenever `cases` changes, so it never speaks for a case
+  /// edited since.
+  public internal(set) var caseDataHashes: [String: UInt64] = [:]
 
   /// Creates a content tree.
   public init(

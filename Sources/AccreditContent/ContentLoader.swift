@@ -134,7 +134,10 @@ public enum ContentLoader {
       var entry = ParseCache.Entry(key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
       // A case's notes as HTML, made here on every core and kept in the cache: Markdown was a twentieth of
       // a build that renders every case page.
-      if case .escalation(let escalation?) = item { entry.notesHTML = NoteText(Markdown.html(from: escalation.notes)) }
+      if case .escalation(let escalation?) = item {
+        entry.notesHTML = NoteText(Markdown.html(from: escalation.notes))
+        entry.dataHash = escalation.dataHash
+      }
       cache?.store(source.path, entry)
       return entry
     }
@@ -171,7 +174,9 @@ public enum ContentLoader {
     var pages: [Page] = []
     var heads: [String: UInt64] = [:]
     var notesHTML: [String: RenderedNotes] = [:]
+    var dataHashes: [String: UInt64] = [:]
     heads.reserveCapacity(entries.count)
+    dataHashes.reserveCapacity(entries.count)
     notesHTML.reserveCapacity(entries.count)
     cases.reserveCapacity(entries.count)
     for (path, entry) in entries {
@@ -181,6 +186,7 @@ public enum ContentLoader {
       case .partner(let partner?): partners.append(partner)
       case .escalation(let escalation?):
         cases.append(escalation)
+        dataHashes[escalation.location.file] = entry.dataHash
         if let html = entry.notesHTML {
           notesHTML[escalation.location.file] = RenderedNotes(notes: escalation.noteText, html: html)
         }
@@ -198,6 +204,7 @@ public enum ContentLoader {
       sources: [:], inputHashes: [:])
     content.caseHeads = heads
     content.notesHTML = notesHTML
+    content.caseDataHashes = dataHashes
     return content
   }
 }

@@ -22,6 +22,9 @@ public final class ParseCache: Sendable {
     var diagnostics: [Diagnostic]
     /// A case file's front-matter hash (`ContentFolder.caseHead`).
     var head: UInt64?
+    /// A case's data hash (`EscalationCase.dataHash`), made when it was parsed: a build's output keys take
+    /// it from here rather than coding every case again (`Content.caseDataHashes`).
+    var dataHash: UInt64? = nil
     /// The file's stamp when its bytes were read, and when that was (nanoseconds since 1970).
     var stamp: FileStamp?
     var stampedAt: Int64 = 0
@@ -100,7 +103,7 @@ public final class ParseCache: Sendable {
 
   // MARK: On disk
 
-  private static let header = Array("accredit-parse 2\n".utf8)
+  private static let header = Array("accredit-parse 3\n".utf8)
 
   /// The cache saved at `url` by the same `identity` (the tool's build), or an empty one: with a warning
   /// when the file is there but cannot be trusted (truncated, damaged, written by another version).
@@ -127,6 +130,7 @@ public final class ParseCache: Sendable {
         let key = try reader.word()
         let hash = try reader.word()
         let head = try reader.optional { try $0.word() }
+        let dataHash = try reader.optional { try $0.word() }
         let stamp = try reader.optional { reader in
           FileStamp(size: Int64(try reader.int()), mtime: Int64(try reader.int()), inode: try reader.word())
         }
@@ -135,8 +139,8 @@ public final class ParseCache: Sendable {
         let item = try reader.loaded(in: path)
         let notesHTML = try reader.optional { try $0.noteText() }
         entries[path] = Entry(
-          key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, stamp: stamp, stampedAt: stampedAt,
-          notesHTML: notesHTML)
+          key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, dataHash: dataHash, stamp: stamp,
+          stampedAt: stampedAt, notesHTML: notesHTML)
       }
       guard reader.isAtEnd else { throw CacheReader.Damaged() }
       cache.entries.withLock { $0 = entries }
@@ -168,6 +172,7 @@ public final class ParseCache: Sendable {
       writer.word(entry.key)
       writer.word(entry.hash)
       writer.optional(entry.head) { $0.word($1) }
+      writer.optional(entry.dataHash) { $0.word($1) }
       writer.optional(entry.stamp) { writer, stamp in
         writer.int(Int(stamp.size))
         writer.int(Int(stamp.mtime))

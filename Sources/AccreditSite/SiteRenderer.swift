@@ -322,8 +322,11 @@ struct InputKeys: Sendable {
   init(content: Content, asOf: Day, contentName: String) {
     hashes = content.inputHashes
     // On every core: ten thousand cases are a tenth of a rebuild's planning.
+    // Taken from the parse cache's when the loader gave them (`Content.caseDataHashes`).
+    let known = content.caseDataHashes
     let caseData = Dictionary(
-      content.cases.parallelMap { ($0.location.file, InputKeys.data(of: $0)) }, uniquingKeysWith: { first, _ in first })
+      content.cases.parallelMap { ($0.location.file, known[$0.location.file] ?? InputKeys.data(of: $0)) },
+      uniquingKeysWith: { first, _ in first })
     self.caseData = caseData
     let hashes = content.inputHashes
     // A file counts by its path and its bytes: renaming a case changes the pages that link to it.

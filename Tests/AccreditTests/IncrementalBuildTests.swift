@@ -687,6 +687,28 @@ struct ParseCacheTests {
     }
   }
 
+  /// Each case's data hash comes back from the cache as made when the case was parsed, for the output
+  /// keys; any change to the cases forgets them all, so that none speaks for an edited case.
+  @Test func theCacheKeepsEachCasesDataHashUntilTheCasesChange() throws {
+    try withTemporaryFolder { folder in
+      let content = try content(in: folder)
+      let file = folder.appendingPathComponent("parse-cache")
+      let first = ParseCache()
+      let parsed = try ContentFolder.load(content, cache: first).content
+      first.save(to: file, identity: "test")
+      var cached = try ContentFolder.load(content, cache: ParseCache.load(from: file, identity: "test").cache).content
+      #expect(cached.sources.count < cached.cases.count, "the cache answered for the cases")
+      for contents in [parsed, cached] {
+        #expect(contents.caseDataHashes.count == contents.cases.count && !contents.cases.isEmpty)
+        for escalation in contents.cases {
+          #expect(contents.caseDataHashes[escalation.location.file] == escalation.dataHash)
+        }
+      }
+      cached.cases[0].customer += " Ltd"
+      #expect(cached.caseDataHashes.isEmpty)
+    }
+  }
+
   /// Notes kept as the bytes they were read as equal the same notes given as a string, and differ from
   /// other notes; notes that differ only in how a character is composed are equal, as strings are; both
   /// kinds give the same UTF-8.
