@@ -266,19 +266,27 @@ public struct FolderStamp: Sendable {
     }
   }
 
-  /// Appends `value` in decimal, as `String(value)` writes it.
-  private static func appendDecimal(_ value: some BinaryInteger, to bytes: inout [UInt8]) {
-    if value < 0 { bytes.append(UInt8(ascii: "-")) }
-    var magnitude = value.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of a UInt64, reversed
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { buffer in
+  /// Appends `value` in decimal, as `String(value)` writes it: its digits made in a buffer on the stack and
+  /// appended at once.
+  private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+    appendDecimal(value.magnitude, negative: value < 0, to: &bytes)
+  }
+
+  private static func appendDecimal(_ value: UInt64, negative: Bool = false, to bytes: inout [UInt8]) {
+    var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // the 20 digits of a UInt64 and a sign
+    withUnsafeMutableBytes(of: &buffer) { digits in
+      var rest = value
+      var start = digits.count
       repeat {
-        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-        magnitude /= 10
-        count += 1
-      } while magnitude > 0
-      for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        start -= 1
+        digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+      } while rest > 0
+      if negative {
+        start -= 1
+        digits[start] = UInt8(ascii: "-")
+      }
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
     }
   }
 
