@@ -173,7 +173,7 @@ public enum SiteBuilder {
     }
     // The output folder is locked from here to the record: its manifest, read once under the lock, tells
     // which of the memo's plans the folder holds, and the writer what to keep.
-    let (lock, opened) = try open(output)
+    let (lock, opened) = try lockOutput(output)
     defer { withExtendedLifetime(lock) {} }
     let memo = output.cache.map {
       keepMemo(
@@ -322,7 +322,7 @@ public enum SiteBuilder {
 
   /// Takes the output folder's lock, repairs what a killed build left there and reads its manifest
   /// (`SiteWriter.openFolder`). The build holds the lock until its record is written.
-  private static func open(_ output: Output) throws(Failure) -> (OutputFolder.Lock, SiteWriter.Opened) {
+  private static func lockOutput(_ output: Output) throws(Failure) -> (OutputFolder.Lock, SiteWriter.Opened) {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
       return (lock, try SiteWriter.openFolder(output.folder))
