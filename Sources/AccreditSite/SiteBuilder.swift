@@ -321,7 +321,7 @@ public enum SiteBuilder {
   }
 
   /// Takes the output folder's lock, repairs what a killed build left there and reads its manifest
-  /// (`SiteWriter.openFolder`). The build holds the lock until its record is written.
+  /// (`SiteWriter.openFolder`). The build holds the lock until it returns, its record written.
   private static func lockOutput(_ output: Output) throws(Failure) -> (OutputFolder.Lock, SiteWriter.Opened) {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
