@@ -32,10 +32,35 @@ public struct BuildCache: Sendable {
 
   /// The record `name`.
   public func read(_ name: String) -> Lookup {
-    let url = folder.appendingPathComponent(name)
-    guard let data = FileManager.default.contents(atPath: url.path) else { return .missing }
     // Split on bytes: a record of 10,000 files is a megabyte, and a split on characters took a third of a
     // build with nothing to do.
+    switch body(name) {
+    case .missing: return .missing
+    case .damaged(let why): return .damaged(why)
+    case .found(let body):
+      return .found(
+        body.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map {
+          String(decoding: $0, as: UTF8.self)
+        })
+    }
+  }
+
+  /// The lines of the record `name` as bytes, each ending in a line break, checked as `read` checks them;
+  /// nil when it is missing or cannot be trusted. For records of a line per file, compared as bytes.
+  public func readBody(_ name: String) -> ArraySlice<UInt8>? {
+    guard case .found(let body) = body(name) else { return nil }
+    return body
+  }
+
+  private enum Body {
+    case missing
+    case damaged(String)
+    case found(ArraySlice<UInt8>)
+  }
+
+  private func body(_ name: String) -> Body {
+    let url = folder.appendingPathComponent(name)
+    guard let data = FileManager.default.contents(atPath: url.path) else { return .missing }
     let bytes = [UInt8](data)
     let newline = UInt8(ascii: "\n")
     let header = Array((BuildCache.header + "\n").utf8)
@@ -50,22 +75,28 @@ public struct BuildCache: Sendable {
       return .damaged("its checksum does not match")
     }
     guard String(validating: body, as: UTF8.self) != nil else { return .damaged("it is not text") }
-    return .found(
-      body.split(separator: newline, omittingEmptySubsequences: false).dropLast().map {
-        String(decoding: $0, as: UTF8.self)
-      })
+    return .found(body)
   }
 
   /// Writes the record `name` (beside its final name, then renamed); a failure only costs the next run
   /// the work the record would have saved, so it is ignored.
   public func write(_ name: String, _ lines: [String]) {
-    let body = lines.map { $0 + "\n" }.joined()
-    let text = BuildCache.header + "\n" + body + BuildCache.checksum(Array(body.utf8)[...]) + "\n"
+    write(name, body: Array(lines.map { $0 + "\n" }.joined().utf8))
+  }
+
+  /// Writes the record `name` whose lines, each ending in a line break, are `body`: for records of a line
+  /// per file, made as bytes rather than as a string a line (`FolderStamp.appendLines`).
+  public func write(_ name: String, body: [UInt8]) {
+    var bytes = Array((BuildCache.header + "\n").utf8)
+    bytes.reserveCapacity(bytes.count + body.count + 40)
+    bytes += body
+    bytes += BuildCache.checksum(body[...]).utf8
+    bytes.append(UInt8(ascii: "\n"))
     let url = folder.appendingPathComponent(name)
     let temporary = folder.appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
     do {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      try Data(text.utf8).write(to: temporary)
+      try Data(bytes).write(to: temporary)
       guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
     } catch {
       try? FileManager.default.removeItem(at: temporary)
@@ -209,33 +240,57 @@ public struct FolderStamp: Sendable {
     }
   }
 
-  /// One line a file, `size mtime inode path`, sorted by path.
-  public var lines: [String] { lines(smudgingAt: nil) }
-
-  /// The lines to record. A file changed so recently that a change within the same clock tick could go
-  /// unseen (git's "racily clean" entries) has its size smudged to `-`, as git does: its line never
-  /// matches, so the next run looks at the file again.
-  public func recordedLines(now: Date = Date()) -> [String] { lines(smudgingAt: now) }
-
-  /// `lines` (this stamp's own, perhaps with a prefix) as `recordedLines` would give them: only the lines
-  /// of racily clean files are made again.
-  public func smudging(_ lines: [String], prefix: String = "", now: Date = Date()) -> [String] {
-    let limit = RacyClock.limit(at: now)
-    var lines = lines
-    for (index, stamp) in stamps.enumerated() where stamp.mtime > limit && index < lines.count {
-      lines[index] = prefix + "- \(stamp.mtime) \(stamp.inode) \(listing.files[index].path)"
-    }
-    return lines
-  }
-
-  private func lines(smudgingAt now: Date?) -> [String] {
+  /// One line a file, `size mtime inode path`, each after `prefix` and ending in a line break, sorted by
+  /// path, appended to `bytes` (formatting a string a line was most of writing a record of 10,000 files).
+  /// With `now`, the lines to record: a file changed so recently that a change within the same clock tick
+  /// could go unseen (git's "racily clean" entries) has its size smudged to `-`, as git does: its line
+  /// never matches, so the next run looks at the file again.
+  public func appendLines(prefix: String, smudgingAt now: Date?, to bytes: inout [UInt8]) {
     let limit = now.map(RacyClock.limit(at:)) ?? .max
-    return zip(listing.files, stamps).map { file, stamp in
-      "\(stamp.mtime > limit ? "-" : String(stamp.size)) \(stamp.mtime) \(stamp.inode) \(file.path)"
+    let prefix = Array(prefix.utf8)
+    bytes.reserveCapacity(bytes.count + stamps.count * (prefix.count + 80))
+    for (file, stamp) in zip(listing.files, stamps) {
+      bytes += prefix
+      if stamp.mtime > limit {
+        bytes.append(UInt8(ascii: "-"))
+      } else {
+        Self.appendDecimal(stamp.size, to: &bytes)
+      }
+      bytes.append(UInt8(ascii: " "))
+      Self.appendDecimal(stamp.mtime, to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      Self.appendDecimal(stamp.inode, to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      bytes += file.path.utf8
+      bytes.append(UInt8(ascii: "\n"))
     }
   }
 
-  /// A hash of every file's path and stamp, smudged as `recordedLines` smudges when `now` is given: what a
+  /// Appends `value` in decimal, as `String(value)` writes it: its digits made in a buffer on the stack and
+  /// appended at once.
+  private static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+    appendDecimal(value.magnitude, negative: value < 0, to: &bytes)
+  }
+
+  private static func appendDecimal(_ value: UInt64, negative: Bool = false, to bytes: inout [UInt8]) {
+    var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // the 20 digits of a UInt64 and a sign
+    withUnsafeMutableBytes(of: &buffer) { digits in
+      var rest = value
+      var start = digits.count
+      repeat {
+        start -= 1
+        digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+        rest /= 10
+      } while rest > 0
+      if negative {
+        start -= 1
+        digits[start] = UInt8(ascii: "-")
+      }
+      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: digits[start...]))
+    }
+  }
+
+  /// A hash of every file's path and stamp, smudged as `appendLines` smudges when `now` is given: what a
   /// run with nothing changed compares, without a line per file.
   public func digest(smudgingAt now: Date? = nil) -> String {
     let limit = now.map(RacyClock.limit(at:)) ?? .max

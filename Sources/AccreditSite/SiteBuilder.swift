@@ -166,8 +166,19 @@ public enum SiteBuilder {
     defer { saving.wait() }
     var prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
+    // The record's files of case heads and file stamps, made on another core while the site is planned.
+    let sideFiles = record.map { record in
+      let heads = prepared.renderer.content.caseHeads
+      return Background { record.sideFiles(heads: heads, now: Date()) }
+    }
+    // The output folder is locked from here to the record: its manifest, read once under the lock, tells
+    // which of the memo's plans the folder holds, and the writer what to keep.
+    let (lock, opened) = try lockOutput(output)
+    defer { withExtendedLifetime(lock) {} }
     let memo = output.cache.map {
-      keepMemo(of: &prepared.renderer, in: $0, stored: storedMemo?.value, request: request, output: output)
+      keepMemo(
+        of: &prepared.renderer, in: $0, stored: storedMemo?.value, request: request, output: output,
+        manifest: opened.manifest)
     }
     // The partners whose plans the memo's file kept, and the output folder's manifest holds, are not
     // planned again: their files are kept as the folder has them, or, when it does not
@@ -175,13 +186,13 @@ public enum SiteBuilder {
     var plan = prepared.renderer.plan(reusing: memo?.plans ?? [:], keeping: true)
     timings.lap("plan")
     var written = try write(
-      plan.jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
-      timings: timings)
+      plan.jobs, of: prepared, request: request, output: output, opened: opened, record: (record, name, sideFiles),
+      repairs: repairs, timings: timings)
     if written == nil {
       plan = prepared.renderer.plan()
       written = try write(
-        plan.jobs, of: prepared, request: request, output: output, record: (record, name), repairs: repairs,
-        timings: timings)
+        plan.jobs, of: prepared, request: request, output: output, opened: opened,
+        record: (record, name, sideFiles), repairs: repairs, timings: timings)
     }
     guard var result = written else { throw .write("the output folder does not hold the files planned") }
     if let memo {
@@ -199,7 +210,7 @@ public enum SiteBuilder {
   /// what saves the memo after the build.
   private static func keepMemo(
     of renderer: inout SiteRenderer, in cache: BuildCache, stored: PartnerMemo.Stored?, request: Request,
-    output: Output
+    output: Output, manifest: SiteWriter.Manifest?
   ) -> MemoFile {
     let keys = renderer.makeKeys()
     renderer.inputKeys = keys
@@ -214,8 +225,8 @@ public enum SiteBuilder {
       file.loaded = loaded.count
       // A plan whose files the manifest does not have under their keys (the content went back to what the
       // file knows, the folder did not) is made again: kept, it would take the whole planning again.
-      if !loaded.plans.isEmpty, let manifest = SiteWriter.manifestKeys(in: output.folder) {
-        file.plans = loaded.plans.filter { $0.value.files.allSatisfy { manifest[$0.path] == $0.key } }
+      if !loaded.plans.isEmpty, let manifest {
+        file.plans = loaded.plans.filter { $0.value.files.allSatisfy { manifest.key(of: $0.path) == $0.key } }
       }
     }
     return file
@@ -309,39 +320,47 @@ public enum SiteBuilder {
     return try prepare(request, stamp: stamp, cache: parseCache?.cache, timings: timings)
   }
 
-  /// Writes the planned `jobs` into the output folder under its lock, updates the search index, and writes
-  /// the build cache's record there too: a record paired with another build's site would answer "nothing
-  /// changed" over it.
-  /// Nil, with the folder as it was, when a kept file's job had to render (`OutputJob.NotPlanned`).
-  private static func write(
-    _ jobs: [OutputJob], of prepared: Prepared, request: Request, output: Output,
-    record: (BuildRecord?, name: String), repairs: [String], timings: Timings
-  ) throws(Failure) -> Built? {
+  /// Takes the output folder's lock, repairs what a killed build left there and reads its manifest
+  /// (`SiteWriter.openFolder`). The build holds the lock until it returns, its record written.
+  private static func lockOutput(_ output: Output) throws(Failure) -> (OutputFolder.Lock, SiteWriter.Opened) {
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
-      return try withExtendedLifetime(lock) {
-        var report = try SiteWriter.write(jobs, to: output.folder, clean: output.clean)
-        report.notes = repairs + report.notes
-        timings.lap("render and write")
-        try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
-        if output.pagefind != nil { timings.lap("search index") }
-        let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
-        var result = Built(
-          asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
-          statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
-          report: report, diagnostics: prepared.diagnostics)
-        if let cache = output.cache, let current = record.0 {
-          PausePoint.reach(.record)
-          let source = request.date(site: prepared.renderer.content.site).source.rawValue
-          let headsID = BuildRecord.writeHeads(prepared.renderer.content.caseHeads, beside: record.name, in: cache)
-          current.write(
-            record.name, in: cache, for: result, source: source, headsID: headsID, request: request,
-            output: output.folder)
-          timings.lap("record")
-        }
-        result.timings = timings.stages
-        return result
+      return (lock, try SiteWriter.openFolder(output.folder))
+    } catch {
+      throw failure(error)
+    }
+  }
+
+  /// Writes the planned `jobs` into the output folder `opened` (whose lock the caller holds), updates the
+  /// search index, and writes the build cache's record under the lock too: a record paired with another
+  /// build's site would answer "nothing changed" over it.
+  /// Nil, with the folder as it was, when a kept file's job had to render (`OutputJob.NotPlanned`).
+  private static func write(
+    _ jobs: [OutputJob], of prepared: Prepared, request: Request, output: Output, opened: SiteWriter.Opened,
+    record: (BuildRecord?, name: String, sideFiles: Background<BuildRecord.SideFiles>?), repairs: [String],
+    timings: Timings
+  ) throws(Failure) -> Built? {
+    do {
+      var report = try SiteWriter.write(jobs, to: opened, clean: output.clean)
+      report.notes = repairs + report.notes
+      timings.lap("render and write")
+      try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
+      if output.pagefind != nil { timings.lap("search index") }
+      let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
+      var result = Built(
+        asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
+        statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
+        report: report, diagnostics: prepared.diagnostics)
+      if let cache = output.cache, let current = record.0, let sideFiles = record.sideFiles?.value {
+        PausePoint.reach(.record)
+        let source = request.date(site: prepared.renderer.content.site).source.rawValue
+        current.write(
+          record.name, in: cache, for: result, source: source, sideFiles: sideFiles, request: request,
+          output: output.folder)
+        timings.lap("record")
       }
+      result.timings = timings.stages
+      return result
     } catch is OutputJob.NotPlanned {
       return nil
     } catch {
@@ -356,7 +375,7 @@ public enum SiteBuilder {
   private static func buildNoteEdits(
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
   ) throws -> Built? {
-    guard let cache = output.cache, let (changed, lines) = record.editedFiles(since: recorded, name: name, in: cache)
+    guard let cache = output.cache, let changed = record.editedFiles(since: recorded, name: name, in: cache)
     else {
       return nil
     }
@@ -378,7 +397,7 @@ public enum SiteBuilder {
     built.isNoteEdit = true
     record.write(
       name, in: cache, for: built, source: recorded.dateSource, headsID: recorded.headsID, request: request,
-      output: output.folder, lines: lines)
+      output: output.folder)
     return built
   }
 

@@ -46,7 +46,7 @@ public enum SiteWriter {
     public var notes: [String] = []
   }
 
-  private struct Entry: Equatable {
+  fileprivate struct Entry: Equatable, Sendable {
     let key: UInt64
     let hash: UInt64
   }
@@ -56,29 +56,59 @@ public enum SiteWriter {
   /// place one by one, which takes a few milliseconds (see `docs/hardening.md`).
   static let inPlaceLimit = 256
 
+  /// An output folder made ready for a build under its lock: what a killed build left is repaired, and the
+  /// manifest is read, once, for the build cache's plans (`SiteBuilder`) and for the writer's decisions.
+  struct Opened: Sendable {
+    /// The output folder, its links resolved.
+    let output: URL
+    /// What repairing a killed build did.
+    let notes: [String]
+    /// The folder's manifest; nil when it has none (or a damaged one).
+    let manifest: Manifest?
+  }
+
+  /// Finishes or undoes what an interrupted build left in `output`, then reads its manifest. The caller
+  /// holds the output folder's lock (`OutputFolder.lock`) from here until `write(_:to:clean:)` is done, so
+  /// that the manifest read is the folder's when the writer decides.
+  static func openFolder(_ output: URL) throws -> Opened {
+    let output = OutputFolder.resolved(output)
+    var notes = OutputFolder.recover(output)
+    if let repaired = try recover(output) { notes.append(repaired) }
+    return Opened(output: output, notes: notes, manifest: readManifest(in: output))
+  }
+
   /// Writes `jobs` into `output`; `clean` renders every file again. First finishes or undoes what an
   /// interrupted build left. Files that no build of accredit made are never removed: only those its
   /// manifest lists. The caller holds the output folder's lock (`OutputFolder.lock`).
   public static func write(_ jobs: [OutputJob], to output: URL, clean: Bool) throws -> Report {
-    let output = OutputFolder.resolved(output)
-    var notes = OutputFolder.recover(output)
-    if let repaired = try recover(output) { notes.append(repaired) }
-    let manifest = readManifest(in: output)
+    try write(jobs, to: openFolder(output), clean: clean)
+  }
+
+  /// Writes `jobs` into the folder `open` made ready; `clean` renders every file again. The caller still
+  /// holds the lock it held for `open`.
+  static func write(_ jobs: [OutputJob], to opened: Opened, clean: Bool) throws -> Report {
+    let output = opened.output
+    var notes = opened.notes
+    let manifest = opened.manifest
     var report: Report
     if try isEmptyOrMissing(output) {
       report = Report(isFull: true, isSwapped: true)
       notes += try OutputFolder.replace(output) { staging in
-        let results = try renderAndWrite(jobs, into: staging, manifest: [:], isFresh: true)
+        let results = try renderAndWrite(jobs, into: staging, previous: [], isFresh: true)
         report.written = jobs.count
         try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path, .manifest)
       }
     } else {
-      let produced = Set(jobs.map(\.path))
-      let removals = (manifest ?? [:]).keys.sorted().filter { !produced.contains($0) }
+      // Each job's line of the manifest, looked up once: for what may be kept, what is removed, and the new
+      // manifest, which is the old one with some keys and hashes changed when the files are the same.
+      let lines = manifest.map { manifest in jobs.map { manifest.index[$0.path] ?? -1 } } ?? []
+      let removals = manifest.map { removed(from: $0, lines: lines) } ?? []
+      let previous = manifest.map { manifest in clean ? [] : lines.map { $0 < 0 ? nil : manifest.lines[$0].entry } }
       let plan = Plan(
-        output: output, jobs: jobs, reusable: clean ? [:] : manifest ?? [:], removals: removals,
-        ours: produced.union((manifest ?? [:]).keys), comparesDisk: manifest == nil)
-      let changing = jobs.count { plan.reusable[$0.path]?.key != $0.key } + removals.count
+        output: output, jobs: jobs, manifest: manifest, lines: lines, previous: previous ?? [], removals: removals,
+        comparesDisk: manifest == nil)
+      let changing =
+        jobs.indices.count { $0 >= plan.previous.count || plan.previous[$0]?.key != jobs[$0].key } + removals.count
       let swaps = changing > inPlaceLimit && OutputFolder.canReplace(output)
       // The folder is walked once, before anything is written: for the files to link across, and for the
       // list of what was kept.
@@ -99,19 +129,50 @@ public enum SiteWriter {
     return report
   }
 
+  /// The paths `manifest` lists that no job makes (`lines`: each job's line), sorted.
+  private static func removed(from manifest: Manifest, lines: [Int]) -> [String] {
+    var made = [Bool](repeating: false, count: manifest.lines.count)
+    for line in lines where line >= 0 { made[line] = true }
+    var removed: Set<String> = []
+    // A path listed twice is looked up by its last line, the one `index` has.
+    for (line, entry) in manifest.lines.enumerated() where !made[line] {
+      if let last = manifest.index[entry.path], !made[last] { removed.insert(entry.path) }
+    }
+    return removed.sorted()
+  }
+
   /// What an update of a folder that holds files is made of.
   private struct Plan {
     let output: URL
     let jobs: [OutputJob]
-    /// The previous build's entries that may be kept as they are (none when `clean`).
-    let reusable: [String: Entry]
+    /// The previous build's manifest.
+    let manifest: Manifest?
+    /// Each job's line in `manifest`, or -1; empty without a manifest.
+    let lines: [Int]
+    /// The previous build's entry of each job, which may be kept as it is; empty with `clean` or without a
+    /// manifest.
+    let previous: [Entry?]
     /// Files the previous build made that this one does not.
     let removals: [String]
-    /// Every path this build or the previous one made: anything else in the folder is not accredit's.
-    let ours: Set<String>
     /// Whether a file with no manifest entry is compared with what is on disk before it is written (no
     /// manifest: the folder's files are not known to be accredit's, and an equal one keeps its time).
     let comparesDisk: Bool
+
+    /// Every path this build or the previous one made: anything else in the folder is not accredit's.
+    var ours: Set<String> {
+      Set(jobs.map(\.path)).union(manifest?.lines.map(\.path) ?? [])
+    }
+
+    /// The manifest of `results`: the previous one with its keys and hashes patched, when it lists the same
+    /// files in order (a build that adds or removes no file), else written anew.
+    func manifestBytes(_ results: [Result]) -> [UInt8] {
+      if let manifest, removals.isEmpty, manifest.isSorted, results.count == manifest.lines.count,
+        let patched = manifest.patched(with: results)
+      {
+        return patched
+      }
+      return SiteWriter.manifestBytes(results)
+    }
   }
 
   private static func isEmptyOrMissing(_ output: URL) throws -> Bool {
@@ -130,8 +191,9 @@ public enum SiteWriter {
   /// Updates the live folder file by file, in the two steps of the journal.
   private static func update(_ plan: Plan) throws -> Report {
     let results = try writeInPlace(
-      plan.jobs, into: plan.output, manifest: plan.reusable, removals: plan.removals, comparesDisk: plan.comparesDisk
-    ) { manifestBytes($0) }
+      plan.jobs, into: plan.output, previous: plan.previous, lines: plan.lines, removals: plan.removals,
+      comparesDisk: plan.comparesDisk
+    ) { plan.manifestBytes($0) }
     var report = Report()
     for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
     report.removed = plan.removals.count
@@ -148,10 +210,11 @@ public enum SiteWriter {
       notes += try OutputFolder.replace(plan.output) { staging in
         try carry(foreign, from: plan.output.path, to: staging.path)
         let results = try renderAndWrite(
-          plan.jobs, into: staging, manifest: plan.reusable, isFresh: true, linkingFrom: plan.output.path,
-          comparesDisk: plan.comparesDisk)
+          plan.jobs, into: staging, previous: plan.previous, lines: plan.lines, isFresh: true,
+          linkingFrom: plan.output.path, comparesDisk: plan.comparesDisk)
         for result in results { if result.wasWritten { report.written += 1 } else { report.unchanged += 1 } }
-        try writeAtomically(manifestBytes(results), to: staging.appendingPathComponent(manifestName).path, .manifest)
+        try writeAtomically(
+          plan.manifestBytes(results), to: staging.appendingPathComponent(manifestName).path, .manifest)
       }
     } catch is CarryFailure {
       return nil
@@ -172,8 +235,9 @@ public enum SiteWriter {
   /// The entries below `base` that are not accredit's: a folder none of whose files are accredit's is one
   /// entry. The manifest, journal and temporary files are accredit's.
   private static func foreignEntries(in base: String, plan: Plan) -> [Foreign] {
+    let ours = plan.ours
     var ourFolders: Set<String> = [""]
-    for path in plan.ours {
+    for path in ours {
       var folder = Substring(path)
       while let slash = folder.lastIndex(of: "/") {
         folder = folder[..<slash]
@@ -191,7 +255,7 @@ public enum SiteWriter {
         guard lstat(base + "/" + path, &status) == 0 else { continue }
         if status.st_mode & S_IFMT == S_IFDIR {
           if ourFolders.contains(path) { walk(path) } else { found.append(Foreign(path: path, isFolder: true)) }
-        } else if !plan.ours.contains(path) {
+        } else if !ours.contains(path) {
           found.append(Foreign(path: path, isFolder: false))
         }
       }
@@ -234,23 +298,19 @@ public enum SiteWriter {
     let output = output.standardizedFileURL
     OutputFolder.recover(output)
     _ = try recover(output)
-    guard var lines = readManifestLines(in: output) else { return nil }
-    var index: [String: Int] = [:]
-    for job in jobs { index[job.path] = -1 }
-    for (position, line) in lines.enumerated() where index[line.path] != nil { index[line.path] = position }
-    guard !index.values.contains(-1) else { return nil }
-    let manifest = Dictionary(jobs.map { ($0.path, lines[index[$0.path] ?? 0].entry) }, uniquingKeysWith: { a, _ in a })
+    guard let manifest = readManifest(in: output) else { return nil }
+    let lines = jobs.map { manifest.index[$0.path] ?? -1 }
+    guard !lines.contains(-1) else { return nil }
     var report = Report()
-    report.unchanged = lines.count
-    _ = try writeInPlace(jobs, into: output, manifest: manifest) { results in
-      for result in results {
-        lines[index[result.path] ?? 0] = Result(path: result.path, entry: result.entry, wasWritten: false)
-        if result.wasWritten {
-          report.written += 1
-          report.unchanged -= 1
-        }
+    report.unchanged = manifest.lines.count
+    let previous = lines.map { manifest.lines[$0].entry }
+    _ = try writeInPlace(jobs, into: output, previous: previous, lines: lines) { results in
+      for result in results where result.wasWritten {
+        report.written += 1
+        report.unchanged -= 1
       }
-      return manifestBytes(lines, sorted: true)
+      // Every other line stays as it is, in its place.
+      return manifest.patched(with: results) ?? manifest.bytes
     }
     return report
   }
@@ -260,7 +320,7 @@ public enum SiteWriter {
   /// failure before the commit (a full disk, say) removes every temporary file and the journal, leaving the
   /// folder exactly as it was.
   private static func writeInPlace(
-    _ jobs: [OutputJob], into output: URL, manifest: [String: Entry], removals: [String] = [],
+    _ jobs: [OutputJob], into output: URL, previous: [Entry?], lines: [Int], removals: [String] = [],
     comparesDisk: Bool = false, newManifest: ([Result]) -> [UInt8]
   ) throws -> [Result] {
     let base = output.path
@@ -268,7 +328,8 @@ public enum SiteWriter {
     var journal = "committing\n"
     do {
       try writeAtomically(Array("writing\n".utf8), to: base + "/" + journalName, .journal)
-      results = try renderAndWrite(jobs, into: output, manifest: manifest, comparesDisk: comparesDisk)
+      results = try renderAndWrite(
+        jobs, into: output, previous: previous, lines: lines, comparesDisk: comparesDisk)
       try writeAtomically(newManifest(results), to: base + "/" + manifestName + temporarySuffix, .manifest)
       for result in results where result.wasWritten { journal += "R \(result.path)\n" }
       for path in removals { journal += "D \(path)\n" }
@@ -356,37 +417,49 @@ public enum SiteWriter {
     return removed
   }
 
-  private struct Result: Sendable {
+  fileprivate struct Result: Sendable {
     let path: String
     let entry: Entry
     let wasWritten: Bool
+    /// The file's line in the previous build's manifest, or -1.
+    var line = -1
   }
 
   // Renders what changed and writes what differs, on every core. Into a fresh folder (a full build's
   // staging folder, which no reader sees before it is swapped in) each file is written in place, or, when
   // it is unchanged and `linkingFrom` names the live folder, linked from there; into the live folder,
-  // beside its final name, for the commit step to rename.
+  // beside its final name, for the commit step to rename. `previous` holds each job's entry in the previous
+  // build's manifest, when it may be kept (empty: none); `lines`, each job's line there (or -1).
   private static func renderAndWrite(
-    _ jobs: [OutputJob], into folder: URL, manifest: [String: Entry], isFresh: Bool = false,
+    _ jobs: [OutputJob], into folder: URL, previous: [Entry?], lines: [Int] = [], isFresh: Bool = false,
     linkingFrom live: String? = nil, comparesDisk: Bool = false
   ) throws -> [Result] {
     let base = folder.path
     let current = live ?? base
-    let outcomes = jobs.parallelMap { job -> Swift.Result<Result, any Error> in
-      let path = base + "/" + job.path
-      let old = manifest[job.path]
+    // A file kept in place is looked up from the open folder: fewer names for the system to walk, and no
+    // path to put together, for each of the site's files.
+    let descriptor = live == nil ? open(current, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1
+    defer { if descriptor >= 0 { close(descriptor) } }
+    let outcomes = Array(jobs.indices).parallelMap { index -> Swift.Result<Result, any Error> in
+      let job = jobs[index]
+      let old = index < previous.count ? previous[index] : nil
+      let line = index < lines.count ? lines[index] : -1
       // The file as it is now, kept: in place it stays, into a staging folder it is linked.
       func keep(_ entry: Entry) -> Result? {
-        let existing = current + "/" + job.path
+        let kept = Result(path: job.path, entry: entry, wasWritten: false, line: line)
         guard let live else {
-          return access(existing, F_OK) == 0 ? Result(path: job.path, entry: entry, wasWritten: false) : nil
+          let exists =
+            descriptor >= 0
+            ? faccessat(descriptor, job.path, F_OK, 0) == 0 : access(current + "/" + job.path, F_OK) == 0
+          return exists ? kept : nil
         }
+        let path = base + "/" + job.path
         if job.path.hasSuffix("/index.html") { try? makeFolders(above: path) }
         var linked = linkat(AT_FDCWD, live + "/" + job.path, AT_FDCWD, path, 0) == 0
         if !linked && errno == ENOENT, (try? makeFolders(above: path)) != nil {
           linked = linkat(AT_FDCWD, live + "/" + job.path, AT_FDCWD, path, 0) == 0
         }
-        return linked ? Result(path: job.path, entry: entry, wasWritten: false) : nil
+        return linked ? kept : nil
       }
       if let old, old.key == job.key, let kept = keep(old) { return .success(kept) }
       let bytes: [UInt8]
@@ -402,6 +475,7 @@ public enum SiteWriter {
       {
         return .success(kept)
       }
+      let path = base + "/" + job.path
       do {
         if isFresh {
           // In a new folder every page's own folder is new: making it first spares a failed `open`.
@@ -414,7 +488,7 @@ public enum SiteWriter {
       } catch {
         return .failure(error)
       }
-      return .success(Result(path: job.path, entry: entry, wasWritten: true))
+      return .success(Result(path: job.path, entry: entry, wasWritten: true, line: line))
     }
     return try outcomes.map { try $0.get() }
   }
@@ -502,10 +576,10 @@ public enum SiteWriter {
   }
 
   // One line a file: key, hash, path; sorted by path, so the manifest is the same for the same site.
-  private static func manifestBytes(_ results: [Result], sorted: Bool = false) -> [UInt8] {
+  private static func manifestBytes(_ results: [Result]) -> [UInt8] {
     var bytes = Array("accredit-manifest 1\n".utf8)
     bytes.reserveCapacity(results.count * 80)
-    for result in sorted ? results : results.sorted(by: { $0.path < $1.path }) {
+    for result in results.sorted(by: { $0.path < $1.path }) {
       appendHex(result.entry.key, to: &bytes)
       bytes.append(UInt8(ascii: " "))
       appendHex(result.entry.hash, to: &bytes)
@@ -516,41 +590,92 @@ public enum SiteWriter {
     return bytes
   }
 
-  /// Each file's key as the manifest of the output folder `folder` records it; nil without a manifest.
-  static func manifestKeys(in folder: URL) -> [String: UInt64]? {
-    guard let lines = readManifestLines(in: folder) else { return nil }
-    return Dictionary(lines.map { ($0.path, $0.entry.key) }, uniquingKeysWith: { _, last in last })
+  /// An output folder's manifest as read (`.accredit-manifest`): its bytes, and each line's path and entry.
+  struct Manifest: Sendable {
+    /// One line of the manifest, and where it begins in the file.
+    fileprivate struct Line: Sendable {
+      let path: String
+      let entry: Entry
+      let offset: Int
+    }
+
+    /// The file's bytes.
+    fileprivate let bytes: [UInt8]
+    /// The lines, in the file's order.
+    fileprivate let lines: [Line]
+    /// Each path's line (its last, should a hand-edited file list it twice).
+    fileprivate let index: [String: Int]
+    /// Whether every path comes after the one before it, as a build writes them.
+    fileprivate let isSorted: Bool
+
+    /// The key of what the file at `path` was made from, as the manifest records it.
+    func key(of path: String) -> UInt64? {
+      index[path].map { lines[$0].entry.key }
+    }
+
+    /// These bytes with the key and hash of each of `results` that has a line (`Result.line`) written into
+    /// it: the manifest of a build that made the same files, each line in its place, without formatting
+    /// every line again. Nil when a result has no line.
+    fileprivate func patched(with results: [Result]) -> [UInt8]? {
+      var bytes = self.bytes
+      for result in results {
+        guard result.line >= 0, result.line < lines.count else { return nil }
+        let line = lines[result.line]
+        guard line.entry != result.entry else { continue }
+        var hex: [UInt8] = []
+        hex.reserveCapacity(33)
+        appendHex(result.entry.key, to: &hex)
+        hex.append(UInt8(ascii: " "))
+        appendHex(result.entry.hash, to: &hex)
+        bytes.replaceSubrange(line.offset..<(line.offset + hex.count), with: hex)
+      }
+      return bytes
+    }
   }
 
-  private static func readManifest(in folder: URL) -> [String: Entry]? {
-    guard let lines = readManifestLines(in: folder) else { return nil }
-    return Dictionary(lines.map { ($0.path, $0.entry) }, uniquingKeysWith: { _, last in last })
-  }
-
-  /// The manifest's lines in order, read as bytes: splitting its text into strings took a tenth of a
-  /// one-note build at 1,000 partners.
-  private static func readManifestLines(in folder: URL) -> [Result]? {
+  /// The manifest of the output folder `folder`; nil without one, or when it is not one accredit wrote.
+  /// Read as bytes: splitting its text into strings took a tenth of a one-note build at 1,000 partners.
+  static func readManifest(in folder: URL) -> Manifest? {
     guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(manifestName).path) else {
       return nil
     }
-    return data.withUnsafeBytes { raw -> [Result]? in
-      let bytes = raw.bindMemory(to: UInt8.self)
+    let bytes = [UInt8](data)
+    let lines = bytes.withUnsafeBufferPointer { bytes -> [Manifest.Line]? in
       let header = Array("accredit-manifest 1\n".utf8)
       guard bytes.starts(with: header), bytes.last == UInt8(ascii: "\n") else { return nil }
-      var results: [Result] = []
-      results.reserveCapacity(bytes.count / 64)
+      var lines: [Manifest.Line] = []
+      lines.reserveCapacity(bytes.count / 64)
+      guard let first = bytes.baseAddress else { return nil }
       var start = header.count
       while start < bytes.count {
-        guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")), end - start > 34,
-          let key = parseHex(bytes[start..<(start + 16)]), bytes[start + 16] == UInt8(ascii: " "),
-          let hash = parseHex(bytes[(start + 17)..<(start + 33)]), bytes[start + 33] == UInt8(ascii: " "),
-          let path = String(validating: bytes[(start + 34)..<end], as: UTF8.self)
+        guard let found = memchr(first + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else { return nil }
+        let end = first.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        guard end - start > 34, let key = parseHex(bytes[start..<(start + 16)]),
+          bytes[start + 16] == UInt8(ascii: " "), let hash = parseHex(bytes[(start + 17)..<(start + 33)]),
+          bytes[start + 33] == UInt8(ascii: " "),
+          let path = text(UnsafeBufferPointer(rebasing: bytes[(start + 34)..<end]))
         else { return nil }
-        results.append(Result(path: path, entry: Entry(key: key, hash: hash), wasWritten: false))
+        lines.append(Manifest.Line(path: path, entry: Entry(key: key, hash: hash), offset: start))
         start = end + 1
       }
-      return results
+      return lines
     }
+    guard let lines else { return nil }
+    var index: [String: Int] = [:]
+    index.reserveCapacity(lines.count)
+    var isSorted = true
+    for (position, line) in lines.enumerated() {
+      index[line.path] = position
+      if position > 0 && !(lines[position - 1].path < line.path) { isSorted = false }
+    }
+    return Manifest(bytes: bytes, lines: lines, index: index, isSorted: isSorted)
+  }
+
+  /// The UTF-8 text of `bytes`, nil when they are not UTF-8; a path of ASCII alone (the usual one) is
+  /// decoded without the generic validation, which was a third of reading a manifest.
+  private static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    bytes.allSatisfy { $0 < 0x80 }
+      ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
   }
 
   private static func parseHex(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {

@@ -228,6 +228,46 @@ struct MemoCacheTests {
       try expectEqualToACleanBuild(content, output, in: folder, step: damage)
     }
   }
+
+  /// After a record edit, the manifest (written by patching the previous one's keys and hashes in place
+  /// when the build makes the same files) is a clean build's, byte for byte; a manifest whose lines were
+  /// put out of order by hand is written anew, in order, and so is one of a build that removes a file.
+  @Test(arguments: ["region", "reordered", "removed"])
+  func theManifestAfterARecordEditIsACleanBuilds(edit: String) throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 6, cases: 2, seed: 3)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let output = folder.appendingPathComponent("public")
+      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      _ = try build(content, into: output, cache: cache)
+      let manifest = output.appendingPathComponent(".accredit-manifest")
+      if edit == "reordered" {
+        var lines = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.swapAt(1, lines.count - 1)
+        try (lines.joined(separator: "\n") + "\n").write(to: manifest, atomically: false, encoding: .utf8)
+      }
+      let partners = try FileManager.default.contentsOfDirectory(
+        atPath: content.appendingPathComponent("partners").path
+      ).sorted()
+      let record = content.appendingPathComponent("partners/" + partners[0])
+      try (try String(contentsOf: record, encoding: .utf8)).replacingOccurrences(of: "region: ", with: "region: Far ")
+        .write(to: record, atomically: false, encoding: .utf8)
+      if edit == "removed" {
+        let slug = String(partners[0].dropLast(".yaml".count))
+        let cases = content.appendingPathComponent("cases/" + slug)
+        let first = try #require(try FileManager.default.contentsOfDirectory(atPath: cases.path).sorted().first)
+        try FileManager.default.removeItem(at: cases.appendingPathComponent(first))
+      }
+      try redate(content, to: Date().addingTimeInterval(-1800), changedAfter: Date().addingTimeInterval(-60))
+      let built = try build(content, into: output, cache: cache)
+      #expect(built.report.written > 0 && (built.report.removed > 0) == (edit == "removed"))
+      let clean = folder.appendingPathComponent("clean")
+      _ = try build(content, into: clean, cache: nil, clean: true)
+      let expected = try Data(contentsOf: clean.appendingPathComponent(".accredit-manifest"))
+      #expect(try Data(contentsOf: manifest) == expected, "\(edit)")
+      try expectEqualToACleanBuild(content, output, in: folder, step: edit)
+    }
+  }
 }
 
 /// The envelope the parse cache and the partners' memo share: what it finds wrong with a file, in the words
