@@ -1,5 +1,6 @@
 public import AccreditEngine
 import AccreditSupport
+import Foundation
 
 extension EscalationCase {
   /// What the case is apart from its notes, as one hash: its parse-cache encoding with the notes left out,
@@ -29,16 +30,19 @@ package enum BinaryEnvelope {
   /// Where the body of `bytes` is (after `header`, before the checksum), or why the file cannot be trusted:
   /// another version of the format wrote it, it has no header, it is truncated, or its checksum fails.
   package static func body(of bytes: [UInt8], header: [UInt8]) -> Result<Range<Int>, Damage> {
+    bytes.withUnsafeBytes { body(of: $0, header: header) }
+  }
+
+  /// `body(of:header:)` of bytes in memory (a mapped file's).
+  package static func body(of bytes: UnsafeRawBufferPointer, header: [UInt8]) -> Result<Range<Int>, Damage> {
     guard bytes.starts(with: header) else {
       let family = header.prefix { $0 != UInt8(ascii: " ") } + [UInt8(ascii: " ")]
       return .failure(Damage(bytes.starts(with: family) ? "another version wrote it" : "no header"))
     }
     guard bytes.count >= header.count + 8 else { return .failure(Damage("it is truncated")) }
     let end = bytes.count - 8
-    let checksum = bytes.withUnsafeBytes {
-      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: end, as: UInt64.self))
-    }
-    guard bytes.withUnsafeBytes({ StableHash.of(UnsafeRawBufferPointer(rebasing: $0[..<end])) }) == checksum else {
+    let checksum = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+    guard StableHash.of(UnsafeRawBufferPointer(rebasing: bytes[..<end])) == checksum else {
       return .failure(Damage("its checksum does not match"))
     }
     return .success(header.count..<end)
@@ -231,18 +235,46 @@ package struct CacheReader {
     package init() {}
   }
 
-  private let bytes: [UInt8]
+  /// What keeps `bytes` alive: the array they are the elements of, or the mapped file.
+  private let owner: Owner
+  private let bytes: UnsafeRawBufferPointer
   private(set) var offset: Int
   /// Where the coded part ends (a checksum may follow).
-  private let end: Int
+  private var end: Int
+
+  private enum Owner {
+    case array([UInt8])
+    case mapping(MappedFile)
+  }
 
   package init(_ bytes: [UInt8], from offset: Int = 0, to end: Int? = nil) {
-    self.bytes = bytes
+    owner = .array(bytes)
+    // The array is kept (immutable) in `owner`, so its elements stay where they are.
+    self.bytes = bytes.withUnsafeBytes { $0 }
+    self.offset = offset
+    self.end = min(end ?? bytes.count, bytes.count)
+  }
+
+  /// A reader of a mapped file's bytes, which it keeps mapped.
+  package init(_ file: MappedFile, from offset: Int = 0, to end: Int? = nil) {
+    owner = .mapping(file)
+    bytes = file.bytes
     self.offset = offset
     self.end = min(end ?? bytes.count, bytes.count)
   }
 
   package var isAtEnd: Bool { offset == end }
+
+  /// The number of bytes the reader was given (the whole file's).
+  package var count: Int { bytes.count }
+
+  /// This reader, reading `range` of its bytes.
+  package func limited(to range: Range<Int>) -> CacheReader {
+    var reader = self
+    reader.offset = range.lowerBound
+    reader.end = min(range.upperBound, bytes.count)
+    return reader
+  }
 
   /// Where the next value starts.
   package var position: Int { offset }
@@ -270,9 +302,7 @@ package struct CacheReader {
 
   package mutating func word() throws -> UInt64 {
     guard offset + 8 <= end else { throw Damaged() }
-    let value = bytes.withUnsafeBytes {
-      UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-    }
+    let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     offset += 8
     return value
   }
@@ -289,7 +319,11 @@ package struct CacheReader {
     let count = try int()
     guard count >= 0, count <= end - offset else { throw Damaged() }
     offset += count
-    return NoteText(utf8: bytes[(offset - count)..<offset])
+    let range = (offset - count)..<offset
+    switch owner {
+    case .array(let array): return NoteText(utf8: array[range])
+    case .mapping(let file): return NoteText(utf8: UnsafeRawBufferPointer(rebasing: bytes[range]), keptBy: file)
+    }
   }
 
   package mutating func string() throws -> String {
@@ -402,5 +436,36 @@ package struct CacheReader {
           location: try reader.location(in: file))
       },
       noteText: try noteText(), location: try location(in: file))
+  }
+}
+
+/// A file's bytes mapped into memory read-only, unmapped when this is freed: what the parse cache is read
+/// from. The caches are replaced by renaming a new file over the old one, never rewritten in place, so the
+/// mapped file does not change while it is read.
+package final class MappedFile: @unchecked Sendable {
+  /// The file's bytes.
+  package let bytes: UnsafeRawBufferPointer
+
+  /// Maps the file at `path`; nil when it cannot be opened or mapped (an empty file cannot be mapped).
+  package init?(path: String) {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_size > 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+    let size = Int(status.st_size)
+    #if os(Linux)
+      let flags = MAP_PRIVATE | MAP_POPULATE
+    #else
+      let flags = MAP_PRIVATE
+    #endif
+    guard let address = mmap(nil, size, PROT_READ, flags, descriptor, 0),
+      address != UnsafeMutableRawPointer(bitPattern: -1)
+    else { return nil }
+    bytes = UnsafeRawBufferPointer(start: address, count: size)
+  }
+
+  deinit {
+    munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
   }
 }

@@ -109,16 +109,25 @@ public final class ParseCache: Sendable {
   /// when the file is there but cannot be trusted (truncated, damaged, written by another version).
   public static func load(from url: URL, identity: String) -> (cache: ParseCache, warning: String?) {
     let cache = ParseCache()
-    guard let bytes = readWhole(url.path) else { return (cache, nil) }
+    // Mapped rather than read: reading tens of megabytes into new memory (copied, every page zeroed and
+    // faulted in, then freed) was a third of loading the cache, on the thread the build waits for.
+    var reader: CacheReader
+    var envelope: Result<Range<Int>, BinaryEnvelope.Damage>
+    if let file = MappedFile(path: url.path) {
+      envelope = BinaryEnvelope.body(of: file.bytes, header: header)
+      reader = CacheReader(file)
+    } else {
+      guard let bytes = readWhole(url.path) else { return (cache, nil) }
+      envelope = BinaryEnvelope.body(of: bytes, header: header)
+      reader = CacheReader(bytes)
+    }
     func damaged(_ why: String) -> (ParseCache, String?) {
       (cache, "ignoring the parse cache \(url.path) (\(why)); rebuilding it")
     }
-    let body: Range<Int>
-    switch BinaryEnvelope.body(of: bytes, header: header) {
-    case .success(let range): body = range
+    switch envelope {
+    case .success(let body): reader = reader.limited(to: body)
     case .failure(let damage): return damaged(damage.why)
     }
-    var reader = CacheReader(bytes, from: body.lowerBound, to: body.upperBound)
     do {
       // Another build of accredit may parse differently: its entries are not used, without a warning.
       guard try reader.string() == identity else { return (cache, nil) }
@@ -144,7 +153,7 @@ public final class ParseCache: Sendable {
       }
       guard reader.isAtEnd else { throw CacheReader.Damaged() }
       cache.entries.withLock { $0 = entries }
-      cache.loadedSize.store(bytes.count, ordering: .relaxed)
+      cache.loadedSize.store(reader.count, ordering: .relaxed)
     } catch {
       return damaged("it is damaged")
     }

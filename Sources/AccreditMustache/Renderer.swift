@@ -30,16 +30,17 @@ enum Start {
 
 /// The overrides of the parents being rendered, innermost first; the outermost override of a name wins.
 final class BlockScope {
-  let overrides: [String: Block]
+  /// Block name → index in the program's blocks.
+  let overrides: [String: Int]
   let outer: BlockScope?
 
-  init(overrides: [String: Block], outer: BlockScope?) {
+  init(overrides: [String: Int], outer: BlockScope?) {
     self.overrides = overrides
     self.outer = outer
   }
 
-  func override(_ name: String) -> Block? {
-    var found: Block?
+  func override(_ name: String) -> Int? {
+    var found: Int?
     var scope: BlockScope? = self
     while let current = scope {
       if let block = current.overrides[name] { found = block }
@@ -49,26 +50,57 @@ final class BlockScope {
   }
 }
 
-/// Renders compiled nodes against a context stack into bytes.
-struct Renderer {
-  let templates: [CompiledTemplate]
-  var output: [UInt8]
-  var stack: [TemplateValue]
-  var depth = 0
+/// Where a value of the context stack is: in the value a render was given, or in the storage of a list
+/// or object inside it. Values are immutable while a page renders and the value given owns all of them,
+/// so these addresses stay valid for the whole render; reading through them copies nothing (a name that
+/// climbed the stack used to copy each value it passed and the value it found: a retain and a release each).
+typealias ValuePointer = UnsafePointer<TemplateValue>
 
-  init(templates: [CompiledTemplate], output: [UInt8], stack: [TemplateValue]) {
-    self.templates = templates
+extension Array {
+  /// The array's elements in place. The buffer stays valid while the array lives and is not mutated: the
+  /// renderer reads the program's arrays and the values' storage, which nothing mutates while it runs.
+  @inline(__always)
+  fileprivate var elementsInPlace: UnsafeBufferPointer<Element> { withUnsafeBufferPointer { $0 } }
+}
+
+/// Renders a program's instructions against a context stack into bytes.
+struct Renderer {
+  let program: Program
+  private let instructions: UnsafeBufferPointer<Program.Instruction>
+  private let bytes: UnsafeBufferPointer<UInt8>
+  private let texts: UnsafeBufferPointer<Program.TextRange>
+  private let names: UnsafeBufferPointer<String>
+  private let paths: UnsafeBufferPointer<Program.PathRange>
+  /// The offset of `value` in an object's `(name, value)` field.
+  private let valueOffset: Int
+  var output: [UInt8]
+  private var stack: [ValuePointer]
+  private var depth = 0
+
+  init(program: Program, output: [UInt8], root: ValuePointer) {
+    self.program = program
+    instructions = program.instructions.elementsInPlace
+    bytes = program.bytes.elementsInPlace
+    texts = program.texts.elementsInPlace
+    names = program.names.elementsInPlace
+    paths = program.paths.elementsInPlace
+    valueOffset = program.valueOffset
     self.output = output
-    self.stack = stack
+    stack = [root]
+    stack.reserveCapacity(16)
   }
 
-  mutating func render(_ nodes: [Node], _ transform: LineTransform, start: Start, scope: BlockScope?)
+  /// Renders the instructions `range`.
+  mutating func render(_ range: Range<Int>, _ transform: LineTransform, start: Start, scope: BlockScope?)
     throws(RenderError)
   {
-    for (position, node) in nodes.enumerated() {
-      switch node {
-      case .text(let text):
-        if position == 0 {
+    var index = range.lowerBound
+    while index < range.upperBound {
+      let instruction = instructions[index]
+      let isFirst = index == range.lowerBound
+      if instruction.kind == .text {
+        let text = texts[Int(instruction.a)]
+        if isFirst {
           switch start {
           case .inherit: write(text, transform, first: nil)
           case .lineStart(let first): write(text, transform, first: first, forced: true)
@@ -77,42 +109,54 @@ struct Renderer {
         } else {
           write(text, transform, first: nil)
         }
+        index += 1
         continue
-      default:
-        if position == 0, case .lineStart(let first) = start { output += first.add }
       }
-      switch node {
+      if isFirst, case .lineStart(let first) = start { output += first.add }
+      var next = index + 1
+      switch instruction.kind {
       case .text: break
-      case .variable(let path, let isEscaped):
-        if let value = lookup(path) { write(value, escaped: isEscaped) }
-      case .section(let path, let children):
-        guard let value = lookup(path) else { continue }
-        try renderSection(value, children, transform, scope: scope)
-      case .inverted(let path, let children):
-        if !(lookup(path)?.isTruthy ?? false) { try render(children, transform, start: .inherit, scope: scope) }
-      case .partial(let name, let index, let indentation):
-        try include(name, index, indentation: indentation, transform, scope: scope)
-      case .parent(let name, let index, let indentation, let overrides):
-        let inner = overrides.isEmpty ? scope : BlockScope(overrides: overrides, outer: scope)
-        try include(name, index, indentation: indentation, transform, scope: inner)
-      case .block(let name, let site):
-        try renderBlock(name, site, transform, scope: scope)
+      case .variable:
+        if let value = lookup(instruction.a) { write(value, escaped: true) }
+      case .unescaped:
+        if let value = lookup(instruction.a) { write(value, escaped: false) }
+      case .section:
+        next = Int(instruction.b)
+        if let value = lookup(instruction.a) { try renderSection(value, index + 1..<next, transform, scope: scope) }
+      case .inverted:
+        next = Int(instruction.b)
+        if !(lookup(instruction.a)?.pointee.isTruthy ?? false) {
+          try render(index + 1..<next, transform, start: .inherit, scope: scope)
+        }
+      case .partial:
+        try include(Int(instruction.a), indentation: Int(instruction.b), transform, scope: scope)
+      case .parent:
+        next = Int(instruction.d)
+        let inner =
+          instruction.c < 0 ? scope : BlockScope(overrides: program.overrides[Int(instruction.c)], outer: scope)
+        try include(Int(instruction.a), indentation: Int(instruction.b), transform, scope: inner)
+      case .block:
+        next = Int(instruction.b)
+        try renderBlock(Int(instruction.a), transform, scope: scope)
       }
+      index = next
     }
   }
 
   /// A section's children: not at all for a false or null value, once per item of a list, else once
   /// with the value on top of the context stack.
   private mutating func renderSection(
-    _ value: TemplateValue, _ children: [Node], _ transform: LineTransform, scope: BlockScope?
+    _ value: ValuePointer, _ children: Range<Int>, _ transform: LineTransform, scope: BlockScope?
   ) throws(RenderError) {
-    switch value {
+    switch value.pointee {
     case .null: break
     case .bool(let flag):
       if flag { try render(children, transform, start: .inherit, scope: scope) }
     case .list(let items):
-      for item in items {
-        stack.append(item)
+      let elements = items.elementsInPlace
+      guard let base = elements.baseAddress else { return }
+      for offset in 0..<elements.count {
+        stack.append(base + offset)
         try render(children, transform, start: .inherit, scope: scope)
         stack.removeLast()
       }
@@ -124,39 +168,45 @@ struct Renderer {
   }
 
   /// A block: its override from a parent's call when `scope` has one, else its own content.
-  private mutating func renderBlock(_ name: String, _ site: Block, _ transform: LineTransform, scope: BlockScope?)
+  private mutating func renderBlock(_ index: Int, _ transform: LineTransform, scope: BlockScope?)
     throws(RenderError)
   {
-    guard let override = scope?.override(name) else {
-      try render(site.nodes, transform, start: .inherit, scope: scope)
+    let site = program.blocks[index]
+    guard let overrideIndex = scope?.override(site.name) else {
+      try render(site.start..<site.end, transform, start: .inherit, scope: scope)
       return
     }
-    try enter(name)
+    let override = program.blocks[overrideIndex]
+    try enter(site.name)
     let moved = LineTransform(strip: override.indentation.count, add: site.indentation).then(transform)
     // Content whose opening tag stood alone records its first line start itself; content that began on
     // the opening tag's line has none, and begins a line only when the site's tag stood alone.
     let start: Start =
       !site.isStandalone
       ? .midLine(strip: override.indentation.count) : override.isStandalone ? .inherit : .lineStart(moved)
-    try render(override.nodes, moved, start: start, scope: scope)
+    try render(override.start..<override.end, moved, start: start, scope: scope)
     depth -= 1
   }
 
-  private mutating func include(
-    _ name: String, _ index: Int, indentation: [UInt8]?, _ transform: LineTransform, scope: BlockScope?
-  ) throws(RenderError) {
-    guard templates.indices.contains(index) else { return }
+  /// The template `index`, included at a standalone tag indented by the indentation `indentation`, or
+  /// inline when that is -1.
+  private mutating func include(_ index: Int, indentation: Int, _ transform: LineTransform, scope: BlockScope?)
+    throws(RenderError)
+  {
+    guard program.entries.indices.contains(index) else { return }
+    let name = program.templateNames[index]
     try enter(name)
-    if let indentation {
+    if indentation >= 0 {
       // The template records where its lines start, its first among them unless a standalone tag removed it.
-      let indented = LineTransform(strip: 0, add: indentation).then(transform)
-      try render(templates[index].nodes, indented, start: .inherit, scope: scope)
+      let indented = LineTransform(strip: 0, add: program.indentations[indentation]).then(transform)
+      try render(program.entries[index], indented, start: .inherit, scope: scope)
     } else {
-      try render(templates[index].nodes, transform, start: .midLine(strip: 0), scope: scope)
+      try render(program.entries[index], transform, start: .midLine(strip: 0), scope: scope)
     }
     depth -= 1
   }
 
+  /// One level deeper into partials, parents and blocks, or the error when `name` would nest too deep.
   private mutating func enter(_ name: String) throws(RenderError) {
     depth += 1
     guard depth <= TemplateLibrary.maximumDepth else {
@@ -168,26 +218,41 @@ struct Renderer {
 
   // MARK: Names
 
-  private func lookup(_ path: Path) -> TemplateValue? {
-    switch path {
-    case .implicit: return stack.last
-    case .name(let name): return climb(name)
-    case .names(let names):
-      guard let first = names.first, var found = climb(first) else { return nil }
-      for name in names.dropFirst() {
-        guard let next = found.field(name) else { return nil }
-        found = next
-      }
-      return found
+  /// The value the path `index` names, in place.
+  @inline(__always)
+  private func lookup(_ index: Int32) -> ValuePointer? {
+    let path = paths[Int(index)]
+    guard path.count > 0 else { return stack.last }
+    guard var found = climb(names[path.start]) else { return nil }
+    var name = path.start + 1
+    while name < path.start + path.count {
+      guard let next = field(of: found, names[name]) else { return nil }
+      found = next
+      name += 1
     }
+    return found
   }
 
   /// The field `name` of the innermost value of the context stack that has it.
-  private func climb(_ name: String) -> TemplateValue? {
+  private func climb(_ name: String) -> ValuePointer? {
     var index = stack.count - 1
     while index >= 0 {
-      if let found = stack[index].field(name) { return found }
+      if let found = field(of: stack[index], name) { return found }
       index -= 1
+    }
+    return nil
+  }
+
+  /// The field `name` of the value at `value`, in place; nil when it is not an object or has no such field.
+  @inline(__always)
+  private func field(of value: ValuePointer, _ name: String) -> ValuePointer? {
+    guard case .object(let object) = value.pointee else { return nil }
+    let fields = object.fields.elementsInPlace
+    guard let base = fields.baseAddress else { return nil }
+    // Most names compared are not the one looked for: their lengths differ, which is cheaper to see.
+    let length = name.utf8.count
+    for index in 0..<fields.count where fields[index].name.utf8.count == length && fields[index].name == name {
+      return (UnsafeRawPointer(base + index) + valueOffset).assumingMemoryBound(to: TemplateValue.self)
     }
     return nil
   }
@@ -196,18 +261,20 @@ struct Renderer {
 
   /// Writes template text, re-indenting each recorded line start; `first`, when given, replaces the
   /// transform at offset 0, and `forced` applies it there even if no line start was recorded.
-  private mutating func write(_ text: Text, _ transform: LineTransform, first: LineTransform?, forced: Bool = false) {
-    let bytes = text.bytes
-    if text.lineStarts.isEmpty && !forced || transform.isIdentity && (first?.isIdentity ?? true) {
+  private mutating func write(
+    _ text: Program.TextRange, _ transform: LineTransform, first: LineTransform?, forced: Bool = false
+  ) {
+    let bytes = UnsafeBufferPointer(rebasing: self.bytes[text.start..<text.end])
+    if text.lineStart == text.lineEnd && !forced || transform.isIdentity && (first?.isIdentity ?? true) {
       if forced, let first { output += first.add }
       output += bytes
       return
     }
-    var starts = text.lineStarts
+    var starts = Array(program.lineStarts[text.lineStart..<text.lineEnd])
     if forced, starts.first != 0 { starts.insert(0, at: 0) }
     var cursor = 0
     for lineStart in starts {
-      output += bytes[cursor..<lineStart]
+      output += UnsafeBufferPointer(rebasing: bytes[cursor..<lineStart])
       let applied = lineStart == 0 ? (first ?? transform) : transform
       var position = lineStart
       var stripped = 0
@@ -220,11 +287,15 @@ struct Renderer {
       output += applied.add
       cursor = position
     }
-    output += bytes[cursor...]
+    output += UnsafeBufferPointer(rebasing: bytes[cursor...])
   }
 
-  private mutating func write(_ value: TemplateValue, escaped: Bool) {
-    switch value {
+  private mutating func write(_ value: ValuePointer, escaped: Bool) {
+    if let bytes = Self.longStringBytes(value) {
+      if escaped { writeEscaped(bytes) } else { output += bytes }
+      return
+    }
+    switch value.pointee {
     case .string(let text):
       if escaped { writeEscaped(text) } else { output += text.utf8 }
     case .int(let number): writeDecimal(number)
@@ -232,6 +303,17 @@ struct Renderer {
     case .bool(let flag): output += (flag ? "true" : "false").utf8
     case .null, .list, .object: break
     }
+  }
+
+  /// The UTF-8 bytes of the string at `value`, in place, when it is longer than a small string (15 bytes)
+  /// and stores them contiguously; else nil. Writing a string through these costs no retain of its storage,
+  /// which the string (owned by the value being rendered, immutable) keeps for the whole render. A small
+  /// string's bytes are a copy that lives only inside `withContiguousStorageIfAvailable`: those are never
+  /// returned, and copying a small string costs no retain anyway.
+  @inline(__always)
+  private static func longStringBytes(_ value: ValuePointer) -> UnsafeBufferPointer<UInt8>? {
+    guard case .string(let text) = value.pointee, text.utf8.count > 15 else { return nil }
+    return text.utf8.withContiguousStorageIfAvailable { $0 }
   }
 
   /// Writes the digits of `number` without making a `String`.
@@ -249,37 +331,41 @@ struct Renderer {
   /// HTML-escapes on UTF-8 bytes: `&`, `<`, `>`, `"` and `'`, the five swift-mustache escaped, so that
   /// pages stay byte for byte the same.
   private mutating func writeEscaped(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
-      guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
-      var runStart = 0
-      var index = 0
-      while index < bytes.count {
-        // Eight bytes at a time while none needs escaping, as most text does not.
-        if index + 8 <= bytes.count, !Self.mayNeedEscaping(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-          index += 8
-          continue
-        }
-        let stop = min(index + 8, bytes.count)
-        while index < stop {
-          let byte = bytes[index]
-          index += 1
-          let entity: StaticString
-          switch byte {
-          case UInt8(ascii: "&"): entity = "&amp;"
-          case UInt8(ascii: "<"): entity = "&lt;"
-          case UInt8(ascii: ">"): entity = "&gt;"
-          case UInt8(ascii: "\""): entity = "&quot;"
-          case UInt8(ascii: "'"): entity = "&#39;"
-          default: continue
-          }
-          output += UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1])
-          output += UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)
-          runStart = index
-        }
-      }
-      output += UnsafeBufferPointer(rebasing: bytes[runStart...])
+    if text.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
+      var copy = text
+      copy.withUTF8 { writeEscaped($0) }
     }
+  }
+
+  private mutating func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let base = UnsafeRawPointer(bytes.baseAddress) else { return }
+    var runStart = 0
+    var index = 0
+    while index < bytes.count {
+      // Eight bytes at a time while none needs escaping, as most text does not.
+      if index + 8 <= bytes.count, !Self.mayNeedEscaping(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+        index += 8
+        continue
+      }
+      let stop = min(index + 8, bytes.count)
+      while index < stop {
+        let byte = bytes[index]
+        index += 1
+        let entity: StaticString
+        switch byte {
+        case UInt8(ascii: "&"): entity = "&amp;"
+        case UInt8(ascii: "<"): entity = "&lt;"
+        case UInt8(ascii: ">"): entity = "&gt;"
+        case UInt8(ascii: "\""): entity = "&quot;"
+        case UInt8(ascii: "'"): entity = "&#39;"
+        default: continue
+        }
+        output += UnsafeBufferPointer(rebasing: bytes[runStart..<index - 1])
+        output += UnsafeBufferPointer(start: entity.utf8Start, count: entity.utf8CodeUnitCount)
+        runStart = index
+      }
+    }
+    output += UnsafeBufferPointer(rebasing: bytes[runStart...])
   }
 
   /// Whether one of the eight bytes of `word` is one of the five that are escaped (exact: a word without

@@ -7,6 +7,8 @@
 /// bytes.
 public struct TemplateLibrary: Sendable {
   private let templates: [CompiledTemplate]
+  /// The templates as the flat instructions the renderer walks.
+  private let program: Program
   private let indexes: [String: Int]
   /// For each template, the bytes of template text its output holds at least once: the room an output
   /// buffer is given up front, so that it does not grow through a dozen copies.
@@ -47,6 +49,7 @@ public struct TemplateLibrary: Sendable {
     }
     let resolved = templates.map { CompiledTemplate(name: $0.name, nodes: resolve($0.nodes, indexes)) }
     self.templates = resolved
+    program = Program(resolved)
     self.indexes = indexes
     textSizes = resolved.indices.map { textSize(of: resolved[$0].nodes, in: resolved, visited: [$0]) }
   }
@@ -83,10 +86,17 @@ public struct TemplateLibrary: Sendable {
   public func render(_ value: TemplateValue, with name: String, into output: inout [UInt8]) throws(RenderError) {
     guard let index = indexes[name] else { throw RenderError(message: "there is no template named '\(name)'") }
     output.reserveCapacity(output.count + textSizes[index] + textSizes[index] / 2)
-    var renderer = Renderer(templates: templates, output: output, stack: [value])
+    // The value the context stack starts from, at an address of its own for the whole render.
+    let root = UnsafeMutablePointer<TemplateValue>.allocate(capacity: 1)
+    root.initialize(to: value)
+    defer {
+      root.deinitialize(count: 1)
+      root.deallocate()
+    }
+    var renderer = Renderer(program: program, output: output, root: root)
     output = []
-    try renderer.render(templates[index].nodes, .identity, start: .inherit, scope: nil)
-    output = renderer.output
+    defer { output = renderer.output }
+    try renderer.render(program.entries[index], .identity, start: .inherit, scope: nil)
   }
 
   /// Renders `value` with the template `name`.
