@@ -92,22 +92,23 @@ public enum ContentLoader {
     read.hashes.reserveCapacity(decoded.count + reused.count)
     read.sources.reserveCapacity(decoded.count)
     read.layout.files.reserveCapacity(decoded.count)
-    var registered: [String: Layout.Kind] = [:]
+    // The paths the layout refuses (few): a file the layout takes keeps the kind its path gave.
+    var refused: Set<String> = []
     // Classifying the paths of thousands of reused files on one core was a tenth of loading them.
     let classifications =
       reused.map(\.path).parallelMap { ($0, Layout.kind(of: $0)) } + decoded.map { ($0.file.path, $0.kind) }
     for (path, classified) in classifications.sorted(by: { $0.0 < $1.0 }) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
-      if let kind = classified.kind.flatMap({ read.layout.register($0, path: path, sink: sink) }) {
-        registered[path] = kind
+      if classified.kind.flatMap({ read.layout.register($0, path: path, sink: sink) }) == nil {
+        refused.insert(path)
       }
     }
-    for (path, entry) in reused where registered[path] != nil {
+    for (path, entry) in reused where refused.isEmpty || !refused.contains(path) {
       read.hashes[path] = entry.hash
       read.entries.append((path, entry))
     }
-    for item in decoded {
-      guard let kind = registered[item.file.path] else { continue }
+    for item in decoded where refused.isEmpty || !refused.contains(item.file.path) {
+      guard let kind = item.kind.kind else { continue }
       read.hashes[item.file.path] = item.hash
       switch item.decoding {
       case .success(let source):

@@ -23,6 +23,8 @@ struct Layout {
   /// first seen with that name, to find names that differ only in case.
   private var folded: [String: String] = [:]
   private var clashingCaseFolders: Set<String> = []
+  /// The case folder registered last, whose next cases need no check of its name.
+  private var lastCaseFolder: String?
 
   /// What the file at `path` is, from the path alone, and the problem with it if any. Pure, so that it
   /// runs on every core; `register` then finds duplicates.
@@ -83,17 +85,10 @@ struct Layout {
       }
       partnerSlugs[slug] = path
     case .escalation(let partner, let id):
-      let folder = "cases/\(partner.lowercased())"
-      if let other = folded[folder], other != partner {
-        // One error for the folder, at its first file; its cases are not read.
-        if clashingCaseFolders.insert(partner).inserted {
-          sink.error(
-            "case folder 'cases/\(partner)/' differs only in case from 'cases/\(other)/'"
-              + Layout.oneOnMacOSAndWindows("folder"), at: location)
-        }
-        return nil
+      // A folder's cases come one after the other: its name is checked at its first.
+      if partner != lastCaseFolder {
+        guard registerCaseFolder(partner, at: location, sink: sink) else { return nil }
       }
-      folded[folder] = partner
       if let other = caseIDs[id] {
         sink.error("duplicate case id '\(id)': \(other) has the same id", at: location)
         return nil
@@ -113,9 +108,33 @@ struct Layout {
     return kind
   }
 
+  /// Records the case folder `partner` (its cases' first file is at `location`); false when a folder seen
+  /// before differs from it only in case, which is reported once, at the first of its files.
+  private mutating func registerCaseFolder(_ partner: String, at location: SourceLocation, sink: DiagnosticSink)
+    -> Bool
+  {
+    let folder = "cases/\(Self.folded(partner))"
+    if let other = folded[folder], other != partner {
+      if clashingCaseFolders.insert(partner).inserted {
+        sink.error(
+          "case folder 'cases/\(partner)/' differs only in case from 'cases/\(other)/'"
+            + Layout.oneOnMacOSAndWindows("folder"), at: location)
+      }
+      return false
+    }
+    folded[folder] = partner
+    lastCaseFolder = partner
+    return true
+  }
+
+  /// `name` in lower case: itself when it has no capital (no byte to change), which is most names.
+  private static func folded(_ name: String) -> String {
+    name.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 >= 0x80 } ? name.lowercased() : name
+  }
+
   /// Records `name`; when a name seen before differs from it only in case, the problem to report.
   private mutating func caseClash(_ name: String, path: String, what: @autoclosure () -> String) -> String? {
-    let key = name.lowercased()
+    let key = Self.folded(name)
     if let other = folded[key] {
       return "\(what()) differs only in case from \(other)" + Layout.oneOnMacOSAndWindows("file")
     }
