@@ -173,8 +173,21 @@ public enum SiteBuilder {
       // reports and exits: freed here, it was the last 25-40 ms of a 1,000-partner build.
       releaseInBackground(parseCache.take())
     }
-    var prepared = try prepare(
+    let prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
+    return try planAndWrite(
+      prepared, request: request, output: output, record: (record, name), memo: storedMemo, saving: saving,
+      repairs: repairs, timings: timings)
+  }
+
+  /// The prepared site planned (the memo's partners kept) and written, under the output folder's lock, with
+  /// its record: the rest of `build`. The memo is saved in `saving`.
+  private static func planAndWrite(
+    _ prepared: Prepared, request: Request, output: Output, record: (BuildRecord?, name: String),
+    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, repairs: [String], timings: Timings
+  ) throws(Failure) -> Built {
+    var prepared = prepared
+    let (record, name) = record
     // The record's files of case heads and file stamps, made on another core while the site is planned.
     let sideFiles = record.map { record in
       let heads = prepared.renderer.content.caseHeads

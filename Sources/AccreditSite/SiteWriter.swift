@@ -444,22 +444,9 @@ public enum SiteWriter {
       let job = jobs[index]
       let old = index < previous.count ? previous[index] : nil
       let line = index < lines.count ? lines[index] : -1
-      // The file as it is now, kept: in place it stays, into a staging folder it is linked.
       func keep(_ entry: Entry) -> Result? {
         let kept = Result(path: job.path, entry: entry, wasWritten: false, line: line)
-        guard let live else {
-          let exists =
-            descriptor >= 0
-            ? faccessat(descriptor, job.path, F_OK, 0) == 0 : access(current + "/" + job.path, F_OK) == 0
-          return exists ? kept : nil
-        }
-        let path = base + "/" + job.path
-        if job.path.hasSuffix("/index.html") { try? makeFolders(above: path) }
-        var linked = linkat(AT_FDCWD, live + "/" + job.path, AT_FDCWD, path, 0) == 0
-        if !linked && errno == ENOENT, (try? makeFolders(above: path)) != nil {
-          linked = linkat(AT_FDCWD, live + "/" + job.path, AT_FDCWD, path, 0) == 0
-        }
-        return linked ? kept : nil
+        return isKept(job.path, in: base, linkingFrom: live, folder: descriptor) ? kept : nil
       }
       if let old, old.key == job.key, let kept = keep(old) { return .success(kept) }
       let bytes: [UInt8]
@@ -491,6 +478,19 @@ public enum SiteWriter {
       return .success(Result(path: job.path, entry: entry, wasWritten: true, line: line))
     }
     return try outcomes.map { try $0.get() }
+  }
+
+  /// Whether the file at `path` is kept as it is now: in place, it is there (looked up from the open
+  /// `folder` when there is one, else in `base`); into a staging folder `base`, it is linked from `live`.
+  private static func isKept(_ path: String, in base: String, linkingFrom live: String?, folder: Int32) -> Bool {
+    guard let live else {
+      return folder >= 0 ? faccessat(folder, path, F_OK, 0) == 0 : access(base + "/" + path, F_OK) == 0
+    }
+    let target = base + "/" + path
+    if path.hasSuffix("/index.html") { try? makeFolders(above: target) }
+    if linkat(AT_FDCWD, live + "/" + path, AT_FDCWD, target, 0) == 0 { return true }
+    return errno == ENOENT && (try? makeFolders(above: target)) != nil
+      && linkat(AT_FDCWD, live + "/" + path, AT_FDCWD, target, 0) == 0
   }
 
   /// Whether the regular file at `path` holds exactly `bytes`.
