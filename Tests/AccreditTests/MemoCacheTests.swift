@@ -10,6 +10,18 @@ import Testing
 /// partner's alone; an entry is used only under the partner's key, and the site equals a clean build.
 @Suite("The partners' memo kept in the build cache")
 struct MemoCacheTests {
+  /// Generated content dated an hour back (as a checkout is), with the output folder and build cache a
+  /// test builds it into.
+  private func site(in folder: URL, partners: Int, cases: Int, seed: UInt64) throws -> (
+    content: URL, output: URL, cache: BuildCache
+  ) {
+    let content = try generatedContent(in: folder, partners: partners, cases: cases, seed: seed)
+    try redate(content, to: Date().addingTimeInterval(-3600))
+    return (
+      content, folder.appendingPathComponent("public"), BuildCache(folder: folder.appendingPathComponent("cache"))
+    )
+  }
+
   private func build(
     _ content: URL, into output: URL, cache: BuildCache?, clean: Bool = false, warnings: Captured? = nil
   ) throws -> SiteBuilder.Built {
@@ -97,10 +109,7 @@ struct MemoCacheTests {
   /// clean build; a change every entry is made from (the date) uses none.
   @Test func aRecordEditUsesTheOtherPartnersEntriesAndEqualsACleanBuild() throws {
     try withTemporaryFolder { folder in
-      let content = try generatedContent(in: folder, partners: 20, cases: 4, seed: 9)
-      try redate(content, to: Date().addingTimeInterval(-3600))
-      let output = folder.appendingPathComponent("public")
-      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      let (content, output, cache) = try site(in: folder, partners: 20, cases: 4, seed: 9)
       #expect(try build(content, into: output, cache: cache).reusedMemos == 0)
       let partners = try FileManager.default.contentsOfDirectory(
         atPath: content.appendingPathComponent("partners").path
@@ -150,10 +159,7 @@ struct MemoCacheTests {
   /// read none), not for one record edit among many partners: the next build makes that partner's again.
   @Test func theFileIsWrittenAgainOnlyWhenMuchWasMadeAgain() throws {
     try withTemporaryFolder { folder in
-      let content = try generatedContent(in: folder, partners: 60, cases: 1, seed: 2)
-      try redate(content, to: Date().addingTimeInterval(-3600))
-      let output = folder.appendingPathComponent("public")
-      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      let (content, output, cache) = try site(in: folder, partners: 60, cases: 1, seed: 2)
       _ = try build(content, into: output, cache: cache)
       let memoFile = cache.memoFile(for: content)
       let written = try Data(contentsOf: memoFile)
@@ -195,10 +201,7 @@ struct MemoCacheTests {
   @Test(arguments: ["deleted", "manifest"])
   func aKeptFileTheFolderDoesNotHoldAsPlannedIsMadeAgain(damage: String) throws {
     try withTemporaryFolder { folder in
-      let content = try generatedContent(in: folder, partners: 12, cases: 3, seed: 4)
-      try redate(content, to: Date().addingTimeInterval(-3600))
-      let output = folder.appendingPathComponent("public")
-      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      let (content, output, cache) = try site(in: folder, partners: 12, cases: 3, seed: 4)
       _ = try build(content, into: output, cache: cache)
       let partners = try FileManager.default.contentsOfDirectory(
         atPath: content.appendingPathComponent("partners").path
@@ -235,10 +238,7 @@ struct MemoCacheTests {
   @Test(arguments: ["region", "reordered", "removed"])
   func theManifestAfterARecordEditIsACleanBuilds(edit: String) throws {
     try withTemporaryFolder { folder in
-      let content = try generatedContent(in: folder, partners: 6, cases: 2, seed: 3)
-      try redate(content, to: Date().addingTimeInterval(-3600))
-      let output = folder.appendingPathComponent("public")
-      let cache = BuildCache(folder: folder.appendingPathComponent("cache"))
+      let (content, output, cache) = try site(in: folder, partners: 6, cases: 2, seed: 3)
       _ = try build(content, into: output, cache: cache)
       let manifest = output.appendingPathComponent(".accredit-manifest")
       if edit == "reordered" {
