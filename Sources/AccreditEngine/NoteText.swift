@@ -57,10 +57,17 @@ public struct NoteText: Sendable {
 }
 
 extension NoteText: Equatable {
-  /// Equal when the texts are: the same bytes are, without decoding them; other bytes are compared as
-  /// strings (canonical equivalence), as two `String`s would be.
+  /// Equal when the texts are: the same bytes are (the very same memory at once, as a case's notes and
+  /// their HTML's record of them are), without decoding them; other bytes are compared as strings
+  /// (canonical equivalence), as two `String`s would be.
   public static func == (left: NoteText, right: NoteText) -> Bool {
-    if left.isBytes, right.isBytes, left.withUTF8({ a in right.withUTF8 { b in a.elementsEqual(b) } }) { return true }
+    if left.isBytes, right.isBytes,
+      left.withUTF8({ a in
+        right.withUTF8 { b in (a.baseAddress == b.baseAddress && a.count == b.count) || a.elementsEqual(b) }
+      })
+    {
+      return true
+    }
     return left.text == right.text
   }
 }
