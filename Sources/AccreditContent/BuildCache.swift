@@ -92,15 +92,7 @@ public struct BuildCache: Sendable {
     bytes += body
     bytes += BuildCache.checksum(body[...]).utf8
     bytes.append(UInt8(ascii: "\n"))
-    let url = folder.appendingPathComponent(name)
-    let temporary = folder.appendingPathComponent(".\(name).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      try Data(bytes).write(to: temporary)
-      guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-    }
+    ParseCache.replace(folder.appendingPathComponent(name), with: bytes)
     pruneRecords(olderThan: 30)
   }
 

@@ -193,13 +193,23 @@ public final class ParseCache: Sendable {
       writer.optional(entry.notesHTML) { $0.noteText($1) }
     }
     BinaryEnvelope.seal(&writer)
+    Self.replace(url, with: writer.bytes)
+  }
+
+  /// Writes `bytes` as the file at `url`: beside its name first, then renamed over it, so that a reader
+  /// (another build) sees the old file or the new one, never part of one; the folder is made when missing.
+  /// False, with nothing left beside the name, when it cannot be written. The one way every file of the
+  /// build cache is written (the parse cache, the memo, the records).
+  @discardableResult
+  package static func replace(_ url: URL, with bytes: [UInt8]) -> Bool {
     let folder = url.deletingLastPathComponent()
     let temporary = folder.path + "/.\(url.lastPathComponent).\(getpid()).tmp"
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    guard writeWhole(writer.bytes, to: temporary), rename(temporary, url.path) == 0 else {
+    guard writeWhole(bytes, to: temporary), rename(temporary, url.path) == 0 else {
       unlink(temporary)
-      return
+      return false
     }
+    return true
   }
 
   /// The bytes of the file at `path`, read into one buffer; nil when it cannot be read.
@@ -226,7 +236,7 @@ public final class ParseCache: Sendable {
     return failed ? nil : bytes
   }
 
-  private func writeWhole(_ bytes: [UInt8], to path: String) -> Bool {
+  private static func writeWhole(_ bytes: [UInt8], to path: String) -> Bool {
     let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { return false }
     defer { close(descriptor) }

@@ -382,15 +382,7 @@ final class MemoFile: @unchecked Sendable {
     guard max(made, planned) * 50 > keys.count || (loaded == 0 && self.plans.isEmpty && made + planned > 0) else {
       return
     }
-    let bytes = memo.encoded(keys: keys, plans: plans, planKeys: planKeys, identity: SiteRenderer.buildIdentity)
-    let folder = url.deletingLastPathComponent()
-    let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      try Data(bytes).write(to: temporary)
-      guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
-    } catch {
-      try? FileManager.default.removeItem(at: temporary)
-    }
+    ParseCache.replace(
+      url, with: memo.encoded(keys: keys, plans: plans, planKeys: planKeys, identity: SiteRenderer.buildIdentity))
   }
 }
