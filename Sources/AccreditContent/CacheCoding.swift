@@ -17,6 +17,25 @@ extension EscalationCase {
   }
 }
 
+extension Partner {
+  /// What every partner's evaluation and history read of the record, as one hash: its parse-cache encoding
+  /// with the region, the website and the PDM left out (no evaluation reads them; the partner's page, the
+  /// lists and the agendas show them, keyed by the record's bytes). The files made from every evaluation
+  /// (`KeyRule.evaluated` in AccreditSite: `api/status.json`, `api/history.json`, the feed, the history
+  /// pages) take this instead of the record's bytes, so that a region, website or PDM edit does not render
+  /// them. The entries' positions are in it: a line added above an entry moves what its reasons cite. Taken
+  /// from the encoding, for the reason `EscalationCase.dataHash` is.
+  public var evaluatedHash: UInt64 {
+    var data = self
+    data.region = nil
+    data.website = nil
+    data.pdm = nil
+    var writer = CacheWriter(capacity: 256)
+    writer.partner(data, in: "")
+    return StableHash.of(writer.bytes)
+  }
+}
+
 /// The envelope of the cache's binary files (the parse cache, the partners' memo): a header line that names
 /// the format and its version (`accredit-parse 3\n`), the body, then the StableHash of everything before it
 /// (eight bytes, little-endian). The text records have theirs in `BuildCache` (a header line, lines, a
@@ -164,7 +183,7 @@ package struct CacheWriter {
     string(body)
   }
 
-  private mutating func partner(_ value: Partner, in file: String) {
+  fileprivate mutating func partner(_ value: Partner, in file: String) {
     string(value.slug)
     string(value.name)
     for text in [value.region, value.website, value.pdm] { optional(text) { $0.string($1) } }

@@ -11,19 +11,12 @@ struct JobPlanner: Sendable {
   let templates: TemplateSet
   let asOf: Day
 
-  /// The job of `spec`'s file for `item`, keyed by the row's rule. A page keyed by its value
-  /// (`KeyRule.value`) is made now, while planning, and rendered from that value; a model the encoder
-  /// refuses keys it by everything instead, and is encoded again when rendered, where the error is reported.
+  /// The job of `spec`'s file for `item`, keyed by the row's rule.
   func job<Item>(_ spec: PageSpec<Item>, _ item: Item) -> OutputJob {
     let route = spec.route(item)
     let site = self.site
     switch spec.making {
     case .page(let template, let frame, let model):
-      if spec.key.make == nil, let body = try? model(site, item) {
-        let value = Self.framed(body, frame(site, item), route: route, site: site)
-        let key = StableHash.combine([keys.global, StableHash.of(route.file), value.stableHash])
-        return OutputJob(path: route.file, key: key, template: template, templates: templates) { value }
-      }
       return OutputJob(path: route.file, key: key(spec, item), template: template, templates: templates) {
         Self.framed(try model(site, item), frame(site, item), route: route, site: site)
       }
@@ -36,10 +29,9 @@ struct JobPlanner: Sendable {
     }
   }
 
-  /// The key of `spec`'s file for `item` by the row's rule; everything's for a page keyed by a value that
-  /// could not be made.
+  /// The key of `spec`'s file for `item` by the row's rule.
   private func key<Item>(_ spec: PageSpec<Item>, _ item: Item) -> UInt64 {
-    spec.key.make?(self, item) ?? keys.everything
+    spec.key.make(self, item)
   }
 
   /// The frame's value made directly around the body's (`SiteContext.framed`).

@@ -95,29 +95,29 @@ struct Frame: Sendable {
 ///
 /// A rule is named (`PageTable` reads `key: .partner`) and makes the key of an item's file while planning;
 /// the rules that read an item's own inputs are declared for that item's type alone, so that the compiler
-/// checks that a row's rule fits its items. `value` makes no key from inputs: the page is keyed by the
-/// value its template is given (`JobPlanner.job(_:_:)`).
+/// checks that a row's rule fits its items.
 struct KeyRule<Item>: Sendable {
   /// The rule's name.
   let name: String
-  /// The key of an item's file; nil for `value`.
-  let make: (@Sendable (JobPlanner, Item) -> UInt64)?
+  /// The key of an item's file.
+  let make: @Sendable (JobPlanner, Item) -> UInt64
 
   /// The site's title, navigation, date and standards, which every page shows: a page that shows nothing
   /// else (the standards, the 404 page).
   static var global: KeyRule { KeyRule(name: "global") { planner, _ in planner.keys.global } }
 
-  /// Every record and every case's data: a file that shows every partner (the overview, the history
-  /// pages, the feed, the JSON files).
+  /// Every record and every case's data: a file that shows every partner's record (the overview,
+  /// `api/partners.json`, `api/accreditations.csv`).
   static var everything: KeyRule { KeyRule(name: "everything") { planner, _ in planner.keys.everything } }
+
+  /// Every partner's evaluation and history, and nothing the records hold that no evaluation reads (the
+  /// region, the website, the PDM: `InputKeys.evaluated`): a file made from the evaluations, the cases and
+  /// the standards alone (the history pages, the feed, the board's agenda, `api/status.json`,
+  /// `api/history.json`), which a region, website or PDM edit does not render.
+  static var evaluated: KeyRule { KeyRule(name: "evaluated") { planner, _ in planner.keys.evaluated } }
 
   /// The FAQ's files, which no other page shows.
   static var faq: KeyRule { KeyRule(name: "faq") { planner, _ in planner.keys.faq } }
-
-  /// The value the page's template is given, made while planning and hashed (`TemplateValue.stableHash`),
-  /// with the global key: a page that shows a few of every partner's rows (the board, the PDMs' index), so
-  /// that an edit that changes nothing it shows does not render it.
-  static var value: KeyRule { KeyRule(name: "value", make: nil) }
 }
 
 extension KeyRule where Item == Page {
@@ -151,6 +151,25 @@ extension KeyRule where Item == ActionsPageItem {
   static var actionsPage: KeyRule {
     KeyRule(name: "actionsPage") { planner, item in
       planner.actionsKey(page: item.number, partnerKeys: item.partnerKeys, below: item.below)
+    }
+  }
+}
+
+extension KeyRule where Item == [PDMPortfolio] {
+  /// The PDMs' index: the numbers it shows of each portfolio (`SiteContext.pdmTallies`: its name and
+  /// folder, its partners, its accreditations by status, its open cases and due items), made while
+  /// planning, with the global key; an edit that changes none of them (a partner's name, region, tier…)
+  /// does not render it.
+  static var portfolios: KeyRule {
+    KeyRule(name: "portfolios") { planner, portfolios in
+      StableHash.combine(
+        [planner.keys.global, StableHash.of("pdms")]
+          + planner.site.pdmTallies(portfolios).flatMap { tally in
+            [
+              StableHash.of(tally.portfolio.name), StableHash.of(tally.portfolio.slug), UInt64(tally.partners),
+              UInt64(tally.openCases), UInt64(tally.dueItems),
+            ] + tally.statuses.map(UInt64.init)
+          })
     }
   }
 }

@@ -74,7 +74,7 @@ enum PageTable {
   ) { site, item in site.partnerListPage(item.number) }
 
   static let history = PageSpec<Int>.page(
-    "history", template: "history", route: { .history(page: $0) }, key: .everything,
+    "history", template: "history", route: { .history(page: $0) }, key: .evaluated,
     frame: { site, number in
       number == 1
         ? Frame(
@@ -122,7 +122,7 @@ enum PageTable {
   // MARK: The agendas
 
   static let board = PageSpec<Void>.page(
-    "board", template: "board", route: { .board }, key: .value,
+    "board", template: "board", route: { .board }, key: .evaluated,
     frame: { site, _ in
       Frame(
         title: "Review board agenda", description: "The review board's agenda as of \(site.asOf.display).",
@@ -143,7 +143,7 @@ enum PageTable {
 
   /// The PDMs' index; its item is every portfolio (`SiteContext.portfolios`).
   static let pdms = PageSpec<[PDMPortfolio]>.page(
-    "pdms", template: "pdms", route: { _ in .pdms }, key: .value,
+    "pdms", template: "pdms", route: { _ in .pdms }, key: .portfolios,
     frame: { site, _ in
       Frame(
         title: "Portfolios of the PDMs",
@@ -169,7 +169,7 @@ enum PageTable {
 
   /// `api/history.json`: evaluates every partner on each day that changed something.
   static let historyJSON = PageSpec<Void>.bytes(
-    "history json", route: { .historyJSON }, key: .everything
+    "history json", route: { .historyJSON }, key: .evaluated
   ) { site, _ in
     HistoryJSON.bytes(
       histories: site.programHistories, asOf: site.asOf, memo: site.histories, months: site.programMonths)
@@ -186,12 +186,12 @@ enum PageTable {
   ) { site, _ in site.homePage() }
 
   static let feed = PageSpec<Void>.file(
-    "feed", template: "feed", route: { .feed }, key: .everything
+    "feed", template: "feed", route: { .feed }, key: .evaluated
   ) { site, _ in site.feed() }
 
   /// `api/status.json`; its item is the content folder's name, which its sources start with.
   static let statusJSON = PageSpec<String>.bytes(
-    "status json", route: { _ in .statusJSON }, key: .everything
+    "status json", route: { _ in .statusJSON }, key: .evaluated
   ) { site, contentName in
     StatusDocument.bytes(
       evaluations: site.evaluations, asOf: site.asOf, contentName: contentName, memo: site.histories)

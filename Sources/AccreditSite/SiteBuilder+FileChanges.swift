@@ -121,7 +121,7 @@ extension SiteBuilder.Baseline {
         let (partner, _) = ContentLoader.loadRecord(
           ContentFile(path: path, bytes: bytes), standards: content.standards),
         partner.decisions.allSatisfy({ $0.caseID == nil }),
-        let keys = inputKeys.changingRecordFile(path, to: StableHash.of(bytes))
+        let keys = inputKeys.changingRecordFile(path, to: StableHash.of(bytes), record: partner)
       else { return .refused }
       let position = content.partners.firstIndex { $0.slug > slug } ?? content.partners.endIndex
       content.partners.insert(partner, at: position)
@@ -143,7 +143,7 @@ extension SiteBuilder.Baseline {
       else { return .refused }
       content.partners[index] = partner
       content.inputHashes[path] = hash
-      inputKeys = inputKeys.replacing(path, hash: hash)
+      inputKeys = inputKeys.replacing(path, hash: hash, record: partner)
       return .changed
     }
   }

@@ -139,7 +139,7 @@ extension SiteBuilder {
       reach = max(reach, next.content.partners[index].reach(from: partner))
       next.content.partners[index] = partner
       next.content.inputHashes[path] = hash
-      next.inputKeys.replace(path, hash: hash)
+      next.inputKeys.replace(path, hash: hash, record: partner)
       let cases = next.content.cases.filter { $0.partnerSlug == partner.slug }
       next.evaluations[index] = Evaluator(standards: next.content.standards)
         .evaluate(partner, cases: cases, asOf: next.asOf)

@@ -291,10 +291,13 @@ public struct SiteRenderer: Sendable {
 /// files, which no other page shows. A case counts by its data (`caseData`): everything but
 /// its notes, which only its own page shows, so that editing a note renders that page alone. A partner's
 /// pages (its status history and its feed among them) add its record and its cases' data; a case page adds
-/// its whole file and the partner's record; the overview, the history pages, the feed and the JSON files
-/// add every record and every case's data (`everything`), but not the FAQ, which none of them shows. The
-/// board and the PDMs' index are keyed by the value their template is given, made while planning
-/// (`KeyRule.value`). A PDM's page adds its partners' records and cases' data alone
+/// its whole file and the partner's record; the overview and the files that list every record
+/// (`api/partners.json`, `api/accreditations.csv`) add every record and every case's data (`everything`);
+/// the files made from every evaluation alone (the history pages, the feed, the board's agenda,
+/// `api/status.json`, `api/history.json`) add every record but for what no evaluation reads (its region,
+/// website and PDM: `evaluated`) and every case's data; none of them the FAQ, which none of them shows.
+/// The PDMs' index adds who each PDM's partners are (`KeyRule.portfolios`). A PDM's page adds its
+/// partners' records and cases' data alone
 /// (`KeyRule.portfolio`); a page of the partner list or of `actions/` its rows' partners' keys and its
 /// place among the pages (`KeyRule.listPage`, `KeyRule.actionsPage`); the sitemap the pages it lists. Each
 /// kind of file's rule is its row's in `PageTable`.
@@ -305,6 +308,12 @@ struct InputKeys: Sendable {
   private var everythingValue: UInt64?
   /// The key of what shows every record and every case's data.
   var everything: UInt64 { everythingValue ?? everythingKey() }
+  /// The key of what shows every partner's evaluation and history but none of their regions, websites or
+  /// PDMs; nil while an edit left it to be made again (`settled`).
+  private var evaluatedValue: UInt64?
+  /// The key of what shows every partner's evaluation and history: every record but for its region,
+  /// website and PDM (`Partner.evaluatedHash`), and every case's data.
+  var evaluated: UInt64 { evaluatedValue ?? evaluatedKey() }
   private(set) var faq: UInt64
   /// What every page's navigation shows of the free pages: their slugs and titles, in order (a free page's
   /// body is its own page's alone, `page(_:)`).
@@ -312,6 +321,9 @@ struct InputKeys: Sendable {
   private var hashes: [String: UInt64]
   /// Each case's data by its file: the hash of what its notes are not.
   private var caseData: [String: UInt64]
+  /// Each record's `Partner.evaluatedHash` by its file; a record not here (one that did not parse, or was
+  /// replaced without its partner) counts by its bytes.
+  private var recordData: [String: UInt64]
   /// The records' paths, sorted, and the cases' part of `everything` (each case file's path and data, in
   /// the order of `casePaths`): kept so that `replacing` makes `everything` again without a pass over
   /// every file.
@@ -328,6 +340,8 @@ struct InputKeys: Sendable {
       content.cases.parallelMap { ($0.location.file, known[$0.location.file] ?? InputKeys.data(of: $0)) },
       uniquingKeysWith: { first, _ in first })
     self.caseData = caseData
+    recordData = Dictionary(
+      content.partners.parallelMap { ($0.location.file, $0.evaluatedHash) }, uniquingKeysWith: { first, _ in first })
     let hashes = content.inputHashes
     // A file counts by its path and its bytes: renaming a case changes the pages that link to it.
     let paths = hashes.keys.sorted()
@@ -345,6 +359,7 @@ struct InputKeys: Sendable {
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
     everythingValue = everythingKey()
+    evaluatedValue = evaluatedKey()
   }
 
   /// The hash of the navigation of the free pages `pages`, in their order.
@@ -373,9 +388,10 @@ struct InputKeys: Sendable {
   /// pages that show every partner starts from (an edit that plans only the partner's own pages never
   /// makes it, a pass over every file).
   func settled() -> InputKeys {
-    guard everythingValue == nil else { return self }
+    guard everythingValue == nil || evaluatedValue == nil else { return self }
     var keys = self
-    keys.everythingValue = everythingKey()
+    keys.everythingValue = everythingValue ?? everythingKey()
+    keys.evaluatedValue = evaluatedValue ?? evaluatedKey()
     return keys
   }
 
@@ -383,19 +399,31 @@ struct InputKeys: Sendable {
     StableHash.combine([global] + records.flatMap { [StableHash.of($0), hashes[$0] ?? 0] } + cases)
   }
 
-  /// The keys after the file at `path` changed to bytes hashing to `hash`, when that file is a record or a
-  /// case whose data is as it was (its notes alone changed): what an incremental edit plans with, without
-  /// hashing every case again.
-  func replacing(_ path: String, hash: UInt64) -> InputKeys {
+  private func evaluatedKey() -> UInt64 {
+    StableHash.combine(
+      [global, StableHash.of("evaluated")]
+        + records.flatMap { [StableHash.of($0), recordData[$0] ?? hashes[$0] ?? 0] } + cases)
+  }
+
+  /// The keys after the file at `path` changed to bytes hashing to `hash`, when that file is a record (its
+  /// partner now `record`) or a case whose data is as it was (its notes alone changed): what an
+  /// incremental edit plans with, without hashing every case again.
+  func replacing(_ path: String, hash: UInt64, record: Partner? = nil) -> InputKeys {
     var keys = self
-    keys.replace(path, hash: hash)
+    keys.replace(path, hash: hash, record: record)
     return keys
   }
 
-  /// `replacing` in place: the hashes are not copied when nothing else holds them.
-  mutating func replace(_ path: String, hash: UInt64) {
+  /// `replacing` in place: the hashes are not copied when nothing else holds them. A record's edit that
+  /// leaves its `Partner.evaluatedHash` as it was keeps `evaluated`; without `record`, it counts by its
+  /// bytes.
+  mutating func replace(_ path: String, hash: UInt64, record: Partner? = nil) {
     hashes[path] = hash
-    if path.hasPrefix("partners/") { everythingValue = nil }
+    guard path.hasPrefix("partners/") else { return }
+    everythingValue = nil
+    let data = record?.evaluatedHash
+    if data == nil || data != recordData[path] { evaluatedValue = nil }
+    recordData[path] = data
   }
 
   /// The keys after the case file at `path` (one the keys were made with) changed to bytes hashing to
@@ -409,6 +437,7 @@ struct InputKeys: Sendable {
     keys.caseData[path] = data
     keys.cases[2 * low + 1] = data
     keys.everythingValue = nil
+    keys.evaluatedValue = nil
     return keys
   }
 
@@ -422,6 +451,7 @@ struct InputKeys: Sendable {
     keys.hashes[path] = file?.hash
     keys.caseData[path] = file?.data
     keys.everythingValue = nil
+    keys.evaluatedValue = nil
     if let file {
       keys.casePaths.insert(path, at: low)
       keys.cases.insert(contentsOf: [StableHash.of(path), file.data], at: 2 * low)
@@ -432,15 +462,17 @@ struct InputKeys: Sendable {
     return keys
   }
 
-  /// The keys after the partner record at `path` was added (`hash`, its bytes') or removed (nil). Nil when
-  /// the keys already hold a record at `path` to add, or none to remove.
-  func changingRecordFile(_ path: String, to hash: UInt64?) -> InputKeys? {
+  /// The keys after the partner record at `path` was added (`hash`, its bytes', and `record`, its partner)
+  /// or removed (nil). Nil when the keys already hold a record at `path` to add, or none to remove.
+  func changingRecordFile(_ path: String, to hash: UInt64?, record: Partner? = nil) -> InputKeys? {
     let low = Self.position(of: path, in: records)
     let holds = low < records.count && records[low] == path
     guard holds == (hash == nil) else { return nil }
     var keys = self
     keys.hashes[path] = hash
+    keys.recordData[path] = hash == nil ? nil : record?.evaluatedHash
     keys.everythingValue = nil
+    keys.evaluatedValue = nil
     if hash != nil { keys.records.insert(path, at: low) } else { keys.records.remove(at: low) }
     return keys
   }

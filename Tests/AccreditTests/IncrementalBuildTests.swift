@@ -354,13 +354,20 @@ struct InMemoryIncrementalTests {
         previous = try SiteBuilder.render(request, previous: reused).files
         return Set(previous.filter { !$0.isReused }.map(\.path))
       }
-      let record = try rendered(after: "partners/partner-00002.yaml") { $0 + "\n# reviewed again\n" }
+      let record = try rendered(after: "partners/partner-00002.yaml") {
+        $0.replacingOccurrences(of: "name: Partner", with: "name: Renamed Partner")
+      }
       #expect(
         record.isSuperset(of: [
           "partners/partner-00002/index.html", "partners/partner-00002/feed.xml", "history/index.html",
-          "api/history.json", "feed.xml", "index.html",
+          "api/history.json", "api/status.json", "feed.xml", "index.html",
         ]))
       #expect(!record.contains { $0.hasPrefix("partners/partner-00003/") })
+      // A comment changes the record's bytes and nothing any evaluation reads: the partner's own files (keyed
+      // by its bytes) and the lists, not the files made from every evaluation alone (`KeyRule.evaluated`).
+      let comment = try rendered(after: "partners/partner-00002.yaml") { $0 + "\n# reviewed again\n" }
+      #expect(comment.contains("partners/partner-00002/index.html") && comment.contains("api/partners.json"))
+      #expect(comment.isDisjoint(with: ["history/index.html", "api/history.json", "api/status.json", "feed.xml"]))
 
       let note = try #require(
         try FileManager.default.subpathsOfDirectory(atPath: content.path + "/cases/partner-00002").sorted().first)
@@ -756,6 +763,39 @@ struct ParseCacheTests {
       var notes = escalation
       notes.notes += "\nAnother paragraph."
       #expect(notes.dataHash == escalation.dataHash)
+    }
+  }
+
+  /// A record's evaluated key (`Partner.evaluatedHash`, what the files made from every evaluation are keyed
+  /// by) changes with every field an evaluation or those files read, entries' lines included, and not with
+  /// the region, the website or the PDM, which only the partner's page, the lists and the agendas show.
+  @Test func aRecordsEvaluatedKeyFollowsEveryFieldButTheRegionWebsiteAndPDM() throws {
+    try withTemporaryFolder { folder in
+      let content = try ContentFolder.load(try content(in: folder)).content
+      let partner = try #require(
+        content.partners.first {
+          !$0.tiers.isEmpty && !$0.certifications.isEmpty && !$0.accreditations.isEmpty && !$0.decisions.isEmpty
+            && !$0.grace.isEmpty
+        })
+      let edits: [(String, (inout Partner) -> Void)] = [
+        ("slug", { $0.slug += "x" }), ("name", { $0.name += "x" }),
+        ("a tier", { $0.tiers[0].tier += "x" }), ("a tier's line", { $0.tiers[0].location.line += 1 }),
+        ("a grace period", { $0.grace[0].until = $0.grace[0].until.adding(days: 1) }),
+        ("a certification", { $0.certifications[0].earned = $0.certifications[0].earned.adding(days: 1) }),
+        ("an accreditation", { $0.accreditations[0].issued = $0.accreditations[0].issued.adding(days: 1) }),
+        ("a decision", { $0.decisions[0].hasDirectorApproval.toggle() }),
+        ("a decision's line", { $0.decisions[0].location.line += 1 }), ("file", { $0.location.file += "x" }),
+      ]
+      for (field, edit) in edits {
+        var edited = partner
+        edit(&edited)
+        #expect(edited.evaluatedHash != partner.evaluatedHash, "\(field)")
+      }
+      var listed = partner
+      listed.region = "Far North"
+      listed.website = "https://example.org/else"
+      listed.pdm = "Someone Else"
+      #expect(listed.evaluatedHash == partner.evaluatedHash)
     }
   }
 

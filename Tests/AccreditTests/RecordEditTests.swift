@@ -424,10 +424,10 @@ struct RecordEditTests {
     }
   }
 
-  /// The board and the PDMs' index are keyed by what they show (`KeyRule.value`): an edit that
-  /// changes nothing on them (a partner's region) renders neither; a new name for a partner on the board
-  /// renders the board, and a partner given a PDM the PDMs' index. Each step equals a clean render byte for
-  /// byte.
+  /// The board and the PDMs' index are keyed by what they show (`KeyRule.evaluated`, every evaluation;
+  /// `KeyRule.portfolios`, the index's numbers): an edit that changes nothing on them (a partner's region)
+  /// renders neither; a new name for a partner on the board renders the board, and a partner given a PDM
+  /// the PDMs' index. Each step equals a clean render byte for byte.
   @Test func boardAndPDMIndexRenderWhenWhatTheyShowChanges() throws {
     try withTemporaryFolder { folder in
       let content = try generatedContent(in: folder, partners: 40, cases: 5, seed: 5)

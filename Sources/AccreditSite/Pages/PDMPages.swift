@@ -109,6 +109,16 @@ extension Route {
   }
 }
 
+/// A row of the PDMs' index, as numbers (`SiteContext.pdmTallies`).
+struct PDMTally {
+  let portfolio: PDMPortfolio
+  let partners: Int
+  /// The portfolio's accreditations of each status, in the order of `AccreditationStatus.allCases`.
+  let statuses: [Int]
+  let openCases: Int
+  let dueItems: Int
+}
+
 extension PDMPortfolio {
   /// How many pages of `PDMPage.pageSize` partners the portfolio takes (at least one).
   var pageCount: Int { max(1, (partners.count + PDMPage.pageSize - 1) / PDMPage.pageSize) }
@@ -161,18 +171,30 @@ extension SiteContext {
     return result.isEmpty ? "pdm" : result
   }
 
-  func pdmIndexPage(_ portfolios: [PDMPortfolio]) -> PDMIndexPage {
+  /// What the PDMs' index counts of each portfolio: its partners, its accreditations by status (in the
+  /// order of `AccreditationStatus.allCases`), its open cases and its items of `actions/`. The page shows
+  /// these numbers, and its key is made of them (`KeyRule.portfolios`).
+  func pdmTallies(_ portfolios: [PDMPortfolio]) -> [PDMTally] {
     let due = Dictionary(grouping: actionItems.compactMap(\.partner), by: { $0 }).mapValues(\.count)
-    let rows = portfolios.map { portfolio in
+    return portfolios.map { portfolio in
       let members = portfolio.partners.compactMap { evaluationsBySlug[$0] }
       let statuses = members.flatMap(\.accreditations).map(\.status)
-      return PDMIndexPage.Row(
-        name: portfolio.name, href: Route.pdms.link(to: .pdm(portfolio)), partners: grouped(members.count),
-        counts: AccreditationStatus.allCases.map { status in
-          PDMPage.Count(status: StatusView(status), count: grouped(statuses.count { $0 == status }))
+      return PDMTally(
+        portfolio: portfolio, partners: members.count,
+        statuses: AccreditationStatus.allCases.map { status in statuses.count { $0 == status } },
+        openCases: members.reduce(0) { $0 + $1.openCases.count },
+        dueItems: portfolio.partners.reduce(0) { $0 + (due[$1] ?? 0) })
+    }
+  }
+
+  func pdmIndexPage(_ portfolios: [PDMPortfolio]) -> PDMIndexPage {
+    let rows = pdmTallies(portfolios).map { tally in
+      PDMIndexPage.Row(
+        name: tally.portfolio.name, href: Route.pdms.link(to: .pdm(tally.portfolio)), partners: grouped(tally.partners),
+        counts: zip(AccreditationStatus.allCases, tally.statuses).map { status, count in
+          PDMPage.Count(status: StatusView(status), count: grouped(count))
         },
-        openCases: grouped(members.reduce(0) { $0 + $1.openCases.count }),
-        dueItems: grouped(portfolio.partners.reduce(0) { $0 + (due[$1] ?? 0) }))
+        openCases: grouped(tally.openCases), dueItems: grouped(tally.dueItems))
     }
     return PDMIndexPage(
       rows: rows, hasRows: !rows.isEmpty, statuses: AccreditationStatus.allCases.map(StatusView.init),
