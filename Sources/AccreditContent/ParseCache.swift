@@ -48,6 +48,13 @@ public final class ParseCache: Sendable {
     entries.withLock { $0[path].flatMap { $0.key == key ? $0 : nil } }
   }
 
+  /// The partner record the cache holds for `path`, whatever bytes it was parsed from: for a record edited
+  /// since, the last build's, which tells how far the edit reaches (`Partner.reach(from:)` in AccreditSite).
+  public func partner(at path: String) -> Partner? {
+    guard case .partner(let partner?) = entries.withLock({ $0[path]?.item }) else { return nil }
+    return partner
+  }
+
   func store(_ path: String, _ entry: Entry) {
     entries.withLock { $0[path] = entry }
     changes.add(1, ordering: .relaxed)

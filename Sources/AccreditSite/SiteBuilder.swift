@@ -79,6 +79,9 @@ public enum SiteBuilder {
     public var isUpToDate = false
     /// Whether the build cache showed case notes edited alone, and only their pages were made.
     public var isNoteEdit = false
+    /// Whether partner records were edited alone, and only their partners' files and the lists were planned
+    /// (`RecordEdit`).
+    public var isRecordEdit = false
     /// Each stage's name and time, in order (`build --timings`); empty when the cache answered.
     public var timings: [(stage: String, time: Duration)] = []
     /// How many partners' memo entries and plans the build cache gave (`PartnerMemo`'s file), for tests.
@@ -154,8 +157,11 @@ public enum SiteBuilder {
     defer { releaseInBackground(record) }
     // What repairing a killed build did, said by whichever way this build ends.
     var repairs: [String] = []
+    // The partner records edited since the record, when nothing else changed.
+    var recordEdits: [String]?
     if let record, !output.clean,
-      var replayed = try replay(record, name: name, request: request, output: output, repairs: &repairs)
+      var replayed = try replay(
+        record, name: name, request: request, output: output, repairs: &repairs, recordEdits: &recordEdits)
     {
       replayed.report.notes = repairs + replayed.report.notes
       return replayed
@@ -173,18 +179,25 @@ public enum SiteBuilder {
       // reports and exits: freed here, it was the last 25-40 ms of a 1,000-partner build.
       releaseInBackground(parseCache.take())
     }
+    // The edited records as the last build read them (the parse cache's, before the load replaces them).
+    let before = recordEdits.map { paths in paths.map { parseCache?.value.cache.partner(at: $0) } }
     let prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
+    let edit = recordEdits.flatMap { paths in
+      before.flatMap { RecordEdit(paths: paths, before: $0, content: prepared.renderer.content) }
+    }
     return try planAndWrite(
       prepared, request: request, output: output, record: (record, name), memo: storedMemo, saving: saving,
-      repairs: repairs, timings: timings)
+      edit: edit, repairs: repairs, timings: timings)
   }
 
-  /// The prepared site planned (the memo's partners kept) and written, under the output folder's lock, with
-  /// its record: the rest of `build`. The memo is saved in `saving`.
+  /// The prepared site planned (the memo's partners kept; for a record `edit` that reaches no further than
+  /// the lists, its partners' files and the lists' alone) and written, under the output folder's lock,
+  /// with its record: the rest of `build`. The memo is saved in `saving`.
   private static func planAndWrite(
     _ prepared: Prepared, request: Request, output: Output, record: (BuildRecord?, name: String),
-    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, repairs: [String], timings: Timings
+    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, edit: RecordEdit?, repairs: [String],
+    timings: Timings
   ) throws(Failure) -> Built {
     var prepared = prepared
     let (record, name) = record
@@ -202,26 +215,41 @@ public enum SiteBuilder {
         of: &prepared.renderer, in: $0, stored: storedMemo?.value, request: request, output: output,
         manifest: opened.manifest)
     }
+    // The memo is saved on another core once the site is written, while this one writes the record (it
+    // was saved after the record, the build waiting for it: 30-35 ms at 1,000 partners).
+    let saveMemo = { (plans: [String: SiteRenderer.PartnerPlan]) in
+      guard let memo else { return }
+      let memos = prepared.renderer.histories
+      DispatchQueue.global(qos: .utility).async(group: saving) { memo.save(memos, plans: plans) }
+    }
+    if let edit, let memo, let stored = storedMemo?.value, let manifest = opened.manifest,
+      let planned = edit.plan(prepared.renderer, memo: memo, stored: stored, manifest: manifest)
+    {
+      timings.lap("plan")
+      let written = try writeRecordEdit(
+        planned, of: prepared, request: request, output: output, opened: opened, record: (record, name, sideFiles),
+        timings: timings, onWritten: { saveMemo(planned.plans) })
+      if var written {
+        written.report.notes = repairs + written.report.notes
+        written.reusedMemos = memo.loaded
+        written.reusedPlans = memo.plans.count
+        written.isRecordEdit = true
+        return written
+      }
+    }
     // The partners whose plans the memo's file kept, and the output folder's manifest holds, are not
     // planned again: their files are kept as the folder has them, or, when it does not
     // (`OutputJob.NotPlanned`: a file gone), everything is planned.
     var plan = prepared.renderer.plan(reusing: memo?.plans ?? [:], keeping: true)
     timings.lap("plan")
-    // The memo is saved on another core once the site is written, while this one writes the record (it
-    // was saved after the record, the build waiting for it: 30-35 ms at 1,000 partners).
-    let saveMemo = { (plan: SiteRenderer.Plan) in
-      guard let memo else { return }
-      let (memos, plans) = (prepared.renderer.histories, plan.partners)
-      DispatchQueue.global(qos: .utility).async(group: saving) { memo.save(memos, plans: plans) }
-    }
     var written = try write(
       plan.jobs, of: prepared, request: request, output: output, opened: opened, record: (record, name, sideFiles),
-      repairs: repairs, timings: timings, onWritten: { saveMemo(plan) })
+      repairs: repairs, timings: timings, onWritten: { saveMemo(plan.partners) })
     if written == nil {
       plan = prepared.renderer.plan()
       written = try write(
         plan.jobs, of: prepared, request: request, output: output, opened: opened,
-        record: (record, name, sideFiles), repairs: repairs, timings: timings, onWritten: { saveMemo(plan) })
+        record: (record, name, sideFiles), repairs: repairs, timings: timings, onWritten: { saveMemo(plan.partners) })
     }
     guard var result = written else { throw .write("the output folder does not hold the files planned") }
     if let memo {
@@ -263,10 +291,12 @@ public enum SiteBuilder {
   typealias Prepared = (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing)
 
   /// The build the record `name` answers without reading the content: nothing changed since it (replayed),
-  /// or case notes edited alone (`buildNoteEdits`); nil otherwise. Under the output's lock, after repairing
-  /// what a killed build left (said in `repairs`): the folder is then as its manifest says.
+  /// or case notes edited alone (`buildNoteEdits`); nil otherwise, with the paths of the partner records
+  /// edited in `recordEdits` when nothing else changed. Under the output's lock, after repairing what a
+  /// killed build left (said in `repairs`): the folder is then as its manifest says.
   private static func replay(
-    _ record: BuildRecord, name: String, request: Request, output: Output, repairs: inout [String]
+    _ record: BuildRecord, name: String, request: Request, output: Output, repairs: inout [String],
+    recordEdits: inout [String]?
   ) throws(Failure) -> Built? {
     guard let cache = output.cache else { return nil }
     do {
@@ -282,7 +312,8 @@ public enum SiteBuilder {
             let recorded = BuildRecord.read(lines, request: request, output: output.folder)
           else { return nil }
           if let built = record.replay(recorded) { return built }
-          return try buildNoteEdits(since: recorded, record: record, request: request, output: output, name: name)
+          return try buildNoteEdits(
+            since: recorded, record: record, request: request, output: output, name: name, recordEdits: &recordEdits)
         case .damaged(let why):
           output.onCacheWarning(
             "ignoring the build cache's record \(cache.folder.path)/\(name) (\(why)); rebuilding it")
@@ -371,23 +402,8 @@ public enum SiteBuilder {
       report.notes = repairs + report.notes
       timings.lap("render and write")
       onWritten()
-      try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
-      if output.pagefind != nil { timings.lap("search index") }
-      let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
-      var result = Built(
-        asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
-        statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: jobs.count,
-        report: report, diagnostics: prepared.diagnostics)
-      if let cache = output.cache, let current = record.0, let sideFiles = record.sideFiles?.value {
-        PausePoint.reach(.record)
-        let source = request.date(site: prepared.renderer.content.site).source.rawValue
-        current.write(
-          record.name, in: cache, for: result, source: source, sideFiles: sideFiles, request: request,
-          output: output.folder)
-        timings.lap("record")
-      }
-      result.timings = timings.stages
-      return result
+      return try finish(
+        report, fileCount: jobs.count, of: prepared, request: request, output: output, record: record, timings: timings)
     } catch is OutputJob.NotPlanned {
       return nil
     } catch {
@@ -395,12 +411,63 @@ public enum SiteBuilder {
     }
   }
 
+  /// Writes the files of a record edit `planned` (`RecordEdit.plan`) into the output folder `opened` (whose
+  /// lock the caller holds), updates the search index and writes the build cache's record, as `write`
+  /// does. Nil, with the folder as it was, when the folder does not hold every file the edit keeps.
+  private static func writeRecordEdit(
+    _ planned: RecordEdit.Planned, of prepared: Prepared, request: Request, output: Output,
+    opened: SiteWriter.Opened, record: (BuildRecord?, name: String, sideFiles: Background<BuildRecord.SideFiles>?),
+    timings: Timings, onWritten: () -> Void
+  ) throws(Failure) -> Built? {
+    do {
+      guard
+        let report = try SiteWriter.patch(
+          planned.jobs, rekeyed: planned.rekeyed, in: opened, holdingEveryFile: true),
+        let manifest = opened.manifest
+      else { return nil }
+      timings.lap("render and write")
+      onWritten()
+      return try finish(
+        report, fileCount: manifest.count, of: prepared, request: request, output: output, record: record,
+        timings: timings)
+    } catch {
+      throw failure(error)
+    }
+  }
+
+  /// What follows the writing of a build's `report`: the search index updated, the result, and the build
+  /// cache's record written, under the output folder's lock: a record paired with another build's site
+  /// would answer "nothing changed" over it.
+  private static func finish(
+    _ report: SiteWriter.Report, fileCount: Int, of prepared: Prepared, request: Request, output: Output,
+    record: (BuildRecord?, name: String, sideFiles: Background<BuildRecord.SideFiles>?), timings: Timings
+  ) throws -> Built {
+    try Pagefind.update(output.folder, with: output.pagefind, changed: report.written + report.removed > 0)
+    if output.pagefind != nil { timings.lap("search index") }
+    let statuses = prepared.renderer.evaluations.flatMap(\.accreditations).map(\.status)
+    var result = Built(
+      asOf: prepared.renderer.asOf, partnerCount: prepared.renderer.evaluations.count,
+      statusCounts: Dictionary(statuses.map { ($0, 1) }, uniquingKeysWith: +), fileCount: fileCount,
+      report: report, diagnostics: prepared.diagnostics)
+    if let cache = output.cache, let current = record.0, let sideFiles = record.sideFiles?.value {
+      PausePoint.reach(.record)
+      let source = request.date(site: prepared.renderer.content.site).source.rawValue
+      current.write(
+        record.name, in: cache, for: result, source: source, sideFiles: sideFiles, request: request,
+        output: output.folder)
+      timings.lap("record")
+    }
+    result.timings = timings.stages
+    return result
+  }
+
   /// The build of case notes edited alone since the record (see `noteEdits`): their pages are rendered and
   /// written, the rest of the site and the record's report stay. Nil when the change is anything else.
   /// The record's stamps tell the change set, and the planner (`plan`) decides, as for the preview server:
   /// what it does not plan as case edits takes the whole build, which renders the files whose keys changed.
   private static func buildNoteEdits(
-    since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String
+    since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String,
+    recordEdits: inout [String]?
   ) throws -> Built? {
     guard let cache = output.cache, let changed = record.editedFiles(since: recorded, name: name, in: cache)
     else {
@@ -408,7 +475,10 @@ public enum SiteBuilder {
     }
     switch plan(ChangeSet(content: Dictionary(uniqueKeysWithValues: changed.map { ($0, .changed) }))) {
     case .nothing, .caseEdits: break
-    case .recordEdits, .documentEdits, .filesAddedOrRemoved, .templateEdits, .whole: return nil
+    case .recordEdits(let paths):
+      recordEdits = paths
+      return nil
+    case .documentEdits, .filesAddedOrRemoved, .templateEdits, .whole: return nil
     }
     let files = NoteFiles(
       record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))

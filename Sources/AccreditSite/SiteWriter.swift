@@ -295,24 +295,57 @@ public enum SiteWriter {
   /// are: for the pages of case notes edited alone (`BuildRecord`), which no other page shows. Nil, with
   /// nothing done, when the folder has no manifest or lacks one of the files. The caller holds the lock.
   static func patch(_ jobs: [OutputJob], in output: URL) throws -> Report? {
-    let output = output.standardizedFileURL
-    OutputFolder.recover(output)
-    _ = try recover(output)
-    guard let manifest = readManifest(in: output) else { return nil }
+    try patch(jobs, in: openFolder(output.standardizedFileURL))
+  }
+
+  /// `patch` into the folder `opened` made ready, the caller still holding its lock; with `rekeyed`, files
+  /// whose bytes are still right under a new key (a partner's files that do not show the field its record
+  /// edit changed): their manifest lines take the new key, and they are neither rendered nor written. With
+  /// `holdingEveryFile`, nil too when a file the manifest lists is not there (deleted by hand: the whole
+  /// write restores it) or the manifest is not in a build's order (the whole write rewrites it).
+  static func patch(
+    _ jobs: [OutputJob], rekeyed: [(path: String, key: UInt64)] = [], in opened: Opened, holdingEveryFile: Bool = false
+  ) throws -> Report? {
+    guard let manifest = opened.manifest else { return nil }
     let lines = jobs.map { manifest.index[$0.path] ?? -1 }
-    guard !lines.contains(-1) else { return nil }
+    let rekeyedLines = rekeyed.map { manifest.index[$0.path] ?? -1 }
+    guard !lines.contains(-1), !rekeyedLines.contains(-1) else { return nil }
+    if holdingEveryFile {
+      guard manifest.isSorted, holds(manifest, in: opened.output.path) else { return nil }
+    }
     var report = Report()
     report.unchanged = manifest.lines.count
+    report.notes = opened.notes
     let previous = lines.map { manifest.lines[$0].entry }
-    _ = try writeInPlace(jobs, into: output, previous: previous, lines: lines) { results in
+    let kept = zip(rekeyed, rekeyedLines).map { file, line in
+      Result(
+        path: file.path, entry: Entry(key: file.key, hash: manifest.lines[line].entry.hash), wasWritten: false,
+        line: line)
+    }
+    _ = try writeInPlace(jobs, into: opened.output, previous: previous, lines: lines) { results in
       for result in results where result.wasWritten {
         report.written += 1
         report.unchanged -= 1
       }
       // Every other line stays as it is, in its place.
-      return manifest.patched(with: results) ?? manifest.bytes
+      return manifest.patched(with: results + kept) ?? manifest.bytes
     }
     return report
+  }
+
+  /// Whether every file `manifest` lists is in the folder `base`: looked up from the open folder, on every
+  /// core, as the whole write looks up the files it keeps (`isKept`).
+  private static func holds(_ manifest: Manifest, in base: String) -> Bool {
+    let folder = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard folder >= 0 else { return false }
+    defer { close(folder) }
+    let parts = 16
+    let size = (manifest.lines.count + parts - 1) / parts
+    return stride(from: 0, to: manifest.lines.count, by: max(size, 1)).map { $0 }.parallelMap { start in
+      manifest.lines[start..<min(start + size, manifest.lines.count)].allSatisfy {
+        faccessat(folder, $0.path, F_OK, 0) == 0
+      }
+    }.allSatisfy { $0 }
   }
 
   /// An update of the live folder in the two steps above: renders and writes what changed beside its final
@@ -607,6 +640,9 @@ public enum SiteWriter {
     fileprivate let index: [String: Int]
     /// Whether every path comes after the one before it, as a build writes them.
     fileprivate let isSorted: Bool
+
+    /// How many files the manifest lists.
+    var count: Int { lines.count }
 
     /// The key of what the file at `path` was made from, as the manifest records it.
     func key(of path: String) -> UInt64? {

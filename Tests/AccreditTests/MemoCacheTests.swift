@@ -232,10 +232,11 @@ struct MemoCacheTests {
     }
   }
 
-  /// After a record edit, the manifest (written by patching the previous one's keys and hashes in place
-  /// when the build makes the same files) is a clean build's, byte for byte; a manifest whose lines were
-  /// put out of order by hand is written anew, in order, and so is one of a build that removes a file.
-  @Test(arguments: ["region", "reordered", "removed"])
+  /// After a record edit that plans every file (a name), the manifest (written by patching the previous
+  /// one's keys and hashes in place when the build makes the same files) is a clean build's, byte for byte;
+  /// a manifest whose lines were put out of order by hand is written anew, in order, and so is one of a
+  /// build that removes a file.
+  @Test(arguments: ["name", "reordered", "removed"])
   func theManifestAfterARecordEditIsACleanBuilds(edit: String) throws {
     try withTemporaryFolder { folder in
       let (content, output, cache) = try site(in: folder, partners: 6, cases: 2, seed: 3)
@@ -250,7 +251,8 @@ struct MemoCacheTests {
         atPath: content.appendingPathComponent("partners").path
       ).sorted()
       let record = content.appendingPathComponent("partners/" + partners[0])
-      try (try String(contentsOf: record, encoding: .utf8)).replacingOccurrences(of: "region: ", with: "region: Far ")
+      try (try String(contentsOf: record, encoding: .utf8))
+        .replacingOccurrences(of: "name: Partner", with: "name: Renamed Partner")
         .write(to: record, atomically: false, encoding: .utf8)
       if edit == "removed" {
         let slug = String(partners[0].dropLast(".yaml".count))
@@ -266,6 +268,50 @@ struct MemoCacheTests {
       let expected = try Data(contentsOf: clean.appendingPathComponent(".accredit-manifest"))
       #expect(try Data(contentsOf: manifest) == expected, "\(edit)")
       try expectEqualToACleanBuild(content, output, in: folder, step: edit)
+    }
+  }
+
+  /// A partner's region edited alone (`Partner.Reach.listed`): the build plans that partner's files and the
+  /// files that list every record alone (`SiteBuilder.RecordEdit`), writes those that show the region (its
+  /// page, the list's page it is on or the overview, `api/partners.json`, `api/accreditations.csv`) and no
+  /// other, and the site equals a clean build. The manifest keeps the other files under the keys of the
+  /// build that made their bytes; the next edit that plans every file (a name) gives a clean build's
+  /// manifest again.
+  @Test func aRegionEditWritesTheFilesThatShowItAndEqualsACleanBuild() throws {
+    try withTemporaryFolder { folder in
+      let (content, output, cache) = try site(in: folder, partners: 30, cases: 3, seed: 7)
+      _ = try build(content, into: output, cache: cache)
+      let partners = try FileManager.default.contentsOfDirectory(
+        atPath: content.appendingPathComponent("partners").path
+      ).sorted()
+      let slug = String(partners[5].dropLast(".yaml".count))
+      let record = content.appendingPathComponent("partners/" + partners[5])
+      func edit(_ change: (String) -> String, minutesAgo: Double) throws -> SiteBuilder.Built {
+        try change(try String(contentsOf: record, encoding: .utf8)).write(
+          to: record, atomically: false, encoding: .utf8)
+        try redate(
+          content, to: Date().addingTimeInterval(-minutesAgo * 60), changedAfter: Date().addingTimeInterval(-60))
+        return try build(content, into: output, cache: cache)
+      }
+      let before = try filesBelow(output).mapValues(\.bytes)
+      let region = try edit({ $0.replacingOccurrences(of: "region: ", with: "region: Far ") }, minutesAgo: 30)
+      let after = try filesBelow(output).mapValues(\.bytes)
+      let changed = Set(after.keys.filter { before[$0] != after[$0] && $0 != ".accredit-manifest" })
+      #expect(changed.contains("partners/\(slug)/index.html") && changed.contains("api/partners.json"))
+      let shown = ["partners/\(slug)/index.html", "index.html", "api/partners.json", "api/accreditations.csv"]
+      #expect(changed.allSatisfy { shown.contains($0) || $0.hasPrefix("partners/page/") }, "\(changed.sorted())")
+      #expect(region.report.written == changed.count && region.reusedPlans == partners.count - 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "region")
+      #expect(try build(content, into: output, cache: cache).isUpToDate)
+
+      _ = try edit(
+        { $0.replacingOccurrences(of: "name: Partner", with: "name: Renamed Partner") }, minutesAgo: 20)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "name")
+      let clean = folder.appendingPathComponent("clean-manifest")
+      _ = try build(content, into: clean, cache: nil, clean: true)
+      #expect(
+        try Data(contentsOf: output.appendingPathComponent(".accredit-manifest"))
+          == Data(contentsOf: clean.appendingPathComponent(".accredit-manifest")))
     }
   }
 }
