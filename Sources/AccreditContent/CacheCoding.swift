@@ -37,13 +37,13 @@ extension Partner {
 }
 
 /// The envelope of the cache's binary files (the parse cache, the partners' memo): a header line that names
-/// the format and its version (`accredit-parse 3\n`), the body, then the StableHash of everything before it
-/// (eight bytes, little-endian). The text records have theirs in `BuildCache` (a header line, lines, a
+/// the format and its version (`accredit-parse 4\n`), the body, then the checksum of everything before it
+/// (`StableHash.checksum`, eight bytes, little-endian). The text records have theirs in `BuildCache` (a header line, lines, a
 /// checksum line).
 package enum BinaryEnvelope {
   /// Ends `writer`'s bytes, which start with the header, with their checksum.
   package static func seal(_ writer: inout CacheWriter) {
-    writer.word(writer.bytes.withUnsafeBytes { StableHash.of($0) })
+    writer.word(writer.bytes.withUnsafeBytes { StableHash.checksum($0) })
   }
 
   /// Where the body of `bytes` is (after `header`, before the checksum), or why the file cannot be trusted:
@@ -61,7 +61,7 @@ package enum BinaryEnvelope {
     guard bytes.count >= header.count + 8 else { return .failure(Damage("it is truncated")) }
     let end = bytes.count - 8
     let checksum = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self))
-    guard StableHash.of(UnsafeRawBufferPointer(rebasing: bytes[..<end])) == checksum else {
+    guard StableHash.checksum(UnsafeRawBufferPointer(rebasing: bytes[..<end])) == checksum else {
       return .failure(Damage("its checksum does not match"))
     }
     return .success(header.count..<end)

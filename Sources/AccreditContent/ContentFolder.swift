@@ -57,20 +57,23 @@ public enum ContentFolder {
       case read([UInt8], FileStamp?)
       case failed(FolderJail.ReadFailure)
     }
-    let outcomes = Array(walked.files.indices).parallelMap { index -> Outcome in
-      let file = walked.files[index]
-      // Stamped before it is read: a change during the read leaves a stamp that no longer matches.
-      let stamp = stamped.map { $0.stamps[index] } ?? FileStamp.ofReadable(at: file.location)
-      if let stamp, file.path != "site.yaml", file.path != "standards.yaml",
-        let entry = cache.reusable(file.path, stamp: stamp, standards: standardsHash)
-      {
-        return .reused(entry)
+    // The cache's entries, let go before the load stores new ones (held, they would be copied).
+    let outcomes = { (entries: [String: ParseCache.Entry]) in
+      Array(walked.files.indices).parallelMap { index -> Outcome in
+        let file = walked.files[index]
+        // Stamped before it is read: a change during the read leaves a stamp that no longer matches.
+        let stamp = stamped.map { $0.stamps[index] } ?? FileStamp.ofReadable(at: file.location)
+        if let stamp, file.path != "site.yaml", file.path != "standards.yaml",
+          let entry = ParseCache.reusable(entries[file.path], path: file.path, stamp: stamp, standards: standardsHash)
+        {
+          return .reused(entry)
+        }
+        switch FolderJail.read(file) {
+        case .success(let bytes): return .read(bytes, stamp)
+        case .failure(let failure): return .failed(failure)
+        }
       }
-      switch FolderJail.read(file) {
-      case .success(let bytes): return .read(bytes, stamp)
-      case .failure(let failure): return .failed(failure)
-      }
-    }
+    }(cache.snapshot)
     var files: [ContentFile] = []
     var reused: [(path: String, entry: ParseCache.Entry)] = []
     var stamps: [String: FileStamp] = [:]

@@ -97,6 +97,7 @@ public enum ContentLoader {
     // Classifying the paths of thousands of reused files on one core was a tenth of loading them.
     let classifications =
       reused.map(\.path).parallelMap { ($0, Layout.kind(of: $0)) } + decoded.map { ($0.file.path, $0.kind) }
+    read.layout.prepare(for: classifications.lazy.map(\.0))
     for (path, classified) in classifications.sorted(by: { $0.0 < $1.0 }) {
       if let problem = classified.problem { sink.append(contentsOf: [problem]) }
       if classified.kind.flatMap({ read.layout.register($0, path: path, sink: sink) }) == nil {

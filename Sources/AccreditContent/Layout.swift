@@ -25,6 +25,18 @@ struct Layout {
   private var clashingCaseFolders: Set<String> = []
   /// The case folder registered last, whose next cases need no check of its name.
   private var lastCaseFolder: String?
+  /// Whether a name registered may have a capital (or a byte beyond ASCII): when none does, no two names
+  /// differ only in case, and a partner's, case's or case folder's name is not recorded in `folded` (a
+  /// string and a table entry for each of thousands of files). Their duplicates are found by
+  /// `partnerSlugs` and `caseIDs`; FAQ entries and pages are recorded anyway (two files of one name).
+  private var mayDifferInCase = true
+
+  /// Makes room for the files at `paths`, about to be registered, and looks for a capital among them.
+  mutating func prepare(for paths: some Collection<String>) {
+    mayDifferInCase = paths.contains { $0.utf8.contains(where: Self.foldsCase) }
+    caseIDs.reserveCapacity(paths.count)
+    if mayDifferInCase { folded.reserveCapacity(paths.count) }
+  }
 
   /// What the file at `path` is, from the path alone, and the problem with it if any. Pure, so that it
   /// runs on every core; `register` then finds duplicates.
@@ -79,7 +91,7 @@ struct Layout {
         sink.error("duplicate partner slug '\(slug)': \(other) has the same name", at: location)
         return nil
       }
-      if let problem = caseClash("partners/\(slug)", path: path, what: "partner slug '\(slug)'") {
+      if mayDifferInCase, let problem = caseClash("partners/\(slug)", path: path, what: "partner slug '\(slug)'") {
         sink.error(problem, at: location)
         return nil
       }
@@ -93,7 +105,7 @@ struct Layout {
         sink.error("duplicate case id '\(id)': \(other) has the same id", at: location)
         return nil
       }
-      if let problem = caseClash("cases/\(partner)/\(id)", path: path, what: "case id '\(id)'") {
+      if mayDifferInCase, let problem = caseClash("cases/\(partner)/\(id)", path: path, what: "case id '\(id)'") {
         sink.error(problem, at: location)
         return nil
       }
@@ -113,6 +125,10 @@ struct Layout {
   private mutating func registerCaseFolder(_ partner: String, at location: SourceLocation, sink: DiagnosticSink)
     -> Bool
   {
+    guard mayDifferInCase else {
+      lastCaseFolder = partner
+      return true
+    }
     let folder = "cases/\(Self.folded(partner))"
     if let other = folded[folder], other != partner {
       if clashingCaseFolders.insert(partner).inserted {
@@ -129,7 +145,12 @@ struct Layout {
 
   /// `name` in lower case: itself when it has no capital (no byte to change), which is most names.
   private static func folded(_ name: String) -> String {
-    name.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || $0 >= 0x80 } ? name.lowercased() : name
+    name.utf8.contains(where: foldsCase) ? name.lowercased() : name
+  }
+
+  /// Whether a name with the byte `byte` may change in lower case: a capital, or a byte beyond ASCII.
+  private static func foldsCase(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte >= 0x80
   }
 
   /// Records `name`; when a name seen before differs from it only in case, the problem to report.

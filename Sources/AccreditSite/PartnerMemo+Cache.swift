@@ -53,7 +53,7 @@ extension PartnerMemo {
     return slugs
   }
 
-  private static let header = Array("accredit-memo 3\n".utf8)
+  private static let header = Array("accredit-memo 4\n".utf8)
 
   /// The memo's file: the header, `identity`, each partner's slug and entry (the partners of `keys` the
   /// memo holds something of or that `plans` has), a checksum. An entry, length first so that entries are

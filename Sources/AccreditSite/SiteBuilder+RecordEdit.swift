@@ -34,7 +34,7 @@ extension SiteBuilder {
 
     /// What a record edit writes: the files rendered again, the files whose bytes are still right under a
     /// new key, and every partner's plan (for the memo).
-    struct Planned {
+    struct Planned: Sendable {
       var jobs: [OutputJob]
       var rekeyed: [(path: String, key: UInt64)]
       var plans: [String: SiteRenderer.PartnerPlan]

@@ -170,6 +170,8 @@ public enum SiteBuilder {
     // Read on the other cores while the content loads; started before the record answered, it slowed the
     // builds the record answers (case notes edited alone: 20 ms).
     let storedMemo = earlyMemo(request, output: output)
+    // Every partner's memo entry (thousands of small values), freed by another thread too.
+    defer { releaseInBackground(storedMemo) }
     // The parse cache is saved while the site renders (writing tens of megabytes was a tenth of a first
     // build), and before the build returns, content errors or not.
     let saving = DispatchGroup()
@@ -183,6 +185,9 @@ public enum SiteBuilder {
     let before = recordEdits.map { paths in paths.map { parseCache?.value.cache.partner(at: $0) } }
     let prepared = try prepare(
       request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
+    // The content and its evaluations, freed by another thread once the build is written (10 ms at 1,000
+    // partners), after the copies `planAndWrite` lets go.
+    defer { releaseInBackground(prepared) }
     let edit = recordEdits.flatMap { paths in
       before.flatMap { RecordEdit(paths: paths, before: $0, content: prepared.renderer.content) }
     }
@@ -206,20 +211,24 @@ public enum SiteBuilder {
       let heads = prepared.renderer.content.caseHeads
       return Background { record.sideFiles(heads: heads, now: Date()) }
     }
+    // The output keys, made on another core while the output folder is locked and its manifest read.
+    let keys = output.cache.map { _ in Background { [renderer = prepared.renderer] in renderer.makeKeys() } }
     // The output folder is locked from here to the record: its manifest, read once under the lock, tells
     // which of the memo's plans the folder holds, and the writer what to keep.
     let (lock, opened) = try lockOutput(output)
     defer { withExtendedLifetime(lock) {} }
     let memo = output.cache.map {
       keepMemo(
-        of: &prepared.renderer, in: $0, stored: storedMemo?.value, request: request, output: output,
-        manifest: opened.manifest)
+        of: &prepared.renderer, keys: keys?.value ?? prepared.renderer.makeKeys(), in: $0, stored: storedMemo?.value,
+        request: request, output: output, manifest: opened.manifest)
     }
+    // The manifest's and the memo's tables (tens of thousands of paths and keys), freed by another thread.
+    defer { releaseInBackground((opened, memo)) }
     // The memo is saved on another core once the site is written, while this one writes the record (it
     // was saved after the record, the build waiting for it: 30-35 ms at 1,000 partners).
+    let memos = prepared.renderer.histories
     let saveMemo = { (plans: [String: SiteRenderer.PartnerPlan]) in
       guard let memo else { return }
-      let memos = prepared.renderer.histories
       DispatchQueue.global(qos: .utility).async(group: saving) { memo.save(memos, plans: plans) }
     }
     if let edit, let memo, let stored = storedMemo?.value, let manifest = opened.manifest,
@@ -234,6 +243,7 @@ public enum SiteBuilder {
         written.reusedMemos = memo.loaded
         written.reusedPlans = memo.plans.count
         written.isRecordEdit = true
+        releaseInBackground((prepared.renderer, planned))
         return written
       }
     }
@@ -256,18 +266,17 @@ public enum SiteBuilder {
       result.reusedMemos = memo.loaded
       result.reusedPlans = memo.plans.count
     }
-    releaseInBackground((prepared.renderer, plan.jobs))
+    releaseInBackground((prepared.renderer, plan))
     return result
   }
 
-  /// The build cache's memo of each partner's pieces (`PartnerMemo`'s file), read for `renderer` (its
-  /// entries whose partner's key is unchanged; none with `clean`; a damaged file is warned about), with
-  /// what saves the memo after the build.
+  /// The build cache's memo of each partner's pieces (`PartnerMemo`'s file), read for `renderer`, whose
+  /// output keys are `keys` (its entries whose partner's key is unchanged; none with `clean`; a damaged
+  /// file is warned about), with what saves the memo after the build.
   private static func keepMemo(
-    of renderer: inout SiteRenderer, in cache: BuildCache, stored: PartnerMemo.Stored?, request: Request,
-    output: Output, manifest: SiteWriter.Manifest?
+    of renderer: inout SiteRenderer, keys: InputKeys, in cache: BuildCache, stored: PartnerMemo.Stored?,
+    request: Request, output: Output, manifest: SiteWriter.Manifest?
   ) -> MemoFile {
-    let keys = renderer.makeKeys()
     renderer.inputKeys = keys
     let memoKeys = renderer.memoKeys(keys)
     let file = MemoFile(url: cache.memoFile(for: request.content), keys: memoKeys.memo, planKeys: memoKeys.plan)
