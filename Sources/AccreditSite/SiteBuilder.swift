@@ -159,14 +159,21 @@ public enum SiteBuilder {
     var repairs: [String] = []
     // The partner records edited since the record, when nothing else changed.
     var recordEdits: [String]?
+    // The output folder's lock, when the record's check took it and did not answer: kept to the record.
+    var held: OutputFolder.Lock?
     if let record, !output.clean,
       var replayed = try replay(
-        record, name: name, request: request, output: output, repairs: &repairs, recordEdits: &recordEdits)
+        record, name: name, request: request, output: output, repairs: &repairs, recordEdits: &recordEdits,
+        held: &held)
     {
       replayed.report.notes = repairs + replayed.report.notes
       return replayed
     }
     if output.cache != nil { timings.lap("cache check") }
+    // Under that lock, the output folder's manifest is read on another core while the content loads.
+    let locked = held.map { [folder = output.folder] lock in
+      (lock, Background { Result { try SiteWriter.openFolder(folder) } })
+    }
     // Read on the other cores while the content loads; started before the record answered, it slowed the
     // builds the record answers (case notes edited alone: 20 ms).
     let storedMemo = earlyMemo(request, output: output)
@@ -193,7 +200,7 @@ public enum SiteBuilder {
     }
     return try planAndWrite(
       prepared, request: request, output: output, record: (record, name), memo: storedMemo, saving: saving,
-      edit: edit, repairs: repairs, timings: timings)
+      edit: edit, locked: locked, repairs: repairs, timings: timings)
   }
 
   /// The prepared site planned (the memo's partners kept; for a record `edit` that reaches no further than
@@ -201,7 +208,8 @@ public enum SiteBuilder {
   /// with its record: the rest of `build`. The memo is saved in `saving`.
   private static func planAndWrite(
     _ prepared: Prepared, request: Request, output: Output, record: (BuildRecord?, name: String),
-    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, edit: RecordEdit?, repairs: [String],
+    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, edit: RecordEdit?,
+    locked: (OutputFolder.Lock, Background<Result<SiteWriter.Opened, any Error>>)?, repairs: [String],
     timings: Timings
   ) throws(Failure) -> Built {
     var prepared = prepared
@@ -213,9 +221,17 @@ public enum SiteBuilder {
     }
     // The output keys, made on another core while the output folder is locked and its manifest read.
     let keys = output.cache.map { _ in Background { [renderer = prepared.renderer] in renderer.makeKeys() } }
-    // The output folder is locked from here to the record: its manifest, read once under the lock, tells
-    // which of the memo's plans the folder holds, and the writer what to keep.
-    let (lock, opened) = try lockOutput(output)
+    // The output folder is locked from here (or from the record's check) to the record: its manifest, read
+    // once under the lock, tells which of the memo's plans the folder holds, and the writer what to keep.
+    let (lock, opened): (OutputFolder.Lock, SiteWriter.Opened)
+    if let (held, opening) = locked {
+      switch opening.value {
+      case .success(let folder): (lock, opened) = (held, folder)
+      case .failure(let error): throw failure(error)
+      }
+    } else {
+      (lock, opened) = try lockOutput(output)
+    }
     defer { withExtendedLifetime(lock) {} }
     let memo = output.cache.map {
       keepMemo(
@@ -301,16 +317,16 @@ public enum SiteBuilder {
 
   /// The build the record `name` answers without reading the content: nothing changed since it (replayed),
   /// or case notes edited alone (`buildNoteEdits`); nil otherwise, with the paths of the partner records
-  /// edited in `recordEdits` when nothing else changed. Under the output's lock, after repairing what a
-  /// killed build left (said in `repairs`): the folder is then as its manifest says.
+  /// edited in `recordEdits` when nothing else changed, and the output's lock in `held`. Under that lock,
+  /// after repairing what a killed build left (said in `repairs`): the folder is then as its manifest says.
   private static func replay(
     _ record: BuildRecord, name: String, request: Request, output: Output, repairs: inout [String],
-    recordEdits: inout [String]?
+    recordEdits: inout [String]?, held: inout OutputFolder.Lock?
   ) throws(Failure) -> Built? {
     guard let cache = output.cache else { return nil }
     do {
       let lock = try OutputFolder.lock(output.folder, wait: output.wait, onWaiting: output.onWaiting)
-      return try withExtendedLifetime(lock) { () throws -> Built? in
+      let built = try withExtendedLifetime(lock) { () throws -> Built? in
         repairs = OutputFolder.recover(output.folder.standardizedFileURL)
         if let repaired = try SiteWriter.recover(output.folder.standardizedFileURL) { repairs.append(repaired) }
         switch cache.read(name) {
@@ -331,6 +347,9 @@ public enum SiteBuilder {
           return nil
         }
       }
+      // Not answered: the build keeps the lock, to its record.
+      if built == nil { held = lock }
+      return built
     } catch {
       throw failure(error)
     }
