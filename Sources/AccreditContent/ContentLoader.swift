@@ -41,7 +41,7 @@ public enum ContentLoader {
         "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
     }
     let parsed = parse(read, standards: standards, cache: cache)
-    cache?.keep(only: Set(read.layout.files.map { $0.1.path } + reused.map(\.path)))
+    cache?.keep(only: read.layout.files.map { $0.1.path } + reused.map(\.path))
     read.entries = zip(read.layout.files.map(\.1.path), parsed).map { (path: $0, entry: $1) } + read.entries
     var content = gather(read.entries, site: site, standards: standards, sink: sink)
     CrossReferences.check(
