@@ -170,10 +170,7 @@ public enum SiteBuilder {
       return replayed
     }
     if output.cache != nil { timings.lap("cache check") }
-    // Under that lock, the output folder's manifest is read on another core while the content loads.
-    let locked = held.map { [folder = output.folder] lock in
-      (lock, Background { Result { try SiteWriter.openFolder(folder) } })
-    }
+    let locked = held.map { Locked(lock: $0, folder: output.folder) }
     // Read on the other cores while the content loads; started before the record answered, it slowed the
     // builds the record answers (case notes edited alone: 20 ms).
     let storedMemo = earlyMemo(request, output: output)
@@ -208,9 +205,8 @@ public enum SiteBuilder {
   /// with its record: the rest of `build`. The memo is saved in `saving`.
   private static func planAndWrite(
     _ prepared: Prepared, request: Request, output: Output, record: (BuildRecord?, name: String),
-    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, edit: RecordEdit?,
-    locked: (OutputFolder.Lock, Background<Result<SiteWriter.Opened, any Error>>)?, repairs: [String],
-    timings: Timings
+    memo storedMemo: Background<PartnerMemo.Stored?>?, saving: DispatchGroup, edit: RecordEdit?, locked: Locked?,
+    repairs: [String], timings: Timings
   ) throws(Failure) -> Built {
     var prepared = prepared
     let (record, name) = record
@@ -219,24 +215,14 @@ public enum SiteBuilder {
       let heads = prepared.renderer.content.caseHeads
       return Background { record.sideFiles(heads: heads, now: Date()) }
     }
-    // The output keys, made on another core while the output folder is locked and its manifest read.
-    let keys = output.cache.map { _ in Background { [renderer = prepared.renderer] in renderer.makeKeys() } }
     // The output folder is locked from here (or from the record's check) to the record: its manifest, read
     // once under the lock, tells which of the memo's plans the folder holds, and the writer what to keep.
-    let (lock, opened): (OutputFolder.Lock, SiteWriter.Opened)
-    if let (held, opening) = locked {
-      switch opening.value {
-      case .success(let folder): (lock, opened) = (held, folder)
-      case .failure(let error): throw failure(error)
-      }
-    } else {
-      (lock, opened) = try lockOutput(output)
-    }
+    let (lock, opened) = if let locked { try locked.opened() } else { try lockOutput(output) }
     defer { withExtendedLifetime(lock) {} }
     let memo = output.cache.map {
       keepMemo(
-        of: &prepared.renderer, keys: keys?.value ?? prepared.renderer.makeKeys(), in: $0, stored: storedMemo?.value,
-        request: request, output: output, manifest: opened.manifest)
+        of: &prepared.renderer, in: $0, stored: storedMemo?.value, request: request, output: output,
+        manifest: opened.manifest)
     }
     // The manifest's and the memo's tables (tens of thousands of paths and keys), freed by another thread.
     defer { releaseInBackground((opened, memo)) }
@@ -247,21 +233,12 @@ public enum SiteBuilder {
       guard let memo else { return }
       DispatchQueue.global(qos: .utility).async(group: saving) { memo.save(memos, plans: plans) }
     }
-    if let edit, let memo, let stored = storedMemo?.value, let manifest = opened.manifest,
-      let planned = edit.plan(prepared.renderer, memo: memo, stored: stored, manifest: manifest)
-    {
-      timings.lap("plan")
+    if let edit, let memo, let stored = storedMemo?.value,
       let written = try writeRecordEdit(
-        planned, of: prepared, request: request, output: output, opened: opened, record: (record, name, sideFiles),
-        timings: timings, onWritten: { saveMemo(planned.plans) })
-      if var written {
-        written.report.notes = repairs + written.report.notes
-        written.reusedMemos = memo.loaded
-        written.reusedPlans = memo.plans.count
-        written.isRecordEdit = true
-        releaseInBackground((prepared.renderer, planned))
-        return written
-      }
+        edit, of: prepared, memo: memo, stored: stored, request: request, output: output, opened: opened,
+        record: (record, name, sideFiles), repairs: repairs, timings: timings, saveMemo: saveMemo)
+    {
+      return written
     }
     // The partners whose plans the memo's file kept, and the output folder's manifest holds, are not
     // planned again: their files are kept as the folder has them, or, when it does not
@@ -286,13 +263,14 @@ public enum SiteBuilder {
     return result
   }
 
-  /// The build cache's memo of each partner's pieces (`PartnerMemo`'s file), read for `renderer`, whose
-  /// output keys are `keys` (its entries whose partner's key is unchanged; none with `clean`; a damaged
-  /// file is warned about), with what saves the memo after the build.
+  /// The build cache's memo of each partner's pieces (`PartnerMemo`'s file), read for `renderer` (its
+  /// entries whose partner's key is unchanged; none with `clean`; a damaged file is warned about), with
+  /// what saves the memo after the build.
   private static func keepMemo(
-    of renderer: inout SiteRenderer, keys: InputKeys, in cache: BuildCache, stored: PartnerMemo.Stored?,
-    request: Request, output: Output, manifest: SiteWriter.Manifest?
+    of renderer: inout SiteRenderer, in cache: BuildCache, stored: PartnerMemo.Stored?, request: Request,
+    output: Output, manifest: SiteWriter.Manifest?
   ) -> MemoFile {
+    let keys = renderer.makeKeys()
     renderer.inputKeys = keys
     let memoKeys = renderer.memoKeys(keys)
     let file = MemoFile(url: cache.memoFile(for: request.content), keys: memoKeys.memo, planKeys: memoKeys.plan)
@@ -439,27 +417,58 @@ public enum SiteBuilder {
     }
   }
 
-  /// Writes the files of a record edit `planned` (`RecordEdit.plan`) into the output folder `opened` (whose
-  /// lock the caller holds), updates the search index and writes the build cache's record, as `write`
-  /// does. Nil, with the folder as it was, when the folder does not hold every file the edit keeps.
+  /// The build of a record `edit` that reaches no further than the lists: planned (`RecordEdit.plan`, with
+  /// `memo`, read from `stored`), written into the output folder `opened` (whose lock the caller holds),
+  /// the search index updated and the build cache's record written, as `write` does; the memo is saved
+  /// with `saveMemo`. Nil, with the folder as it was, when the edit cannot be planned alone or the folder
+  /// does not hold every file it keeps: the whole plan then decides.
   private static func writeRecordEdit(
-    _ planned: RecordEdit.Planned, of prepared: Prepared, request: Request, output: Output,
-    opened: SiteWriter.Opened, record: (BuildRecord?, name: String, sideFiles: Background<BuildRecord.SideFiles>?),
-    timings: Timings, onWritten: () -> Void
+    _ edit: RecordEdit, of prepared: Prepared, memo: MemoFile, stored: PartnerMemo.Stored, request: Request,
+    output: Output, opened: SiteWriter.Opened,
+    record: (BuildRecord?, name: String, sideFiles: Background<BuildRecord.SideFiles>?), repairs: [String],
+    timings: Timings, saveMemo: ([String: SiteRenderer.PartnerPlan]) -> Void
   ) throws(Failure) -> Built? {
+    guard let manifest = opened.manifest,
+      let planned = edit.plan(prepared.renderer, memo: memo, stored: stored, manifest: manifest)
+    else { return nil }
+    timings.lap("plan")
+    defer { releaseInBackground(planned) }
     do {
       guard
-        let report = try SiteWriter.patch(
-          planned.jobs, rekeyed: planned.rekeyed, in: opened, holdingEveryFile: true),
-        let manifest = opened.manifest
+        var report = try SiteWriter.patch(planned.jobs, rekeyed: planned.rekeyed, in: opened, holdingEveryFile: true)
       else { return nil }
+      report.notes = repairs + report.notes
       timings.lap("render and write")
-      onWritten()
-      return try finish(
+      saveMemo(planned.plans)
+      var built = try finish(
         report, fileCount: manifest.count, of: prepared, request: request, output: output, record: record,
         timings: timings)
+      built.reusedMemos = memo.loaded
+      built.reusedPlans = memo.plans.count
+      built.isRecordEdit = true
+      return built
     } catch {
       throw failure(error)
+    }
+  }
+
+  /// The output folder's lock, taken by the record's check, with its manifest being read on another core
+  /// while the content loads (`SiteWriter.openFolder`).
+  struct Locked {
+    let lock: OutputFolder.Lock
+    let opening: Background<Result<SiteWriter.Opened, any Error>>
+
+    init(lock: OutputFolder.Lock, folder: URL) {
+      self.lock = lock
+      opening = Background { Result { try SiteWriter.openFolder(folder) } }
+    }
+
+    /// The lock and the folder opened under it.
+    func opened() throws(Failure) -> (OutputFolder.Lock, SiteWriter.Opened) {
+      switch opening.value {
+      case .success(let folder): return (lock, folder)
+      case .failure(let error): throw SiteBuilder.failure(error)
+      }
     }
   }
 
