@@ -171,9 +171,11 @@ public enum SiteBuilder {
     }
     if output.cache != nil { timings.lap("cache check") }
     let locked = held.map { Locked(lock: $0, folder: output.folder) }
-    // Read on the other cores while the content loads; started before the record answered, it slowed the
-    // builds the record answers (case notes edited alone: 20 ms).
-    let storedMemo = earlyMemo(request, output: output)
+    // Read on the other cores while the content loads, once the parse cache is read: started before the
+    // record answered, it slowed the builds the record answers (case notes edited alone: 20 ms), and beside
+    // the parse cache's decode, it slowed the decode the load waits for (8 ms of a record edit at 1,000
+    // partners).
+    let storedMemo = earlyMemo(request, output: output, after: parseCache)
     // Every partner's memo entry (thousands of small values), freed by another thread too.
     defer { releaseInBackground(storedMemo) }
     // The parse cache is saved while the site renders (writing tens of megabytes was a tenth of a first
@@ -344,12 +346,15 @@ public enum SiteBuilder {
   }
 
   /// Every entry of the build cache's memo (`PartnerMemo`'s file), being read on other cores while the
-  /// content loads; nil with `clean`, no cache, or no file.
-  private static func earlyMemo(_ request: Request, output: Output) -> Background<PartnerMemo.Stored?>? {
+  /// content loads, once `parseCache` is read; nil with `clean`, no cache, or no file.
+  private static func earlyMemo(_ request: Request, output: Output, after parseCache: Background<LoadedParseCache>?)
+    -> Background<PartnerMemo.Stored?>?
+  {
     guard let cache = output.cache, !output.clean else { return nil }
     let path = cache.memoFile(for: request.content).path
     return Background {
-      ParseCache.readWhole(path).map { PartnerMemo.stored($0, identity: SiteRenderer.buildIdentity) }
+      _ = parseCache?.value
+      return ParseCache.readWhole(path).map { PartnerMemo.stored($0, identity: SiteRenderer.buildIdentity) }
     }
   }
 
