@@ -39,12 +39,14 @@ public enum ContentFolder {
 
   /// `load` with a parse cache, of the folder the build cache's record stamped just before (`stamp`): its
   /// walk is read and its stamps are the files' own, taken before any file is read, so that no file is
-  /// stamped a second time (a `stat` and a `geteuid` each).
-  public static func load(stamp: FolderStamp, cache: ParseCache) -> ContentLoader.Result {
-    load(stamp.listing, stamped: stamp, cache: cache)
+  /// stamped a second time (a `stat` and a `geteuid` each). `known`: the folder has the paths of a load
+  /// that had no error (the build record's, when the record's check found only files edited), which the
+  /// layout is not asked again to check.
+  public static func load(stamp: FolderStamp, cache: ParseCache, known: Bool = false) -> ContentLoader.Result {
+    load(stamp.listing, stamped: stamp, cache: cache, known: known)
   }
 
-  private static func load(_ walked: FolderJail.Listing, stamped: FolderStamp?, cache: ParseCache)
+  private static func load(_ walked: FolderJail.Listing, stamped: FolderStamp?, cache: ParseCache, known: Bool = false)
     -> ContentLoader.Result
   {
     let stampedAt = stamped?.stampedAt ?? Int64(Date().timeIntervalSince1970 * 1_000_000_000)
@@ -88,7 +90,7 @@ public enum ContentFolder {
         problems.append(Diagnostic(.error, at: SourceLocation(file: file.path), failure.description))
       }
     }
-    var loaded = ContentLoader.load(files, reused: reused, problems: problems, cache: cache)
+    var loaded = ContentLoader.load(files, reused: reused, problems: problems, cache: cache, known: known)
     cache.record(stamps, hashes: loaded.content.inputHashes, at: stampedAt)
     // A diagnostic in a file the cache answered for shows its source line like any other.
     let unread = Set(loaded.diagnostics.map(\.location.file)).filter { loaded.content.sources[$0] == nil }

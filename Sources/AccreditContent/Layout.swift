@@ -79,6 +79,18 @@ struct Layout {
     }
   }
 
+  /// Records a file of `kind` at `path` that the layout is known to take (a path of a load that had no
+  /// error): what the load reads from the layout (the settings, the standards, the partners' records),
+  /// without the checks of `register`.
+  mutating func record(_ kind: Kind, path: String) {
+    switch kind {
+    case .site: site = path
+    case .standards: standards = path
+    case .partner(let slug): partnerSlugs[slug] = path
+    case .escalation, .faq, .page: break
+    }
+  }
+
   /// Records a file of `kind`; reports a duplicate partner slug or case id, or a name that differs only in
   /// case from one seen before, and returns nil for it. Files come in path order, so the second is reported.
   mutating func register(_ kind: Kind, path: String, sink: DiagnosticSink) -> Kind? {

@@ -157,9 +157,8 @@ public enum SiteBuilder {
     defer { releaseInBackground(record) }
     // What repairing a killed build did, said by whichever way this build ends.
     var repairs: [String] = []
-    // The partner records edited since the record, when nothing else changed.
+    // What the record's check leaves when it does not answer: the records edited alone, and the lock.
     var recordEdits: [String]?
-    // The output folder's lock, when the record's check took it and did not answer: kept to the record.
     var held: OutputFolder.Lock?
     if let record, !output.clean,
       var replayed = try replay(
@@ -190,7 +189,8 @@ public enum SiteBuilder {
     // The edited records as the last build read them (the parse cache's, before the load replaces them).
     let before = recordEdits.map { paths in paths.map { parseCache?.value.cache.partner(at: $0) } }
     let prepared = try prepare(
-      request, output: output, stamp: record?.stamp, timings: timings, saving: saving, loading: parseCache)
+      request, output: output, stamp: record?.stamp, known: recordEdits != nil, timings: timings, saving: saving,
+      loading: parseCache)
     // The content and its evaluations, freed by another thread once the build is written (10 ms at 1,000
     // partners), after the copies `planAndWrite` lets go.
     defer { releaseInBackground(prepared) }
@@ -363,10 +363,11 @@ public enum SiteBuilder {
 
   /// `prepare` with the build cache's parse cache: files whose bytes did not change are not parsed again
   /// (`clean` starts from an empty one). The cache is saved on another thread in `saving`, content errors
-  /// or not. The record's `stamp` is read, neither walked nor stamped again. `loading`, when given, is the
-  /// parse cache being read already.
+  /// or not. The record's `stamp` is read, neither walked nor stamped again; with `known`, its paths are
+  /// those of the build the record describes, which had no error. `loading`, when given, is the parse
+  /// cache being read already.
   private static func prepare(
-    _ request: Request, output: Output, stamp: FolderStamp?, timings: Timings, saving: DispatchGroup,
+    _ request: Request, output: Output, stamp: FolderStamp?, known: Bool, timings: Timings, saving: DispatchGroup,
     loading: Background<LoadedParseCache>?
   ) throws(Failure) -> Prepared {
     let parseCache = output.cache.map { cache in
@@ -385,7 +386,7 @@ public enum SiteBuilder {
         }
       }
     }
-    return try prepare(request, stamp: stamp, cache: parseCache?.cache, timings: timings)
+    return try prepare(request, stamp: stamp, known: known, cache: parseCache?.cache, timings: timings)
   }
 
   /// Takes the output folder's lock, repairs what a killed build left there and reads its manifest
@@ -617,7 +618,8 @@ public enum SiteBuilder {
   }
 
   private static func prepare(
-    _ request: Request, stamp: FolderStamp? = nil, cache: ParseCache? = nil, timings: Timings = Timings()
+    _ request: Request, stamp: FolderStamp? = nil, known: Bool = false, cache: ParseCache? = nil,
+    timings: Timings = Timings()
   ) throws(Failure) -> (renderer: SiteRenderer, diagnostics: [Diagnostic], listing: FolderJail.Listing) {
     let walked: FolderJail.Listing
     let loaded: ContentLoader.Result
@@ -625,7 +627,7 @@ public enum SiteBuilder {
       if let stamp, let cache {
         // The record's stamp: each file's, taken before any was read.
         walked = stamp.listing
-        loaded = ContentFolder.load(stamp: stamp, cache: cache)
+        loaded = ContentFolder.load(stamp: stamp, cache: cache, known: known)
       } else {
         walked =
           try stamp?.listing ?? FolderJail.list(request.content, only: ContentFolder.topLevel, what: "content folder")

@@ -280,10 +280,15 @@ struct MemoCacheTests {
   @Test func aRegionEditWritesTheFilesThatShowItAndEqualsACleanBuild() throws {
     try withTemporaryFolder { folder in
       let (content, output, cache) = try site(in: folder, partners: 30, cases: 3, seed: 7)
-      _ = try build(content, into: output, cache: cache)
+      // A file the layout ignores, with a warning each build gives, the record edit's too (which does not
+      // check the layout again: `ContentFolder.load(stamp:cache:known:)`).
+      try "Who edits what.\n".write(
+        to: content.appendingPathComponent("partners/README.txt"), atomically: false, encoding: .utf8)
+      try redate(content, to: Date().addingTimeInterval(-3600))
+      let first = try build(content, into: output, cache: cache)
       let partners = try FileManager.default.contentsOfDirectory(
         atPath: content.appendingPathComponent("partners").path
-      ).sorted()
+      ).filter { $0.hasSuffix(".yaml") }.sorted()
       let slug = String(partners[5].dropLast(".yaml".count))
       let record = content.appendingPathComponent("partners/" + partners[5])
       func edit(_ change: (String) -> String, minutesAgo: Double) throws -> SiteBuilder.Built {
@@ -301,6 +306,8 @@ struct MemoCacheTests {
       let shown = ["partners/\(slug)/index.html", "index.html", "api/partners.json", "api/accreditations.csv"]
       #expect(changed.allSatisfy { shown.contains($0) || $0.hasPrefix("partners/page/") }, "\(changed.sorted())")
       #expect(region.report.written == changed.count && region.reusedPlans == partners.count - 1)
+      #expect(region.isRecordEdit && region.diagnostics == first.diagnostics)
+      #expect(region.diagnostics.contains { $0.location.file == "partners/README.txt" && $0.severity == .warning })
       try expectEqualToACleanBuild(content, output, in: folder, step: "region")
       #expect(try build(content, into: output, cache: cache).isUpToDate)
 
