@@ -22,7 +22,7 @@ extension Partner {
   /// with the region, the website and the PDM left out (no evaluation reads them; the partner's page, the
   /// lists and the agendas show them, keyed by the record's bytes). The files made from every evaluation
   /// (`KeyRule.evaluated` in AccreditSite: `api/status.json`, `api/history.json`, the feed, the history
-  /// pages) take this instead of the record's bytes, so that a region, website or PDM edit does not render
+  /// pages, the board) take this instead of the record's bytes, so that a region, website or PDM edit does not render
   /// them. The entries' positions are in it: a line added above an entry moves what its reasons cite. Taken
   /// from the encoding, for the reason `EscalationCase.dataHash` is.
   public var evaluatedHash: UInt64 {
@@ -38,8 +38,8 @@ extension Partner {
 
 /// The envelope of the cache's binary files (the parse cache, the partners' memo): a header line that names
 /// the format and its version (`accredit-parse 4\n`), the body, then the checksum of everything before it
-/// (`StableHash.checksum`, eight bytes, little-endian). The text records have theirs in `BuildCache` (a header line, lines, a
-/// checksum line).
+/// (`StableHash.checksum`, eight bytes, little-endian). The text records have theirs in `BuildCache` (a
+/// header line, lines, a checksum line).
 package enum BinaryEnvelope {
   /// Ends `writer`'s bytes, which start with the header, with their checksum.
   package static func seal(_ writer: inout CacheWriter) {
