@@ -235,14 +235,15 @@ struct MemoCacheTests {
   /// After a record edit that plans every file (a name), the manifest (written by patching the previous
   /// one's keys and hashes in place when the build makes the same files) is a clean build's, byte for byte;
   /// a manifest whose lines were put out of order by hand is written anew, in order, and so is one of a
-  /// build that removes a file.
-  @Test(arguments: ["name", "reordered", "removed"])
+  /// build that removes a file. A region edit, which plans its partner's files and the lists alone, takes
+  /// every file's plan when the manifest is out of order, and gives a clean build's manifest too.
+  @Test(arguments: ["name", "reordered", "removed", "region, reordered"])
   func theManifestAfterARecordEditIsACleanBuilds(edit: String) throws {
     try withTemporaryFolder { folder in
       let (content, output, cache) = try site(in: folder, partners: 6, cases: 2, seed: 3)
       _ = try build(content, into: output, cache: cache)
       let manifest = output.appendingPathComponent(".accredit-manifest")
-      if edit == "reordered" {
+      if edit.hasSuffix("reordered") {
         var lines = try String(contentsOf: manifest, encoding: .utf8).split(separator: "\n").map(String.init)
         lines.swapAt(1, lines.count - 1)
         try (lines.joined(separator: "\n") + "\n").write(to: manifest, atomically: false, encoding: .utf8)
@@ -251,8 +252,9 @@ struct MemoCacheTests {
         atPath: content.appendingPathComponent("partners").path
       ).sorted()
       let record = content.appendingPathComponent("partners/" + partners[0])
-      try (try String(contentsOf: record, encoding: .utf8))
-        .replacingOccurrences(of: "name: Partner", with: "name: Renamed Partner")
+      let (field, renamed) =
+        edit.hasPrefix("region") ? ("region: ", "region: Far ") : ("name: Partner", "name: Renamed Partner")
+      try (try String(contentsOf: record, encoding: .utf8)).replacingOccurrences(of: field, with: renamed)
         .write(to: record, atomically: false, encoding: .utf8)
       if edit == "removed" {
         let slug = String(partners[0].dropLast(".yaml".count))
@@ -310,6 +312,16 @@ struct MemoCacheTests {
       #expect(region.diagnostics.contains { $0.location.file == "partners/README.txt" && $0.severity == .warning })
       try expectEqualToACleanBuild(content, output, in: folder, step: "region")
       #expect(try build(content, into: output, cache: cache).isUpToDate)
+
+      // A website added: a line that moves what follows, so every file is planned. Then the website changed,
+      // which its partner's page alone shows: that page alone is written.
+      let added = try edit(
+        { $0.replacingOccurrences(of: "region: ", with: "website: https://one.example\nregion: ") }, minutesAgo: 28)
+      #expect(!added.isRecordEdit)
+      let website = try edit(
+        { $0.replacingOccurrences(of: "https://one.example", with: "https://two.example") }, minutesAgo: 26)
+      #expect(website.isRecordEdit && website.report.written == 1)
+      try expectEqualToACleanBuild(content, output, in: folder, step: "website")
 
       _ = try edit(
         { $0.replacingOccurrences(of: "name: Partner", with: "name: Renamed Partner") }, minutesAgo: 20)
