@@ -59,7 +59,7 @@ extension SiteBuilder {
       var result = Planned(jobs: [], rekeyed: [], plans: known)
       for (slug, partner) in planned.partners {
         guard let last = before[slug], last.files.map(\.path) == partner.plan.files.map(\.path) else { return nil }
-        let page = Route.partner(slug: slug).file
+        let page = Partner.Reach.page(slug)
         for job in partner.jobs where manifest.key(of: job.path) != job.key {
           if job.path == page { result.jobs.append(job) } else { result.rekeyed.append((job.path, job.key)) }
         }

@@ -220,10 +220,9 @@ extension SiteBuilder {
         return nil
       }
     }
-    // Of a partner's files, its page alone shows its website and its region (its case pages, marks page,
-    // badge and feed show its name and what its evaluation says): the others keep their bytes, with their
-    // new keys.
-    let shown = Set(edited.map { Route.partner(slug: $0).file })
+    // Of a partner's files, its page alone shows the edit (`Partner.Reach.page`): the others keep their
+    // bytes, with their new keys.
+    let shown = Set(edited.map(Partner.Reach.page))
     let own = plans.values.flatMap(\.jobs).filter { shown.contains($0.path) }
     let changed = (own + listedJobs).filter { baseline.keys[$0.path] != $0.key }
     let files = try render(changed)
@@ -280,6 +279,11 @@ extension Partner {
     case everything
 
     static func < (a: Reach, b: Reach) -> Bool { a.rawValue < b.rawValue }
+
+    /// The one of the partner `slug`'s own files that shows an edit below `everything`: its page. Its case
+    /// pages, marks page, badge and feed show its name and what its evaluation says, not its website or
+    /// region; they keep their bytes under their new keys.
+    static func page(_ slug: String) -> String { Route.partner(slug: slug).file }
   }
 
   /// How far `other`, an edit of this record, reaches: every field and every entry's position but the
