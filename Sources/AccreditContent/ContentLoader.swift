@@ -98,15 +98,26 @@ public enum ContentLoader {
     read.layout.files.reserveCapacity(decoded.count)
     // The paths the layout refuses (few): a file the layout takes keeps the kind its path gave.
     var refused: Set<String> = []
-    // Classifying the paths of thousands of reused files on one core was a tenth of loading them.
-    let classifications =
-      reused.map(\.path).parallelMap { ($0, Layout.kind(of: $0)) } + decoded.map { ($0.file.path, $0.kind) }
     if known {
-      for (path, classified) in classifications {
-        if let problem = classified.problem { sink.append(contentsOf: [problem]) }
-        if let kind = classified.kind { read.layout.record(kind, path: path) } else { refused.insert(path) }
+      // A reused entry was parsed as what its path says (its key holds the path): of those, the layout
+      // needs the records' slugs alone (classifying every path was a tenth of a record edit at 10,000
+      // partners).
+      for (path, entry) in reused {
+        guard case .partner = entry.item, let kind = Layout.kind(of: path).kind else { continue }
+        read.layout.record(kind, path: path)
+      }
+      for item in decoded {
+        if let problem = item.kind.problem { sink.append(contentsOf: [problem]) }
+        if let kind = item.kind.kind {
+          read.layout.record(kind, path: item.file.path)
+        } else {
+          refused.insert(item.file.path)
+        }
       }
     } else {
+      // Classifying the paths of thousands of reused files on one core was a tenth of loading them.
+      let classifications =
+        reused.map(\.path).parallelMap { ($0, Layout.kind(of: $0)) } + decoded.map { ($0.file.path, $0.kind) }
       read.layout.prepare(for: classifications.lazy.map(\.0))
       for (path, classified) in classifications.sorted(by: { $0.0 < $1.0 }) {
         if let problem = classified.problem { sink.append(contentsOf: [problem]) }
@@ -144,13 +155,13 @@ public enum ContentLoader {
       if let cached = cache?.lookup(source.path, key: cacheKey) { return cached }
       let fileSink = DiagnosticSink()
       let (item, head) = parse(source, as: kind, standards: standards, sink: fileSink)
-      var entry = ParseCache.Entry(key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head)
       // A case's notes as HTML, made here on every core and kept in the cache: Markdown was a twentieth of
       // a build that renders every case page.
-      if case .escalation(let escalation?) = item {
-        entry.notesHTML = NoteText(Markdown.html(from: escalation.notes))
-        entry.dataHash = escalation.dataHash
-      }
+      var escalation: EscalationCase?
+      if case .escalation(let parsed?) = item { escalation = parsed }
+      let entry = ParseCache.Entry(
+        key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head,
+        dataHash: escalation?.dataHash, notesHTML: escalation.map { NoteText(Markdown.html(from: $0.notes)) })
       cache?.store(source.path, entry)
       return entry
     }

@@ -12,24 +12,48 @@ import Synchronization
 /// stamp is unchanged, and was already old when it was stamped, is not even read again. A file changed
 /// within two seconds of its stamp ("racily clean") is always read.
 public final class ParseCache: Sendable {
-  /// One parsed file.
-  struct Entry: Sendable {
+  /// One parsed file. A class: the load hands every reused entry from the cache's table to the content
+  /// through three arrays, and copying a parsed case (a dozen strings and arrays) at each step was a
+  /// quarter of a record edit's load at 10,000 partners.
+  final class Entry: Sendable {
     /// The hash of the bytes, the standards' bytes and the path (`key(hash:standards:path:)`).
-    var key: UInt64
+    let key: UInt64
     /// The hash of the file's bytes.
-    var hash: UInt64
-    var item: LoadedFile
-    var diagnostics: [Diagnostic]
+    let hash: UInt64
+    let item: LoadedFile
+    let diagnostics: [Diagnostic]
     /// A case file's front-matter hash (`ContentFolder.caseHead`).
-    var head: UInt64?
+    let head: UInt64?
     /// A case's data hash (`EscalationCase.dataHash`), made when it was parsed: a build's output keys take
     /// it from here rather than coding every case again (`Content.caseDataHashes`).
-    var dataHash: UInt64? = nil
+    let dataHash: UInt64?
     /// The file's stamp when its bytes were read, and when that was (nanoseconds since 1970).
-    var stamp: FileStamp?
-    var stampedAt: Int64 = 0
+    let stamp: FileStamp?
+    let stampedAt: Int64
     /// A case file's notes as HTML (`Content.notesHTML`).
-    var notesHTML: NoteText? = nil
+    let notesHTML: NoteText?
+
+    init(
+      key: UInt64, hash: UInt64, item: LoadedFile, diagnostics: [Diagnostic], head: UInt64?,
+      dataHash: UInt64? = nil, stamp: FileStamp? = nil, stampedAt: Int64 = 0, notesHTML: NoteText? = nil
+    ) {
+      self.key = key
+      self.hash = hash
+      self.item = item
+      self.diagnostics = diagnostics
+      self.head = head
+      self.dataHash = dataHash
+      self.stamp = stamp
+      self.stampedAt = stampedAt
+      self.notesHTML = notesHTML
+    }
+
+    /// This entry with the stamp `stamp`, taken at `time`.
+    func stamped(_ stamp: FileStamp, at time: Int64) -> Entry {
+      Entry(
+        key: key, hash: hash, item: item, diagnostics: diagnostics, head: head, dataHash: dataHash, stamp: stamp,
+        stampedAt: time, notesHTML: notesHTML)
+    }
   }
 
   private let entries = Mutex<[String: Entry]>([:])
@@ -78,11 +102,9 @@ public final class ParseCache: Sendable {
   func record(_ stamps: [String: FileStamp], hashes: [String: UInt64], at time: Int64) {
     entries.withLock { entries in
       for (path, stamp) in stamps {
-        guard var entry = entries[path], entry.hash == hashes[path], entry.stamp != stamp || entry.stampedAt != time
+        guard let entry = entries[path], entry.hash == hashes[path], entry.stamp != stamp || entry.stampedAt != time
         else { continue }
-        entry.stamp = stamp
-        entry.stampedAt = time
-        entries[path] = entry
+        entries[path] = entry.stamped(stamp, at: time)
         changes.add(1, ordering: .relaxed)
       }
     }

@@ -134,9 +134,10 @@ extension PartnerMemo {
     }
   }
 
-  /// Every entry of the file `bytes`, read on every core; none when the file is damaged or of another
+  /// Every entry of the file `bytes`, read on every core (or, without `onEveryCore`, on this thread alone:
+  /// read while the content loads, it left the load one core); none when the file is damaged or of another
   /// `identity`.
-  static func stored(_ bytes: [UInt8], identity: String) -> Stored {
+  static func stored(_ bytes: [UInt8], identity: String, onEveryCore: Bool = true) -> Stored {
     let body: Range<Int>
     switch BinaryEnvelope.body(of: bytes, header: header) {
     case .success(let range): body = range
@@ -157,9 +158,10 @@ extension PartnerMemo {
     } catch {
       return Stored(damage: "it is damaged")
     }
-    let entries = spans.parallelMap { span in
+    let read = { @Sendable (span: (slug: String, start: Int, end: Int)) in
       entry(of: span.slug, in: CacheReader(bytes, from: span.start, to: span.end))
     }
+    let entries = onEveryCore ? spans.parallelMap(read) : spans.map(read)
     var stored = Stored()
     stored.entries.reserveCapacity(entries.count)
     for entry in entries {

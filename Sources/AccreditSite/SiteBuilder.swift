@@ -169,7 +169,7 @@ public enum SiteBuilder {
       return replayed
     }
     if output.cache != nil { timings.lap("cache check") }
-    let locked = held.map { Locked(lock: $0, folder: output.folder) }
+    let locked = held.map { Locked(lock: $0, folder: output.folder, checkingFiles: recordEdits != nil) }
     // Read on the other cores while the content loads, once the parse cache is read: started before the
     // record answered, it slowed the builds the record answers (case notes edited alone: 20 ms), and beside
     // the parse cache's decode, it slowed the decode the load waits for (8 ms of a record edit at 1,000
@@ -345,7 +345,7 @@ public enum SiteBuilder {
     return Background { ParseCache.load(from: file, identity: SiteRenderer.buildIdentity) }
   }
 
-  /// Every entry of the build cache's memo (`PartnerMemo`'s file), being read on other cores while the
+  /// Every entry of the build cache's memo (`PartnerMemo`'s file), being read on one other core while the
   /// content loads, once `parseCache` is read; nil with `clean`, no cache, or no file.
   private static func earlyMemo(_ request: Request, output: Output, after parseCache: Background<LoadedParseCache>?)
     -> Background<PartnerMemo.Stored?>?
@@ -354,7 +354,9 @@ public enum SiteBuilder {
     let path = cache.memoFile(for: request.content).path
     return Background {
       _ = parseCache?.value
-      return ParseCache.readWhole(path).map { PartnerMemo.stored($0, identity: SiteRenderer.buildIdentity) }
+      return ParseCache.readWhole(path).map {
+        PartnerMemo.stored($0, identity: SiteRenderer.buildIdentity, onEveryCore: false)
+      }
     }
   }
 
@@ -459,14 +461,20 @@ public enum SiteBuilder {
   }
 
   /// The output folder's lock, taken by the record's check, with its manifest being read on another core
-  /// while the content loads (`SiteWriter.openFolder`).
+  /// while the content loads (`SiteWriter.openFolder`); with `checkingFiles` (for a record edit), whether
+  /// the folder holds every file the manifest lists is looked up there too (`Opened.checkingFiles`).
   struct Locked {
     let lock: OutputFolder.Lock
     let opening: Background<Result<SiteWriter.Opened, any Error>>
 
-    init(lock: OutputFolder.Lock, folder: URL) {
+    init(lock: OutputFolder.Lock, folder: URL, checkingFiles: Bool) {
       self.lock = lock
-      opening = Background { Result { try SiteWriter.openFolder(folder) } }
+      opening = Background {
+        Result {
+          let opened = try SiteWriter.openFolder(folder)
+          return checkingFiles ? opened.checkingFiles() : opened
+        }
+      }
     }
 
     /// The lock and the folder opened under it.

@@ -65,6 +65,17 @@ public enum SiteWriter {
     let notes: [String]
     /// The folder's manifest; nil when it has none (or a damaged one).
     let manifest: Manifest?
+    /// Whether the folder holds every file the manifest lists, when that was looked up already
+    /// (`checkingFiles`).
+    var holdsEveryFile: Bool?
+
+    /// The folder with whether it holds every file its manifest lists looked up (`patch`'s
+    /// `holdingEveryFile`): done while the content loads, a record edit's write does not wait for it.
+    func checkingFiles() -> Opened {
+      var opened = self
+      opened.holdsEveryFile = manifest.map { $0.isSorted && SiteWriter.holds($0, in: output.path) }
+      return opened
+    }
   }
 
   /// Finishes or undoes what an interrupted build left in `output`, then reads its manifest. The caller
@@ -311,7 +322,9 @@ public enum SiteWriter {
     let rekeyedLines = rekeyed.map { manifest.index[$0.path] ?? -1 }
     guard !lines.contains(-1), !rekeyedLines.contains(-1) else { return nil }
     if holdingEveryFile {
-      guard manifest.isSorted, holds(manifest, in: opened.output.path) else { return nil }
+      guard opened.holdsEveryFile ?? (manifest.isSorted && holds(manifest, in: opened.output.path)) else {
+        return nil
+      }
     }
     var report = Report()
     report.unchanged = manifest.lines.count
@@ -335,7 +348,7 @@ public enum SiteWriter {
 
   /// Whether every file `manifest` lists is in the folder `base`: looked up from the open folder, on every
   /// core, as the whole write looks up the files it keeps (`isKept`).
-  private static func holds(_ manifest: Manifest, in base: String) -> Bool {
+  fileprivate static func holds(_ manifest: Manifest, in base: String) -> Bool {
     let folder = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard folder >= 0 else { return false }
     defer { close(folder) }
