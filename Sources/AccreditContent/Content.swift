@@ -45,8 +45,15 @@ public struct Content: Sendable {
   /// The decoded text of the files read, by path, for diagnostics' source lines. A file the parse cache
   /// answered for is not read, and is here only when a diagnostic names it.
   public var sources: [String: SourceText]
-  /// A stable hash of every file's bytes, by path: what incremental builds compare.
-  public var inputHashes: [String: UInt64]
+  /// A stable hash of every file's bytes, by path: what incremental builds compare. Any change to them
+  /// forgets `inputPaths`.
+  public var inputHashes: [String: UInt64] {
+    didSet { inputPaths = [] }
+  }
+  /// The paths of `inputHashes`, sorted, as the loader had them in order: the output keys take them from
+  /// here, when they are here, rather than sorting every path again (a thirtieth of a record edit at
+  /// 10,000 partners).
+  public internal(set) var inputPaths: [String] = []
   /// Each case file's front-matter hash (`ContentFolder.caseHead`), by path: what tells a note edit.
   public var caseHeads: [String: UInt64] = [:]
   /// Each case's notes as HTML, by case file path, made when the file was parsed and kept in the parse

@@ -49,6 +49,8 @@ public enum ContentLoader {
       partners: content.partners, partnerFiles: read.layout.partnerSlugs, cases: content.cases, sink: sink)
     content.sources = read.sources
     content.inputHashes = read.hashes
+    // Two runs in order, the reused files' and the files read (each in path order): one merge.
+    content.inputPaths = read.paths.sorted()
     return Result(content: content, diagnostics: sink.diagnostics.sorted())
   }
 
@@ -64,6 +66,8 @@ public enum ContentLoader {
     var layout = Layout()
     var sources: [String: SourceText] = [:]
     var hashes: [String: UInt64] = [:]
+    /// The paths of `hashes`, the reused files' then the others', each in the order they came.
+    var paths: [String] = []
     var entries: [(path: String, entry: ParseCache.Entry)] = []
   }
 
@@ -128,11 +132,13 @@ public enum ContentLoader {
     }
     for (path, entry) in reused where refused.isEmpty || !refused.contains(path) {
       read.hashes[path] = entry.hash
+      read.paths.append(path)
       read.entries.append((path, entry))
     }
     for item in decoded where refused.isEmpty || !refused.contains(item.file.path) {
       guard let kind = item.kind.kind else { continue }
       read.hashes[item.file.path] = item.hash
+      read.paths.append(item.file.path)
       switch item.decoding {
       case .success(let source):
         read.sources[item.file.path] = source

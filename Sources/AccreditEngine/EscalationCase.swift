@@ -72,30 +72,117 @@ public struct EscalationCase: Sendable, Equatable {
   }
 
   /// The file name without `.md`.
-  public var id: String
+  public var id: String {
+    get { storage.id }
+    set { unique().id = newValue }
+  }
   /// The folder name: the partner's slug.
-  public var partnerSlug: String
+  public var partnerSlug: String {
+    get { storage.partnerSlug }
+    set { unique().partnerSlug = newValue }
+  }
   /// The customer who complained.
-  public var customer: String
+  public var customer: String {
+    get { storage.customer }
+    set { unique().customer = newValue }
+  }
   /// The accreditation whose work the complaint concerns.
-  public var accreditation: Located<String>?
+  public var accreditation: Located<String>? {
+    get { storage.accreditation }
+    set { unique().accreditation = newValue }
+  }
   /// A very serious infringement, which may go straight to the review board.
-  public var isSerious: Bool
+  public var isSerious: Bool {
+    get { storage.isSerious }
+    set { unique().isSerious = newValue }
+  }
   /// Where `serious:` was written, if it was.
-  public var seriousLocation: SourceLocation?
+  public var seriousLocation: SourceLocation? {
+    get { storage.seriousLocation }
+    set { unique().seriousLocation = newValue }
+  }
   /// The escalation path so far.
-  public var steps: [Step]
+  public var steps: [Step] {
+    get { storage.steps }
+    set { unique().steps = newValue }
+  }
   /// The outcome, absent while the case is open.
-  public var outcome: Outcome?
+  public var outcome: Outcome? {
+    get { storage.outcome }
+    set { unique().outcome = newValue }
+  }
   /// The Markdown notes, decoded when read when they were kept as bytes (`noteText`).
   public var notes: String {
     get { noteText.text }
     set { noteText = NoteText(newValue) }
   }
   /// The Markdown notes as kept: a string, or the parse cache's bytes.
-  public var noteText: NoteText
+  public var noteText: NoteText {
+    get { storage.noteText }
+    set { unique().noteText = newValue }
+  }
   /// The case file.
-  public var location: SourceLocation
+  public var location: SourceLocation {
+    get { storage.location }
+    set { unique().location = newValue }
+  }
+
+  /// The fields, in one box shared by the copies until one changes: a case is copied from the parse cache
+  /// into the content, grouped by partner to be evaluated, keyed and listed, and copying its dozen strings
+  /// and arrays each time was about a tenth of a record edit's work at 10,000 partners.
+  private var storage: Storage
+
+  private final class Storage: @unchecked Sendable {
+    // Changed only through `unique()`, when no other case shares the box: a value, as its fields were.
+    var id: String
+    var partnerSlug: String
+    var customer: String
+    var accreditation: Located<String>?
+    var isSerious: Bool
+    var seriousLocation: SourceLocation?
+    var steps: [Step]
+    var outcome: Outcome?
+    var noteText: NoteText
+    var location: SourceLocation
+
+    init(
+      id: String, partnerSlug: String, customer: String, accreditation: Located<String>?, isSerious: Bool,
+      seriousLocation: SourceLocation?, steps: [Step], outcome: Outcome?, noteText: NoteText,
+      location: SourceLocation
+    ) {
+      self.id = id
+      self.partnerSlug = partnerSlug
+      self.customer = customer
+      self.accreditation = accreditation
+      self.isSerious = isSerious
+      self.seriousLocation = seriousLocation
+      self.steps = steps
+      self.outcome = outcome
+      self.noteText = noteText
+      self.location = location
+    }
+
+    func copy() -> Storage {
+      Storage(
+        id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
+        seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: noteText, location: location)
+    }
+  }
+
+  /// The box, copied first when another case shares it.
+  private mutating func unique() -> Storage {
+    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    return storage
+  }
+
+  public static func == (lhs: EscalationCase, rhs: EscalationCase) -> Bool {
+    let (left, right) = (lhs.storage, rhs.storage)
+    return left === right
+      || (left.id == right.id && left.partnerSlug == right.partnerSlug && left.customer == right.customer
+        && left.accreditation == right.accreditation && left.isSerious == right.isSerious
+        && left.seriousLocation == right.seriousLocation && left.steps == right.steps
+        && left.outcome == right.outcome && left.noteText == right.noteText && left.location == right.location)
+  }
 
   /// Creates a case.
   public init(
@@ -113,15 +200,8 @@ public struct EscalationCase: Sendable, Equatable {
     id: String, partnerSlug: String, customer: String, accreditation: Located<String>?, isSerious: Bool,
     seriousLocation: SourceLocation?, steps: [Step], outcome: Outcome?, noteText: NoteText, location: SourceLocation
   ) {
-    self.id = id
-    self.partnerSlug = partnerSlug
-    self.customer = customer
-    self.accreditation = accreditation
-    self.isSerious = isSerious
-    self.seriousLocation = seriousLocation
-    self.steps = steps
-    self.outcome = outcome
-    self.noteText = noteText
-    self.location = location
+    storage = Storage(
+      id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
+      seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: noteText, location: location)
   }
 }

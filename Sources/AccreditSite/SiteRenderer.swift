@@ -335,16 +335,21 @@ struct InputKeys: Sendable {
     hashes = content.inputHashes
     // On every core: ten thousand cases are a tenth of a rebuild's planning.
     // Taken from the parse cache's when the loader gave them (`Content.caseDataHashes`).
+    // Every case's, when the loader's are as many as the cases (forgotten when a case changes): made
+    // again, the table was a twentieth of a record edit at 10,000 partners.
     let known = content.caseDataHashes
-    let caseData = Dictionary(
-      content.cases.parallelMap { ($0.location.file, known[$0.location.file] ?? InputKeys.data(of: $0)) },
-      uniquingKeysWith: { first, _ in first })
+    let caseData =
+      known.count == content.cases.count
+      ? known
+      : Dictionary(
+        content.cases.parallelMap { ($0.location.file, known[$0.location.file] ?? InputKeys.data(of: $0)) },
+        uniquingKeysWith: { first, _ in first })
     self.caseData = caseData
     recordData = Dictionary(
       content.partners.parallelMap { ($0.location.file, $0.evaluatedHash) }, uniquingKeysWith: { first, _ in first })
     let hashes = content.inputHashes
     // A file counts by its path and its bytes: renaming a case changes the pages that link to it.
-    let paths = hashes.keys.sorted()
+    let paths = content.inputPaths.count == hashes.count ? content.inputPaths : hashes.keys.sorted()
     func files(_ prefix: String) -> [UInt64] {
       paths.filter { $0.hasPrefix(prefix) }.flatMap { path -> [UInt64] in [StableHash.of(path), hashes[path] ?? 0] }
     }
@@ -355,7 +360,8 @@ struct InputKeys: Sendable {
     ])
     // Case files that did not parse have no data: their bytes count instead (a build with them fails).
     casePaths = paths.filter { $0.hasPrefix("cases/") }
-    cases = casePaths.flatMap { path -> [UInt64] in [StableHash.of(path), caseData[path] ?? hashes[path] ?? 0] }
+    cases = casePaths.parallelMap { path in (StableHash.of(path), caseData[path] ?? hashes[path] ?? 0) }
+      .flatMap { [$0.0, $0.1] }
     records = paths.filter { $0.hasPrefix("partners/") }
     faq = StableHash.combine([global] + files("faq/"))
     everythingValue = everythingKey()
