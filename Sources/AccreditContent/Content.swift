@@ -32,8 +32,10 @@ public struct Content: Sendable {
   public var site: SiteSettings
   /// `standards.yaml`.
   public var standards: Standards
-  /// Partner records, by slug.
-  public var partners: [Partner]
+  /// Partner records, by slug. Any change to them forgets `recordDataHashes`.
+  public var partners: [Partner] {
+    didSet { recordDataHashes = [:] }
+  }
   /// Escalation cases, by partner slug then case id. Any change to them forgets `caseDataHashes`.
   public var cases: [EscalationCase] {
     didSet { caseDataHashes = [:] }
@@ -65,6 +67,10 @@ public struct Content: Sendable {
   /// rather than coding the case again. Emptied whenever `cases` changes, so it never speaks for a case
   /// edited since.
   public internal(set) var caseDataHashes: [String: UInt64] = [:]
+  /// Each record's `Partner.evaluatedHash`, by record file path, as the loader had it from the parse cache
+  /// (made when the file was parsed), for the reason `caseDataHashes` is; emptied whenever `partners`
+  /// changes.
+  public internal(set) var recordDataHashes: [String: UInt64] = [:]
 
   /// Creates a content tree.
   public init(

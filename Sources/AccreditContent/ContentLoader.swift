@@ -164,10 +164,17 @@ public enum ContentLoader {
       // A case's notes as HTML, made here on every core and kept in the cache: Markdown was a twentieth of
       // a build that renders every case page.
       var escalation: EscalationCase?
-      if case .escalation(let parsed?) = item { escalation = parsed }
+      var dataHash: UInt64?
+      switch item {
+      case .escalation(let parsed?):
+        escalation = parsed
+        dataHash = parsed.dataHash
+      case .partner(let partner?): dataHash = partner.evaluatedHash
+      default: break
+      }
       let entry = ParseCache.Entry(
-        key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head,
-        dataHash: escalation?.dataHash, notesHTML: escalation.map { NoteText(Markdown.html(from: $0.notes)) })
+        key: cacheKey, hash: hash, item: item, diagnostics: fileSink.diagnostics, head: head, dataHash: dataHash,
+        notesHTML: escalation.map { NoteText(Markdown.html(from: $0.notes)) })
       cache?.store(source.path, entry)
       return entry
     }
@@ -205,6 +212,7 @@ public enum ContentLoader {
     var heads: [String: UInt64] = [:]
     var notesHTML: [String: RenderedNotes] = [:]
     var dataHashes: [String: UInt64] = [:]
+    var recordHashes: [String: UInt64] = [:]
     heads.reserveCapacity(entries.count)
     dataHashes.reserveCapacity(entries.count)
     notesHTML.reserveCapacity(entries.count)
@@ -213,7 +221,9 @@ public enum ContentLoader {
       if !entry.diagnostics.isEmpty { sink.append(contentsOf: entry.diagnostics) }
       heads[path] = entry.head
       switch entry.item {
-      case .partner(let partner?): partners.append(partner)
+      case .partner(let partner?):
+        partners.append(partner)
+        recordHashes[partner.location.file] = entry.dataHash
       case .escalation(let escalation?):
         cases.append(escalation)
         dataHashes[escalation.location.file] = entry.dataHash
@@ -235,6 +245,7 @@ public enum ContentLoader {
     content.caseHeads = heads
     content.notesHTML = notesHTML
     content.caseDataHashes = dataHashes
+    content.recordDataHashes = recordHashes
     return content
   }
 }

@@ -24,8 +24,9 @@ public final class ParseCache: Sendable {
     let diagnostics: [Diagnostic]
     /// A case file's front-matter hash (`ContentFolder.caseHead`).
     let head: UInt64?
-    /// A case's data hash (`EscalationCase.dataHash`), made when it was parsed: a build's output keys take
-    /// it from here rather than coding every case again (`Content.caseDataHashes`).
+    /// A case's data hash (`EscalationCase.dataHash`), or a record's `Partner.evaluatedHash`, made when it
+    /// was parsed: a build's output keys take it from here rather than coding every case and record again
+    /// (`Content.caseDataHashes`, `Content.recordDataHashes`).
     let dataHash: UInt64?
     /// The file's stamp when its bytes were read, and when that was (nanoseconds since 1970).
     let stamp: FileStamp?

@@ -345,8 +345,13 @@ struct InputKeys: Sendable {
         content.cases.parallelMap { ($0.location.file, known[$0.location.file] ?? InputKeys.data(of: $0)) },
         uniquingKeysWith: { first, _ in first })
     self.caseData = caseData
-    recordData = Dictionary(
-      content.partners.parallelMap { ($0.location.file, $0.evaluatedHash) }, uniquingKeysWith: { first, _ in first })
+    let knownRecords = content.recordDataHashes
+    recordData =
+      knownRecords.count == content.partners.count
+      ? knownRecords
+      : Dictionary(
+        content.partners.parallelMap { ($0.location.file, knownRecords[$0.location.file] ?? $0.evaluatedHash) },
+        uniquingKeysWith: { first, _ in first })
     let hashes = content.inputHashes
     // A file counts by its path and its bytes: renaming a case changes the pages that link to it.
     let paths = content.inputPaths.count == hashes.count ? content.inputPaths : hashes.keys.sorted()

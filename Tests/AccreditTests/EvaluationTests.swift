@@ -79,6 +79,34 @@ struct TierRuleTests {
   ])
   func tierAndGrace(_ row: StatusScenario) throws { try check(row) }
 
+  /// A case keeps its fields in one box shared by its copies (`EscalationCase`): changing a copy leaves the
+  /// original as it was, and two cases are equal by their fields, whatever box holds them.
+  @Test func aCopiedCaseChangedLeavesTheOriginalAsItWas() throws {
+    let file = "cases/acme/AC-1.md"
+    let step = EscalationCase.Step(
+      stage: .complaint, date: try #require(Day(year: 2026, month: 3, day: 2)),
+      location: SourceLocation(file: file, line: 4))
+    let original = EscalationCase(
+      id: "AC-1", partnerSlug: "acme", customer: "Ann", steps: [step], notes: "First call.",
+      location: SourceLocation(file: file))
+    var copy = original
+    #expect(copy == original)
+    copy.customer = "Bob"
+    copy.steps.append(EscalationCase.Step(stage: .mediation, date: step.date.adding(days: 3), location: step.location))
+    copy.notes = "Second call."
+    copy.isSerious = true
+    #expect(original.customer == "Ann" && original.steps == [step] && original.notes == "First call.")
+    #expect(!original.isSerious)
+    #expect(copy != original)
+    var back = copy
+    back.customer = "Ann"
+    back.steps.removeLast()
+    back.notes = "First call."
+    back.isSerious = false
+    #expect(back == original)
+    #expect(copy.customer == "Bob" && copy.steps.count == 2)
+  }
+
   @Test func effectiveTierIsNullWithoutAReview() throws {
     let evaluation = try #require(
       evaluate(partner: partner(replacing: "reviewed: 2026-01-15", with: "reviewed: 2027-01-15"), asOf: "2026-11-15"))

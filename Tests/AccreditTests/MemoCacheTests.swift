@@ -195,6 +195,46 @@ struct MemoCacheTests {
     }
   }
 
+  /// The output keys take the loader's sorted paths and the parse cache's record and case data hashes
+  /// (`Content.inputPaths`, `recordDataHashes`, `caseDataHashes`) and give what a pass over every file
+  /// gives; each is forgotten when what it speaks for changes.
+  @Test func theLoadersPathsAndDataHashesGiveTheKeysOfAPassOverEveryFile() throws {
+    try withTemporaryFolder { folder in
+      let (content, _, _) = try site(in: folder, partners: 12, cases: 3, seed: 5)
+      let cache = ParseCache()
+      _ = try ContentFolder.load(content, cache: cache)
+      // The second load takes every file from the cache, as a record edit's does.
+      let loaded = try ContentFolder.load(content, cache: cache).content
+      #expect(loaded.inputPaths == loaded.inputHashes.keys.sorted())
+      #expect(loaded.recordDataHashes.count == loaded.partners.count)
+      #expect(loaded.caseDataHashes.count == loaded.cases.count)
+      var plain = loaded
+      plain.inputHashes = loaded.inputHashes
+      plain.partners = loaded.partners
+      plain.cases = loaded.cases
+      #expect(plain.inputPaths.isEmpty && plain.recordDataHashes.isEmpty && plain.caseDataHashes.isEmpty)
+      let day = Day("2026-11-15")
+      let kept = InputKeys(content: loaded, asOf: day, contentName: "content")
+      let made = InputKeys(content: plain, asOf: day, contentName: "content")
+      #expect(kept.everything == made.everything)
+      #expect(kept.evaluated == made.evaluated)
+      #expect(kept.faq == made.faq)
+      for partner in loaded.partners {
+        let cases = loaded.cases.filter { $0.partnerSlug == partner.slug }
+        #expect(
+          kept.partner(recordFile: partner.location.file, cases: cases)
+            == made.partner(recordFile: partner.location.file, cases: cases))
+      }
+      // A region edit leaves the evaluations' key; a name edit does not.
+      var renamed = plain
+      renamed.partners[0].name += " Ltd"
+      #expect(InputKeys(content: renamed, asOf: day, contentName: "content").evaluated != made.evaluated)
+      var moved = plain
+      moved.partners[0].region = "Far North"
+      #expect(InputKeys(content: moved, asOf: day, contentName: "content").evaluated == made.evaluated)
+    }
+  }
+
   /// A partner's kept plan is used only while the output folder holds its files as planned: a file of an
   /// unedited partner deleted by hand, or its manifest line changed, makes the build plan everything, and
   /// the site equals a clean build.
