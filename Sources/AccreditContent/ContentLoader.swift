@@ -32,7 +32,7 @@ public enum ContentLoader {
   ) -> Result {
     let sink = DiagnosticSink()
     sink.append(contentsOf: problems)
-    var read = register(decode(files, cache: cache), reused: reused, sink: sink, known: known)
+    let read = register(decode(files, cache: cache), reused: reused, sink: sink, known: known)
     let site = read.layout.site.flatMap { read.sources[$0] }.map { SiteLoader.load($0, sink: sink) } ?? .defaults
     var standards: Standards?
     if let path = read.layout.standards, let source = read.sources[path] {
@@ -42,9 +42,12 @@ public enum ContentLoader {
         "no standards file: add standards.yaml to the content folder", at: SourceLocation(file: "standards.yaml"))
     }
     let parsed = parse(read, standards: standards, cache: cache)
-    cache?.keep(only: read.layout.files.map { $0.1.path } + reused.map(\.path))
-    read.entries = zip(read.layout.files.map(\.1.path), parsed).map { (path: $0, entry: $1) } + read.entries
-    var content = gather(read.entries, site: site, standards: standards, sink: sink)
+    cache?.keep(count: read.layout.files.count + reused.count) {
+      read.layout.files.map { $0.1.path } + reused.map(\.path)
+    }
+    // The files parsed, beside the reused ones: one array of both copied each of thousands of entries.
+    let parsedEntries = zip(read.layout.files.map(\.1.path), parsed).map { (path: $0, entry: $1) }
+    var content = gather(read.entries, parsedEntries, site: site, standards: standards, sink: sink)
     CrossReferences.check(
       partners: content.partners, partnerFiles: read.layout.partnerSlugs, cases: content.cases, sink: sink)
     content.sources = read.sources
@@ -130,10 +133,12 @@ public enum ContentLoader {
         }
       }
     }
-    for (path, entry) in reused where refused.isEmpty || !refused.contains(path) {
+    // The reused entries' array itself when the layout refuses none (a copy of each entry, a reference
+    // count of every one of thousands, was a tenth of a record edit's load).
+    read.entries = refused.isEmpty ? reused : reused.filter { !refused.contains($0.path) }
+    for (path, entry) in read.entries {
       read.hashes[path] = entry.hash
       read.paths.append(path)
-      read.entries.append((path, entry))
     }
     for item in decoded where refused.isEmpty || !refused.contains(item.file.path) {
       guard let kind = item.kind.kind else { continue }
@@ -200,11 +205,13 @@ public enum ContentLoader {
     }
   }
 
-  /// The parsed files gathered into content, each kind in its order; their diagnostics into `sink`.
+  /// The files reused from the cache and those parsed, gathered into content, each kind in its order; their
+  /// diagnostics into `sink`.
   private static func gather(
-    _ entries: [(path: String, entry: ParseCache.Entry)], site: SiteSettings, standards: Standards?,
-    sink: DiagnosticSink
+    _ reused: [(path: String, entry: ParseCache.Entry)], _ parsed: [(path: String, entry: ParseCache.Entry)],
+    site: SiteSettings, standards: Standards?, sink: DiagnosticSink
   ) -> Content {
+    let count = reused.count + parsed.count
     var partners: [Partner] = []
     var cases: [EscalationCase] = []
     var faq: [FAQEntry] = []
@@ -213,11 +220,11 @@ public enum ContentLoader {
     var notesHTML: [String: RenderedNotes] = [:]
     var dataHashes: [String: UInt64] = [:]
     var recordHashes: [String: UInt64] = [:]
-    heads.reserveCapacity(entries.count)
-    dataHashes.reserveCapacity(entries.count)
-    notesHTML.reserveCapacity(entries.count)
-    cases.reserveCapacity(entries.count)
-    for (path, entry) in entries {
+    heads.reserveCapacity(count)
+    dataHashes.reserveCapacity(count)
+    notesHTML.reserveCapacity(count)
+    cases.reserveCapacity(count)
+    for (path, entry) in [reused, parsed].joined() {
       if !entry.diagnostics.isEmpty { sink.append(contentsOf: entry.diagnostics) }
       heads[path] = entry.head
       switch entry.item {

@@ -1,27 +1,120 @@
 /// A partner's record (`content/partners/<slug>.yaml`).
 public struct Partner: Sendable, Equatable {
   /// The file name without its extension.
-  public var slug: String
+  public var slug: String {
+    get { storage.slug }
+    set { unique().slug = newValue }
+  }
   /// The partner's name.
-  public var name: String
+  public var name: String {
+    get { storage.name }
+    set { unique().name = newValue }
+  }
   /// Optional region, e.g. `EMEA`.
-  public var region: String?
+  public var region: String? {
+    get { storage.region }
+    set { unique().region = newValue }
+  }
   /// Optional website address.
-  public var website: String?
+  public var website: String? {
+    get { storage.website }
+    set { unique().website = newValue }
+  }
   /// Optional partner development manager.
-  public var pdm: String?
+  public var pdm: String? {
+    get { storage.pdm }
+    set { unique().pdm = newValue }
+  }
   /// Tier reviews, in file order.
-  public var tiers: [TierReview]
+  public var tiers: [TierReview] {
+    get { storage.tiers }
+    set { unique().tiers = newValue }
+  }
   /// Grace periods granted to remediate a tier below the eligible ones.
-  public var grace: [GracePeriod]
+  public var grace: [GracePeriod] {
+    get { storage.grace }
+    set { unique().grace = newValue }
+  }
   /// Certifications earned.
-  public var certifications: [EarnedCertification]
+  public var certifications: [EarnedCertification] {
+    get { storage.certifications }
+    set { unique().certifications = newValue }
+  }
   /// Accreditations issued.
-  public var accreditations: [Accreditation]
+  public var accreditations: [Accreditation] {
+    get { storage.accreditations }
+    set { unique().accreditations = newValue }
+  }
   /// Review board determinations.
-  public var decisions: [Decision]
+  public var decisions: [Decision] {
+    get { storage.decisions }
+    set { unique().decisions = newValue }
+  }
   /// The record's file.
-  public var location: SourceLocation
+  public var location: SourceLocation {
+    get { storage.location }
+    set { unique().location = newValue }
+  }
+
+  /// The fields, in one box shared by the copies until one changes, for the reason `EscalationCase` keeps
+  /// its in one: a record is copied into the content, the evaluation, the keys, the cross-checks and the
+  /// site's tables, and copying its eleven strings and arrays each time added up at 10,000 partners.
+  private var storage: Storage
+
+  private final class Storage: @unchecked Sendable {
+    // Changed only through `unique()`, when no other record shares the box: a value, as its fields were.
+    var slug: String
+    var name: String
+    var region: String?
+    var website: String?
+    var pdm: String?
+    var tiers: [TierReview]
+    var grace: [GracePeriod]
+    var certifications: [EarnedCertification]
+    var accreditations: [Accreditation]
+    var decisions: [Decision]
+    var location: SourceLocation
+
+    init(
+      slug: String, name: String, region: String?, website: String?, pdm: String?, tiers: [TierReview],
+      grace: [GracePeriod], certifications: [EarnedCertification], accreditations: [Accreditation],
+      decisions: [Decision], location: SourceLocation
+    ) {
+      self.slug = slug
+      self.name = name
+      self.region = region
+      self.website = website
+      self.pdm = pdm
+      self.tiers = tiers
+      self.grace = grace
+      self.certifications = certifications
+      self.accreditations = accreditations
+      self.decisions = decisions
+      self.location = location
+    }
+
+    func copy() -> Storage {
+      Storage(
+        slug: slug, name: name, region: region, website: website, pdm: pdm, tiers: tiers, grace: grace,
+        certifications: certifications, accreditations: accreditations, decisions: decisions, location: location)
+    }
+  }
+
+  /// The box, copied first when another record shares it.
+  private mutating func unique() -> Storage {
+    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    return storage
+  }
+
+  public static func == (lhs: Partner, rhs: Partner) -> Bool {
+    let (left, right) = (lhs.storage, rhs.storage)
+    return left === right
+      || (left.slug == right.slug && left.name == right.name && left.region == right.region
+        && left.website == right.website && left.pdm == right.pdm && left.tiers == right.tiers
+        && left.grace == right.grace && left.certifications == right.certifications
+        && left.accreditations == right.accreditations && left.decisions == right.decisions
+        && left.location == right.location)
+  }
 
   /// Creates a partner record.
   public init(
@@ -29,17 +122,9 @@ public struct Partner: Sendable, Equatable {
     tiers: [TierReview] = [], grace: [GracePeriod] = [], certifications: [EarnedCertification] = [],
     accreditations: [Accreditation] = [], decisions: [Decision] = [], location: SourceLocation
   ) {
-    self.slug = slug
-    self.name = name
-    self.region = region
-    self.website = website
-    self.pdm = pdm
-    self.tiers = tiers
-    self.grace = grace
-    self.certifications = certifications
-    self.accreditations = accreditations
-    self.decisions = decisions
-    self.location = location
+    storage = Storage(
+      slug: slug, name: name, region: region, website: website, pdm: pdm, tiers: tiers, grace: grace,
+      certifications: certifications, accreditations: accreditations, decisions: decisions, location: location)
   }
 }
 

@@ -151,8 +151,7 @@ public enum SiteBuilder {
     let name = BuildRecord.name(request, output)
     let record = output.cache == nil ? nil : BuildRecord.current(request)
     // Read on the other core while the record is checked: started before the stamping, it slowed it, and
-    // a build with nothing to do took 40 ms longer (and beside a stamping on one core, 9 ms longer at
-    // 1,000 × 10 and 115 ms at 10,000 × 5, freeing what it made as the process ended).
+    // a build with nothing to do took 40 ms longer (beside a stamping on one core: docs/performance.md).
     var parseCache = earlyParseCache(request, output: output)
     // The stamp of every file, freed by another thread while the command reports.
     defer { releaseInBackground(record) }

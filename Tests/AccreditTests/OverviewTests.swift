@@ -144,8 +144,24 @@ struct PartnerListRowTests {
       + "\ndecisions:\n  - { date: 2026-10-01, accreditation: all, outcome: revoke, director_approval: true }\n"
     let content = Tree(["partners/p.yaml": revoked, "partners/q.yaml": healthyPartner]).load().content
     let site = siteContext(content, asOf: "2026-11-15")
+    // Read alone first (as a record edit's pages read it), then from the whole table.
+    let alone = siteContext(content, asOf: "2026-11-15")
+    #expect(alone.evaluations.map { alone.nextDue(of: $0) == nil } == alone.evaluations.map { $0.slug == "p" })
     #expect(site.nextDue["p"] == nil)
     #expect(site.nextDue["q"] != nil)
+  }
+
+  /// A partner's next due date read alone (`nextDue(of:)`: a record edit's list page and its partner's row
+  /// of `api/partners.json`) is its entry of the whole table, for every partner of the sample site, on days
+  /// with a tier review ahead and without.
+  @Test(arguments: ["2026-11-15", "2026-06-30", "2027-02-01"])
+  func aPartnersDueDateReadAloneIsItsEntryOfTheWholeTable(asOf: String) throws {
+    let alone = try sampleSiteContext(asOf: asOf)
+    let table = try sampleSiteContext(asOf: asOf).nextDue
+    for evaluation in alone.evaluations {
+      #expect(alone.nextDue(of: evaluation) == table[evaluation.slug], "\(evaluation.slug)")
+    }
+    #expect(table.count > 3)
   }
 }
 

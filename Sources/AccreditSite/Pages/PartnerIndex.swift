@@ -38,7 +38,7 @@ enum PartnerIndex {
   private static func index(_ value: Int?) -> JSONValue { value.map { .int($0) } ?? .null }
 
   /// A partner's row but for its region and PDM: the cells before them, and those after.
-  private static func cells(_ evaluation: PartnerEvaluation, site: SiteContext, due: () -> [String: Day]) -> (
+  private static func cells(_ evaluation: PartnerEvaluation, site: SiteContext, due: Day?) -> (
     head: [JSONValue], tail: [JSONValue]
   ) {
     let standards = site.content.standards
@@ -55,7 +55,7 @@ enum PartnerIndex {
       [
         .array(cells), .int(evaluation.marks.count), .int(evaluation.openCases.count),
         .string(evaluation.accreditations.compactMap(\.nextEvaluation).min()?.iso), .string(site.why(evaluation)),
-        .string(due()[evaluation.slug]?.iso),
+        .string(due?.iso),
       ]
     )
   }
@@ -89,7 +89,7 @@ enum PartnerIndex {
     let due = site.nextDue
     let partners = ordered.map { evaluation -> JSONValue in
       let partner = site.partners[evaluation.slug]
-      let (head, tail) = cells(evaluation, site: site) { due }
+      let (head, tail) = cells(evaluation, site: site, due: due[evaluation.slug])
       return .array(
         head + [
           index(partner?.region.flatMap { tables.regionIndex[$0] }),
@@ -113,7 +113,7 @@ enum PartnerIndex {
     }
     for (number, evaluation) in ordered.enumerated() {
       let piece = memo.piece(.partnerIndex, of: evaluation.slug) {
-        let (head, tail) = cells(evaluation, site: site) { site.nextDue }
+        let (head, tail) = cells(evaluation, site: site, due: site.nextDue(of: evaluation))
         // Each part written as a compact array less its brackets; a NUL, which compact JSON escapes, parts them.
         return inner(head) + "\u{0}" + inner(tail)
       }

@@ -111,7 +111,7 @@ extension SiteContext {
   func partnerRow(_ evaluation: PartnerEvaluation) -> PartnerList.Row {
     let next = evaluation.accreditations.compactMap(\.nextEvaluation).min()
     let partner = partners[evaluation.slug]
-    let due = nextDue[evaluation.slug]
+    let due = nextDue(of: evaluation)
     return PartnerList.Row(
       slug: evaluation.slug, name: evaluation.name, href: Route.partner(slug: evaluation.slug).path,
       tier: evaluation.tier?.capitalized ?? "None",
@@ -158,20 +158,41 @@ extension SiteContext {
       func put(_ event: CalendarEvent) {
         buckets[after.days(until: event.date) * ranks + event.kind.rank].append(event)
       }
-      let evaluator = Evaluator(standards: content.standards)
       // By index: sorting the evaluations would copy each.
       for index in evaluations.indices.sorted(by: { evaluations[$0].slug < evaluations[$1].slug }) {
-        let evaluation = evaluations[index]
-        let events = histories.calendarEvents(of: evaluation.slug) {
-          evaluator.calendar(of: evaluation, partner: partners[evaluation.slug], after: after, through: horizon)
-        }
-        events.forEach(put)
+        calendarEvents(of: evaluations[index]).forEach(put)
       }
-      evaluator.tierReviews(after: after, through: horizon).forEach(put)
+      Evaluator(standards: content.standards).tierReviews(after: after, through: horizon).forEach(put)
       let events = Array(buckets.joined())
       cached = events
       return events
     }
+  }
+
+  /// The partner's events of `calendarEvents`, as the memo keeps them (`PartnerMemo.calendarEvents`).
+  private func calendarEvents(of evaluation: PartnerEvaluation) -> [CalendarEvent] {
+    histories.calendarEvents(of: evaluation.slug) {
+      Evaluator(standards: content.standards).calendar(
+        of: evaluation, partner: partners[evaluation.slug], after: asOf.adding(days: -1),
+        through: asOf.adding(days: PartnerList.dueHorizon))
+    }
+  }
+
+  /// The partner's entry of `nextDue`, from its own events when `nextDue` is not made yet: a page that
+  /// shows a few partners (a record edit's list page, its partner's row of `api/partners.json`) does not
+  /// make the whole calendar (a twentieth of a record edit at 10,000 partners).
+  func nextDue(of evaluation: PartnerEvaluation) -> Day? {
+    if let made = dueCache.withLock({ $0 }) { return made[evaluation.slug] }
+    let accreditations = evaluation.accreditations
+    guard accreditations.isEmpty || !accreditations.allSatisfy({ $0.status == .revoked }) else { return nil }
+    var due: Day?
+    if !evaluation.isTierEligible && !accreditations.isEmpty {
+      let reviews = Evaluator(standards: content.standards).tierReviews(
+        after: asOf.adding(days: -1), through: asOf.adding(days: PartnerList.dueHorizon))
+      due = reviews.first?.date
+    }
+    for event in calendarEvents(of: evaluation) where due.map({ event.date < $0 }) ?? true { due = event.date }
+    return due
   }
 
   /// Each partner's first calendar item from the evaluation date (included) through
