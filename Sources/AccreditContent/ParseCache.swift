@@ -143,9 +143,25 @@ public final class ParseCache: Sendable {
 
   private static let header = Array("accredit-parse 4\n".utf8)
 
+  /// Tells a load on another thread (`load(from:identity:stop:)`) that its cache is no longer wanted.
+  public final class Stop: Sendable {
+    private let requested = Atomic<Bool>(false)
+
+    /// Nothing asked yet.
+    public init() {}
+
+    /// Asks the load to end as soon as it can, with an empty cache.
+    public func request() { requested.store(true, ordering: .relaxed) }
+
+    var isRequested: Bool { requested.load(ordering: .relaxed) }
+  }
+
   /// The cache saved at `url` by the same `identity` (the tool's build), or an empty one: with a warning
-  /// when the file is there but cannot be trusted (truncated, damaged, written by another version).
-  public static func load(from url: URL, identity: String) -> (cache: ParseCache, warning: String?) {
+  /// when the file is there but cannot be trusted (truncated, damaged, written by another version). An
+  /// empty one too, without a warning, once `stop` is requested.
+  public static func load(from url: URL, identity: String, stop: Stop? = nil) -> (
+    cache: ParseCache, warning: String?
+  ) {
     let cache = ParseCache()
     // Mapped rather than read: reading tens of megabytes into new memory (copied, every page zeroed and
     // faulted in, then freed) was a third of loading the cache, on the thread the build waits for.
@@ -172,7 +188,8 @@ public final class ParseCache: Sendable {
       let count = try reader.int()
       var entries: [String: Entry] = [:]
       entries.reserveCapacity(max(0, min(count, 1_000_000)))
-      for _ in 0..<count {
+      for index in 0..<count {
+        if index % 1024 == 0, stop?.isRequested == true { return (ParseCache(), nil) }
         let path = try reader.string()
         let key = try reader.word()
         let hash = try reader.word()

@@ -150,9 +150,9 @@ public enum SiteBuilder {
     let timings = Timings()
     let name = BuildRecord.name(request, output)
     let record = output.cache == nil ? nil : BuildRecord.current(request)
-    // Read on the other core while the record is checked: started before the stamping, it slowed it, and
-    // a build with nothing to do took 40 ms longer (beside a stamping on one core: docs/performance.md).
-    var parseCache = earlyParseCache(request, output: output)
+    // Read on the other core while the record is checked (`earlyParseCache`), stopped if it answers.
+    let stopReading = ParseCache.Stop()
+    var parseCache = earlyParseCache(request, output: output, stop: stopReading)
     // The stamp of every file, freed by another thread while the command reports.
     defer { releaseInBackground(record) }
     // What repairing a killed build did, said by whichever way this build ends.
@@ -163,7 +163,7 @@ public enum SiteBuilder {
     if let record, !output.clean,
       var replayed = try replay(
         record, name: name, request: request, output: output, repairs: &repairs, recordEdits: &recordEdits,
-        held: &held)
+        held: &held, stopReading: stopReading)
     {
       replayed.report.notes = repairs + replayed.report.notes
       return replayed
@@ -301,7 +301,7 @@ public enum SiteBuilder {
   /// after repairing what a killed build left (said in `repairs`): the folder is then as its manifest says.
   private static func replay(
     _ record: BuildRecord, name: String, request: Request, output: Output, repairs: inout [String],
-    recordEdits: inout [String]?, held: inout OutputFolder.Lock?
+    recordEdits: inout [String]?, held: inout OutputFolder.Lock?, stopReading: ParseCache.Stop
   ) throws(Failure) -> Built? {
     guard let cache = output.cache else { return nil }
     do {
@@ -316,9 +316,13 @@ public enum SiteBuilder {
           guard output.pagefind == nil || indexed,
             let recorded = BuildRecord.read(lines, request: request, output: output.folder)
           else { return nil }
-          if let built = record.replay(recorded) { return built }
+          if let built = record.replay(recorded) {
+            stopReading.request()
+            return built
+          }
           return try buildNoteEdits(
-            since: recorded, record: record, request: request, output: output, name: name, recordEdits: &recordEdits)
+            since: recorded, record: record, request: request, output: output, name: name, recordEdits: &recordEdits,
+            stopReading: stopReading)
         case .damaged(let why):
           output.onCacheWarning(
             "ignoring the build cache's record \(cache.folder.path)/\(name) (\(why)); rebuilding it")
@@ -337,12 +341,16 @@ public enum SiteBuilder {
 
   /// The parse cache, being read on another core while the record is checked: a build the record does not
   /// answer needs it, and waiting for the record's answer before reading it put the two one after the
-  /// other (a record edit at 1,000 × 10 waited about 50 ms longer). When the record answers (nothing
-  /// changed, case notes edited), the read is left to end unused. Nil with `clean` or no cache.
-  private static func earlyParseCache(_ request: Request, output: Output) -> Background<LoadedParseCache>? {
+  /// other (a record edit at 1,000 × 10 waited about 50 ms longer). Started before the stamping, it slowed
+  /// it, and a build with nothing to do took 40 ms longer (beside a stamping on one core, docs/performance.md
+  /// has the figures). When the record answers (nothing changed, case notes edited), it asks `stop`, and the
+  /// read ends unused: read to its end, it made a note edit 10 ms longer. Nil with `clean` or no cache.
+  private static func earlyParseCache(_ request: Request, output: Output, stop: ParseCache.Stop)
+    -> Background<LoadedParseCache>?
+  {
     guard let cache = output.cache, !output.clean else { return nil }
     let file = cache.parseCacheFile(for: request.content)
-    return Background { ParseCache.load(from: file, identity: SiteRenderer.buildIdentity) }
+    return Background { ParseCache.load(from: file, identity: SiteRenderer.buildIdentity, stop: stop) }
   }
 
   /// Every entry of the build cache's memo (`PartnerMemo`'s file), being read on one other core while the
@@ -518,7 +526,7 @@ public enum SiteBuilder {
   /// what it does not plan as case edits takes the whole build, which renders the files whose keys changed.
   private static func buildNoteEdits(
     since recorded: BuildRecord.Recorded, record: BuildRecord, request: Request, output: Output, name: String,
-    recordEdits: inout [String]?
+    recordEdits: inout [String]?, stopReading: ParseCache.Stop
   ) throws -> Built? {
     guard let cache = output.cache, let changed = record.editedFiles(since: recorded, name: name, in: cache)
     else {
@@ -535,9 +543,12 @@ public enum SiteBuilder {
       record.stamp.listing.files, partners: Set(changed.compactMap { ContentFolder.casePath($0)?.partner }))
     guard let heads = BuildRecord.heads(of: changed, recorded: recorded, name: name, in: cache),
       let edited = noteEdits(changed, heads: heads, files: files),
-      let jobs = noteJobs(request, edited: edited, files: files)?.jobs,
-      let report = try SiteWriter.patch(jobs, in: output.folder)
+      let jobs = noteJobs(request, edited: edited, files: files)?.jobs
     else { return nil }
+    // The parse cache is not read to its end from here: a folder that lacks a file still takes the whole
+    // build, which then parses every file again.
+    stopReading.request()
+    guard let report = try SiteWriter.patch(jobs, in: output.folder) else { return nil }
     try Pagefind.update(output.folder, with: output.pagefind, changed: report.written > 0)
     var built = recorded.built
     built.report = report

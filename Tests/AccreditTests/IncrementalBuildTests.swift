@@ -787,6 +787,26 @@ struct ParseCacheTests {
   /// A record's evaluated key (`Partner.evaluatedHash`, what the files made from every evaluation are keyed
   /// by) changes with every field an evaluation or those files read, entries' lines included, and not with
   /// the region, the website or the PDM, which only the partner's page, the lists and the agendas show.
+  /// A load asked to stop (a build the record answered: nothing changed, case notes edited) gives an empty
+  /// cache and no warning; the same file read to its end gives every entry.
+  @Test func aLoadAskedToStopGivesAnEmptyCacheWithoutAWarning() throws {
+    try withTemporaryFolder { folder in
+      let cache = ParseCache()
+      _ = try ContentFolder.load(try content(in: folder), cache: cache)
+      let file = folder.appendingPathComponent("parse-cache")
+      cache.save(to: file, identity: "test")
+      let record = "partners/northwind-digital.yaml"
+      let whole = ParseCache.load(from: file, identity: "test")
+      #expect(whole.warning == nil)
+      #expect(whole.cache.partner(at: record)?.slug == "northwind-digital")
+      let stop = ParseCache.Stop()
+      stop.request()
+      let stopped = ParseCache.load(from: file, identity: "test", stop: stop)
+      #expect(stopped.warning == nil)
+      #expect(stopped.cache.partner(at: record) == nil)
+    }
+  }
+
   @Test func aRecordsEvaluatedKeyFollowsEveryFieldButTheRegionWebsiteAndPDM() throws {
     try withTemporaryFolder { folder in
       let content = try ContentFolder.load(try content(in: folder)).content
