@@ -73,43 +73,43 @@ public struct EscalationCase: Sendable, Equatable {
 
   /// The file name without `.md`.
   public var id: String {
-    get { storage.id }
-    set { unique().id = newValue }
+    get { storage.value.id }
+    set { storage.value.id = newValue }
   }
   /// The folder name: the partner's slug.
   public var partnerSlug: String {
-    get { storage.partnerSlug }
-    set { unique().partnerSlug = newValue }
+    get { storage.value.partnerSlug }
+    set { storage.value.partnerSlug = newValue }
   }
   /// The customer who complained.
   public var customer: String {
-    get { storage.customer }
-    set { unique().customer = newValue }
+    get { storage.value.customer }
+    set { storage.value.customer = newValue }
   }
   /// The accreditation whose work the complaint concerns.
   public var accreditation: Located<String>? {
-    get { storage.accreditation }
-    set { unique().accreditation = newValue }
+    get { storage.value.accreditation }
+    set { storage.value.accreditation = newValue }
   }
   /// A very serious infringement, which may go straight to the review board.
   public var isSerious: Bool {
-    get { storage.isSerious }
-    set { unique().isSerious = newValue }
+    get { storage.value.isSerious }
+    set { storage.value.isSerious = newValue }
   }
   /// Where `serious:` was written, if it was.
   public var seriousLocation: SourceLocation? {
-    get { storage.seriousLocation }
-    set { unique().seriousLocation = newValue }
+    get { storage.value.seriousLocation }
+    set { storage.value.seriousLocation = newValue }
   }
   /// The escalation path so far.
   public var steps: [Step] {
-    get { storage.steps }
-    set { unique().steps = newValue }
+    get { storage.value.steps }
+    set { storage.value.steps = newValue }
   }
   /// The outcome, absent while the case is open.
   public var outcome: Outcome? {
-    get { storage.outcome }
-    set { unique().outcome = newValue }
+    get { storage.value.outcome }
+    set { storage.value.outcome = newValue }
   }
   /// The Markdown notes, decoded when read when they were kept as bytes (`noteText`).
   public var notes: String {
@@ -118,22 +118,20 @@ public struct EscalationCase: Sendable, Equatable {
   }
   /// The Markdown notes as kept: a string, or the parse cache's bytes.
   public var noteText: NoteText {
-    get { storage.noteText }
-    set { unique().noteText = newValue }
+    get { storage.value.noteText }
+    set { storage.value.noteText = newValue }
   }
   /// The case file.
   public var location: SourceLocation {
-    get { storage.location }
-    set { unique().location = newValue }
+    get { storage.value.location }
+    set { storage.value.location = newValue }
   }
 
-  /// The fields, in one box shared by the copies until one changes: a case is copied from the parse cache
-  /// into the content, grouped by partner to be evaluated, keyed and listed, and copying its dozen strings
-  /// and arrays each time was about a tenth of a record edit's work at 10,000 partners.
-  private var storage: Storage
+  /// The fields, in one box shared by the copies until one changes (`CopyOnWrite`); two cases are equal by
+  /// their fields, whatever box holds them.
+  private var storage: CopyOnWrite<Fields>
 
-  private final class Storage: @unchecked Sendable {
-    // Changed only through `unique()`, when no other case shares the box: a value, as its fields were.
+  private struct Fields: Sendable, Equatable {
     var id: String
     var partnerSlug: String
     var customer: String
@@ -144,44 +142,6 @@ public struct EscalationCase: Sendable, Equatable {
     var outcome: Outcome?
     var noteText: NoteText
     var location: SourceLocation
-
-    init(
-      id: String, partnerSlug: String, customer: String, accreditation: Located<String>?, isSerious: Bool,
-      seriousLocation: SourceLocation?, steps: [Step], outcome: Outcome?, noteText: NoteText,
-      location: SourceLocation
-    ) {
-      self.id = id
-      self.partnerSlug = partnerSlug
-      self.customer = customer
-      self.accreditation = accreditation
-      self.isSerious = isSerious
-      self.seriousLocation = seriousLocation
-      self.steps = steps
-      self.outcome = outcome
-      self.noteText = noteText
-      self.location = location
-    }
-
-    func copy() -> Storage {
-      Storage(
-        id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
-        seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: noteText, location: location)
-    }
-  }
-
-  /// The box, copied first when another case shares it.
-  private mutating func unique() -> Storage {
-    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    return storage
-  }
-
-  public static func == (lhs: EscalationCase, rhs: EscalationCase) -> Bool {
-    let (left, right) = (lhs.storage, rhs.storage)
-    return left === right
-      || (left.id == right.id && left.partnerSlug == right.partnerSlug && left.customer == right.customer
-        && left.accreditation == right.accreditation && left.isSerious == right.isSerious
-        && left.seriousLocation == right.seriousLocation && left.steps == right.steps
-        && left.outcome == right.outcome && left.noteText == right.noteText && left.location == right.location)
   }
 
   /// Creates a case.
@@ -200,8 +160,9 @@ public struct EscalationCase: Sendable, Equatable {
     id: String, partnerSlug: String, customer: String, accreditation: Located<String>?, isSerious: Bool,
     seriousLocation: SourceLocation?, steps: [Step], outcome: Outcome?, noteText: NoteText, location: SourceLocation
   ) {
-    storage = Storage(
-      id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
-      seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: noteText, location: location)
+    storage = CopyOnWrite(
+      Fields(
+        id: id, partnerSlug: partnerSlug, customer: customer, accreditation: accreditation, isSerious: isSerious,
+        seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: noteText, location: location))
   }
 }

@@ -2,67 +2,65 @@
 public struct Partner: Sendable, Equatable {
   /// The file name without its extension.
   public var slug: String {
-    get { storage.slug }
-    set { unique().slug = newValue }
+    get { storage.value.slug }
+    set { storage.value.slug = newValue }
   }
   /// The partner's name.
   public var name: String {
-    get { storage.name }
-    set { unique().name = newValue }
+    get { storage.value.name }
+    set { storage.value.name = newValue }
   }
   /// Optional region, e.g. `EMEA`.
   public var region: String? {
-    get { storage.region }
-    set { unique().region = newValue }
+    get { storage.value.region }
+    set { storage.value.region = newValue }
   }
   /// Optional website address.
   public var website: String? {
-    get { storage.website }
-    set { unique().website = newValue }
+    get { storage.value.website }
+    set { storage.value.website = newValue }
   }
   /// Optional partner development manager.
   public var pdm: String? {
-    get { storage.pdm }
-    set { unique().pdm = newValue }
+    get { storage.value.pdm }
+    set { storage.value.pdm = newValue }
   }
   /// Tier reviews, in file order.
   public var tiers: [TierReview] {
-    get { storage.tiers }
-    set { unique().tiers = newValue }
+    get { storage.value.tiers }
+    set { storage.value.tiers = newValue }
   }
   /// Grace periods granted to remediate a tier below the eligible ones.
   public var grace: [GracePeriod] {
-    get { storage.grace }
-    set { unique().grace = newValue }
+    get { storage.value.grace }
+    set { storage.value.grace = newValue }
   }
   /// Certifications earned.
   public var certifications: [EarnedCertification] {
-    get { storage.certifications }
-    set { unique().certifications = newValue }
+    get { storage.value.certifications }
+    set { storage.value.certifications = newValue }
   }
   /// Accreditations issued.
   public var accreditations: [Accreditation] {
-    get { storage.accreditations }
-    set { unique().accreditations = newValue }
+    get { storage.value.accreditations }
+    set { storage.value.accreditations = newValue }
   }
   /// Review board determinations.
   public var decisions: [Decision] {
-    get { storage.decisions }
-    set { unique().decisions = newValue }
+    get { storage.value.decisions }
+    set { storage.value.decisions = newValue }
   }
   /// The record's file.
   public var location: SourceLocation {
-    get { storage.location }
-    set { unique().location = newValue }
+    get { storage.value.location }
+    set { storage.value.location = newValue }
   }
 
-  /// The fields, in one box shared by the copies until one changes, for the reason `EscalationCase` keeps
-  /// its in one: a record is copied into the content, the evaluation, the keys, the cross-checks and the
-  /// site's tables, and copying its eleven strings and arrays each time added up at 10,000 partners.
-  private var storage: Storage
+  /// The fields, in one box shared by the copies until one changes (`CopyOnWrite`); two records are equal
+  /// by their fields, whatever box holds them.
+  private var storage: CopyOnWrite<Fields>
 
-  private final class Storage: @unchecked Sendable {
-    // Changed only through `unique()`, when no other record shares the box: a value, as its fields were.
+  private struct Fields: Sendable, Equatable {
     var slug: String
     var name: String
     var region: String?
@@ -74,46 +72,6 @@ public struct Partner: Sendable, Equatable {
     var accreditations: [Accreditation]
     var decisions: [Decision]
     var location: SourceLocation
-
-    init(
-      slug: String, name: String, region: String?, website: String?, pdm: String?, tiers: [TierReview],
-      grace: [GracePeriod], certifications: [EarnedCertification], accreditations: [Accreditation],
-      decisions: [Decision], location: SourceLocation
-    ) {
-      self.slug = slug
-      self.name = name
-      self.region = region
-      self.website = website
-      self.pdm = pdm
-      self.tiers = tiers
-      self.grace = grace
-      self.certifications = certifications
-      self.accreditations = accreditations
-      self.decisions = decisions
-      self.location = location
-    }
-
-    func copy() -> Storage {
-      Storage(
-        slug: slug, name: name, region: region, website: website, pdm: pdm, tiers: tiers, grace: grace,
-        certifications: certifications, accreditations: accreditations, decisions: decisions, location: location)
-    }
-  }
-
-  /// The box, copied first when another record shares it.
-  private mutating func unique() -> Storage {
-    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    return storage
-  }
-
-  public static func == (lhs: Partner, rhs: Partner) -> Bool {
-    let (left, right) = (lhs.storage, rhs.storage)
-    return left === right
-      || (left.slug == right.slug && left.name == right.name && left.region == right.region
-        && left.website == right.website && left.pdm == right.pdm && left.tiers == right.tiers
-        && left.grace == right.grace && left.certifications == right.certifications
-        && left.accreditations == right.accreditations && left.decisions == right.decisions
-        && left.location == right.location)
   }
 
   /// Creates a partner record.
@@ -122,9 +80,10 @@ public struct Partner: Sendable, Equatable {
     tiers: [TierReview] = [], grace: [GracePeriod] = [], certifications: [EarnedCertification] = [],
     accreditations: [Accreditation] = [], decisions: [Decision] = [], location: SourceLocation
   ) {
-    storage = Storage(
-      slug: slug, name: name, region: region, website: website, pdm: pdm, tiers: tiers, grace: grace,
-      certifications: certifications, accreditations: accreditations, decisions: decisions, location: location)
+    storage = CopyOnWrite(
+      Fields(
+        slug: slug, name: name, region: region, website: website, pdm: pdm, tiers: tiers, grace: grace,
+        certifications: certifications, accreditations: accreditations, decisions: decisions, location: location))
   }
 }
 
