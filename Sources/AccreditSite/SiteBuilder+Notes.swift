@@ -40,9 +40,7 @@ extension SiteBuilder {
     next.site = nil
     let editedPaths = Set(paths)
     for escalation in planned.content.cases where editedPaths.contains(escalation.location.file) {
-      guard let index = next.content.cases.firstIndex(where: { $0.location.file == escalation.location.file }) else {
-        return nil
-      }
+      guard let index = position(of: escalation, in: next.content.cases) else { return nil }
       next.content.cases[index] = escalation
     }
     for path in editedPaths {
@@ -52,6 +50,19 @@ extension SiteBuilder {
     }
     for file in files { next.keys[file.path] = file.key }
     return Patch(files: files, removed: [], baseline: next, summary: "case notes edited")
+  }
+
+  /// Where the case of `escalation`'s file is among `cases` (in the content's order, by partner slug then
+  /// id), found by halving: a scan of 50,000 cases was a tenth of a note edit. Nil when it is not there.
+  private static func position(of escalation: EscalationCase, in cases: [EscalationCase]) -> Int? {
+    let key = (escalation.partnerSlug, escalation.id)
+    var (low, high) = (0, cases.count)
+    while low < high {
+      let middle = (low + high) / 2
+      if (cases[middle].partnerSlug, cases[middle].id) < key { low = middle + 1 } else { high = middle }
+    }
+    guard low < cases.count, cases[low].location.file == escalation.location.file else { return nil }
+    return low
   }
 
   /// The case files among `changed` and their front-matter hashes now, when every changed path is an

@@ -572,7 +572,7 @@ public enum SiteBuilder {
 
   /// Lets another thread free `values`: freeing the content and the planned jobs took a fifth of a second
   /// at 10,000 partners, time in which the command can report and exit.
-  private static func releaseInBackground(_ values: some Sendable) {
+  static func releaseInBackground(_ values: some Sendable) {
     DispatchQueue.global(qos: .utility).async { withExtendedLifetime(values) {} }
   }
 
