@@ -88,6 +88,20 @@ public struct Content: Sendable {
   }
 }
 
+extension Content {
+  /// The content after a case file was saved with its notes alone changed (its front matter as it was):
+  /// its case, at `index` in `cases`, is now `escalation`, and its bytes hash to `hash`. Changed in place,
+  /// and the tables that speak for every case's data and every file's path (`caseDataHashes`,
+  /// `inputPaths`) are kept, since neither changed: a record edit after a note edit still takes them
+  /// whole. `notesHTML` keeps the old notes' entry, which `html(ofNotes:)` no longer takes for this case.
+  public mutating func replaceNotes(at index: Int, with escalation: EscalationCase, hash: UInt64) {
+    let (dataHashes, paths) = (caseDataHashes, inputPaths)
+    cases[index] = escalation
+    inputHashes[escalation.location.file] = hash
+    (caseDataHashes, inputPaths) = (dataHashes, paths)
+  }
+}
+
 /// Site settings (`site.yaml`).
 public struct SiteSettings: Sendable {
   /// Shown in every page's header and title.

@@ -155,13 +155,14 @@ public struct PreviewServer: Sendable {
       return false
     }
     let restamped = restamp(changes)
-    guard let patch = try SiteBuilder.renderChanges(request, changes: changes, since: consume baseline) else {
+    guard var patch = try SiteBuilder.renderChanges(request, changes: changes, since: consume baseline) else {
       return false
     }
     // Files that came and went change nothing: no new build for open pages to reload.
     if !patch.files.isEmpty || !patch.removed.isEmpty {
       state.patch(with: patch.files, removing: patch.removed, at: Date())
     }
+    patch.releaseRetired()
     self.baseline.store(patch.baseline)
     recordStart(restamped, edited: changes.content.keys, request: request)
     log(

@@ -18,10 +18,14 @@ extension SiteBuilder {
   static let noteEditLimit = 100
 
   /// The render after the case files at `paths` (each in `baseline`'s listing) were saved, when their
-  /// notes alone changed: their pages, the only files that change; the baseline takes their new notes.
-  /// Nil otherwise (the server then renders the whole site).
-  static func renderNoteEdits(_ request: Request, paths: [String], since baseline: Baseline) throws(Failure)
-    -> Patch?
+  /// notes alone changed: their pages, the only files that change; the baseline takes their new notes, in
+  /// place. Nil otherwise, with the baseline as it was (the server then renders the whole site).
+  ///
+  /// In place, because the baseline's tables are the server's alone: changed in a copy, its cases, input
+  /// hashes and output keys (50,000, 60,000 and 92,000 entries at 10,000 partners) were each copied whole
+  /// and the old ones freed, four fifths of a note edit's time.
+  static func renderNoteEdits(_ request: Request, paths: [String], since baseline: inout Baseline)
+    throws(Failure) -> Patch?
   {
     guard let edited = noteEdits(Set(paths), heads: baseline.heads, files: baseline.files),
       let planned = noteJobs(request, edited: edited, files: baseline.files, templates: baseline.templates)
@@ -34,22 +38,26 @@ extension SiteBuilder {
     } catch {
       throw .io(String(describing: error))
     }
-    // The baseline follows the files: a later record edit renders these cases' pages with their new notes.
-    var next = baseline
-    // The last render's context has the cases as they were.
-    next.site = nil
+    // Every change found before any is made, so that a nil leaves the baseline as it was.
     let editedPaths = Set(paths)
+    var changed: [(index: Int, escalation: EscalationCase, hash: UInt64)] = []
     for escalation in planned.content.cases where editedPaths.contains(escalation.location.file) {
-      guard let index = position(of: escalation, in: next.content.cases) else { return nil }
-      next.content.cases[index] = escalation
+      guard let index = position(of: escalation, in: baseline.content.cases),
+        let hash = planned.content.inputHashes[escalation.location.file]
+      else { return nil }
+      changed.append((index, escalation, hash))
     }
-    for path in editedPaths {
-      guard let hash = planned.content.inputHashes[path] else { return nil }
-      next.content.inputHashes[path] = hash
-      next.inputKeys = next.inputKeys.replacing(path, hash: hash)
+    guard changed.count == editedPaths.count else { return nil }
+    // The last render's context has the cases as they were; it shares their tables, which are copied
+    // once, the first time, and it is freed after the patch is served.
+    let retired = baseline.site.take()
+    for (index, escalation, hash) in changed {
+      let path = escalation.location.file
+      baseline.content.replaceNotes(at: index, with: escalation, hash: hash)
+      baseline.inputKeys.replace(path, hash: hash)
     }
-    for file in files { next.keys[file.path] = file.key }
-    return Patch(files: files, removed: [], baseline: next, summary: "case notes edited")
+    for file in files { baseline.keys[file.path] = file.key }
+    return Patch(files: files, removed: [], baseline: baseline, summary: "case notes edited", retired: retired)
   }
 
   /// Where the case of `escalation`'s file is among `cases` (in the content's order, by partner slug then

@@ -70,9 +70,12 @@ extension SiteBuilder {
     public var baseline: Baseline
     /// What was edited: `case notes edited`, `partner records edited`.
     public var summary: String
-    /// The context of the render the edit followed, held until the patch goes, so that it is freed after
-    /// the patch is published rather than before (freeing its thousands of entries is a few milliseconds).
+    /// The context of the render the edit followed, held until the patch is published and then freed by
+    /// another thread (`releaseRetired`): freeing its thousands of entries takes milliseconds.
     var retired: SiteContext?
+
+    /// Lets another thread free the context of the render the edit followed, once the patch is published.
+    public mutating func releaseRetired() { releaseInBackground(retired.take()) }
   }
 
   /// The preview server's render after `changes` since `baseline`'s render, when the planner (`plan`) finds
@@ -85,12 +88,7 @@ extension SiteBuilder {
     switch plan(changes) {
     case .nothing: return Patch(files: [], removed: [], baseline: baseline, summary: "nothing changed")
     case .caseEdits(let paths):
-      if let patch = try renderNoteEdits(request, paths: paths, since: baseline) {
-        // The last baseline's tables, which the next one copied to change an entry, freed by another
-        // thread: freed here, they were a third of a note edit at 10,000 partners.
-        releaseInBackground(baseline)
-        return patch
-      }
+      if let patch = try renderNoteEdits(request, paths: paths, since: &baseline) { return patch }
       return try renderCaseEdits(request, paths: paths, since: baseline)
     case .recordEdits(let paths): return try renderRecordEdits(request, paths: paths, since: consume baseline)
     case .documentEdits(let paths): return try renderDocumentEdits(paths: paths, since: baseline)

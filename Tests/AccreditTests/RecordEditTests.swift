@@ -525,6 +525,38 @@ struct RecordEditTests {
     }
   }
 
+  /// A note edit changes the baseline it is given in place (a copy the caller kept stays as it was), and
+  /// what it leaves is what a clean render's baseline holds: the cases and input hashes, with the tables
+  /// of every case's data and every path kept rather than emptied.
+  @Test func aNoteEditLeavesTheBaselineACleanRenderWouldWithItsTablesKept() throws {
+    try withTemporaryFolder { folder in
+      let (content, request) = try sampleRequest(in: folder)
+      let first = try SiteBuilder.render(request).baseline
+      var baseline = first
+      for (step, note) in ["cases/northwind-digital/NW-2026-019.md", "cases/contoso-consulting/CT-2025-002.md"]
+        .enumerated()
+      {
+        let url = content.appendingPathComponent(note)
+        try Data((try String(contentsOf: url, encoding: .utf8) + "\nStep \(step): **Zebra**.\n").utf8).write(to: url)
+        let patch = try #require(
+          try SiteBuilder.renderChanges(request, changes: ChangeSet(content: [note: .changed]), since: baseline))
+        #expect(patch.summary == "case notes edited")
+        baseline = patch.baseline
+      }
+      let clean = try SiteBuilder.render(request).baseline
+      #expect(baseline.content.cases == clean.content.cases)
+      #expect(baseline.content.inputHashes == clean.content.inputHashes)
+      #expect(baseline.site == nil)
+      #expect(!first.content.caseDataHashes.isEmpty && baseline.content.caseDataHashes == clean.content.caseDataHashes)
+      #expect(!first.content.inputPaths.isEmpty && baseline.content.inputPaths == clean.content.inputPaths)
+      // The first render's baseline, which the edits were given copies of, has the notes as they were.
+      let edited = try #require(
+        first.content.cases.first { $0.location.file == "cases/northwind-digital/NW-2026-019.md" })
+      #expect(!edited.notes.contains("Zebra") && first.site != nil)
+      #expect(first.content.inputHashes != clean.content.inputHashes)
+    }
+  }
+
   /// A record with an error is not read alone: the whole build reports it where it is.
   @Test func aRecordWithAnErrorTakesTheWholeBuild() throws {
     try withTemporaryFolder { folder in
