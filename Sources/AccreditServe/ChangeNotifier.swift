@@ -32,6 +32,12 @@ final class ChangeNotifier: @unchecked Sendable {
   private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
   /// What changed since the last `takeChanges`.
   private let pending = Mutex(Changes())
+  /// The files (by root and path) written, or created, and not closed since: a writer is still at them.
+  private let writing = Mutex(Set<String>())
+
+  /// Whether a file reported since the last `takeChanges` was written or created and not yet closed (or
+  /// renamed into place): a save still under way, which the server waits out.
+  var isWriting: Bool { writing.withLock { !$0.isEmpty } }
 
   /// The changes the kernel reported: the files, or `isUnknown` when a folder changed or events were lost.
   struct Changes: Sendable {
@@ -48,7 +54,9 @@ final class ChangeNotifier: @unchecked Sendable {
 
   /// The changes reported since the last call, which are then forgotten.
   func takeChanges() -> Changes {
-    pending.withLock { pending in
+    // A file still open is written again before it is closed, and that is reported again.
+    writing.withLock { $0.removeAll() }
+    return pending.withLock { pending in
       defer { pending = Changes() }
       return pending
     }
@@ -139,6 +147,16 @@ final class ChangeNotifier: @unchecked Sendable {
       }
     }
 
+    /// Follows whether the file `key` is being written: a write or a creation opens a save, a close after
+    /// writing, a rename or a removal ends it (the events of one file come in order).
+    private func noteWriting(_ key: String, mask: UInt32) {
+      if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) != 0 {
+        writing.withLock { _ = $0.remove(key) }
+      } else if mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
+        writing.withLock { _ = $0.insert(key) }
+      }
+    }
+
     /// Reads every pending event; returns whether one concerned a visible entry.
     private func drain() -> Bool {
       var changed = false
@@ -180,13 +198,15 @@ final class ChangeNotifier: @unchecked Sendable {
           guard !name.hasPrefix(".") else { continue }
           changed = true
           let path = folder.path.isEmpty ? name : folder.path + "/" + name
+          let isFile = !name.isEmpty && mask & UInt32(IN_ISDIR) == 0
           pending.withLock { pending in
-            if !name.isEmpty, mask & UInt32(IN_ISDIR) == 0 {
+            if isFile {
               pending.files[folder.root, default: []].insert(path)
             } else {
               pending.isUnknown = true
             }
           }
+          if isFile { noteWriting("\(folder.root)/\(path)", mask: mask) }
           if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
             watch(resolvedRoots[folder.root] + "/" + path, root: folder.root, relative: path)
           }

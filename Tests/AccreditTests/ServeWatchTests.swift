@@ -129,4 +129,39 @@ struct ServeWatchTests {
       }
     }
   }
+
+  /// The notifier tells a save under way from a save done: a file created or written and still open is
+  /// being written, and closed or renamed into place it is not. The server waits out the first
+  /// (`quietPeriod`) and rebuilds 5 ms after the second (`settledPeriod`).
+  @Test func theNotifierTellsASaveUnderWayFromASaveDone() throws {
+    try withTemporaryFolder { folder in
+      let notifier = try #require(ChangeNotifier.make(watching: [folder]))
+      let path = folder.appendingPathComponent("note.md").path
+      let descriptor = open(path, O_CREAT | O_WRONLY, 0o644)
+      try #require(descriptor >= 0)
+      #expect(notifier.wait(timeout: .seconds(1)) && notifier.isWriting, "created, still open")
+      #expect(write(descriptor, "---\nid: A\n", 10) == 10)
+      _ = notifier.wait(timeout: .milliseconds(100))
+      #expect(notifier.isWriting, "written, still open")
+      close(descriptor)
+      #expect(notifier.wait(timeout: .seconds(1)) && !notifier.isWriting, "closed")
+      #expect(notifier.takeChanges().files[0] == ["note.md"])
+
+      // Written again and left open, then replaced by a file renamed into place (an editor's safe save).
+      let again = open(path, O_WRONLY | O_APPEND)
+      #expect(write(again, "x", 1) == 1)
+      #expect(notifier.wait(timeout: .seconds(1)) && notifier.isWriting)
+      try Data("---\nid: B\n".utf8).write(to: folder.appendingPathComponent(".note.md.tmp"))
+      #expect(rename(folder.appendingPathComponent(".note.md.tmp").path, path) == 0)
+      #expect(notifier.wait(timeout: .seconds(1)) && !notifier.isWriting, "renamed into place")
+      close(again)
+      // A file still open when the changes are taken is written again before it is closed, and reported then.
+      let third = open(path, O_WRONLY | O_APPEND)
+      #expect(write(third, "y", 1) == 1)
+      #expect(notifier.wait(timeout: .seconds(1)) && notifier.isWriting)
+      _ = notifier.takeChanges()
+      #expect(!notifier.isWriting)
+      close(third)
+    }
+  }
 }
