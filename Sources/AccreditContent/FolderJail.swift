@@ -215,29 +215,57 @@ public enum FolderJail {
     }
 
     /// Adds the files below the real folder `folder`, shown to the user as `path`. `ancestors` are the
-    /// real paths of the folders walked to get here, for loop detection. Subfolders are listed on every core.
+    /// real paths of the folders walked to get here, for loop detection. The folders are listed a level at
+    /// a time, each level's on every core: listed each with its own subfolders on every core, the walk ran
+    /// on one, since a `concurrentPerform` inside another runs on the calling thread alone, and `cases/`,
+    /// with its 10,000 folders, was one item of the root's.
     func list(folder: String, path: String, ancestors: [String], only: Set<String>?, into listing: inout Listing) {
+      var level = [Pending(real: folder, path: path, ancestors: ancestors, only: only)]
+      while !level.isEmpty {
+        let listed = level.parallelMap { list($0) }
+        level = []
+        for part in listed {
+          listing.files += part.listing.files
+          listing.problems += part.listing.problems
+          level += part.folders
+        }
+      }
+    }
+
+    /// A folder to list: its real path, its path as the user sees it, the real paths of the folders
+    /// walked to get there, and, for the root, the names alone to look at.
+    private struct Pending: Sendable {
+      var real: String
+      var path: String
+      var ancestors: [String]
+      var only: Set<String>?
+    }
+
+    /// The files and problems of the folder `pending`, and its folders to list next.
+    private func list(_ pending: Pending) -> (listing: Listing, folders: [Pending]) {
+      let path = pending.path
+      var listing = Listing()
       var folders: [(real: String, path: String)] = []
       let found: [Entry]
-      switch entries(of: folder) {
+      switch entries(of: pending.real) {
       case .success(let entries): found = entries
       case .failure(let reason):
         // A folder that cannot be listed is an error, never an empty folder: its pages would be removed.
         listing.problems.append((path, "cannot list the folder: \(reason)"))
-        return
+        return (listing, [])
       }
       for entry in found {
         let name = entry.name
         let shown = path.isEmpty ? name : path + "/" + name
         guard let type = entry.type else {
-          if only == nil || only?.contains(name) == true {
+          if pending.only == nil || pending.only?.contains(name) == true {
             listing.problems.append((shown, entry.problem ?? "cannot read this entry"))
           }
           continue
         }
-        if let only, !only.contains(name) { continue }
-        guard visited.add(1, ordering: .relaxed).newValue <= maximumEntries else { return }
-        let full = folder + "/" + name
+        if let only = pending.only, !only.contains(name) { continue }
+        guard visited.add(1, ordering: .relaxed).newValue <= maximumEntries else { return (listing, []) }
+        let full = pending.real + "/" + name
         switch type {
         case Int32(DT_REG):
           listing.files.append(File(path: shown, location: full))
@@ -248,7 +276,7 @@ public enum FolderJail {
           case .success(let (real, isFolder)):
             if !isFolder {
               listing.files.append(File(path: shown, location: real))
-            } else if ancestors.contains(real) {
+            } else if pending.ancestors.contains(real) {
               listing.problems.append((shown, "symbolic link loop: the link points to a folder that holds it"))
             } else {
               folders.append((real, shown))
@@ -263,17 +291,10 @@ public enum FolderJail {
       let depth = path.isEmpty ? 0 : path.split(separator: "/").count
       if depth >= maximumDepth && !folders.isEmpty {
         listing.problems += folders.map { ($0.path, "folder nested more than \(maximumDepth) deep; not read") }
-        return
+        return (listing, [])
       }
-      let below = folders.parallelMap { sub in
-        var inside = Listing()
-        list(folder: sub.real, path: sub.path, ancestors: ancestors + [sub.real], only: nil, into: &inside)
-        return inside
-      }
-      for inside in below {
-        listing.files += inside.files
-        listing.problems += inside.problems
-      }
+      let next = folders.map { Pending(real: $0.real, path: $0.path, ancestors: pending.ancestors + [$0.real]) }
+      return (listing, next)
     }
 
     private struct Refusal: Error {

@@ -58,6 +58,46 @@ struct JailTests {
     }
   }
 
+  /// The walk lists a level of folders at a time on every core, and the stamp stats runs of files on every
+  /// core, each run opening the folders it meets: over many folders, with one folder's files split in path
+  /// order by a subfolder's, each file is listed once, in path order, and stamped as it is; a folder
+  /// nested deeper than `maximumDepth` is a problem and not walked.
+  @Test func aWideTreeIsListedAndStampedFileByFile() throws {
+    try withTemporaryFolder { folder in
+      let content = folder.appendingPathComponent("content")
+      var paths = (0..<40).flatMap { partner in (0..<9).map { "cases/p\(partner)/C-\($0).md" } }
+      // In path order, `cases/p1/C-0/inner.md` comes between `cases/p1/C-0.md` and `cases/p1/C-1.md`.
+      paths += ["cases/p1/C-0/inner.md", "cases/p1-b/x.md", "partners/p1.yaml", "site.yaml"]
+      for (number, path) in paths.enumerated() {
+        let url = content.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(String(repeating: "x", count: number).utf8).write(to: url)
+      }
+      let listing = try FolderJail.list(content, what: "content folder")
+      #expect(listing.files.map(\.path) == paths.sorted() && listing.problems.isEmpty)
+      let stamp = try #require(FolderStamp.of(content, what: "content folder"))
+      var lines: [UInt8] = []
+      stamp.appendLines(prefix: "", smudgingAt: nil, to: &lines)
+      let sizes = String(decoding: lines, as: UTF8.self).split(separator: "\n").map {
+        ($0.split(separator: " ")[3], Int($0.split(separator: " ")[0]) ?? -1)
+      }
+      #expect(sizes.map { String($0.0) } == paths.sorted())
+      #expect(sizes.allSatisfy { path, size in paths.firstIndex(of: String(path)) == size })
+      #expect(stamp.isCurrent(paths))
+      try Data("changed".utf8).write(to: content.appendingPathComponent("cases/p1/C-1.md"))
+      #expect(!stamp.isCurrent(["cases/p1/C-1.md"]) && stamp.isCurrent(paths.filter { $0 != "cases/p1/C-1.md" }))
+
+      let deep = "d/1/2/3/4/5/6/7/8/9"
+      try FileManager.default.createDirectory(
+        at: content.appendingPathComponent(deep), withIntermediateDirectories: true)
+      try Data("x".utf8).write(to: content.appendingPathComponent(deep + "/deep.md"))
+      let walked = try FolderJail.list(content, what: "content folder")
+      #expect(walked.files.count == paths.count)
+      #expect(walked.problems.map(\.path) == ["d/1/2/3/4/5/6/7/8"])
+      #expect(FolderStamp.of(content, what: "content folder") == nil, "a listing with a problem is not stamped")
+    }
+  }
+
   @Test func linksOutOfTheFolderAreErrorsThatNeverShowTheTarget() throws {
     try withTemporaryFolder { folder in
       let (content, secret) = try makeContent(in: folder)
