@@ -147,13 +147,19 @@ final class ChangeNotifier: @unchecked Sendable {
       }
     }
 
-    /// Follows whether the file `key` is being written: a write or a creation opens a save, a close after
-    /// writing, a rename or a removal ends it (the events of one file come in order).
-    private func noteWriting(_ key: String, mask: UInt32) {
+    /// Puts the entry at `path` below root `root`, which the event `mask` concerns, in the pending changes:
+    /// a file by its path, anything else as a change that has everything read. A file's write or creation
+    /// opens a save, and a close after writing, a rename or a removal ends it (`isWriting`; the events of
+    /// one file come in order).
+    private func report(_ path: String, root: Int, isFile: Bool, mask: UInt32) {
+      pending.withLock { pending in
+        if isFile { pending.files[root, default: []].insert(path) } else { pending.isUnknown = true }
+      }
+      guard isFile else { return }
       if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE) != 0 {
-        writing.withLock { _ = $0.remove(key) }
+        writing.withLock { _ = $0.remove("\(root)/\(path)") }
       } else if mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
-        writing.withLock { _ = $0.insert(key) }
+        writing.withLock { _ = $0.insert("\(root)/\(path)") }
       }
     }
 
@@ -198,15 +204,7 @@ final class ChangeNotifier: @unchecked Sendable {
           guard !name.hasPrefix(".") else { continue }
           changed = true
           let path = folder.path.isEmpty ? name : folder.path + "/" + name
-          let isFile = !name.isEmpty && mask & UInt32(IN_ISDIR) == 0
-          pending.withLock { pending in
-            if isFile {
-              pending.files[folder.root, default: []].insert(path)
-            } else {
-              pending.isUnknown = true
-            }
-          }
-          if isFile { noteWriting("\(folder.root)/\(path)", mask: mask) }
+          report(path, root: folder.root, isFile: !name.isEmpty && mask & UInt32(IN_ISDIR) == 0, mask: mask)
           if mask & UInt32(IN_ISDIR) != 0, mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 {
             watch(resolvedRoots[folder.root] + "/" + path, root: folder.root, relative: path)
           }
