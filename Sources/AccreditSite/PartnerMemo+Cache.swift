@@ -23,13 +23,54 @@ extension PartnerMemo {
     var isEmpty: Bool { history == nil && pieces.isEmpty && feed == nil && months == nil && calendar == nil }
   }
 
-  /// What is kept of partner `slug` now.
+  /// A partner's history, feed piece, months and calendar events as the memo's file holds them, not yet
+  /// decoded: a build decodes each when it first asks for it (`decodedHistory(of:)` and the others). A
+  /// record edit that changes no evaluation asks for none of the other partners', and decoding all of them
+  /// was 250 ms of CPU at 10,000 partners. A part that does not decode is made again, as one the file does
+  /// not have (the envelope's checksum vouched for the file's bytes as a whole).
+  struct Unread: Sendable {
+    /// The memo file's bytes.
+    let bytes: [UInt8]
+    /// Where the history, the feed piece, the months and the calendar are in `bytes`.
+    let parts: [Range<Int>]
+
+    fileprivate func decoded<Value>(_ part: Int, _ read: (inout CacheReader) throws -> Value?) -> Value? {
+      var reader = CacheReader(bytes, from: parts[part].lowerBound, to: parts[part].upperBound)
+      guard let value = try? read(&reader), reader.isAtEnd else { return nil }
+      return value
+    }
+  }
+
+  /// The part `part` of partner `slug`'s entry in the memo's file (`Unread`), decoded now, or nil.
+  private func unreadPart<Value>(_ slug: String, _ part: Int, _ read: (inout CacheReader) throws -> Value?) -> Value? {
+    unread.withLock { $0[slug] }?.decoded(part, read)
+  }
+
+  /// Partner `slug`'s history as the memo's file has it, decoded now; nil when the file has none.
+  func decodedHistory(of slug: String) -> PartnerHistory? { unreadPart(slug, 0) { try $0.history() } }
+  /// Partner `slug`'s feed piece as the memo's file has it, decoded now.
+  func decodedFeed(of slug: String) -> PartnerFeedPiece? { unreadPart(slug, 1) { try $0.feed() } }
+  /// Partner `slug`'s part of the months as the memo's file has it, decoded now.
+  func decodedMonths(of slug: String) -> [Int]? { unreadPart(slug, 2) { try $0.months() } }
+  /// Partner `slug`'s calendar events as the memo's file has them, decoded now.
+  func decodedCalendar(of slug: String) -> [CalendarEvent]? { unreadPart(slug, 3) { try $0.calendar() } }
+
+  /// What is kept of partner `slug` now, the memo file's parts decoded.
   func kept(_ slug: String) -> Kept {
     Kept(
-      history: byPartner.withLock { $0[slug] },
+      history: byPartner.withLock { $0[slug] } ?? decodedHistory(of: slug),
       pieces: pieces.withLock { all in all.compactMapValues { $0[slug] } },
-      feed: feeds.withLock { $0[slug] }, months: months.withLock { $0[slug] },
-      calendar: calendars.withLock { $0[slug] })
+      feed: feeds.withLock { $0[slug] } ?? decodedFeed(of: slug),
+      months: months.withLock { $0[slug] } ?? decodedMonths(of: slug),
+      calendar: calendars.withLock { $0[slug] } ?? decodedCalendar(of: slug))
+  }
+
+  /// Puts in partner `slug`'s pieces and the parts of its entry in the memo's file, decoded when asked for.
+  func keep(pieces kept: [Piece: String], unread parts: Unread, of slug: String) {
+    pieces.withLock { all in
+      for (piece, text) in kept { all[piece, default: [:]][slug] = text }
+    }
+    unread.withLock { $0[slug] = parts }
   }
 
   /// Puts `kept` in as partner `slug`'s.
@@ -46,6 +87,7 @@ extension PartnerMemo {
   /// The slugs of the partners the memo holds something of.
   var slugs: Set<String> {
     var slugs = Set(byPartner.withLock { $0.keys })
+    slugs.formUnion(unread.withLock { $0.keys })
     slugs.formUnion(pieces.withLock { $0.values.flatMap(\.keys) })
     slugs.formUnion(feeds.withLock { $0.keys })
     slugs.formUnion(months.withLock { $0.keys })
@@ -53,7 +95,7 @@ extension PartnerMemo {
     return slugs
   }
 
-  private static let header = Array("accredit-memo 4\n".utf8)
+  private static let header = Array("accredit-memo 5\n".utf8)
 
   /// The memo's file: the header, `identity`, each partner's slug and entry (the partners of `keys` the
   /// memo holds something of or that `plans` has), a checksum. An entry, length first so that entries are
@@ -115,7 +157,11 @@ extension PartnerMemo {
   /// the partners' keys now: read while the content loads (`SiteBuilder.build`), since it needs no key.
   struct Stored: Sendable {
     /// Each partner's entry, in the file's order.
-    var entries: [(slug: String, key: UInt64, kept: Kept, planKey: UInt64, plan: SiteRenderer.PartnerPlan?)] = []
+    var entries:
+      [(
+        slug: String, key: UInt64, pieces: [Piece: String], unread: Unread, planKey: UInt64,
+        plan: SiteRenderer.PartnerPlan?
+      )] = []
     /// Why nothing was read from a file that is not another build's: what the build warns about.
     var damage: String?
 
@@ -125,7 +171,7 @@ extension PartnerMemo {
       var decoded = Decoded()
       for entry in entries {
         if keys[entry.slug] == entry.key {
-          decoded.memo.keep(entry.kept, of: entry.slug)
+          decoded.memo.keep(pieces: entry.pieces, unread: entry.unread, of: entry.slug)
           decoded.count += 1
         }
         if let plan = entry.plan, planKeys[entry.slug] == entry.planKey { decoded.plans[entry.slug] = plan }
@@ -159,7 +205,7 @@ extension PartnerMemo {
       return Stored(damage: "it is damaged")
     }
     let read = { @Sendable (span: (slug: String, start: Int, end: Int)) in
-      entry(of: span.slug, in: CacheReader(bytes, from: span.start, to: span.end))
+      entry(of: span.slug, in: CacheReader(bytes, from: span.start, to: span.end), bytes: bytes)
     }
     let entries = onEveryCore ? spans.parallelMap(read) : spans.map(read)
     var stored = Stored()
@@ -171,14 +217,16 @@ extension PartnerMemo {
     return stored
   }
 
-  /// The entry of partner `slug` that `reader` holds; nil when it does not decode.
-  private static func entry(of slug: String, in reader: CacheReader) -> (
-    slug: String, key: UInt64, kept: Kept, planKey: UInt64, plan: SiteRenderer.PartnerPlan?
+  /// The entry of partner `slug` that `reader` holds, in the memo file's `bytes`; nil when it does not
+  /// decode.
+  private static func entry(of slug: String, in reader: CacheReader, bytes: [UInt8]) -> (
+    slug: String, key: UInt64, pieces: [Piece: String], unread: Unread, planKey: UInt64,
+    plan: SiteRenderer.PartnerPlan?
   )? {
     var reader = reader
     do {
       let key = try reader.word()
-      let kept = try reader.kept()
+      let (pieces, unread) = try reader.kept(in: bytes)
       let planKey = try reader.word()
       let plan = try reader.optional { reader in
         SiteRenderer.PartnerPlan(
@@ -188,7 +236,7 @@ extension PartnerMemo {
           })
       }
       guard reader.isAtEnd else { return nil }
-      return (slug, key, kept, planKey, plan)
+      return (slug, key, pieces, unread, planKey, plan)
     } catch {
       return nil
     }
@@ -238,41 +286,57 @@ extension SiteRenderer {
 }
 
 extension CacheWriter {
+  /// What the memo keeps of a partner: its pieces, and each of its history, feed, months and calendar as
+  /// a part with its length first, which a build decodes only when it asks for it (`PartnerMemo.Unread`).
   fileprivate mutating func kept(_ kept: PartnerMemo.Kept) {
-    optional(kept.history) { writer, history in
-      writer.string(history.slug)
-      writer.list(history.accreditations) { writer, accreditation in
-        writer.string(accreditation.type)
-        writer.day(accreditation.issued)
-        writer.list(accreditation.changes) { writer, change in
-          writer.day(change.date)
-          writer.string(change.status.rawValue)
-          writer.list(change.rules) { $0.string($1.rawValue) }
+    part { writer in
+      writer.optional(kept.history) { writer, history in
+        writer.string(history.slug)
+        writer.list(history.accreditations) { writer, accreditation in
+          writer.string(accreditation.type)
+          writer.day(accreditation.issued)
+          writer.list(accreditation.changes) { writer, change in
+            writer.day(change.date)
+            writer.string(change.status.rawValue)
+            writer.list(change.rules) { $0.string($1.rawValue) }
+          }
         }
       }
     }
     let pieces = [PartnerMemo.Piece.statusJSON, .csv, .historyJSON, .partnerIndex]
     for piece in pieces { optional(kept.pieces[piece]) { $0.string($1) } }
-    optional(kept.feed) { writer, feed in
-      writer.list(feed.changes) { $0.change($1) }
-      writer.list(feed.events) { writer, item in
-        writer.day(item.event.day)
-        writer.int(item.event.order)
-        writer.string(item.event.partner)
-        let entry = item.event.entry
-        for text in [entry.id, entry.title, entry.updated, entry.link, entry.summary] { writer.string(text) }
-        writer.optional(item.change) { $0.int($1) }
+    part { writer in
+      writer.optional(kept.feed) { writer, feed in
+        writer.list(feed.changes) { $0.change($1) }
+        writer.list(feed.events) { writer, item in
+          writer.day(item.event.day)
+          writer.int(item.event.order)
+          writer.string(item.event.partner)
+          let entry = item.event.entry
+          for text in [entry.id, entry.title, entry.updated, entry.link, entry.summary] { writer.string(text) }
+          writer.optional(item.change) { $0.int($1) }
+        }
       }
     }
-    optional(kept.months) { writer, counts in writer.list(counts) { $0.int($1) } }
-    optional(kept.calendar) { writer, events in
-      writer.list(events) { writer, event in
-        writer.day(event.date)
-        writer.string(event.kind.rawValue)
-        writer.optional(event.partner) { $0.string($1) }
-        writer.optional(event.subject) { $0.string($1) }
+    part { writer in writer.optional(kept.months) { writer, counts in writer.list(counts) { $0.int($1) } } }
+    part { writer in
+      writer.optional(kept.calendar) { writer, events in
+        writer.list(events) { writer, event in
+          writer.day(event.date)
+          writer.string(event.kind.rawValue)
+          writer.optional(event.partner) { $0.string($1) }
+          writer.optional(event.subject) { $0.string($1) }
+        }
       }
     }
+  }
+
+  /// What `write` writes, its length first.
+  private mutating func part(_ write: (inout CacheWriter) -> Void) {
+    var part = CacheWriter()
+    write(&part)
+    int(part.bytes.count)
+    raw(part.bytes)
   }
 
   private mutating func change(_ item: StatusChangeItem) {
@@ -295,8 +359,29 @@ extension CacheWriter {
 }
 
 extension CacheReader {
-  fileprivate mutating func kept() throws -> PartnerMemo.Kept {
-    let history = try optional { reader in
+  /// A partner's pieces, and where its other parts are in `bytes`, the memo file's bytes this reader reads.
+  fileprivate mutating func kept(in bytes: [UInt8]) throws -> (
+    pieces: [PartnerMemo.Piece: String], unread: PartnerMemo.Unread
+  ) {
+    let history = try part()
+    var pieces: [PartnerMemo.Piece: String] = [:]
+    for piece in [PartnerMemo.Piece.statusJSON, .csv, .historyJSON, .partnerIndex] {
+      pieces[piece] = try optional { try $0.string() }
+    }
+    let (feed, months, calendar) = (try part(), try part(), try part())
+    return (pieces, PartnerMemo.Unread(bytes: bytes, parts: [history, feed, months, calendar]))
+  }
+
+  /// Where the part that comes next is (its length first), which is skipped.
+  private mutating func part() throws -> Range<Int> {
+    let length = try int()
+    let start = position
+    try skip(length)
+    return start..<(start + length)
+  }
+
+  fileprivate mutating func history() throws -> PartnerHistory? {
+    try optional { reader in
       PartnerHistory(
         slug: try reader.string(),
         accreditations: try reader.list { reader in
@@ -309,11 +394,10 @@ extension CacheReader {
             })
         })
     }
-    var pieces: [PartnerMemo.Piece: String] = [:]
-    for piece in [PartnerMemo.Piece.statusJSON, .csv, .historyJSON, .partnerIndex] {
-      pieces[piece] = try optional { try $0.string() }
-    }
-    let feed = try optional { reader in
+  }
+
+  fileprivate mutating func feed() throws -> PartnerFeedPiece? {
+    try optional { reader in
       PartnerFeedPiece(
         changes: try reader.list { try $0.change() },
         events: try reader.list { reader in
@@ -328,15 +412,20 @@ extension CacheReader {
             change: try reader.optional { try $0.int() })
         })
     }
-    let months = try optional { reader in try reader.list { try $0.int() } }
-    let calendar = try optional { reader in
+  }
+
+  fileprivate mutating func months() throws -> [Int]? {
+    try optional { reader in try reader.list { try $0.int() } }
+  }
+
+  fileprivate mutating func calendar() throws -> [CalendarEvent]? {
+    try optional { reader in
       try reader.list { reader in
         CalendarEvent(
           date: try reader.day(), kind: try reader.rawValue(CalendarEvent.Kind.self),
           partner: try reader.optional { try $0.string() }, subject: try reader.optional { try $0.string() })
       }
     }
-    return PartnerMemo.Kept(history: history, pieces: pieces, feed: feed, months: months, calendar: calendar)
   }
 
   private mutating func change() throws -> StatusChangeItem {

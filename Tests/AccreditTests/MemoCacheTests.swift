@@ -45,6 +45,43 @@ struct MemoCacheTests {
     }
   }
 
+  /// A memo read from its file decodes a partner's history, feed piece, months and calendar only when a
+  /// page asks for them (a record edit that changes no evaluation asks for none), each then kept; a part
+  /// that does not decode is made again, as one the file does not have.
+  @Test func theMemosPartsAreDecodedWhenFirstAskedFor() throws {
+    try withTemporaryFolder { folder in
+      let content = try generatedContent(in: folder, partners: 12, cases: 4, seed: 5)
+      let renderer = try SiteBuilder.renderer(
+        for: .init(content: content, asOf: Day("2026-11-15"), today: Day("2030-01-01")))
+      _ = try renderer.render()
+      let (keys, planKeys) = renderer.memoKeys(renderer.makeKeys())
+      let made = renderer.histories
+      let bytes = made.encoded(keys: keys, planKeys: planKeys, identity: "test")
+      let read = PartnerMemo.decoded(bytes, keys: keys, planKeys: planKeys, identity: "test").memo
+      let slug = try #require(renderer.content.partners.first { made.kept($0.slug).feed != nil }?.slug)
+      #expect(read.unread.withLock { $0.count } == renderer.content.partners.count)
+      #expect(read.byPartner.withLock { $0.isEmpty } && read.feeds.withLock { $0.isEmpty })
+      #expect(read.months.withLock { $0.isEmpty } && read.calendars.withLock { $0.isEmpty })
+      #expect(read.pieces.withLock { $0[.statusJSON]?[slug] } == made.pieces.withLock { $0[.statusJSON]?[slug] })
+
+      let feed = read.feedPiece(of: slug) {
+        Issue.record("made again, not decoded")
+        return PartnerFeedPiece(changes: [], events: [])
+      }
+      #expect(feed == made.feeds.withLock { $0[slug] })
+      #expect(read.feeds.withLock { $0[slug] } == feed, "kept once decoded")
+      #expect(read.monthCounts(of: slug) { [] } == made.months.withLock { $0[slug] })
+      #expect(read.byPartner.withLock { $0.count } == 0 && read.calendars.withLock { $0[slug] } == nil)
+
+      // Parts whose bytes do not decode are made again.
+      let garbled = PartnerMemo()
+      let unread = PartnerMemo.Unread(bytes: [0xFF, 0xFF], parts: Array(repeating: 0..<2, count: 4))
+      garbled.keep(pieces: [:], unread: unread, of: slug)
+      #expect(garbled.monthCounts(of: slug) { [7] } == [7])
+      #expect(garbled.decodedHistory(of: slug) == nil && garbled.kept(slug).feed == nil)
+    }
+  }
+
   /// The file's coding holds every field of what it keeps: each partner's entry read back equals the
   /// entry a whole render made, field by field (`Kept`'s `==` is synthesized, so a field added to a piece
   /// and forgotten by the coding fails here).

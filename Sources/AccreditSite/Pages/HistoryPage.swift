@@ -137,6 +137,9 @@ public final class PartnerMemo: Sendable {
   let months: Mutex<[String: [Int]]>
   /// Each partner's events of the calendar (`Evaluator.calendar(of:partner:after:through:)`).
   let calendars: Mutex<[String: [CalendarEvent]]>
+  /// Each partner's history, feed piece, months and calendar as the build cache's memo file has them, not
+  /// yet decoded (`Unread`): each is decoded and put in its table above when first asked for.
+  let unread: Mutex<[String: Unread]>
 
   /// Nothing made yet.
   public convenience init() {
@@ -146,7 +149,7 @@ public final class PartnerMemo: Sendable {
   private init(
     _ histories: [String: PartnerHistory], pieces: [Piece: [String: String]],
     evaluations: [String: [Day: PartnerEvaluation]], feeds: [String: PartnerFeedPiece], months: [String: [Int]],
-    calendars: [String: [CalendarEvent]]
+    calendars: [String: [CalendarEvent]], unread: [String: Unread] = [:]
   ) {
     byPartner = Mutex(histories)
     self.pieces = Mutex(pieces)
@@ -154,6 +157,7 @@ public final class PartnerMemo: Sendable {
     self.feeds = Mutex(feeds)
     self.months = Mutex(months)
     self.calendars = Mutex(calendars)
+    self.unread = Mutex(unread)
   }
 
   /// A copy without what was made for the partners `slugs`, which is made again when asked for.
@@ -168,13 +172,14 @@ public final class PartnerMemo: Sendable {
     return PartnerMemo(
       byPartner.withLock { without($0) }, pieces: pieces.withLock { $0.mapValues(without) },
       evaluations: evaluations.withLock { without($0) }, feeds: feeds.withLock { without($0) },
-      months: months.withLock { without($0) }, calendars: calendars.withLock { without($0) })
+      months: months.withLock { without($0) }, calendars: calendars.withLock { without($0) },
+      unread: unread.withLock { without($0) })
   }
 
   /// The partner `slug`'s events of the calendar: as made before, or made by `make` now and kept.
   func calendarEvents(of slug: String, _ make: () -> [CalendarEvent]) -> [CalendarEvent] {
     if let known = calendars.withLock({ $0[slug] }) { return known }
-    let made = make()
+    let made = decodedCalendar(of: slug) ?? make()
     calendars.withLock { $0[slug] = made }
     return made
   }
@@ -182,7 +187,7 @@ public final class PartnerMemo: Sendable {
   /// The partner `slug`'s part of the program's months: as made before, or made by `make` now and kept.
   func monthCounts(of slug: String, _ make: () -> [Int]) -> [Int] {
     if let known = months.withLock({ $0[slug] }) { return known }
-    let made = make()
+    let made = decodedMonths(of: slug) ?? make()
     months.withLock { $0[slug] = made }
     return made
   }
@@ -190,7 +195,7 @@ public final class PartnerMemo: Sendable {
   /// The feed piece of the partner `slug`: as made before, or made by `make` now and kept.
   func feedPiece(of slug: String, _ make: () -> PartnerFeedPiece) -> PartnerFeedPiece {
     if let known = feeds.withLock({ $0[slug] }) { return known }
-    let made = make()
+    let made = decodedFeed(of: slug) ?? make()
     feeds.withLock { $0[slug] = made }
     return made
   }
@@ -228,8 +233,9 @@ extension SiteContext {
   /// whichever of its page, its feed and the site-wide files asks first.
   func history(of partner: Partner) -> PartnerHistory {
     if let known = histories.byPartner.withLock({ $0[partner.slug] }) { return known }
-    let history = Evaluator(standards: content.standards)
-      .history(of: partner, cases: cases[partner.slug] ?? [], through: asOf)
+    let history =
+      histories.decodedHistory(of: partner.slug)
+      ?? Evaluator(standards: content.standards).history(of: partner, cases: cases[partner.slug] ?? [], through: asOf)
     histories.byPartner.withLock { $0[partner.slug] = history }
     return history
   }
