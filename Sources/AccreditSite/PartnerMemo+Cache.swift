@@ -73,17 +73,6 @@ extension PartnerMemo {
     unread.withLock { $0[slug] = parts }
   }
 
-  /// Puts `kept` in as partner `slug`'s.
-  func keep(_ kept: Kept, of slug: String) {
-    if let history = kept.history { byPartner.withLock { $0[slug] = history } }
-    pieces.withLock { all in
-      for (piece, text) in kept.pieces { all[piece, default: [:]][slug] = text }
-    }
-    if let feed = kept.feed { feeds.withLock { $0[slug] = feed } }
-    if let counts = kept.months { months.withLock { $0[slug] = counts } }
-    if let events = kept.calendar { calendars.withLock { $0[slug] = events } }
-  }
-
   /// The slugs of the partners the memo holds something of.
   var slugs: Set<String> {
     var slugs = Set(byPartner.withLock { $0.keys })
