@@ -207,36 +207,55 @@ struct Layout {
 }
 
 enum CrossReferences {
+  /// Reports the cases whose folder has no record, the cases about an accreditation their partner does not
+  /// hold, and the decisions about another partner's case or a case with no file. `partners` are sorted by
+  /// slug and `cases` by partner slug then id, as `Content` keeps them: each partner's cases are one run,
+  /// looked up once and met in step with the partners (a lookup of each case's partner by slug in two tables
+  /// was a tenth of a record edit's load at 10,000 partners).
   static func check(
     partners: [Partner], partnerFiles: [String: String], cases: [EscalationCase], sink: DiagnosticSink
   ) {
-    let partnersBySlug = Dictionary(partners.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
     var reportedFolders: Set<String> = []
-    // `cases` come in the order of their paths, so a folder's first case is the one reported.
-    for escalation in cases {
-      guard partnerFiles[escalation.partnerSlug] != nil else {
-        if reportedFolders.insert(escalation.partnerSlug).inserted {
+    var next = partners.startIndex
+    var start = cases.startIndex
+    while start < cases.endIndex {
+      let slug = cases[start].partnerSlug
+      var end = start + 1
+      while end < cases.endIndex, cases[end].partnerSlug == slug { end += 1 }
+      defer { start = end }
+      // A folder's first case is the one reported.
+      guard partnerFiles[slug] != nil else {
+        if reportedFolders.insert(slug).inserted {
           // A "did you mean" compares with every slug: offered for the first few folders only, so that a
           // tree of stray folders cannot cost folders × partners comparisons.
-          let hint =
-            reportedFolders.count <= 20
-            ? Suggestion.hint(for: escalation.partnerSlug, in: partnerFiles.keys.sorted()) : ""
+          let hint = reportedFolders.count <= 20 ? Suggestion.hint(for: slug, in: partnerFiles.keys.sorted()) : ""
           sink.error(
-            "case folder 'cases/\(escalation.partnerSlug)/' has no partner record\(hint): rename the folder, add "
-              + "partners/\(escalation.partnerSlug).yaml or move the case to its partner's folder",
-            at: escalation.location)
+            "case folder 'cases/\(slug)/' has no partner record\(hint): rename the folder, add "
+              + "partners/\(slug).yaml or move the case to its partner's folder",
+            at: cases[start].location)
         }
         continue
       }
-      if let accreditation = escalation.accreditation, let partner = partnersBySlug[escalation.partnerSlug],
-        !partner.accreditations.contains(where: { $0.type == accreditation.value })
-      {
-        sink.warning(
-          "the case concerns accreditation '\(accreditation.value)', which \(partner.name) does not hold",
-          at: accreditation.location)
+      while next < partners.endIndex, partners[next].slug < slug { next += 1 }
+      // A record that did not parse has a file and no partner.
+      guard next < partners.endIndex, partners[next].slug == slug else { continue }
+      let partner = partners[next]
+      for escalation in cases[start..<end] {
+        if let accreditation = escalation.accreditation,
+          !partner.accreditations.contains(where: { $0.type == accreditation.value })
+        {
+          sink.warning(
+            "the case concerns accreditation '\(accreditation.value)', which \(partner.name) does not hold",
+            at: accreditation.location)
+        }
       }
     }
-    let caseOwners = Dictionary(cases.map { ($0.id, $0.partnerSlug) }, uniquingKeysWith: { first, _ in first })
+    // The partner of each case a decision names (the first case of an id), not of every case.
+    let named = Set(partners.lazy.flatMap(\.decisions).compactMap(\.caseID))
+    var caseOwners: [String: String] = [:]
+    for escalation in named.isEmpty ? [] : cases where named.contains(escalation.id) {
+      if caseOwners[escalation.id] == nil { caseOwners[escalation.id] = escalation.partnerSlug }
+    }
     for partner in partners {
       for decision in partner.decisions {
         guard let caseID = decision.caseID else { continue }

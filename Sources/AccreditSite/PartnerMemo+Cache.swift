@@ -241,6 +241,13 @@ extension SiteRenderer {
   /// inputs, its case files' bytes (a case page's key holds its notes) and the templates: all of those, with
   /// every template and static file.
   func memoKeys(_ keys: InputKeys) -> (memo: [String: UInt64], plan: [String: UInt64]) {
+    Self.memoKeys(keys, content: content, templates: templates)
+  }
+
+  /// `memoKeys(_:)` of a renderer of `content` with `templates`.
+  static func memoKeys(_ keys: InputKeys, content: Content, templates: TemplateSet) -> (
+    memo: [String: UInt64], plan: [String: UInt64]
+  ) {
     // The cases are sorted by partner: each partner's are one run of them (or more, were they not).
     let cases = content.cases
     var runs: [String: [Range<Int>]] = [:]

@@ -108,6 +108,8 @@ public struct SiteRenderer: Sendable {
   /// The output keys, when the caller made them already (the preview server's record edit, from the last
   /// render's); nil to make them from the content.
   var inputKeys: InputKeys?
+  /// Each partner's memo key and plan key (`memoKeys`), when the caller made them already, with `inputKeys`.
+  var madeMemoKeys: (memo: [String: UInt64], plan: [String: UInt64])?
   /// The last render's context and the partners whose records changed since, when nothing else did (the
   /// preview server's record edit): the context is made from it (`SiteContext.init(updating:…)`).
   var previousSite: (site: SiteContext, edited: Set<String>, keepingOrder: Bool)?
@@ -259,6 +261,12 @@ public struct SiteRenderer: Sendable {
 
   /// The output keys of the content.
   func makeKeys() -> InputKeys {
+    Self.keys(of: content, asOf: asOf, contentName: contentName, search: search)
+  }
+
+  /// The output keys of `content` as a renderer of it with these arguments makes them (`makeKeys`), before
+  /// its evaluations are made.
+  static func keys(of content: Content, asOf: Day, contentName: String, search: Bool) -> InputKeys {
     InputKeys(content: content, asOf: asOf, contentName: contentName + (search ? "\u{0}search" : ""))
   }
 

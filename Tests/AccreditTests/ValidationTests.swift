@@ -302,6 +302,18 @@ extension ValidationScenario {
       .error(1, 1, "duplicate case id 'NW-1'", in: "cases/b/NW-1.md")),
   ]
 
+  /// A valid open case about an accreditation of type `type`.
+  static func caseAbout(_ type: String) -> String {
+    """
+    ---
+    customer: Contoso Ltd
+    accreditation: \(type)
+    steps:
+      - { stage: complaint, date: 2026-02-03 }
+    ---
+    """
+  }
+
   /// A valid open case, for rows about where a case file is rather than what is in it.
   static let openCase = """
     ---
@@ -317,6 +329,43 @@ extension ValidationScenario {
 
 extension ValidationScenario {
   static let escalationPaths: [ValidationScenario] = [
+    // The loader meets each folder's cases with its record in slug order, not path order: 'acme-west' sorts
+    // after 'acme' as a slug, before it as a path ('-' < '/').
+    .tree(
+      "cases met with their own partner's record, of slugs one the prefix of another",
+      [
+        "partners/acme.yaml": healthyPartner,
+        "partners/acme-west.yaml": healthyPartner.replacingOccurrences(of: "type: crm", with: "type: migration"),
+        "cases/acme/C-1.md": caseAbout("crm"),
+        "cases/acme/C-2.md": caseAbout("migration"),
+        "cases/acme-west/W-1.md": caseAbout("migration"),
+        "cases/acme-west/W-2.md": caseAbout("crm"),
+        "cases/acme-2/X-1.md": caseAbout("crm"),
+        "cases/acme-2/X-2.md": caseAbout("crm"),
+      ],
+      .warning(
+        3, 16, "the case concerns accreditation 'migration', which Test Partner does not hold",
+        in: "cases/acme/C-2.md"),
+      .warning(
+        3, 16, "the case concerns accreditation 'crm', which Test Partner does not hold", in: "cases/acme-west/W-2.md"),
+      .error(
+        1, 1, "case folder 'cases/acme-2/' has no partner record (did you mean 'acme'?)", in: "cases/acme-2/X-1.md")),
+    .tree(
+      "decisions about another partner's case and a case with no file (warnings)",
+      [
+        "partners/a.yaml": healthyPartner + """
+
+          decisions:
+            - { date: 2026-04-10, accreditation: crm, outcome: retain, case: B-1 }
+            - { date: 2026-04-11, accreditation: crm, outcome: retain, case: Z-9 }
+            - { date: 2026-04-12, accreditation: crm, outcome: retain, case: A-1 }
+          """,
+        "partners/b.yaml": healthyPartner,
+        "cases/a/A-1.md": openCase,
+        "cases/b/B-1.md": openCase,
+      ],
+      .warning(10, 5, "decision refers to case B-1, which belongs to partner 'b'", in: "partners/a.yaml"),
+      .warning(11, 5, "decision refers to case Z-9, which has no file under cases/a/", in: "partners/a.yaml")),
     .tree(
       "case folder with no partner record",
       ["cases/nobody/C-1.md": openCase],
