@@ -217,12 +217,7 @@ enum CrossReferences {
   ) {
     var reportedFolders: Set<String> = []
     var next = partners.startIndex
-    var start = cases.startIndex
-    while start < cases.endIndex {
-      let slug = cases[start].partnerSlug
-      var end = start + 1
-      while end < cases.endIndex, cases[end].partnerSlug == slug { end += 1 }
-      defer { start = end }
+    for (slug, run) in cases.partnerRuns() {
       // A folder's first case is the one reported.
       guard partnerFiles[slug] != nil else {
         if reportedFolders.insert(slug).inserted {
@@ -232,7 +227,7 @@ enum CrossReferences {
           sink.error(
             "case folder 'cases/\(slug)/' has no partner record\(hint): rename the folder, add "
               + "partners/\(slug).yaml or move the case to its partner's folder",
-            at: cases[start].location)
+            at: cases[run.lowerBound].location)
         }
         continue
       }
@@ -240,7 +235,7 @@ enum CrossReferences {
       // A record that did not parse has a file and no partner.
       guard next < partners.endIndex, partners[next].slug == slug else { continue }
       let partner = partners[next]
-      for escalation in cases[start..<end] {
+      for escalation in cases[run] {
         if let accreditation = escalation.accreditation,
           !partner.accreditations.contains(where: { $0.type == accreditation.value })
         {

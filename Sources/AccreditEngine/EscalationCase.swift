@@ -166,3 +166,21 @@ public struct EscalationCase: Sendable, Equatable {
         seriousLocation: seriousLocation, steps: steps, outcome: outcome, noteText: noteText, location: location))
   }
 }
+
+extension [EscalationCase] {
+  /// The runs of consecutive cases of one partner, in order, by slug and range. Sorted by partner, as
+  /// `Content` keeps them, each partner's cases are one run; a pass over the runs reads each partner's slug
+  /// once rather than each case's against a table.
+  public func partnerRuns() -> [(slug: String, cases: Range<Int>)] {
+    var runs: [(slug: String, cases: Range<Int>)] = []
+    var start = startIndex
+    while start < endIndex {
+      let slug = self[start].partnerSlug
+      var end = start + 1
+      while end < endIndex, self[end].partnerSlug == slug { end += 1 }
+      runs.append((slug, start..<end))
+      start = end
+    }
+    return runs
+  }
+}

@@ -251,14 +251,7 @@ extension SiteRenderer {
     // The cases are sorted by partner: each partner's are one run of them (or more, were they not).
     let cases = content.cases
     var runs: [String: [Range<Int>]] = [:]
-    var start = 0
-    while start < cases.count {
-      let slug = cases[start].partnerSlug
-      var end = start + 1
-      while end < cases.count, cases[end].partnerSlug == slug { end += 1 }
-      runs[slug, default: []].append(start..<end)
-      start = end
-    }
+    for (slug, run) in cases.partnerRuns() { runs[slug, default: []].append(run) }
     let hashes = content.inputHashes
     let fingerprint = templates.fingerprint
     let made = content.partners.parallelMap { [runs] partner -> (memo: UInt64, plan: UInt64) in

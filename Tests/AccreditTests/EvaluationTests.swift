@@ -107,6 +107,20 @@ struct TierRuleTests {
     #expect(copy.customer == "Bob" && copy.steps.count == 2)
   }
 
+  /// The runs of one partner's cases are its consecutive cases, in order; a partner whose cases are not
+  /// together (unsorted cases) has a run for each group.
+  @Test func aPartnersCasesInARowAreOneRun() {
+    let cases = [("acme", "A-1"), ("acme", "A-2"), ("acme-west", "W-1"), ("acme", "A-3")].map { slug, id in
+      EscalationCase(
+        id: id, partnerSlug: slug, customer: "Ann", steps: [], notes: "",
+        location: SourceLocation(file: "cases/\(slug)/\(id).md"))
+    }
+    let runs = cases.partnerRuns()
+    #expect(runs.map(\.slug) == ["acme", "acme-west", "acme"])
+    #expect(runs.map(\.cases) == [0..<2, 2..<3, 3..<4])
+    #expect([EscalationCase]().partnerRuns().isEmpty)
+  }
+
   @Test func effectiveTierIsNullWithoutAReview() throws {
     let evaluation = try #require(
       evaluate(partner: partner(replacing: "reviewed: 2026-01-15", with: "reviewed: 2027-01-15"), asOf: "2026-11-15"))

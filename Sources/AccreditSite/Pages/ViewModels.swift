@@ -191,14 +191,7 @@ final class SiteContext: Sendable {
   /// context at 10,000 partners).
   private static func byPartner(_ cases: [EscalationCase]) -> [String: [EscalationCase]] {
     var byPartner: [String: [EscalationCase]] = [:]
-    var start = cases.startIndex
-    while start < cases.endIndex {
-      let slug = cases[start].partnerSlug
-      var end = start + 1
-      while end < cases.endIndex, cases[end].partnerSlug == slug { end += 1 }
-      byPartner[slug, default: []] += cases[start..<end]
-      start = end
-    }
+    for (slug, run) in cases.partnerRuns() { byPartner[slug, default: []] += cases[run] }
     return byPartner.mapValues { run in
       run.indices.dropFirst().allSatisfy { run[$0 - 1].id < run[$0].id } ? run : run.sorted { $0.id < $1.id }
     }
