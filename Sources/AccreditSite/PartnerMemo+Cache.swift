@@ -34,35 +34,46 @@ extension PartnerMemo {
     /// Where the history, the feed piece, the months and the calendar are in `bytes`.
     let parts: [Range<Int>]
 
-    fileprivate func decoded<Value>(_ part: Int, _ read: (inout CacheReader) throws -> Value?) -> Value? {
+    private func decoded<Value>(_ part: Int, _ read: (inout CacheReader) throws -> Value?) -> Value? {
       var reader = CacheReader(bytes, from: parts[part].lowerBound, to: parts[part].upperBound)
       guard let value = try? read(&reader), reader.isAtEnd else { return nil }
       return value
     }
-  }
 
-  /// The part `part` of partner `slug`'s entry in the memo's file (`Unread`), decoded now, or nil.
-  private func unreadPart<Value>(_ slug: String, _ part: Int, _ read: (inout CacheReader) throws -> Value?) -> Value? {
-    unread.withLock { $0[slug] }?.decoded(part, read)
+    /// Each part, decoded now; nil when the file has none or it does not decode.
+    var history: PartnerHistory? { decoded(0) { try $0.history() } }
+    var feed: PartnerFeedPiece? { decoded(1) { try $0.feed() } }
+    var months: [Int]? { decoded(2) { try $0.months() } }
+    var calendar: [CalendarEvent]? { decoded(3) { try $0.calendar() } }
   }
 
   /// Partner `slug`'s history as the memo's file has it, decoded now; nil when the file has none.
-  func decodedHistory(of slug: String) -> PartnerHistory? { unreadPart(slug, 0) { try $0.history() } }
+  func decodedHistory(of slug: String) -> PartnerHistory? { unread.withLock { $0[slug] }?.history }
   /// Partner `slug`'s feed piece as the memo's file has it, decoded now.
-  func decodedFeed(of slug: String) -> PartnerFeedPiece? { unreadPart(slug, 1) { try $0.feed() } }
+  func decodedFeed(of slug: String) -> PartnerFeedPiece? { unread.withLock { $0[slug] }?.feed }
   /// Partner `slug`'s part of the months as the memo's file has it, decoded now.
-  func decodedMonths(of slug: String) -> [Int]? { unreadPart(slug, 2) { try $0.months() } }
+  func decodedMonths(of slug: String) -> [Int]? { unread.withLock { $0[slug] }?.months }
   /// Partner `slug`'s calendar events as the memo's file has them, decoded now.
-  func decodedCalendar(of slug: String) -> [CalendarEvent]? { unreadPart(slug, 3) { try $0.calendar() } }
+  func decodedCalendar(of slug: String) -> [CalendarEvent]? { unread.withLock { $0[slug] }?.calendar }
 
   /// What is kept of partner `slug` now, the memo file's parts decoded.
   func kept(_ slug: String) -> Kept {
-    Kept(
-      history: byPartner.withLock { $0[slug] } ?? decodedHistory(of: slug),
-      pieces: pieces.withLock { all in all.compactMapValues { $0[slug] } },
-      feed: feeds.withLock { $0[slug] } ?? decodedFeed(of: slug),
-      months: months.withLock { $0[slug] } ?? decodedMonths(of: slug),
-      calendar: calendars.withLock { $0[slug] } ?? decodedCalendar(of: slug))
+    var (kept, unread) = held(slug)
+    guard let unread else { return kept }
+    kept.history = kept.history ?? unread.history
+    kept.feed = kept.feed ?? unread.feed
+    kept.months = kept.months ?? unread.months
+    kept.calendar = kept.calendar ?? unread.calendar
+    return kept
+  }
+
+  /// What the tables hold of partner `slug` now, and its entry's parts in the memo's file, not decoded.
+  private func held(_ slug: String) -> (kept: Kept, unread: Unread?) {
+    let kept = Kept(
+      history: byPartner.withLock { $0[slug] }, pieces: pieces.withLock { all in all.compactMapValues { $0[slug] } },
+      feed: feeds.withLock { $0[slug] }, months: months.withLock { $0[slug] },
+      calendar: calendars.withLock { $0[slug] })
+    return (kept, unread.withLock { $0[slug] })
   }
 
   /// Puts in partner `slug`'s pieces and the parts of its entry in the memo's file, decoded when asked for.
@@ -98,7 +109,8 @@ extension PartnerMemo {
     let entries = slugs.parallelMap { slug -> [UInt8] in
       var writer = CacheWriter(capacity: 4096)
       writer.word(keys[slug] ?? 0)
-      writer.kept(kept(slug))
+      let (kept, unread) = held(slug)
+      writer.kept(kept, unread: unread)
       writer.word(planKeys[slug] ?? 0)
       writer.optional(planKeys[slug] == nil ? nil : plans[slug]) { writer, plan in
         writer.word(plan.key)
@@ -277,8 +289,9 @@ extension SiteRenderer {
 extension CacheWriter {
   /// What the memo keeps of a partner: its pieces, and each of its history, feed, months and calendar as
   /// a part with its length first, which a build decodes only when it asks for it (`PartnerMemo.Unread`).
-  fileprivate mutating func kept(_ kept: PartnerMemo.Kept) {
-    part { writer in
+  /// A part `kept` lacks and `unread` has is copied as the file had it, not decoded to be written again.
+  fileprivate mutating func kept(_ kept: PartnerMemo.Kept, unread: PartnerMemo.Unread?) {
+    part(kept.history == nil ? unread : nil, 0) { writer in
       writer.optional(kept.history) { writer, history in
         writer.string(history.slug)
         writer.list(history.accreditations) { writer, accreditation in
@@ -294,7 +307,7 @@ extension CacheWriter {
     }
     let pieces = [PartnerMemo.Piece.statusJSON, .csv, .historyJSON, .partnerIndex]
     for piece in pieces { optional(kept.pieces[piece]) { $0.string($1) } }
-    part { writer in
+    part(kept.feed == nil ? unread : nil, 1) { writer in
       writer.optional(kept.feed) { writer, feed in
         writer.list(feed.changes) { $0.change($1) }
         writer.list(feed.events) { writer, item in
@@ -307,8 +320,10 @@ extension CacheWriter {
         }
       }
     }
-    part { writer in writer.optional(kept.months) { writer, counts in writer.list(counts) { $0.int($1) } } }
-    part { writer in
+    part(kept.months == nil ? unread : nil, 2) { writer in
+      writer.optional(kept.months) { writer, counts in writer.list(counts) { $0.int($1) } }
+    }
+    part(kept.calendar == nil ? unread : nil, 3) { writer in
       writer.optional(kept.calendar) { writer, events in
         writer.list(events) { writer, event in
           writer.day(event.date)
@@ -320,8 +335,14 @@ extension CacheWriter {
     }
   }
 
-  /// What `write` writes, its length first.
-  private mutating func part(_ write: (inout CacheWriter) -> Void) {
+  /// What `write` writes, its length first; with `unread`, its part `index` as the file had it instead.
+  private mutating func part(_ unread: PartnerMemo.Unread?, _ index: Int, _ write: (inout CacheWriter) -> Void) {
+    if let unread {
+      let bytes = unread.bytes[unread.parts[index]]
+      int(bytes.count)
+      raw(Array(bytes))
+      return
+    }
     var part = CacheWriter()
     write(&part)
     int(part.bytes.count)

@@ -63,6 +63,9 @@ struct MemoCacheTests {
       #expect(read.byPartner.withLock { $0.isEmpty } && read.feeds.withLock { $0.isEmpty })
       #expect(read.months.withLock { $0.isEmpty } && read.calendars.withLock { $0.isEmpty })
       #expect(read.pieces.withLock { $0[.statusJSON]?[slug] } == made.pieces.withLock { $0[.statusJSON]?[slug] })
+      // Written again with nothing decoded, its parts copied as they were: the same file.
+      #expect(read.encoded(keys: keys, planKeys: planKeys, identity: "test") == bytes)
+      #expect(read.byPartner.withLock { $0.isEmpty } && read.feeds.withLock { $0.isEmpty })
 
       let feed = read.feedPiece(of: slug) {
         Issue.record("made again, not decoded")
